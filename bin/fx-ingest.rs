@@ -1,0 +1,8 @@
+//! `fx-ingest`: thin entry point; the logic lives in the `fx-ingest` crate.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = fx_core::cli::parse_args::<fx_ingest::Args>("fx-ingest");
+    fx_core::cli::main_with("fx-ingest", || fx_ingest::run(&args))
+}

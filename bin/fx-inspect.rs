@@ -1,0 +1,12 @@
+//! `fx-inspect`: Reads wrappers and containers (PEM, DER, X.509, PKCS, OpenSSH, pcap) and finds candidate core regions. The logic lives in the `fx-inspect` crate.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    fx_core::cli::stage_main(
+        "fx-inspect",
+        "Reads wrappers and containers (PEM, DER, X.509, PKCS, OpenSSH, pcap) and finds candidate core regions",
+        "fx-inspect --run RUN < routed.jsonl > inspected.jsonl",
+        fx_inspect::Inspector::new,
+    )
+}

@@ -1,0 +1,174 @@
+//! Command-line conventions shared by every fx command (DESIGN §8).
+//!
+//! * `fn main() -> ExitCode` through [`main_with`]: a broken pipe
+//!   (`fx-route … | head`) exits 0; any other failure prints one line
+//!   `fx-route: <reason>` and exits 1 (2 for bad usage);
+//! * [`parse_args`]: `--help`/`--version` print and exit 0, a usage error is
+//!   one line and exit 2;
+//! * [`RunArgs`]: `--run RUN` (or `FX_RUN`) and `-j/--jobs`.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::error::Error;
+
+/// Exit code of success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code of a failure of the command itself.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code of bad usage.
+pub const EXIT_USAGE: u8 = 2;
+
+/// `--run` and `-j`, shared by every command that works on a run.
+#[derive(Clone, Debug, clap::Args)]
+pub struct RunArgs {
+    /// Run directory (evidence store); defaults to $FX_RUN.
+    #[arg(long, env = "FX_RUN", value_name = "RUN")]
+    pub run: PathBuf,
+    /// Worker threads (default: all cores). Output is identical at any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+impl RunArgs {
+    /// The thread count to use.
+    pub fn jobs(&self) -> usize {
+        resolve_jobs(self.jobs)
+    }
+}
+
+/// `-j N` or all cores.
+pub fn resolve_jobs(jobs: Option<usize>) -> usize {
+    jobs.filter(|&n| n > 0).unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
+/// Parses arguments: help and version exit 0, errors are one line and exit 2.
+pub fn parse_args<T: clap::Parser>(name: &str) -> T {
+    match T::try_parse() {
+        Ok(t) => t,
+        Err(e) => exit_on_clap_error(name, e),
+    }
+}
+
+/// Prints a clap error the fx way and exits.
+pub fn exit_on_clap_error(name: &str, e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            std::process::exit(i32::from(EXIT_OK));
+        }
+        _ => {
+            let text = e.to_string();
+            let first = text
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("invalid usage")
+                .trim_start_matches("error: ");
+            eprintln!("{name}: {first} (see --help)");
+            std::process::exit(i32::from(EXIT_USAGE));
+        }
+    }
+}
+
+/// Runs the body of a command and maps its outcome to an exit code.
+pub fn main_with(name: &str, body: impl FnOnce() -> anyhow::Result<()>) -> ExitCode {
+    match body() {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(EXIT_OK);
+            }
+            let code = err
+                .chain()
+                .find_map(|e| e.downcast_ref::<Error>())
+                .map(Error::exit_code)
+                .unwrap_or(EXIT_FAILURE);
+            let msg = format!("{err:#}");
+            let one_line = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!("{name}: {one_line}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// True when the error chain holds a broken pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        let io = e
+            .downcast_ref::<std::io::Error>()
+            .or_else(|| match e.downcast_ref::<Error>() {
+                Some(Error::Stream(io)) | Some(Error::Io { source: io, .. }) => Some(io),
+                _ => None,
+            });
+        io.is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Opens an input: `-` or `None` is stdin, anything else a file.
+pub fn open_input(path: Option<&std::path::Path>) -> Result<Box<dyn BufRead>, Error> {
+    match path {
+        None => Ok(Box::new(BufReader::with_capacity(
+            1 << 20,
+            std::io::stdin(),
+        ))),
+        Some(p) if p.as_os_str() == "-" => Ok(Box::new(BufReader::with_capacity(
+            1 << 20,
+            std::io::stdin(),
+        ))),
+        Some(p) => {
+            let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
+            Ok(Box::new(BufReader::with_capacity(1 << 20, f)))
+        }
+    }
+}
+
+/// Arguments of an analysis stage (fx-route, fx-inspect, fx-probe, fx-fingerprint).
+#[derive(Clone, Debug, clap::Parser)]
+pub struct StageArgs {
+    /// Run directory and threads.
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Job lines to read (`-` or absent: stdin).
+    #[arg(value_name = "JOBS")]
+    pub input: Option<PathBuf>,
+}
+
+/// The whole `main` of an analysis stage: parse `StageArgs`, open the run,
+/// build the stage, drive it from stdin to stdout.
+pub fn stage_main<S: crate::stage::Stage>(
+    name: &'static str,
+    about: &'static str,
+    example: &'static str,
+    make: impl FnOnce(&crate::run::RunDir) -> anyhow::Result<S>,
+) -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = StageArgs::command()
+        .name(name)
+        .bin_name(name)
+        .version(crate::FX_VERSION)
+        .about(about)
+        .after_help(format!("Example:\n  {example}"));
+    let args = match cmd
+        .try_get_matches()
+        .and_then(|m| StageArgs::from_arg_matches(&m))
+    {
+        Ok(a) => a,
+        Err(e) => exit_on_clap_error(name, e),
+    };
+    main_with(name, || {
+        let run = crate::run::RunDir::open(&args.run.run)?;
+        let stage = make(&run)?;
+        let input = open_input(args.input.as_deref())?;
+        let stdout = std::io::stdout().lock();
+        crate::stage::run_stage(&stage, &run, input, stdout, args.run.jobs(), name)?;
+        Ok(())
+    })
+}

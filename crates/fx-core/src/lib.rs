@@ -1,0 +1,45 @@
+//! # fx-core — the contract every fx command stands on
+//!
+//! fx commands exchange **job lines**: one JSON object per line, one line per
+//! artifact job (see [`job::Job`]). Each stage reads a line, appends its own
+//! [`event::Event`]s and writes the line again. This crate defines:
+//!
+//! * [`job`], [`event`], [`vocab`] — the envelope and the shared vocabulary of
+//!   DESIGN §3 and §9, mirrored by the JSON Schemas in `schemas/`;
+//! * [`jsonl`] — a strict, bounded JSONL reader and a whole-line writer;
+//! * [`store`] — the content-addressed, write-once blob store;
+//! * [`run`] — the run directory, its manifest and tool inventory;
+//! * [`policy`] — budgets, caps and safety switches, with documented defaults;
+//! * [`ids`] — deterministic ids, seeds and canonical hashing;
+//! * [`stage`] — the order-preserving, parallel driver shared by the stages;
+//! * [`cli`] — command-line conventions (exit codes, broken pipes, `--run`).
+//!
+//! Everything written as evidence is deterministic: no wall-clock time, host
+//! name, pid, random id or absolute temporary path ever enters it.
+
+pub mod cli;
+pub mod error;
+pub mod event;
+pub mod hashing;
+pub mod ids;
+pub mod job;
+pub mod jsonl;
+pub mod policy;
+pub mod run;
+pub mod stage;
+pub mod store;
+pub mod testing;
+pub mod text;
+pub mod vocab;
+
+pub use error::{Error, Result};
+pub use event::{ErrorInfo, Event, Status};
+pub use job::{Artifact, Intake, Job};
+pub use text::Text;
+pub use vocab::{Conclusion, Container, Encoding, FailureKind, Label};
+
+/// The value of the `fx` field of every job line this build writes.
+pub const JOB_FORMAT: &str = "job/1";
+
+/// Version of this fx build, recorded in the manifest and the toolchain hash.
+pub const FX_VERSION: &str = env!("CARGO_PKG_VERSION");

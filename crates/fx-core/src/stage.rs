@@ -1,0 +1,127 @@
+//! The driver every analysis stage shares (fx-route, fx-inspect, fx-probe,
+//! fx-fingerprint): read job lines, check they belong to the run, process
+//! them in parallel, write them back in input order.
+//!
+//! A stage implements [`Stage`]; the driver owns everything else: strict
+//! line parsing with line numbers, run/tenant checks, a bounded batch size
+//! (memory stays flat on endless streams), a panic in a module turned into an
+//! `internal_error` event instead of a crash, and output in input order
+//! whatever the thread count.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::error::{Error, Result};
+use crate::event::{ErrorInfo, Event};
+use crate::job::Job;
+use crate::jsonl::{JsonlWriter, LineReader, parse_line};
+use crate::run::RunDir;
+use crate::vocab::FailureKind;
+
+/// What a stage sees besides the job.
+pub struct StageCtx<'a> {
+    /// The run the jobs belong to (policy, inventory, blob store).
+    pub run: &'a RunDir,
+}
+
+/// One analysis stage.
+pub trait Stage: Sync {
+    /// Module name written in this stage's events (`route`, `inspect`, …).
+    fn module(&self) -> &'static str;
+
+    /// Appends this stage's events to `job`. Must leave at least one event,
+    /// also when it skips; must not panic on hostile bytes (a panic is caught
+    /// and recorded as `internal_error`, but it is a bug).
+    fn process(&self, job: &mut Job, ctx: &StageCtx<'_>);
+}
+
+/// Counters of one stage run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StageStats {
+    /// Job lines read and written.
+    pub jobs: u64,
+    /// Jobs where the stage panicked (recorded as `internal_error`).
+    pub panics: u64,
+}
+
+/// Jobs per batch: large enough to keep the threads busy, small enough that
+/// memory stays flat.
+const BATCH_JOBS: usize = 512;
+/// Bytes of raw input per batch, whichever comes first.
+const BATCH_BYTES: usize = 32 * 1024 * 1024;
+
+/// Runs `stage` over every job line of `input`, writing to `output`.
+pub fn run_stage<S: Stage>(
+    stage: &S,
+    run: &RunDir,
+    input: impl BufRead,
+    output: impl Write,
+    jobs: usize,
+    progress_name: &str,
+) -> Result<StageStats> {
+    use rayon::prelude::*;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(|e| Error::Other(format!("thread pool: {e}")))?;
+    let ctx = StageCtx { run };
+    let mut reader = LineReader::new(input, run.policy().limits.max_line_bytes as usize);
+    let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 20, output));
+    let progress = std::io::stderr().is_terminal();
+    let mut stats = StageStats::default();
+
+    loop {
+        let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
+        let mut bytes = 0usize;
+        while batch.len() < BATCH_JOBS && bytes < BATCH_BYTES {
+            let Some((line, raw)) = reader.next_line()? else {
+                break;
+            };
+            bytes += raw.len();
+            batch.push((line, raw.to_vec()));
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<Result<(Vec<u8>, bool)>> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|(line, raw)| {
+                    let mut job: Job = parse_line(raw, *line)?;
+                    run.check_job(&job, *line)?;
+                    let before = job.events.len();
+                    let outcome = catch_unwind(AssertUnwindSafe(|| stage.process(&mut job, &ctx)));
+                    let panicked = outcome.is_err();
+                    if panicked {
+                        job.events.truncate(before);
+                        job.push(Event::error(
+                            stage.module(),
+                            "internal",
+                            ErrorInfo::new(FailureKind::InternalError)
+                                .detail(format!("{} panicked on this artifact", stage.module())),
+                        ));
+                    } else if job.events.len() == before {
+                        job.push(Event::skipped(stage.module(), "stage", "not_applicable"));
+                    }
+                    let out = serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
+                    Ok((out, panicked))
+                })
+                .collect()
+        });
+        for r in results {
+            let (line, panicked) = r?;
+            writer.write_raw(&line)?;
+            stats.jobs += 1;
+            stats.panics += panicked as u64;
+        }
+        if progress {
+            eprint!("\r{progress_name}: {} jobs", stats.jobs);
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    writer.flush()?;
+    Ok(stats)
+}

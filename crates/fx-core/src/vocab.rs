@@ -1,0 +1,322 @@
+//! The shared vocabulary of DESIGN §9.
+//!
+//! Stages attach what they conclude to events as a [`Conclusion`]; `fx-seq`
+//! merges every conclusion of a job into its `summary` event. The enums below
+//! are the closed value sets of the vocabulary; adding a value means adding it
+//! here, to `schemas/`, and to the tests together.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in vocabulary order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The wire name of this value.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+
+            /// Parses a wire name.
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// Artifact type labels (`labels`), assigned by fx-route; a job may carry several.
+    Label {
+        /// Encrypted bulk data.
+        SymmetricCiphertext = "symmetric_ciphertext",
+        /// A KEM ciphertext or key-exchange transcript.
+        KemTranscript = "kem_transcript",
+        /// A detached signature.
+        SignatureBlob = "signature_blob",
+        /// KEM output followed by AEAD data, or similar hybrid framing.
+        HybridBlob = "hybrid_blob",
+        /// Public or private key material.
+        KeyMaterial = "key_material",
+        /// A certificate (or CSR/CRL/chain).
+        Certificate = "certificate",
+        /// Password hashes or KDF outputs: audit only, never recovery.
+        HashKdfMaterial = "hash_kdf_material",
+        /// A packet capture or raw TLS stream.
+        ProtocolCapture = "protocol_capture",
+        /// An executable or library (ELF, PE, Mach-O).
+        BinaryTarget = "binary_target",
+        /// Compressed data (deflate, zstd, xz, bzip2, …).
+        Compressed = "compressed",
+        /// Human-readable plaintext.
+        Plaintext = "plaintext",
+        /// Nothing could be concluded: a valid, recorded outcome.
+        Unknown = "unknown",
+    }
+}
+
+vocabulary! {
+    /// Wrapper/container kinds (`container`).
+    Container {
+        /// X.509 certificate.
+        X509Certificate = "x509_certificate",
+        /// PKCS#10 certification request.
+        X509Csr = "x509_csr",
+        /// Certificate revocation list.
+        X509Crl = "x509_crl",
+        /// Cross-certificate pair.
+        CrossCertificatePair = "cross_certificate_pair",
+        /// OCSP request.
+        OcspRequest = "ocsp_request",
+        /// OCSP response.
+        OcspResponse = "ocsp_response",
+        /// PKCS#1 RSAPrivateKey.
+        Pkcs1PrivateKey = "pkcs1_private_key",
+        /// PKCS#1 RSAPublicKey.
+        Pkcs1PublicKey = "pkcs1_public_key",
+        /// PKCS#8 OneAsymmetricKey.
+        Pkcs8PrivateKey = "pkcs8_private_key",
+        /// PKCS#8 EncryptedPrivateKeyInfo.
+        Pkcs8EncryptedPrivateKey = "pkcs8_encrypted_private_key",
+        /// SEC1 ECPrivateKey.
+        Sec1PrivateKey = "sec1_private_key",
+        /// SubjectPublicKeyInfo.
+        SpkiPublicKey = "spki_public_key",
+        /// OpenSSH private key (openssh-key-v1).
+        OpensshPrivateKey = "openssh_private_key",
+        /// OpenSSH public key line.
+        OpensshPublicKey = "openssh_public_key",
+        /// OpenSSH certificate.
+        OpensshCertificate = "openssh_certificate",
+        /// Diffie-Hellman parameters.
+        DhParameters = "dh_parameters",
+        /// DSA parameters.
+        DsaParameters = "dsa_parameters",
+        /// EC parameters.
+        EcParameters = "ec_parameters",
+        /// PKCS#12 / PFX.
+        Pkcs12 = "pkcs12",
+        /// PKCS#7.
+        Pkcs7 = "pkcs7",
+        /// CMS.
+        Cms = "cms",
+        /// S/MIME message.
+        Smime = "smime",
+        /// Several PEM blocks in one file.
+        PemBundle = "pem_bundle",
+        /// libpcap capture.
+        Pcap = "pcap",
+        /// pcapng capture.
+        Pcapng = "pcapng",
+        /// Raw TLS records.
+        TlsRecords = "tls_records",
+        /// ELF binary.
+        Elf = "elf",
+        /// PE binary.
+        Pe = "pe",
+        /// Mach-O binary (thin or fat).
+        Macho = "macho",
+        /// Password hash string(s).
+        PasswordHash = "password_hash",
+        /// No recognised wrapper.
+        Raw = "raw",
+    }
+}
+
+vocabulary! {
+    /// Encodings (`encoding`).
+    Encoding {
+        /// PEM armor.
+        Pem = "pem",
+        /// Distinguished Encoding Rules.
+        Der = "der",
+        /// Basic Encoding Rules (not DER).
+        Ber = "ber",
+        /// Base64 text.
+        Base64 = "base64",
+        /// Hex text.
+        Hex = "hex",
+        /// Other text.
+        Text = "text",
+        /// Raw bytes.
+        Raw = "raw",
+    }
+}
+
+vocabulary! {
+    /// Normalised failure shapes (`failures`, and `error.kind` of error events).
+    FailureKind {
+        /// Input ends before a structure does.
+        Truncated = "truncated",
+        /// Bytes follow a complete structure.
+        TrailingData = "trailing_data",
+        /// An unexpected tag.
+        BadTag = "bad_tag",
+        /// A length that does not fit its structure.
+        BadLength = "bad_length",
+        /// A length larger than the input or any sane bound.
+        LengthOverflow = "length_overflow",
+        /// BER where DER is required.
+        BerNotDer = "ber_not_der",
+        /// An algorithm identifier that is not known.
+        UnknownOid = "unknown_oid",
+        /// Known but unsupported algorithm.
+        UnsupportedAlgorithm = "unsupported_algorithm",
+        /// Broken PEM armor.
+        BadPemArmor = "bad_pem_armor",
+        /// Invalid base64.
+        BadBase64 = "bad_base64",
+        /// Nesting deeper than the limit.
+        DepthLimit = "depth_limit",
+        /// Encrypted content that is not decrypted.
+        Encrypted = "encrypted",
+        /// A checksum or MAC that does not match.
+        ChecksumMismatch = "checksum_mismatch",
+        /// A header that cannot be parsed.
+        MalformedHeader = "malformed_header",
+        /// An external tool failed.
+        ToolFailed = "tool_failed",
+        /// An external tool ran out of time.
+        Timeout = "timeout",
+        /// The artifact could not be read (I/O, special file, permissions).
+        Unreadable = "unreadable",
+        /// A module failed on this artifact (a bug, recorded instead of crashing).
+        InternalError = "internal_error",
+    }
+}
+
+/// What a stage concluded, attached to an event (DESIGN §9).
+///
+/// Field names are fixed: reports, features and users read them from the
+/// per-job `summary`. Values whose inner shape belongs to one stage (`hash`,
+/// `cipher`, `pqc`, `tls`, …) are JSON objects documented by that stage and
+/// by `schemas/conclusion.schema.json`. Every field is optional.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conclusion {
+    /// Artifact type labels.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+    /// The outermost recognised container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<Container>,
+    /// The encoding of the artifact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+    /// NIST/IANA style algorithm name (`RSA`, `ML-KEM-768`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Dotted OID of the algorithm identifier that was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oid: Option<String>,
+    /// RSA/DSA modulus bits (or the key size of the named algorithm).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_bits: Option<u64>,
+    /// Curve name (`P-256`, `secp256k1`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
+    /// Hash/KDF audit result (`{scheme, hashcat_mode, john_format, params, weaknesses, lines}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<Value>,
+    /// Symmetric-ciphertext signals (`{block_size, mode_hints, layout, …}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cipher: Option<Value>,
+    /// Candidate core regions kept after pruning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Value>,
+    /// Post-quantum candidates and checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pqc: Option<Value>,
+    /// Failure shapes seen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailureKind>,
+    /// TLS client fingerprints and negotiated parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Value>,
+    /// Crypto libraries found in a binary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<Value>,
+}
+
+impl Conclusion {
+    /// True when nothing was concluded.
+    pub fn is_empty(&self) -> bool {
+        *self == Conclusion::default()
+    }
+
+    /// The conclusion as a JSON object (for merging).
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+}
+
+/// Merges `next` into `acc` by the summary rule of DESIGN §9: later keys win,
+/// except lists, which become unions kept in first-seen order. Objects are
+/// replaced whole (a later `hash` object replaces an earlier one).
+pub fn merge_conclusion(acc: &mut Map<String, Value>, next: &Map<String, Value>) {
+    for (key, value) in next {
+        match (acc.get_mut(key), value) {
+            (Some(Value::Array(have)), Value::Array(more)) => {
+                for item in more {
+                    if !have.contains(item) {
+                        have.push(item.clone());
+                    }
+                }
+            }
+            _ => {
+                acc.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_round_trip() {
+        for l in Label::ALL {
+            assert_eq!(Label::parse(l.as_str()), Some(*l));
+        }
+        for f in FailureKind::ALL {
+            assert_eq!(FailureKind::parse(f.as_str()), Some(*f));
+        }
+    }
+
+    #[test]
+    fn merge_unions_lists_and_later_scalars_win() {
+        let mut acc = json!({"labels":["certificate"],"algorithm":"RSA"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let next = json!({"labels":["key_material","certificate"],"algorithm":"EC"})
+            .as_object()
+            .cloned()
+            .unwrap();
+        merge_conclusion(&mut acc, &next);
+        assert_eq!(
+            Value::Object(acc),
+            json!({"labels":["certificate","key_material"],"algorithm":"EC"})
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! fx-features (being built).
+
+/// Command-line arguments of `fx-features`.
+#[derive(Debug, clap::Parser)]
+#[command(name = "fx-features", version)]
+pub struct Args {
+    /// Run directory; defaults to $FX_RUN.
+    #[arg(long, env = "FX_RUN")]
+    pub run: std::path::PathBuf,
+}
+
+/// Runs the command.
+pub fn run(_args: &Args) -> anyhow::Result<()> {
+    anyhow::bail!("fx-features is not built yet")
+}

@@ -1,0 +1,1 @@
+//! fx-formats (being built; see the crate description).
