@@ -1,1 +1,14 @@
-//! fx-formats (being built; see the crate description).
+//! # fx-formats — parsing shared by the stages
+//!
+//! Stage crates never depend on each other (DESIGN §2); what several of them
+//! parse lives here.
+//!
+//! * [`pqc_params`] — every post-quantum parameter set with its OIDs and sizes;
+//! * [`oids`] — the algorithm-identifier registry (classical, PQC, composite);
+//! * [`pem`] — PEM block scanning with armor/base64 failure shapes;
+//! * [`der`] — a bounded DER/BER walker (depth, node and length limits).
+
+pub mod der;
+pub mod oids;
+pub mod pem;
+pub mod pqc_params;
