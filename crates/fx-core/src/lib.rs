@@ -11,6 +11,8 @@
 //! * [`run`] — the run directory, its manifest and tool inventory;
 //! * [`policy`] — budgets, caps and safety switches, with documented defaults;
 //! * [`ids`] — deterministic ids, seeds and canonical hashing;
+//! * [`routing`] — fx-route's decision record and the fail-closed `check`
+//!   every later stage calls before running a target;
 //! * [`stage`] — the order-preserving, parallel driver shared by the stages;
 //! * [`cli`] — command-line conventions (exit codes, broken pipes, `--run`).
 //!
@@ -25,6 +27,7 @@ pub mod ids;
 pub mod job;
 pub mod jsonl;
 pub mod policy;
+pub mod routing;
 pub mod run;
 pub mod stage;
 pub mod store;
