@@ -1,0 +1,249 @@
+//! # fx-report — what a run found, in one page
+//!
+//! Reads the sequenced job lines (`RUN/telemetry/jobs.jsonl`, written by
+//! fx-seq), takes each job's `summary` event, and counts labels, containers,
+//! algorithms, failure shapes and module outcomes. Writes the counts as
+//! `RUN/reports/summary.json` (deterministic: sorted maps, no time) and
+//! prints a short human summary with where the evidence went.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use fx_core::job::Job;
+use fx_core::jsonl::JsonlReader;
+use fx_core::run::{RunDir, write_json_atomic};
+use serde::Serialize;
+use serde_json::Value;
+
+/// Command-line arguments of `fx-report`.
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "fx-report",
+    version,
+    about = "Summarises a sequenced run: counts by label, container, algorithm, failure shape and module outcome",
+    after_help = "Example:\n  fx-report --run runs/demo"
+)]
+pub struct Args {
+    /// Run directory; defaults to $FX_RUN.
+    #[arg(long, env = "FX_RUN", value_name = "RUN")]
+    pub run: PathBuf,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The run report (`RUN/reports/summary.json`).
+#[derive(Debug, Default, Serialize, PartialEq)]
+pub struct Report {
+    /// Format tag, `report/1`.
+    pub fx: String,
+    /// The run.
+    pub run_id: String,
+    /// Jobs (artifacts and bundles).
+    pub jobs: u64,
+    /// Sequenced events, summaries included.
+    pub events: u64,
+    /// Jobs per label.
+    pub labels: BTreeMap<String, u64>,
+    /// Jobs per container.
+    pub containers: BTreeMap<String, u64>,
+    /// Jobs per algorithm.
+    pub algorithms: BTreeMap<String, u64>,
+    /// Jobs per failure shape.
+    pub failures: BTreeMap<String, u64>,
+    /// Events per module and status.
+    pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Jobs whose summary records a hit budget or cap.
+    pub budgets_hit: u64,
+}
+
+/// Builds the report from `RUN/telemetry/jobs.jsonl`.
+pub fn build(run: &RunDir) -> anyhow::Result<Report> {
+    let path = run.path().join("telemetry/jobs.jsonl");
+    let file = std::fs::File::open(&path)
+        .with_context(|| format!("{} is missing (run fx-seq first)", path.display()))?;
+    let mut reader = JsonlReader::new(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        run.policy().limits.max_line_bytes as usize,
+    );
+    let mut report = Report {
+        fx: "report/1".into(),
+        run_id: run.run_id().to_owned(),
+        ..Report::default()
+    };
+    while let Some(job) = reader
+        .next_record::<Job>()
+        .with_context(|| format!("{}", path.display()))?
+    {
+        report.jobs += 1;
+        report.events += job.events.len() as u64;
+        for e in &job.events {
+            let status = serde_json::to_value(e.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            *report
+                .outcomes
+                .entry(e.module.clone())
+                .or_default()
+                .entry(status)
+                .or_default() += 1;
+        }
+        let summary = job
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.module == "seq" && e.step == "summary")
+            .and_then(|e| e.data.as_ref())
+            .with_context(|| {
+                format!(
+                    "{}: job {} has no summary event (was it written by fx-seq?)",
+                    path.display(),
+                    job.artifact.artifact_seq
+                )
+            })?;
+        count_list(&mut report.labels, summary.get("labels"));
+        count_list(&mut report.failures, summary.get("failures"));
+        count_scalar(&mut report.containers, summary.get("container"));
+        count_scalar(&mut report.algorithms, summary.get("algorithm"));
+        if summary
+            .get("budgets_hit")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+        {
+            report.budgets_hit += 1;
+        }
+    }
+    Ok(report)
+}
+
+fn count_list(into: &mut BTreeMap<String, u64>, v: Option<&Value>) {
+    for item in v.and_then(Value::as_array).into_iter().flatten() {
+        if let Some(s) = item.as_str() {
+            *into.entry(s.to_owned()).or_default() += 1;
+        }
+    }
+}
+
+fn count_scalar(into: &mut BTreeMap<String, u64>, v: Option<&Value>) {
+    if let Some(s) = v.and_then(Value::as_str) {
+        *into.entry(s.to_owned()).or_default() += 1;
+    }
+}
+
+/// Renders the human summary.
+pub fn render_text(run: &Path, r: &Report) -> String {
+    let top = |m: &BTreeMap<String, u64>| -> String {
+        if m.is_empty() {
+            return "none".into();
+        }
+        let mut v: Vec<_> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        v.iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let modules = r
+        .outcomes
+        .iter()
+        .map(|(m, s)| {
+            let parts: Vec<String> = s.iter().map(|(st, n)| format!("{n} {st}")).collect();
+            format!("{m} ({})", parts.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let d = run.display();
+    format!(
+        "fx: {} artifacts, {} events in run {}\n\
+         \x20 evidence    {d}/telemetry/events.jsonl (+ jobs.jsonl, tool_run_events.jsonl, module_events/)\n\
+         \x20 blobs       {d}/artifacts/blobs/\n\
+         \x20 features    {d}/features/features.parquet, features.csv, feature_schema.json\n\
+         \x20 report      {d}/reports/summary.json\n\
+         \x20 labels      {}\n\
+         \x20 containers  {}\n\
+         \x20 algorithms  {}\n\
+         \x20 failures    {}\n\
+         \x20 budgets hit {} jobs\n\
+         \x20 modules     {}\n",
+        r.jobs,
+        r.events,
+        r.run_id,
+        top(&r.labels),
+        top(&r.containers),
+        top(&r.algorithms),
+        top(&r.failures),
+        r.budgets_hit,
+        modules,
+    )
+}
+
+/// Runs the command: writes `RUN/reports/summary.json`, prints the summary.
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let run = RunDir::open(&args.run)?;
+    let report = build(&run)?;
+    write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(render_text(&args.run, &report).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use fx_core::event::Event;
+    use fx_core::policy::Policy;
+    use fx_core::testing::{job_for, scratch_run};
+
+    #[test]
+    fn counts_summaries_and_refuses_unsequenced_telemetry() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let mut lines = String::new();
+        for (i, (label, failure)) in [("certificate", None), ("certificate", Some("truncated"))]
+            .into_iter()
+            .enumerate()
+        {
+            let mut job =
+                job_for(&run, &format!("f{i}"), format!("x{i}").as_bytes(), i as u64).unwrap();
+            job.push(Event::ok("route", "label"));
+            let mut data = serde_json::json!({"labels":[label],"container":"x509_certificate"});
+            if let Some(f) = failure {
+                data["failures"] = serde_json::json!([f]);
+            }
+            job.push(Event::ok("seq", "summary").with_data(data));
+            lines.push_str(&serde_json::to_string(&job).unwrap());
+            lines.push('\n');
+        }
+        std::fs::create_dir_all(dir.path().join("telemetry")).unwrap();
+        std::fs::write(dir.path().join("telemetry/jobs.jsonl"), &lines).unwrap();
+        let r = build(&run).unwrap();
+        assert_eq!(r.jobs, 2);
+        assert_eq!(r.events, 4);
+        assert_eq!(r.labels.get("certificate"), Some(&2));
+        assert_eq!(r.containers.get("x509_certificate"), Some(&2));
+        assert_eq!(r.failures.get("truncated"), Some(&1));
+        assert_eq!(r.outcomes["route"]["ok"], 2);
+        let text = render_text(dir.path(), &r);
+        assert!(text.contains("2 artifacts, 4 events"), "{text}");
+
+        // A job without a summary event is refused with a clear message.
+        let job = job_for(&run, "g", b"g", 0).unwrap();
+        std::fs::write(
+            dir.path().join("telemetry/jobs.jsonl"),
+            serde_json::to_string(&job).unwrap() + "\n",
+        )
+        .unwrap();
+        let err = build(&run).unwrap_err().to_string();
+        assert!(err.contains("no summary event"), "{err}");
+    }
+}

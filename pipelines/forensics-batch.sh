@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole fx batch: ingest → route → inspect → probe → fingerprint → seq →
+# features → report, over INPUT... into the run directory RUN.
+#
+#   pipelines/forensics-batch.sh [-j N] [--policy FILE] [--case C] [--tenant T] INPUT... RUN
+#
+# Commands are taken from $FX_BIN_DIR when set, else from PATH (the Nix app
+# puts them there), else from this checkout's target/release (built if missing).
+set -euo pipefail
+
+usage() {
+  echo "usage: forensics-batch.sh [-j N] [--policy FILE] [--case C] [--source S] [--tenant T] INPUT... RUN" >&2
+  exit 2
+}
+
+jobs_flag=()
+ingest_flags=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -j) [ $# -ge 2 ] || usage; jobs_flag=(-j "$2"); shift 2 ;;
+    -j*) jobs_flag=(-j "${1#-j}"); shift ;;
+    --policy|--case|--source|--tenant|--intake) [ $# -ge 2 ] || usage; ingest_flags+=("$1" "$2"); shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; break ;;
+    -*) echo "forensics-batch.sh: unknown option $1" >&2; usage ;;
+    *) break ;;
+  esac
+done
+[ $# -ge 2 ] || usage
+run="${*: -1}"
+inputs=("${@:1:$#-1}")
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+if [ -n "${FX_BIN_DIR:-}" ]; then
+  bin="$FX_BIN_DIR/"
+elif command -v fx-ingest >/dev/null 2>&1 && [ -z "${FX_PREFER_CHECKOUT:-}" ]; then
+  bin=""
+else
+  bin="$repo/target/release/"
+  if [ ! -x "${bin}fx-report" ] || [ -n "$(find "$repo/crates" "$repo/bin" "$repo/Cargo.toml" "$repo/Cargo.lock" -newer "${bin}fx-report" -print -quit 2>/dev/null)" ]; then
+    echo "forensics-batch: building fx (cargo build --release)…" >&2
+    (cd "$repo" && cargo build --release --quiet --bins)
+  fi
+fi
+
+mkdir -p "$run"
+"${bin}fx-ingest" --run "$run" "${ingest_flags[@]}" "${jobs_flag[@]}" "${inputs[@]}" \
+  | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" \
+  | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" \
+  | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" \
+  | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" \
+  | "${bin}fx-seq" --run "$run"
+"${bin}fx-features" --run "$run"
+"${bin}fx-report" --run "$run"
