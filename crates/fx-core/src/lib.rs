@@ -11,6 +11,9 @@
 //! * [`run`] — the run directory, its manifest and tool inventory;
 //! * [`policy`] — budgets, caps and safety switches, with documented defaults;
 //! * [`ids`] — deterministic ids, seeds and canonical hashing;
+//! * [`inventory`] — the external tools of the profile (`tools.json`) and the toolchain hash;
+//! * [`tool`] — the sandboxed, bounded tool runner every command uses;
+//! * [`summary`] — the per-job `summary` event of DESIGN §9;
 //! * [`routing`] — fx-route's decision record and the fail-closed `check`
 //!   every later stage calls before running a target;
 //! * [`stage`] — the order-preserving, parallel driver shared by the stages;
@@ -24,6 +27,7 @@ pub mod error;
 pub mod event;
 pub mod hashing;
 pub mod ids;
+pub mod inventory;
 pub mod job;
 pub mod jsonl;
 pub mod policy;
@@ -31,8 +35,10 @@ pub mod routing;
 pub mod run;
 pub mod stage;
 pub mod store;
+pub mod summary;
 pub mod testing;
 pub mod text;
+pub mod tool;
 pub mod vocab;
 
 pub use error::{Error, Result};

@@ -1,0 +1,286 @@
+//! The per-job `summary` event of DESIGN §9, shared by fx-seq (which writes
+//! it) and every reader that needs it for a job stream that has not been
+//! sequenced yet (fx-features with `-`, reports).
+//!
+//! The summary of a job is an event `{"module":"seq","step":"summary","status":"ok","data":{…}}`
+//! appended after every other event. Its `data` is built from the job's
+//! events, in event order, by these rules:
+//!
+//! * **conclusions** — every event's `conclusion` is merged with
+//!   [`merge_conclusion`]: later scalar and object values win, lists
+//!   (`labels`, `failures`, `regions`, `libraries`) become unions kept in
+//!   first-seen order. The merged keys sit at the top level of `data`, with
+//!   their DESIGN §9 names (`labels`, `container`, `algorithm`, …). A key no
+//!   event concluded is **absent** (never a made-up default): in particular a
+//!   job no router labelled has no `labels` key. fx-route concludes
+//!   `["unknown"]` explicitly when it cannot tell; the summary does not invent
+//!   it.
+//! * **`failures`** — besides the conclusions' `failures`, the `error.kind` of
+//!   every `error` event is added to the same union, at the position of that
+//!   event (so a job whose only trace of a failure is an error event still
+//!   lists its shape). Absent when empty.
+//! * **`outcomes`** — `{module: {ok, error, skipped}}`, one entry per module
+//!   that wrote an event, sorted by module name, all three counts always
+//!   present.
+//! * **`budgets_hit`** — union, in first-seen order, of (a) the `reason` of
+//!   every `skipped` event whose reason starts with `budget:` (verbatim, e.g.
+//!   `budget:regions`), and (b) every string in the `caps_hit` array of an
+//!   event's `data`. **Convention for stages:** a step that completed but
+//!   dropped work because a cap or budget was reached (candidates pruned to
+//!   the cap, a file of hashes cut at its line cap) writes
+//!   `"caps_hit": ["budget:<name>", …]` in its event `data`, naming the cap in
+//!   the same `budget:<name>` form a skip reason would use (the policy key
+//!   without its section is a good `<name>`: `budget:max_regions`). Non-string
+//!   entries are ignored. Always present (possibly `[]`).
+//! * **`events`** — the number of events summarised (every event of the job
+//!   except earlier summaries). Always present.
+//!
+//! Events that are themselves summaries (module `seq`, step `summary`) are
+//! ignored, so summarising an already sequenced job gives the same result as
+//! summarising the original.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::event::{Event, Status};
+use crate::job::Job;
+use crate::vocab::merge_conclusion;
+
+/// Module name of the summary event.
+pub const SUMMARY_MODULE: &str = "seq";
+/// Step name of the summary event.
+pub const SUMMARY_STEP: &str = "summary";
+/// Prefix of skip reasons (and `caps_hit` entries) that name a budget or cap.
+pub const BUDGET_PREFIX: &str = "budget:";
+/// Key of the `data` array in which a step lists the caps it hit.
+pub const CAPS_HIT_KEY: &str = "caps_hit";
+
+/// Outcome counts of one module.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcomes {
+    /// Events with status `ok`.
+    pub ok: u64,
+    /// Events with status `error`.
+    pub error: u64,
+    /// Events with status `skipped`.
+    pub skipped: u64,
+}
+
+/// True when `event` is a summary event.
+pub fn is_summary(event: &Event) -> bool {
+    event.module == SUMMARY_MODULE && event.step == SUMMARY_STEP
+}
+
+/// Builds the summary `data` of a job from its events (see the module docs
+/// for the rules). Summary events among `events` are skipped.
+pub fn summary_data(events: &[Event]) -> Map<String, Value> {
+    let mut merged = Map::new();
+    let mut failures: Vec<Value> = Vec::new();
+    let mut outcomes: BTreeMap<String, Outcomes> = BTreeMap::new();
+    let mut budgets: Vec<String> = Vec::new();
+    let mut count = 0u64;
+
+    for event in events.iter().filter(|e| !is_summary(e)) {
+        count += 1;
+        let o = outcomes.entry(event.module.clone()).or_default();
+        match event.status {
+            Status::Ok => o.ok += 1,
+            Status::Error => o.error += 1,
+            Status::Skipped => o.skipped += 1,
+        }
+        if let Some(c) = &event.conclusion {
+            let mut map = c.to_map();
+            // Failures are gathered separately so that error kinds interleave
+            // with concluded failures in event order.
+            if let Some(Value::Array(fs)) = map.remove("failures") {
+                for f in fs {
+                    push_unique(&mut failures, f);
+                }
+            }
+            merge_conclusion(&mut merged, &map);
+        }
+        if let Some(err) = &event.error {
+            push_unique(&mut failures, Value::String(err.kind.as_str().to_owned()));
+        }
+        if event.status == Status::Skipped {
+            if let Some(reason) = event.reason.as_deref() {
+                if reason.starts_with(BUDGET_PREFIX) {
+                    push_unique(&mut budgets, reason.to_owned());
+                }
+            }
+        }
+        if let Some(Value::Array(caps)) = event.data.as_ref().and_then(|d| d.get(CAPS_HIT_KEY)) {
+            for cap in caps.iter().filter_map(Value::as_str) {
+                push_unique(&mut budgets, cap.to_owned());
+            }
+        }
+    }
+
+    if !failures.is_empty() {
+        merged.insert("failures".into(), Value::Array(failures));
+    }
+    let outcomes = outcomes
+        .into_iter()
+        .map(|(m, o)| {
+            let v = serde_json::to_value(o).unwrap_or(Value::Null);
+            (m, v)
+        })
+        .collect::<Map<String, Value>>();
+    merged.insert("outcomes".into(), Value::Object(outcomes));
+    merged.insert(
+        "budgets_hit".into(),
+        Value::Array(budgets.into_iter().map(Value::String).collect()),
+    );
+    merged.insert("events".into(), Value::from(count));
+    merged
+}
+
+/// The summary event of a job with these events (unstamped).
+pub fn summary_event(events: &[Event]) -> Event {
+    let mut e = Event::ok(SUMMARY_MODULE, SUMMARY_STEP);
+    e.data = Some(summary_data(events));
+    e
+}
+
+/// The summary event of `job`.
+pub fn summarize(job: &Job) -> Event {
+    summary_event(&job.events)
+}
+
+fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::event::ErrorInfo;
+    use crate::vocab::{Conclusion, FailureKind, Label};
+    use serde_json::json;
+
+    fn labels(ls: &[Label]) -> Conclusion {
+        Conclusion {
+            labels: ls.to_vec(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn merges_conclusions_in_event_order() {
+        let events = vec![
+            Event::ok("route", "label").with_conclusion(labels(&[Label::Certificate])),
+            Event::ok("inspect", "x509").with_conclusion(Conclusion {
+                labels: vec![Label::KeyMaterial, Label::Certificate],
+                algorithm: Some("RSA".into()),
+                key_bits: Some(2048),
+                hash: Some(json!({"scheme":"a"})),
+                ..Default::default()
+            }),
+            Event::ok("probe", "pqc").with_conclusion(Conclusion {
+                algorithm: Some("ML-DSA-65".into()),
+                hash: Some(json!({"other":1})),
+                ..Default::default()
+            }),
+        ];
+        let d = Value::Object(summary_data(&events));
+        assert_eq!(d["labels"], json!(["certificate", "key_material"]));
+        // Later scalars win; objects are replaced whole.
+        assert_eq!(d["algorithm"], json!("ML-DSA-65"));
+        assert_eq!(d["key_bits"], json!(2048));
+        assert_eq!(d["hash"], json!({"other":1}));
+        assert_eq!(d["events"], json!(3));
+        assert_eq!(d["budgets_hit"], json!([]));
+        assert_eq!(
+            d["outcomes"],
+            json!({"inspect":{"ok":1,"error":0,"skipped":0},
+                   "probe":{"ok":1,"error":0,"skipped":0},
+                   "route":{"ok":1,"error":0,"skipped":0}})
+        );
+    }
+
+    #[test]
+    fn failures_gather_error_kinds_in_first_seen_order() {
+        let events = vec![
+            Event::error("inspect", "pem", ErrorInfo::new(FailureKind::BadPemArmor)),
+            Event::ok("inspect", "der").with_conclusion(Conclusion {
+                failures: vec![FailureKind::Truncated, FailureKind::BadPemArmor],
+                ..Default::default()
+            }),
+            Event::error(
+                "inspect",
+                "x509",
+                ErrorInfo::new(FailureKind::Truncated).at(3),
+            ),
+            Event::error("probe", "tool", ErrorInfo::new(FailureKind::Timeout)),
+        ];
+        let d = Value::Object(summary_data(&events));
+        assert_eq!(
+            d["failures"],
+            json!(["bad_pem_armor", "truncated", "timeout"])
+        );
+        assert_eq!(
+            d["outcomes"]["inspect"],
+            json!({"ok":1,"error":2,"skipped":0})
+        );
+        assert_eq!(
+            d["outcomes"]["probe"],
+            json!({"ok":0,"error":1,"skipped":0})
+        );
+    }
+
+    #[test]
+    fn budgets_from_skips_and_caps_hit() {
+        let events = vec![
+            Event::skipped("probe", "symmetric", "budget:probes"),
+            Event::skipped("probe", "hash_kdf", "not_applicable"),
+            Event::skipped("probe", "pqc", "policy:decapsulation_disabled"),
+            Event::ok("inspect", "regions")
+                .with_data(json!({"caps_hit":["budget:max_regions", 7, "budget:probes"]})),
+            Event::skipped("probe", "hybrid", "budget:probes"),
+        ];
+        let d = Value::Object(summary_data(&events));
+        assert_eq!(
+            d["budgets_hit"],
+            json!(["budget:probes", "budget:max_regions"])
+        );
+        assert_eq!(
+            d["outcomes"]["probe"],
+            json!({"ok":0,"error":0,"skipped":4})
+        );
+        assert!(d.get("failures").is_none());
+    }
+
+    #[test]
+    fn absent_keys_stay_absent_and_no_label_is_invented() {
+        let d = summary_data(&[Event::ok("ingest", "read")]);
+        assert!(!d.contains_key("labels"));
+        assert_eq!(
+            Value::Object(d),
+            json!({"outcomes":{"ingest":{"ok":1,"error":0,"skipped":0}},"budgets_hit":[],"events":1})
+        );
+        let empty = summary_data(&[]);
+        assert_eq!(
+            Value::Object(empty),
+            json!({"outcomes":{},"budgets_hit":[],"events":0})
+        );
+    }
+
+    #[test]
+    fn earlier_summaries_are_ignored() {
+        let mut events =
+            vec![Event::ok("route", "label").with_conclusion(labels(&[Label::Unknown]))];
+        let first = summary_event(&events);
+        assert!(is_summary(&first));
+        assert_eq!(first.status, Status::Ok);
+        events.push(first.clone());
+        let again = summary_event(&events);
+        assert_eq!(first, again);
+        assert_eq!(again.data.as_ref().unwrap()["labels"], json!(["unknown"]));
+    }
+}
