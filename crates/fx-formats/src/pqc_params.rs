@@ -246,6 +246,7 @@ pub struct OidMatch {
     pub prehash: Option<&'static str>,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn kem(
     name: &'static str,
     family: Family,
@@ -1228,10 +1229,11 @@ pub static PARAM_SETS: &[ParamSet] = &[
 
 /// The parameter set with this name (exact, then ASCII case-insensitive).
 pub fn by_name(name: &str) -> Option<&'static ParamSet> {
-    PARAM_SETS
-        .iter()
-        .find(|p| p.name == name)
-        .or_else(|| PARAM_SETS.iter().find(|p| p.name.eq_ignore_ascii_case(name)))
+    PARAM_SETS.iter().find(|p| p.name == name).or_else(|| {
+        PARAM_SETS
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    })
 }
 
 /// The parameter set with this liboqs algorithm name.
@@ -1311,10 +1313,7 @@ pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
 
 /// [`by_size`] over every object kind ([`Object::ALL`] order).
 pub fn by_any_size(len: usize) -> Vec<SizeMatch> {
-    Object::ALL
-        .iter()
-        .flat_map(|o| by_size(*o, len))
-        .collect()
+    Object::ALL.iter().flat_map(|o| by_size(*o, len)).collect()
 }
 
 #[cfg(test)]
