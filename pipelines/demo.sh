@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The newcomer's first command: install what is missing, build fx, run the
+# forensics batch over the bundled samples, print where the evidence went.
+#
+#   pipelines/demo.sh [RUN]      (default RUN: runs/demo)
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+run="${1:-$repo/runs/demo}"
+"$repo/pipelines/setup.sh"
+(cd "$repo" && cargo build --release --quiet --bins)
+FX_BIN_DIR="$repo/target/release" "$repo/pipelines/forensics-batch.sh" --case demo "$repo/samples" "$run"

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what fx needs on a fresh Debian/Ubuntu machine with Rust:
+# C toolchain bits for liboqs (cmake, libclang for bindgen), the external
+# tools of the profile (openssl, tshark, file, binutils, bubblewrap,
+# util-linux), test helpers, and the Python packages the test suite reads
+# Parquet with. Idempotent and quiet when everything is there already.
+set -euo pipefail
+
+apt_packages=(
+  build-essential cmake libclang-dev pkg-config
+  openssl file binutils bubblewrap util-linux tshark
+  openssh-client python3 python3-pip time nix-bin
+)
+pip_packages=(duckdb)
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for p in "${pip_packages[@]}"; do
+  if ! python3 -c "import $p" 2>/dev/null; then
+    echo "setup: pip install $p" >&2
+    python3 -m pip install --quiet "$p" 2>/dev/null \
+      || python3 -m pip install --quiet --break-system-packages "$p"
+  fi
+done
+
+command -v cargo >/dev/null || { echo "setup: cargo not found: install Rust (rustup) first" >&2; exit 1; }
+rustup component list --installed 2>/dev/null | grep -q clippy || rustup component add clippy rustfmt 2>/dev/null || true
