@@ -1,0 +1,82 @@
+//! Helpers shared by the end-to-end tests: the batch over the bundled
+//! samples, stage by stage, with each stage's output kept for inspection.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Path of a built fx binary.
+pub fn bin(name: &str) -> PathBuf {
+    assert_cmd::cargo::cargo_bin(name)
+}
+
+/// The repository root.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one batch run produced.
+pub struct BatchOutput {
+    /// Keeps the temp dir alive.
+    pub _dir: tempfile::TempDir,
+    /// The run directory.
+    pub run: PathBuf,
+    /// (stage name, stdout) for every stage before fx-seq.
+    pub stage_outputs: Vec<(String, String)>,
+}
+
+/// Runs one command with `stdin`, asserting success; returns stdout.
+pub fn run_stage(name: &str, args: &[&str], stdin: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = Command::new(bin(name))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{name} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The whole batch over `inputs` into a fresh run, with `-j jobs`.
+pub fn batch(inputs: &[&Path], jobs: &str) -> BatchOutput {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    let run_s = run.to_str().unwrap().to_owned();
+    let mut args = vec!["--run", run_s.as_str(), "-j", jobs, "--case", "samples"];
+    let input_strs: Vec<String> = inputs.iter().map(|p| p.to_str().unwrap().to_owned()).collect();
+    args.extend(input_strs.iter().map(String::as_str));
+    let mut stream = run_stage("fx-ingest", &args, b"");
+    let mut stage_outputs = vec![("fx-ingest".to_owned(), stream.clone())];
+    for stage in ["fx-route", "fx-inspect", "fx-probe", "fx-fingerprint"] {
+        stream = run_stage(stage, &["--run", &run_s, "-j", jobs], stream.as_bytes());
+        stage_outputs.push((stage.to_owned(), stream.clone()));
+    }
+    run_stage("fx-seq", &["--run", &run_s], stream.as_bytes());
+    run_stage("fx-features", &["--run", &run_s], b"");
+    run_stage("fx-report", &["--run", &run_s], b"");
+    BatchOutput {
+        _dir: dir,
+        run,
+        stage_outputs,
+    }
+}
+
+/// The batch over `samples/`, run from the repository root so that intake
+/// paths are relative (`samples/…`).
+pub fn batch_over_samples() -> BatchOutput {
+    std::env::set_current_dir(repo()).unwrap();
+    batch(&[Path::new("samples")], "2")
+}
