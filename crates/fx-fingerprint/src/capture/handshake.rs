@@ -1,0 +1,234 @@
+//! TLS record layer → handshake messages, fed incrementally with the bytes
+//! of one reassembled stream direction.
+//!
+//! A handshake message may span several records and a record may hold
+//! several messages. Bytes before the first plausible TLS record (a SOCKS or
+//! proxy preamble) are skipped, up to [`PREAMBLE_LIMIT`]. The walker stops at
+//! the first application-data record: everything after it is encrypted.
+
+/// Handshake message type of a ClientHello.
+pub const CLIENT_HELLO: u8 = 1;
+/// Handshake message type of a ServerHello.
+pub const SERVER_HELLO: u8 = 2;
+
+/// Bytes of non-TLS preamble searched for the first record.
+pub const PREAMBLE_LIMIT: usize = 16 * 1024;
+/// Largest TLS record accepted (2^14 plus the expansion allowance).
+const MAX_RECORD: usize = 16384 + 2048;
+/// Largest handshake message accepted.
+const MAX_MESSAGE: usize = 256 * 1024;
+/// Hello messages kept per direction.
+const MAX_HELLOS: usize = 8;
+
+/// A ClientHello or ServerHello body with where it started in the stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelloMessage {
+    /// [`CLIENT_HELLO`] or [`SERVER_HELLO`].
+    pub msg_type: u8,
+    /// The message body (after the 4-byte handshake header).
+    pub body: Vec<u8>,
+    /// Offset of the record that started the message, in the direction's bytes.
+    pub stream_offset: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    Searching,
+    Records,
+    Done,
+}
+
+/// Incremental record/handshake walker for one direction.
+#[derive(Debug)]
+pub struct HandshakeWalker {
+    state: State,
+    buf: Vec<u8>,
+    /// Stream offset of `buf[0]`.
+    buf_offset: u64,
+    hs: Vec<u8>,
+    hs_offset: u64,
+    after_ccs: bool,
+    /// Hello messages found so far.
+    pub hellos: Vec<HelloMessage>,
+    /// Records walked.
+    pub records: u64,
+}
+
+impl Default for HandshakeWalker {
+    fn default() -> Self {
+        HandshakeWalker {
+            state: State::Searching,
+            buf: Vec::new(),
+            buf_offset: 0,
+            hs: Vec::new(),
+            hs_offset: 0,
+            after_ccs: false,
+            hellos: Vec::new(),
+            records: 0,
+        }
+    }
+}
+
+fn plausible_record_start(b: &[u8]) -> bool {
+    b.len() >= 6
+        && b[0] == 22
+        && b[1] == 3
+        && b[2] <= 4
+        && (b[5] == CLIENT_HELLO || b[5] == SERVER_HELLO)
+        && usize::from(u16::from_be_bytes([b[3], b[4]])) <= MAX_RECORD
+}
+
+impl HandshakeWalker {
+    /// True when no more bytes can change the outcome.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// True once a TLS record was recognised.
+    pub fn saw_tls(&self) -> bool {
+        self.records > 0
+    }
+
+    fn finish(&mut self) {
+        self.state = State::Done;
+        self.buf = Vec::new();
+        self.hs = Vec::new();
+    }
+
+    /// Feeds the next contiguous bytes of the direction.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.state == State::Done {
+            return;
+        }
+        self.buf.extend_from_slice(bytes);
+        if self.state == State::Searching {
+            let found = (0..self.buf.len()).find(|&i| plausible_record_start(&self.buf[i..]));
+            match found {
+                Some(p) => {
+                    self.buf.drain(..p);
+                    self.buf_offset += p as u64;
+                    self.state = State::Records;
+                }
+                None => {
+                    if self.buf_offset + self.buf.len() as u64 > PREAMBLE_LIMIT as u64 {
+                        self.finish();
+                        return;
+                    }
+                    // keep a tail that could still start a record
+                    let keep = self.buf.len().min(5);
+                    let cut = self.buf.len() - keep;
+                    self.buf.drain(..cut);
+                    self.buf_offset += cut as u64;
+                    return;
+                }
+            }
+        }
+        self.walk_records();
+    }
+
+    fn walk_records(&mut self) {
+        let mut pos = 0usize;
+        while self.state == State::Records {
+            let Some(header) = self.buf.get(pos..pos + 5) else {
+                break;
+            };
+            let content_type = header[0];
+            let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+            if header[1] != 3 || len > MAX_RECORD {
+                self.finish();
+                return;
+            }
+            let Some(body) = self.buf.get(pos + 5..pos + 5 + len) else {
+                break;
+            };
+            let record_offset = self.buf_offset + pos as u64;
+            self.records += 1;
+            match content_type {
+                22 => {
+                    if self.after_ccs {
+                        self.hs.clear();
+                    }
+                    if self.hs.is_empty() {
+                        self.hs_offset = record_offset;
+                    }
+                    let body = body.to_vec();
+                    self.hs.extend_from_slice(&body);
+                    self.take_messages();
+                }
+                20 => {
+                    self.after_ccs = true;
+                    self.hs.clear();
+                }
+                21 => {}
+                _ => {
+                    self.finish();
+                    return;
+                }
+            }
+            pos += 5 + len;
+        }
+        if self.state != State::Done {
+            self.buf.drain(..pos);
+            self.buf_offset += pos as u64;
+        }
+    }
+
+    fn take_messages(&mut self) {
+        let mut pos = 0usize;
+        while let Some(h) = self.hs.get(pos..pos + 4) {
+            let msg_type = h[0];
+            let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
+            if len > MAX_MESSAGE {
+                self.hs.clear();
+                return;
+            }
+            let Some(body) = self.hs.get(pos + 4..pos + 4 + len) else {
+                break;
+            };
+            if (msg_type == CLIENT_HELLO || msg_type == SERVER_HELLO)
+                && self.hellos.len() < MAX_HELLOS
+            {
+                self.hellos.push(HelloMessage {
+                    msg_type,
+                    body: body.to_vec(),
+                    stream_offset: self.hs_offset,
+                });
+            }
+            pos += 4 + len;
+        }
+        self.hs.drain(..pos);
+        if !self.hs.is_empty() && pos > 0 {
+            // the rest of a message continues in the next record
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(ct: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ct, 3, 1];
+        r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    #[test]
+    fn a_message_spanning_records_and_a_preamble() {
+        let mut msg = vec![1, 0, 0, 6];
+        msg.extend_from_slice(b"abcdef");
+        let mut stream = b"\x05\x01\x00".to_vec();
+        stream.extend(record(22, &msg[..5]));
+        stream.extend(record(22, &msg[5..]));
+        stream.extend(record(23, b"secret"));
+        let mut w = HandshakeWalker::default();
+        for chunk in stream.chunks(3) {
+            w.feed(chunk);
+        }
+        assert_eq!(w.hellos.len(), 1);
+        assert_eq!(w.hellos[0].body, b"abcdef");
+        assert_eq!(w.hellos[0].stream_offset, 3);
+        assert!(w.is_done());
+    }
+}

@@ -1,0 +1,218 @@
+//! Captures: pcap/pcapng → packets → TCP streams (and QUIC Initials) →
+//! ClientHello/ServerHello → JA4, JA3 and the offered parameters.
+//!
+//! Everything is native: no tshark. Work is bounded by the policy
+//! (`max_stream_bytes` per direction, `max_client_hellos` per capture) and by
+//! [`MAX_FLOWS`]; output order is the order streams first appear in the file.
+
+pub mod client_hello;
+pub mod groups;
+pub mod handshake;
+pub mod ja3;
+pub mod ja4;
+pub mod layers;
+pub mod packets;
+pub mod quic;
+pub mod reassembly;
+pub mod report;
+pub mod tshark;
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+use handshake::{CLIENT_HELLO, HandshakeWalker, SERVER_HELLO};
+use layers::Transport;
+use packets::{CaptureFormat, FrameEnd, NotACapture};
+use reassembly::DirectionReassembler;
+pub use report::{CaptureReport, HelloReport, ServerHelloReport, StreamReport};
+
+/// Streams (TCP connections and QUIC connections) tracked per capture.
+pub const MAX_FLOWS: usize = 100_000;
+
+/// Limits of one capture analysis.
+#[derive(Clone, Copy, Debug)]
+pub struct CaptureLimits {
+    /// Payload bytes reassembled per TCP direction.
+    pub max_stream_bytes: u64,
+    /// ClientHellos fingerprinted per capture.
+    pub max_client_hellos: u32,
+}
+
+impl Default for CaptureLimits {
+    fn default() -> Self {
+        let p = fx_core::policy::FingerprintPolicy::default();
+        CaptureLimits {
+            max_stream_bytes: p.max_stream_bytes,
+            max_client_hellos: p.max_client_hellos,
+        }
+    }
+}
+
+type Endpoint = (IpAddr, u16);
+
+#[derive(Default)]
+struct Direction {
+    reassembler: DirectionReassembler,
+    walker: HandshakeWalker,
+}
+
+struct Flow {
+    /// The endpoint that sent the first packet seen.
+    first: Endpoint,
+    second: Endpoint,
+    /// The endpoint that sent a SYN without ACK, when seen.
+    syn_from: Option<Endpoint>,
+    dirs: [Direction; 2],
+}
+
+/// Analyses a whole capture held in memory.
+pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, NotACapture> {
+    let mut tcp: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
+    let mut flows: Vec<Flow> = Vec::new();
+    let mut quic = quic::QuicCollector::default();
+    let mut stats = report::PacketStats::default();
+    let mut flows_capped = false;
+
+    let (format, end) = packets::for_each_frame(bytes, |linktype, frame| {
+        stats.frames += 1;
+        let Some(seg) = layers::decode(linktype, frame) else {
+            return;
+        };
+        match seg.transport {
+            Transport::Tcp {
+                sport,
+                dport,
+                seq,
+                syn,
+                payload,
+            } => {
+                stats.tcp_segments += 1;
+                let a = (seg.src, sport);
+                let b = (seg.dst, dport);
+                let key = if a <= b { (a, b) } else { (b, a) };
+                let idx = match tcp.get(&key) {
+                    Some(i) => *i,
+                    None => {
+                        if flows.len() >= MAX_FLOWS {
+                            flows_capped = true;
+                            return;
+                        }
+                        flows.push(Flow {
+                            first: a,
+                            second: b,
+                            syn_from: None,
+                            dirs: Default::default(),
+                        });
+                        tcp.insert(key, flows.len() - 1);
+                        flows.len() - 1
+                    }
+                };
+                let flow = &mut flows[idx];
+                let d = usize::from(a != flow.first);
+                let dir = &mut flow.dirs[d];
+                if syn {
+                    dir.reassembler.syn(seq);
+                    if flow.syn_from.is_none() && d == 0 && payload.is_empty() {
+                        flow.syn_from = Some(a);
+                    }
+                }
+                let walker = &mut dir.walker;
+                dir.reassembler
+                    .push(seq, payload, limits.max_stream_bytes, &mut |b| {
+                        walker.feed(b)
+                    });
+                if walker.is_done() {
+                    dir.reassembler.close();
+                }
+            }
+            Transport::Udp {
+                sport,
+                dport,
+                payload,
+            } => {
+                stats.udp_datagrams += 1;
+                quic.datagram((seg.src, sport), (seg.dst, dport), payload);
+            }
+        }
+    })?;
+
+    let mut report = CaptureReport {
+        format: Some(format),
+        truncated_at: match end {
+            FrameEnd::Truncated(o) => Some(o),
+            _ => None,
+        },
+        malformed_at: match end {
+            FrameEnd::Malformed(o) => Some(o),
+            _ => None,
+        },
+        packets: stats,
+        flows_capped,
+        ..CaptureReport::default()
+    };
+
+    let mut budget = limits.max_client_hellos;
+    for (index, flow) in flows.iter().enumerate() {
+        let hellos = |d: usize| flow.dirs[d].walker.hellos.iter();
+        // the client is the side that sent ClientHellos (else the SYN sender)
+        let client = if hellos(0).any(|h| h.msg_type == CLIENT_HELLO) {
+            0
+        } else if hellos(1).any(|h| h.msg_type == CLIENT_HELLO) {
+            1
+        } else {
+            continue;
+        };
+        let _ = flow.syn_from;
+        let (src, dst) = if client == 0 {
+            (flow.first, flow.second)
+        } else {
+            (flow.second, flow.first)
+        };
+        let mut stream = StreamReport::new(index as u64, "tcp", src, dst);
+        for h in hellos(client).filter(|h| h.msg_type == CLIENT_HELLO) {
+            if budget == 0 {
+                report.client_hellos_capped = true;
+                break;
+            }
+            if let Some(ch) = client_hello::parse_client_hello(&h.body) {
+                budget -= 1;
+                stream
+                    .client_hellos
+                    .push(HelloReport::from_client_hello(&ch, ja4::Ja4Transport::Tcp));
+            }
+        }
+        for h in hellos(1 - client).filter(|h| h.msg_type == SERVER_HELLO) {
+            if let Some(sh) = client_hello::parse_server_hello(&h.body) {
+                stream
+                    .server_hellos
+                    .push(ServerHelloReport::from_server_hello(&sh));
+            }
+        }
+        report.streams.push(stream);
+    }
+    let quic_streams = quic.finish(&mut budget, &mut report.client_hellos_capped);
+    report.streams.extend(quic_streams);
+    Ok(report)
+}
+
+impl From<NotACapture> for fx_core::ErrorInfo {
+    fn from(e: NotACapture) -> Self {
+        use fx_core::FailureKind;
+        match e {
+            NotACapture::UnknownMagic => fx_core::ErrorInfo::new(FailureKind::MalformedHeader)
+                .at(0)
+                .detail("not a pcap or pcapng file"),
+            NotACapture::TruncatedHeader => fx_core::ErrorInfo::new(FailureKind::Truncated)
+                .at(0)
+                .detail("capture file header is cut short"),
+            NotACapture::BadHeader => fx_core::ErrorInfo::new(FailureKind::MalformedHeader)
+                .at(0)
+                .detail("capture file header cannot be parsed"),
+        }
+    }
+}
+
+/// Format of a capture (re-exported for callers that sniff).
+pub fn sniff(bytes: &[u8]) -> Option<CaptureFormat> {
+    CaptureFormat::sniff(bytes)
+}
