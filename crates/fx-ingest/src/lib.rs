@@ -1,15 +1,715 @@
-//! fx-ingest (being built).
+//! # fx-ingest — intake, content-addressed registry and run controller
+//!
+//! `fx-ingest --run RUN [options] PATH...` turns files, directories, a list of
+//! paths on stdin (`-`) and an intake CSV into one job line per artifact
+//! (DESIGN §3, §10):
+//!
+//! 1. expands the named paths ([`walk`]) and reads the intake CSV
+//!    ([`intake`]); every problem with the CSV is reported, with its line,
+//!    before anything is written;
+//! 2. resolves the policy (file + flags) and discovers the tool inventory;
+//!    derives the run id from the tenants, case, policy hash, toolchain hash
+//!    and the canonical list of inputs (no time, no randomness);
+//! 3. creates the run (or accepts the same run again; a run directory that
+//!    holds another run is refused and left untouched) and writes
+//!    `manifests/run_manifest.json` and `manifests/tool_inventory.json`
+//!    atomically;
+//! 4. hashes and stores every file in parallel ([`blobs`]), streamed;
+//! 5. orders the jobs in the planner order (path bytes, then hash, then id),
+//!    which fixes `artifact_seq` whatever the order the paths were named in
+//!    or the thread count;
+//! 6. appends new artifacts to the registry ([`registry`]) and writes the job
+//!    lines to stdout in `artifact_seq` order.
+//!
+//! Files that cannot be read (special files, dangling symlinks, symlinks out
+//! of the root, permission errors) still get a job line, with an `ingest`
+//! error event (`unreadable`) saying why.
+
+pub mod blobs;
+pub mod intake;
+pub mod registry;
+pub mod walk;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use anyhow::Context as _;
+use fx_core::job::{Artifact, CustodyNote, Intake, Job, Member};
+use fx_core::policy::Policy;
+use fx_core::run::{INVENTORY, InputRecord, MANIFEST, RunManifest, ToolInventory};
+use fx_core::store::{BlobRef, BlobStore};
+use fx_core::{ErrorInfo, Event, FailureKind, Text};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::intake::{BundleRole, Context};
+use crate::registry::{REGISTRY_FORMAT, Registry, RegistryLine};
+use crate::walk::{Found, What};
+
+/// Module name of the events fx-ingest writes.
+pub const MODULE: &str = "ingest";
+/// Step name of the intake event.
+pub const STEP: &str = "intake";
+/// Format tag of the run manifest.
+pub const MANIFEST_FORMAT: &str = "run/1";
+
+const EXAMPLE: &str = "Examples:
+  fx-ingest --run runs/case42 --case case42 --source laptop evidence/ > jobs.jsonl
+  find evidence -name '*.pem' | fx-ingest --run runs/case42 - > jobs.jsonl
+  fx-ingest --run runs/case42 --intake intake.csv > jobs.jsonl
+  fx-ingest --print-default-policy > policy.toml";
 
 /// Command-line arguments of `fx-ingest`.
-#[derive(Debug, clap::Parser)]
-#[command(name = "fx-ingest", version)]
+#[derive(Clone, Debug, clap::Parser)]
+#[command(
+    name = "fx-ingest",
+    version,
+    about = "Register evidence files in a run and emit one job line per artifact",
+    after_help = EXAMPLE
+)]
 pub struct Args {
-    /// Run directory; defaults to $FX_RUN.
-    #[arg(long, env = "FX_RUN")]
-    pub run: std::path::PathBuf,
+    /// Run directory (evidence store); defaults to $FX_RUN.
+    #[arg(long, env = "FX_RUN", value_name = "RUN")]
+    pub run: Option<PathBuf>,
+    /// Worker threads for hashing (default: all cores). Output is identical at any value.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Case identifier of the evidence.
+    #[arg(long, value_name = "C", default_value = "default")]
+    pub case: String,
+    /// Where the evidence came from.
+    #[arg(long, value_name = "S", default_value = "local")]
+    pub source: String,
+    /// Tenant owning the evidence.
+    #[arg(long, value_name = "T", default_value = "default")]
+    pub tenant: String,
+    /// When the evidence was collected (RFC 3339 or YYYY-MM-DD; normalised to UTC).
+    #[arg(long, value_name = "TIME")]
+    pub collected_at: Option<String>,
+    /// Hints for every artifact, as a JSON object (e.g. '{"expect":"x509"}').
+    #[arg(long, value_name = "JSON")]
+    pub hints: Option<String>,
+    /// Intake CSV: path,case,source,tenant,collected_at,hints,bundle,role.
+    #[arg(long, value_name = "FILE")]
+    pub intake: Option<PathBuf>,
+    /// Chain-of-custody note added to every job (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub custody_note: Vec<String>,
+    /// Policy file (TOML); absent keys take their defaults.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Override tools.timeout_ms.
+    #[arg(long, value_name = "MS")]
+    pub tool_timeout_ms: Option<u64>,
+    /// Set safety.allow_network (run tools without network isolation where none is possible).
+    #[arg(long)]
+    pub allow_network: bool,
+    /// Set safety.decapsulation (KEM decapsulation of bundles).
+    #[arg(long)]
+    pub decapsulation: bool,
+    /// Set safety.tamper_checks.
+    #[arg(long)]
+    pub tamper_checks: bool,
+    /// Set safety.heavy_work (deep reverse engineering, batch generation).
+    #[arg(long)]
+    pub heavy_work: bool,
+    /// Set tenancy.allow_multiple_tenants.
+    #[arg(long)]
+    pub allow_multiple_tenants: bool,
+    /// Set tools.enabled = false (no external tool runs at all).
+    #[arg(long)]
+    pub no_tools: bool,
+    /// flake.lock the run is made from (its sha256 enters the toolchain hash;
+    /// default: $FX_FLAKE_LOCK_SHA256).
+    #[arg(long, value_name = "FILE")]
+    pub flake_lock: Option<PathBuf>,
+    /// Print the default policy (every key) and exit.
+    #[arg(long)]
+    pub print_default_policy: bool,
+    /// Files and directories to ingest; `-` reads a newline-separated list of paths from stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
 }
 
 /// Runs the command.
-pub fn run(_args: &Args) -> anyhow::Result<()> {
-    anyhow::bail!("fx-ingest is not built yet")
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    if args.print_default_policy {
+        let mut out = std::io::stdout().lock();
+        out.write_all(Policy::default().to_toml().as_bytes())?;
+        return Ok(());
+    }
+    let Some(run_dir) = args.run.clone() else {
+        return Err(usage("--run RUN (or FX_RUN) is required"));
+    };
+    if args.paths.is_empty() && args.intake.is_none() {
+        return Err(usage(
+            "nothing to ingest: name PATHs, `-`, or --intake FILE",
+        ));
+    }
+    let policy = resolve_policy(args)?;
+    let defaults = default_context(args)?;
+
+    // Everything that can be wrong with the inputs is found before writing.
+    let csv = match &args.intake {
+        Some(p) => Some(intake::read_csv(p, &defaults)?),
+        None => None,
+    };
+    let named = named_paths(args)?;
+    let mut tasks: Vec<Task> = Vec::new();
+    let mut inputs: BTreeSet<InputRecord> = BTreeSet::new();
+    for p in &named {
+        inputs.insert(InputRecord {
+            kind: walk::input_kind(p).into(),
+            path: Text::from_path(p),
+        });
+        let mut found = Vec::new();
+        walk::expand(p, &mut found);
+        tasks.extend(found.into_iter().map(|f| Task {
+            found: f,
+            ctx: defaults.clone(),
+            bundle: None,
+        }));
+    }
+    if let (Some(csv), Some(csv_path)) = (&csv, &args.intake) {
+        inputs.insert(InputRecord {
+            kind: "intake_csv".into(),
+            path: Text::from_path(csv_path),
+        });
+        for row in &csv.rows {
+            let mut found = Vec::new();
+            walk::expand(&row.path, &mut found);
+            if row.bundle.is_some() && !(found.len() == 1 && found[0].path == row.path) {
+                anyhow::bail!(
+                    "{} line {}: a bundle member must be a file, not a directory",
+                    csv_path.display(),
+                    row.line
+                );
+            }
+            tasks.extend(found.into_iter().map(|f| Task {
+                found: f,
+                ctx: row.ctx.clone(),
+                bundle: row.bundle.clone(),
+            }));
+        }
+    }
+    let tenants = tenants_of(&tasks, &defaults, &policy)?;
+
+    let flake = match &args.flake_lock {
+        Some(p) => Some(fx_core::hashing::sha256_tagged(
+            &std::fs::read(p).with_context(|| format!("--flake-lock {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let inventory = fx_core::inventory::discover(flake);
+    let inputs: Vec<InputRecord> = inputs.into_iter().collect();
+    let policy_hash = policy.hash();
+    let run_id = run_id(
+        &tenants,
+        &defaults.case,
+        &policy_hash,
+        &inventory.toolchain_hash,
+        &inputs,
+        csv.as_ref().map(|c| c.hash.as_str()),
+    );
+    let manifest = RunManifest {
+        fx: MANIFEST_FORMAT.into(),
+        run_id: run_id.clone(),
+        tenants,
+        case: defaults.case.clone(),
+        policy,
+        policy_hash,
+        inputs,
+        toolchain_hash: inventory.toolchain_hash.clone(),
+        fx_version: fx_core::FX_VERSION.into(),
+    };
+    let _lock = prepare_run(&run_dir, &manifest, &inventory)?;
+    let store = BlobStore::open(run_dir.join("artifacts"))?;
+
+    let stored = store_all(&store, &tasks, fx_core::cli::resolve_jobs(args.jobs))?;
+    let jobs = plan(&run_id, tasks, stored, &args.custody_note);
+
+    let mut registry = Registry::open(&run_dir)?;
+    for job in &jobs {
+        let a = &job.artifact;
+        registry.append(&RegistryLine {
+            fx: REGISTRY_FORMAT.into(),
+            artifact_id: a.artifact_id.clone(),
+            artifact_hash: a.artifact_hash.clone(),
+            artifact_ref: a.artifact_ref.clone(),
+            size: a.size,
+            intake: a.intake.clone(),
+            members: a.members.clone(),
+        })?;
+    }
+    registry.finish()?;
+
+    let stdout = std::io::stdout().lock();
+    let mut out =
+        fx_core::jsonl::JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 20, stdout));
+    for job in &jobs {
+        out.write(job)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn usage(msg: &str) -> anyhow::Error {
+    fx_core::Error::Usage(msg.to_owned()).into()
+}
+
+/// One path to register, with its context.
+#[derive(Clone, Debug)]
+struct Task {
+    found: Found,
+    ctx: Context,
+    bundle: Option<BundleRole>,
+}
+
+fn resolve_policy(args: &Args) -> anyhow::Result<Policy> {
+    let mut p = match &args.policy {
+        Some(f) => Policy::load(f)?,
+        None => Policy::default(),
+    };
+    if let Some(ms) = args.tool_timeout_ms {
+        p.tools.timeout_ms = ms;
+    }
+    p.safety.allow_network |= args.allow_network;
+    p.safety.decapsulation |= args.decapsulation;
+    p.safety.tamper_checks |= args.tamper_checks;
+    p.safety.heavy_work |= args.heavy_work;
+    p.tenancy.allow_multiple_tenants |= args.allow_multiple_tenants;
+    if args.no_tools {
+        p.tools.enabled = false;
+    }
+    p.validate()?;
+    Ok(p)
+}
+
+fn default_context(args: &Args) -> anyhow::Result<Context> {
+    intake::check_tenant(&args.tenant).map_err(|e| usage(&format!("--tenant: {e}")))?;
+    let collected_at = match &args.collected_at {
+        Some(t) => {
+            Some(intake::normalize_time(t).map_err(|e| usage(&format!("--collected-at: {e}")))?)
+        }
+        None => None,
+    };
+    let hints = match &args.hints {
+        Some(h) => intake::parse_hints(h).map_err(|e| usage(&format!("--hints: {e}")))?,
+        None => BTreeMap::new(),
+    };
+    Ok(Context {
+        case: args.case.clone(),
+        source: args.source.clone(),
+        tenant: args.tenant.clone(),
+        collected_at,
+        hints,
+    })
+}
+
+/// The PATH arguments, with `-` replaced by the paths listed on stdin (once).
+fn named_paths(args: &Args) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stdin_done = false;
+    for p in &args.paths {
+        if p.as_os_str() == "-" {
+            if stdin_done {
+                continue;
+            }
+            stdin_done = true;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .context("reading the path list from stdin")?;
+            out.extend(
+                bytes
+                    .split(|&b| b == b'\n')
+                    .filter(|l| !l.is_empty())
+                    .map(|l| PathBuf::from(std::ffi::OsStr::from_bytes(l))),
+            );
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn tenants_of(tasks: &[Task], defaults: &Context, policy: &Policy) -> anyhow::Result<Vec<String>> {
+    let mut set: BTreeSet<String> = tasks.iter().map(|t| t.ctx.tenant.clone()).collect();
+    if set.is_empty() {
+        set.insert(defaults.tenant.clone());
+    }
+    if set.len() > 1 && !policy.tenancy.allow_multiple_tenants {
+        anyhow::bail!(
+            "the inputs name {} tenants ({}) but a run holds one tenant unless the policy sets tenancy.allow_multiple_tenants (or --allow-multiple-tenants)",
+            set.len(),
+            set.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(set.into_iter().collect())
+}
+
+/// The deterministic run id: what the run holds and how it is analysed.
+pub fn run_id(
+    tenants: &[String],
+    case: &str,
+    policy_hash: &str,
+    toolchain_hash: &str,
+    inputs: &[InputRecord],
+    intake_csv_hash: Option<&str>,
+) -> String {
+    let tenants = tenants.join("\n");
+    let inputs = fx_core::ids::canonical_json(&inputs);
+    fx_core::ids::short_id(
+        "fx-run/1",
+        &[
+            tenants.as_bytes(),
+            case.as_bytes(),
+            policy_hash.as_bytes(),
+            toolchain_hash.as_bytes(),
+            inputs.as_bytes(),
+            intake_csv_hash.unwrap_or("").as_bytes(),
+        ],
+    )
+}
+
+/// Refuses a directory holding another run; otherwise creates the run's
+/// manifest and inventory (once) and returns the held ingest lock.
+fn prepare_run(
+    dir: &Path,
+    manifest: &RunManifest,
+    inventory: &ToolInventory,
+) -> anyhow::Result<std::fs::File> {
+    check_existing(dir, manifest)?;
+    let reg = dir.join("registry");
+    std::fs::create_dir_all(&reg).map_err(|e| fx_core::Error::io(&reg, e))?;
+    let lock_path = reg.join("ingest.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| fx_core::Error::io(&lock_path, e))?;
+    lock_exclusive(&lock).map_err(|e| fx_core::Error::io(&lock_path, e))?;
+    // Again under the lock: another ingest may have created the run meanwhile.
+    if !check_existing(dir, manifest)? {
+        fx_core::run::write_json_atomic(&dir.join(INVENTORY), inventory)?;
+        fx_core::run::write_json_atomic(&dir.join(MANIFEST), manifest)?;
+    }
+    Ok(lock)
+}
+
+/// Takes an exclusive `flock` on `file`, waiting for another ingest of the
+/// same run to finish. Released when the file is closed (also by a crash).
+#[allow(unsafe_code)]
+fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock(2) takes a descriptor and a flag and touches no memory of
+    // ours; the descriptor is valid for the duration of the call because
+    // `file` is borrowed. (`File::lock` needs Rust 1.89, above our MSRV.)
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// True when `dir` already holds this very run; an error when it holds another.
+fn check_existing(dir: &Path, manifest: &RunManifest) -> anyhow::Result<bool> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(fx_core::Error::Run {
+            path: dir.to_path_buf(),
+            reason: "exists and is not a directory".into(),
+        }
+        .into());
+    }
+    let path = dir.join(MANIFEST);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(fx_core::Error::io(&path, e).into()),
+    };
+    #[derive(serde::Deserialize)]
+    struct IdOnly {
+        run_id: String,
+    }
+    let existing: IdOnly = serde_json::from_slice(&bytes).map_err(|e| fx_core::Error::Run {
+        path: dir.to_path_buf(),
+        reason: format!("{MANIFEST} cannot be read ({e}); refusing to touch it"),
+    })?;
+    if existing.run_id != manifest.run_id {
+        return Err(fx_core::Error::Run {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "already holds run {} (this ingest is run {}: other inputs, tenant, case, policy or toolchain); use a new run directory",
+                existing.run_id, manifest.run_id
+            ),
+        }
+        .into());
+    }
+    // The same run id means the same manifest content; the inventory is
+    // rewritten only if it went missing.
+    Ok(dir.join(INVENTORY).exists())
+}
+
+/// Hashes and stores every openable file in parallel; one result per task,
+/// `None` for tasks that are not opened.
+fn store_all(
+    store: &BlobStore,
+    tasks: &[Task],
+    threads: usize,
+) -> anyhow::Result<Vec<Option<blobs::Read1>>> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .context("starting the worker threads")?;
+    let done = AtomicU64::new(0);
+    let total = tasks.len() as u64;
+    let progress = std::io::stderr().is_terminal();
+    let results: Vec<fx_core::Result<Option<blobs::Read1>>> = pool.install(|| {
+        tasks
+            .par_iter()
+            .map(|t| {
+                let r = match &t.found.what {
+                    What::Open(p) => blobs::store_file(store, p).map(Some),
+                    What::Refused(_) => Ok(None),
+                };
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if progress && (n % 512 == 0 || n == total) {
+                    eprint!("\rfx-ingest: {n}/{total} files");
+                    if n == total {
+                        eprintln!();
+                    }
+                }
+                r
+            })
+            .collect()
+    });
+    results
+        .into_iter()
+        .collect::<fx_core::Result<Vec<_>>>()
+        .map_err(Into::into)
+}
+
+/// Builds the jobs, drops duplicates (same id), and orders them.
+fn plan(
+    run_id: &str,
+    tasks: Vec<Task>,
+    stored: Vec<Option<blobs::Read1>>,
+    notes: &[String],
+) -> Vec<Job> {
+    let custody = custody(notes);
+    let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
+    let mut bundles: BTreeMap<String, Vec<(Task, Option<blobs::Read1>)>> = BTreeMap::new();
+    for (task, res) in tasks.into_iter().zip(stored) {
+        if let Some(b) = &task.bundle {
+            bundles
+                .entry(b.bundle.clone())
+                .or_default()
+                .push((task, res));
+            continue;
+        }
+        let job = single_job(run_id, &task, res, &custody);
+        jobs.entry(job.artifact.artifact_id.clone()).or_insert(job);
+    }
+    for (name, members) in bundles {
+        let job = bundle_job(run_id, &name, members, &custody);
+        jobs.entry(job.artifact.artifact_id.clone()).or_insert(job);
+    }
+    let mut jobs: Vec<Job> = jobs.into_values().collect();
+    jobs.sort_by(|a, b| {
+        let key = |j: &Job| {
+            (
+                j.artifact.intake.path.to_bytes().unwrap_or_default(),
+                j.artifact.artifact_hash.clone(),
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.artifact.artifact_id.cmp(&b.artifact.artifact_id))
+    });
+    for (seq, job) in jobs.iter_mut().enumerate() {
+        job.artifact.artifact_seq = seq as u64;
+    }
+    jobs
+}
+
+fn custody(notes: &[String]) -> Vec<CustodyNote> {
+    let actor = format!("fx-ingest {}", fx_core::FX_VERSION);
+    let mut out = vec![CustodyNote {
+        actor: actor.clone(),
+        action: "ingested".into(),
+        note: None,
+    }];
+    out.extend(notes.iter().map(|n| CustodyNote {
+        actor: actor.clone(),
+        action: "noted".into(),
+        note: Some(n.clone()),
+    }));
+    out
+}
+
+fn intake_of(ctx: &Context, path: Text, bundle: Option<String>) -> Intake {
+    Intake {
+        case: ctx.case.clone(),
+        source: ctx.source.clone(),
+        tenant: ctx.tenant.clone(),
+        path,
+        collected_at: ctx.collected_at.clone(),
+        hints: ctx.hint_values(),
+        bundle,
+    }
+}
+
+/// `artifact_id`: the content hash and the whole intake context.
+fn artifact_id(
+    hash: Option<&str>,
+    ctx: &Context,
+    path: &[u8],
+    bundle: &str,
+    members: &str,
+) -> String {
+    let hints = fx_core::ids::canonical_json(&ctx.hints);
+    fx_core::ids::short_id(
+        "fx-artifact/1",
+        &[
+            hash.unwrap_or("").as_bytes(),
+            ctx.case.as_bytes(),
+            ctx.source.as_bytes(),
+            ctx.tenant.as_bytes(),
+            path,
+            bundle.as_bytes(),
+            members.as_bytes(),
+            ctx.collected_at.as_deref().unwrap_or("").as_bytes(),
+            hints.as_bytes(),
+        ],
+    )
+}
+
+fn single_job(
+    run_id: &str,
+    task: &Task,
+    res: Option<blobs::Read1>,
+    custody: &[CustodyNote],
+) -> Job {
+    let path_bytes = task.found.path.as_os_str().as_bytes();
+    let (blob, event) = match (&task.found.what, res) {
+        (What::Refused(why), _) => (None, unreadable(why)),
+        (What::Open(_), Some(Ok(b))) => {
+            let mut data = json!({ "size": b.size });
+            if task.found.via_symlink {
+                data["via_symlink"] = json!(true);
+            }
+            (Some(b), Event::ok(MODULE, STEP).with_data(data))
+        }
+        (What::Open(_), Some(Err(why))) => (None, unreadable(&why)),
+        (What::Open(_), None) => (None, unreadable("not read")),
+    };
+    let hash = blob.as_ref().map(|b| b.hash.clone());
+    Job {
+        fx: fx_core::JOB_FORMAT.into(),
+        run_id: run_id.into(),
+        artifact: Artifact {
+            artifact_id: artifact_id(hash.as_deref(), &task.ctx, path_bytes, "", ""),
+            artifact_hash: hash,
+            artifact_ref: blob.as_ref().map(|b: &BlobRef| b.rel.clone()),
+            artifact_seq: 0,
+            size: blob.as_ref().map(|b| b.size),
+            intake: intake_of(&task.ctx, Text::from_bytes(path_bytes), None),
+            custody: custody.to_vec(),
+            members: Vec::new(),
+        },
+        events: vec![event],
+    }
+}
+
+fn unreadable(why: &str) -> Event {
+    Event::error(
+        MODULE,
+        STEP,
+        ErrorInfo::new(FailureKind::Unreadable).detail(why),
+    )
+}
+
+fn bundle_job(
+    run_id: &str,
+    name: &str,
+    mut parts: Vec<(Task, Option<blobs::Read1>)>,
+    custody: &[CustodyNote],
+) -> Job {
+    parts.sort_by(|a, b| {
+        let key = |t: &Task| {
+            (
+                t.bundle.as_ref().map(|b| b.role.clone()),
+                t.found.path.as_os_str().as_bytes().to_vec(),
+            )
+        };
+        key(&a.0).cmp(&key(&b.0))
+    });
+    let ctx = parts[0].0.ctx.clone();
+    let mut members = Vec::with_capacity(parts.len());
+    let mut first_error: Option<String> = None;
+    let mut total = 0u64;
+    for (task, res) in &parts {
+        let role = task
+            .bundle
+            .as_ref()
+            .map(|b| b.role.clone())
+            .unwrap_or_default();
+        let path = Text::from_path(&task.found.path);
+        let (blob, err) = match (&task.found.what, res) {
+            (What::Refused(why), _) => (None, Some(why.clone())),
+            (What::Open(_), Some(Ok(b))) => (Some(b), None),
+            (What::Open(_), Some(Err(why))) => (None, Some(why.clone())),
+            (What::Open(_), None) => (None, Some("not read".to_owned())),
+        };
+        if let (Some(why), None) = (&err, &first_error) {
+            first_error = Some(format!("member {role} ({}): {why}", path.display_lossy()));
+        }
+        total += blob.map_or(0, |b| b.size);
+        members.push(Member {
+            role,
+            path,
+            hash: blob.map(|b| b.hash.clone()),
+            artifact_ref: blob.map(|b| b.rel.clone()),
+            size: blob.map(|b| b.size),
+        });
+    }
+    let listing: Vec<_> = members
+        .iter()
+        .map(|m| json!({ "role": m.role, "hash": m.hash, "size": m.size }))
+        .collect();
+    let hash = first_error
+        .is_none()
+        .then(|| fx_core::ids::canonical_hash(&listing));
+    let paths: Vec<_> = members
+        .iter()
+        .map(|m| json!({ "role": m.role, "path": m.path }))
+        .collect();
+    let members_key = fx_core::ids::canonical_json(&paths);
+    let event = match &first_error {
+        Some(why) => unreadable(why),
+        None => {
+            Event::ok(MODULE, STEP).with_data(json!({ "members": members.len(), "size": total }))
+        }
+    };
+    Job {
+        fx: fx_core::JOB_FORMAT.into(),
+        run_id: run_id.into(),
+        artifact: Artifact {
+            artifact_id: artifact_id(hash.as_deref(), &ctx, name.as_bytes(), name, &members_key),
+            artifact_hash: hash,
+            artifact_ref: None,
+            artifact_seq: 0,
+            size: first_error.is_none().then_some(total),
+            intake: intake_of(&ctx, Text::from(name), Some(name.to_owned())),
+            custody: custody.to_vec(),
+            members,
+        },
+        events: vec![event],
+    }
 }
