@@ -1,26 +1,340 @@
-//! fx-route (being built: this placeholder records a skip until the stage lands).
+//! # fx-route — the artifact type router
+//!
+//! Sniff first, then decide. For every job the router reads a bounded prefix
+//! of the artifact (`route.sniff_bytes`, default 64 KiB) and its size —
+//! never the whole artifact — runs the [`sniff::SNIFFERS`] over it, and
+//! writes two events:
+//!
+//! * `route`/`label`: a multi-label type set (DESIGN §9 `labels`), each label
+//!   with its confidence (integer permille) and the signals that caused it;
+//!   `unknown` when nothing fits; the container and encoding when the sniff
+//!   is certain of them;
+//! * `route`/`decision`: which later modules and steps may run and which may
+//!   not, and why ([`fx_core::routing`]). Fail-closed: hash/KDF material
+//!   reaches the audit path only; policy-gated work runs only where the
+//!   policy allows it.
+//!
+//! Bundles (several members with roles) are labelled per member and as a
+//! whole. A job without a readable artifact gets a `skipped`/`unreadable`
+//! label event and a decision denying everything.
+//!
+//! The library entry point for bytes already in memory is [`sniff::sniff`].
 
-use fx_core::event::Event;
+pub mod decide;
+pub mod findings;
+pub mod input;
+pub mod sniff;
+
+use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::Job;
+use fx_core::policy::Policy;
+use fx_core::routing::{DECISION_STEP, Decision, LABEL_STEP, MODULE, reason};
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
+use fx_core::text::Text;
+use fx_core::vocab::{Conclusion, FailureKind, Label};
+use serde::Serialize;
+
+use crate::findings::{LabelScore, Verdict};
+use crate::input::ByteStats;
+
+pub use crate::sniff::sniff;
 
 /// The route stage.
-pub struct Router;
+pub struct Router {
+    policy: Policy,
+    sniff_bytes: usize,
+}
 
 impl Router {
-    /// Builds the stage for a run.
-    pub fn new(_run: &RunDir) -> anyhow::Result<Router> {
-        Ok(Router)
+    /// Builds the stage for a run (reads its policy).
+    pub fn new(run: &RunDir) -> anyhow::Result<Router> {
+        Ok(Router::with_policy(run.policy().clone()))
     }
+
+    /// Builds the stage for a policy.
+    pub fn with_policy(policy: Policy) -> Router {
+        let sniff_bytes = usize::try_from(policy.route.sniff_bytes.max(1)).unwrap_or(usize::MAX);
+        Router {
+            policy,
+            sniff_bytes,
+        }
+    }
+}
+
+/// `data` of the `label` event.
+#[derive(Serialize)]
+struct LabelData<'a> {
+    /// Every plausible label, most confident first.
+    labels: &'a [LabelScore],
+    /// Bytes read from the start of the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sniffed_bytes: Option<u64>,
+    /// Size of the artifact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    /// Shannon entropy of the sniffed bytes, millibits per byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entropy_millibits: Option<u32>,
+    /// Whether the sniffed bytes are text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<bool>,
+    /// Per-member results of a bundle.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    members: Vec<MemberData>,
+}
+
+/// One bundle member in the `label` event.
+#[derive(Serialize)]
+struct MemberData {
+    role: String,
+    path: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    labels: Vec<LabelScore>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<fx_core::vocab::Container>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    encoding: Option<fx_core::vocab::Encoding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sniffed_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable: Option<String>,
+}
+
+/// The policy switches a decision depended on, recorded with it.
+#[derive(Serialize)]
+struct PolicyBasis {
+    audit_only_hashes: bool,
+    tools: bool,
+    verification: bool,
+    decapsulation: bool,
+    tamper_checks: bool,
+    heavy_work: bool,
+}
+
+/// `data` of the `decision` event.
+#[derive(Serialize)]
+struct DecisionData<'a> {
+    #[serde(flatten)]
+    decision: &'a Decision,
+    labels: &'a [Label],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    roles: &'a [&'a str],
+    policy: PolicyBasis,
+}
+
+/// A sniffed prefix.
+struct Sniffed {
+    verdict: Verdict,
+    sniffed: u64,
+    size: Option<u64>,
+    stats: ByteStats,
+}
+
+impl Router {
+    fn read(&self, ctx: &StageCtx<'_>, hash: &str, size: Option<u64>) -> Result<Sniffed, String> {
+        let want = size.map_or(self.sniff_bytes, |s| {
+            usize::try_from(s)
+                .unwrap_or(usize::MAX)
+                .min(self.sniff_bytes)
+        });
+        let bytes = ctx
+            .run
+            .blobs()
+            .read_prefix(hash, want)
+            .map_err(|e| e.to_string())?;
+        // Without a recorded size, a short read is the whole artifact.
+        let size = size.or_else(|| (bytes.len() < want).then_some(bytes.len() as u64));
+        let input = input::Input::new(&bytes, size, 0);
+        let stats = input.stats.clone();
+        let f = sniff::findings(&input);
+        let verdict = f.conclude(if size == Some(0) {
+            "size:empty"
+        } else {
+            "nothing:fits"
+        });
+        Ok(Sniffed {
+            verdict,
+            sniffed: bytes.len() as u64,
+            size,
+            stats,
+        })
+    }
+
+    fn decision_event(&self, decision: &Decision, labels: &[Label], roles: &[&str]) -> Event {
+        let s = &self.policy.safety;
+        Event::ok(MODULE, DECISION_STEP).with_data(DecisionData {
+            decision,
+            labels,
+            roles,
+            policy: PolicyBasis {
+                audit_only_hashes: s.audit_only_hashes,
+                tools: self.policy.tools.enabled,
+                verification: s.verification,
+                decapsulation: s.decapsulation,
+                tamper_checks: s.tamper_checks,
+                heavy_work: s.heavy_work,
+            },
+        })
+    }
+
+    fn unreadable(&self, job: &mut Job, label_event: Event) {
+        job.push(label_event);
+        job.push(self.decision_event(&Decision::deny_all(reason::UNREADABLE), &[], &[]));
+    }
+
+    fn single(&self, job: &mut Job, ctx: &StageCtx<'_>, hash: &str) {
+        match self.read(ctx, hash, job.artifact.size) {
+            Ok(s) => {
+                let labels = s.verdict.label_set();
+                let label = Event::ok(MODULE, LABEL_STEP)
+                    .with_data(LabelData {
+                        labels: &s.verdict.labels,
+                        sniffed_bytes: Some(s.sniffed),
+                        size: s.size,
+                        entropy_millibits: Some(s.stats.entropy_millibits),
+                        text: Some(s.stats.is_text),
+                        members: Vec::new(),
+                    })
+                    .with_conclusion(Conclusion {
+                        labels: labels.clone(),
+                        container: s.verdict.container,
+                        encoding: s.verdict.encoding,
+                        ..Default::default()
+                    });
+                job.push(label);
+                let d = decide::decide(&labels, &[], &self.policy);
+                job.push(self.decision_event(&d, &labels, &[]));
+            }
+            Err(e) => self.unreadable(
+                job,
+                Event::error(
+                    MODULE,
+                    LABEL_STEP,
+                    ErrorInfo::new(FailureKind::Unreadable).detail(one_line(&e)),
+                ),
+            ),
+        }
+    }
+
+    fn bundle(&self, job: &mut Job, ctx: &StageCtx<'_>) {
+        let mut whole = findings::Findings::default();
+        let mut members = Vec::new();
+        let mut readable = 0usize;
+        for m in &job.artifact.members {
+            let mut md = MemberData {
+                role: m.role.clone(),
+                path: m.path.clone(),
+                labels: Vec::new(),
+                container: None,
+                encoding: None,
+                sniffed_bytes: None,
+                size: m.size,
+                unreadable: None,
+            };
+            match (&m.hash, &m.artifact_ref) {
+                (Some(hash), Some(_)) => match self.read(ctx, hash, m.size) {
+                    Ok(s) => {
+                        readable += 1;
+                        for l in &s.verdict.labels {
+                            for sig in &l.signals {
+                                whole.add(
+                                    l.label,
+                                    l.confidence,
+                                    format!("member:{}:{sig}", m.role),
+                                );
+                            }
+                        }
+                        md.labels = s.verdict.labels;
+                        md.container = s.verdict.container;
+                        md.encoding = s.verdict.encoding;
+                        md.sniffed_bytes = Some(s.sniffed);
+                        md.size = s.size;
+                    }
+                    Err(e) => md.unreadable = Some(one_line(&e)),
+                },
+                _ => md.unreadable = Some("no readable member artifact".into()),
+            }
+            members.push(md);
+        }
+        if readable == 0 {
+            let e = Event::skipped(MODULE, LABEL_STEP, reason::UNREADABLE).with_data(LabelData {
+                labels: &[],
+                sniffed_bytes: None,
+                size: None,
+                entropy_millibits: None,
+                text: None,
+                members,
+            });
+            return self.unreadable(job, e);
+        }
+        let owned: Vec<String> = job
+            .artifact
+            .members
+            .iter()
+            .map(|m| m.role.clone())
+            .collect();
+        let roles: Vec<&str> = owned.iter().map(String::as_str).collect();
+        for role in &roles {
+            if let Some(label) = role_label(role) {
+                whole.add(label, findings::conf::PLAUSIBLE, format!("role:{role}"));
+            }
+        }
+        let verdict = whole.conclude("nothing:fits");
+        let labels = verdict.label_set();
+        let label = Event::ok(MODULE, LABEL_STEP)
+            .with_data(LabelData {
+                labels: &verdict.labels,
+                sniffed_bytes: None,
+                size: None,
+                entropy_millibits: None,
+                text: None,
+                members,
+            })
+            .with_conclusion(Conclusion {
+                labels: labels.clone(),
+                ..Default::default()
+            });
+        job.push(label);
+        let d = decide::decide(&labels, &roles, &self.policy);
+        job.push(self.decision_event(&d, &labels, &roles));
+    }
+}
+
+/// What a bundle member's declared role says about the bundle.
+fn role_label(role: &str) -> Option<Label> {
+    Some(match role {
+        "public_key" | "pk" | "secret_key" | "sk" | "private_key" | "shared_secret" | "ss" => {
+            Label::KeyMaterial
+        }
+        "certificate" | "cert" => Label::Certificate,
+        "signature" | "sig" => Label::SignatureBlob,
+        "ciphertext" | "ct" => Label::KemTranscript,
+        _ => return None,
+    })
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl Stage for Router {
     fn module(&self) -> &'static str {
-        "route"
+        MODULE
     }
 
-    fn process(&self, job: &mut Job, _ctx: &StageCtx<'_>) {
-        job.push(Event::skipped("route", "stage", "not_implemented"));
+    fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
+        if job.artifact.artifact_ref.is_none() && !job.artifact.members.is_empty() {
+            return self.bundle(job, ctx);
+        }
+        match (
+            job.artifact.artifact_hash.clone(),
+            &job.artifact.artifact_ref,
+        ) {
+            (Some(hash), Some(_)) => self.single(job, ctx, &hash),
+            _ => self.unreadable(job, Event::skipped(MODULE, LABEL_STEP, reason::UNREADABLE)),
+        }
     }
 }

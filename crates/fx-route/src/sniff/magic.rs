@@ -1,0 +1,270 @@
+//! Magic numbers: executables (ELF, PE, Mach-O thin and fat), captures
+//! (pcap in all four byte-order/precision forms, pcapng), compression
+//! (gzip, zlib, zstd, xz, bzip2, zip, 7z, lz4) and encryption wrappers
+//! (`openssl enc`'s `Salted__`, age).
+
+use fx_core::vocab::{Container, Encoding, Label};
+
+use crate::findings::{Findings, conf};
+use crate::input::Input;
+
+fn u16_le(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+fn u16_be(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+fn u32_le(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+fn u32_be(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Adds the magic-number findings of `inp`.
+pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
+    let b = inp.bytes;
+    executables(inp, f);
+    captures(b, f);
+    compression(b, f);
+    encryption(b, f);
+}
+
+fn binary(f: &mut Findings, confidence: u16, signal: &str, container: Option<Container>) {
+    f.add(Label::BinaryTarget, confidence, signal);
+    if let Some(c) = container {
+        f.container(c, confidence);
+    }
+    f.encoding(Encoding::Raw, confidence);
+}
+
+fn executables(inp: &Input<'_>, f: &mut Findings) {
+    let b = inp.bytes;
+    if b.starts_with(b"\x7fELF") {
+        // EI_CLASS 1|2, EI_DATA 1|2, EI_VERSION 1.
+        let valid = matches!(b.get(4), Some(1 | 2))
+            && matches!(b.get(5), Some(1 | 2))
+            && b.get(6) == Some(&1);
+        if valid {
+            binary(f, conf::CERTAIN, "magic:elf", Some(Container::Elf));
+        } else {
+            binary(f, conf::PLAUSIBLE, "magic:elf_bad_ident", None);
+        }
+    }
+    if b.starts_with(b"MZ") {
+        match u32_le(b, 0x3c) {
+            Some(off) if b.get(off as usize..off as usize + 4) == Some(b"PE\0\0") => {
+                binary(f, conf::CERTAIN, "magic:pe", Some(Container::Pe));
+            }
+            Some(off)
+                if b.len() < off as usize + 4
+                    && inp.size.is_none_or(|s| u64::from(off) + 4 <= s) =>
+            {
+                binary(f, conf::PLAUSIBLE, "magic:mz_pe_header_beyond_sniff", None);
+            }
+            _ if b.len() >= 64 => binary(f, conf::WEAK, "magic:mz_only", None),
+            _ => {}
+        }
+    }
+    match u32_be(b, 0) {
+        Some(0xfeed_face | 0xfeed_facf) => {
+            binary(f, conf::CERTAIN, "magic:macho_be", Some(Container::Macho))
+        }
+        Some(0xcefa_edfe | 0xcffa_edfe) => {
+            binary(f, conf::CERTAIN, "magic:macho_le", Some(Container::Macho))
+        }
+        Some(0xcafe_babe) => {
+            // Shared with Java class files: fat headers count architectures
+            // (small), class files put a major version >= 45 at offset 6.
+            match u32_be(b, 4) {
+                Some(1..=32) => binary(f, conf::STRONG, "magic:macho_fat", Some(Container::Macho)),
+                _ if u16_be(b, 6).is_some_and(|v| v >= 45) => {
+                    binary(f, conf::LIKELY, "magic:java_class", None)
+                }
+                _ => {}
+            }
+        }
+        Some(0xcafe_babf) if matches!(u32_be(b, 4), Some(1..=32)) => {
+            binary(f, conf::STRONG, "magic:macho_fat64", Some(Container::Macho))
+        }
+        _ => {}
+    }
+}
+
+fn capture(f: &mut Findings, confidence: u16, signal: &str, container: Container) {
+    f.add(Label::ProtocolCapture, confidence, signal);
+    f.container(container, confidence);
+    f.encoding(Encoding::Raw, confidence);
+}
+
+fn captures(b: &[u8], f: &mut Findings) {
+    // pcap: the magic gives byte order and timestamp precision; version 2.x follows.
+    let (le, be) = (u16_le(b, 4), u16_be(b, 4));
+    match u32_be(b, 0) {
+        Some(0xa1b2_c3d4) if be == Some(2) => {
+            capture(f, conf::CERTAIN, "magic:pcap_be_us", Container::Pcap)
+        }
+        Some(0xd4c3_b2a1) if le == Some(2) => {
+            capture(f, conf::CERTAIN, "magic:pcap_le_us", Container::Pcap)
+        }
+        Some(0xa1b2_3c4d) if be == Some(2) => {
+            capture(f, conf::CERTAIN, "magic:pcap_be_ns", Container::Pcap)
+        }
+        Some(0x4d3c_b2a1) if le == Some(2) => {
+            capture(f, conf::CERTAIN, "magic:pcap_le_ns", Container::Pcap)
+        }
+        Some(0xa1b2_c3d4 | 0xd4c3_b2a1 | 0xa1b2_3c4d | 0x4d3c_b2a1) => {
+            capture(f, conf::LIKELY, "magic:pcap_odd_version", Container::Pcap)
+        }
+        Some(0x0a0d_0d0a) => match u32_be(b, 8) {
+            // Section header block, then the byte-order magic in either order.
+            Some(0x1a2b_3c4d) => capture(f, conf::CERTAIN, "magic:pcapng_be", Container::Pcapng),
+            Some(0x4d3c_2b1a) => capture(f, conf::CERTAIN, "magic:pcapng_le", Container::Pcapng),
+            _ => capture(f, conf::PLAUSIBLE, "magic:pcapng_no_bom", Container::Pcapng),
+        },
+        _ => {}
+    }
+}
+
+fn compressed(f: &mut Findings, confidence: u16, signal: &str) {
+    f.add(Label::Compressed, confidence, signal);
+    f.encoding(Encoding::Raw, confidence);
+}
+
+fn compression(b: &[u8], f: &mut Findings) {
+    if b.starts_with(&[0x1f, 0x8b, 0x08]) {
+        compressed(f, conf::CERTAIN, "magic:gzip");
+    } else if b.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        compressed(f, conf::CERTAIN, "magic:zstd");
+    } else if b.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        compressed(f, conf::CERTAIN, "magic:xz");
+    } else if b.starts_with(b"BZh") && matches!(b.get(3), Some(b'1'..=b'9')) {
+        let block = b.get(4..10);
+        if block == Some(&[0x31, 0x41, 0x59, 0x26, 0x53, 0x59])
+            || block == Some(&[0x17, 0x72, 0x45, 0x38, 0x50, 0x90])
+        {
+            compressed(f, conf::CERTAIN, "magic:bzip2");
+        } else {
+            compressed(f, conf::PLAUSIBLE, "magic:bzip2_header_only");
+        }
+    } else if b.starts_with(b"PK\x03\x04")
+        || b.starts_with(b"PK\x05\x06")
+        || b.starts_with(b"PK\x07\x08")
+    {
+        compressed(f, conf::STRONG, "magic:zip");
+    } else if b.starts_with(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c]) {
+        compressed(f, conf::CERTAIN, "magic:7z");
+    } else if b.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
+        compressed(f, conf::STRONG, "magic:lz4");
+    } else if let (Some(&cmf), Some(&flg)) = (b.first(), b.get(1)) {
+        // zlib: deflate (CM 8) with a window <= 32 KiB, header check mod 31,
+        // no preset dictionary. Two bytes only: a hint, weighed by entropy later.
+        let check = (u16::from(cmf) << 8 | u16::from(flg)) % 31 == 0;
+        if cmf & 0x0f == 8 && cmf >> 4 <= 7 && check && flg & 0x20 == 0 && b.len() >= 8 {
+            f.add(Label::Compressed, conf::PLAUSIBLE, "magic:zlib");
+        }
+    }
+}
+
+fn encryption(b: &[u8], f: &mut Findings) {
+    if b.starts_with(b"Salted__") && b.len() >= 16 {
+        f.add(
+            Label::SymmetricCiphertext,
+            conf::CERTAIN,
+            "magic:openssl_salted",
+        );
+        f.encoding(Encoding::Raw, conf::CERTAIN);
+    }
+    if b.starts_with(b"age-encryption.org/v1\n") {
+        f.add(Label::SymmetricCiphertext, conf::CERTAIN, "magic:age");
+        // The header wraps the file key for each recipient (X25519, ML-KEM hybrids).
+        f.add(
+            Label::KemTranscript,
+            conf::PLAUSIBLE,
+            "magic:age_recipient_stanzas",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fx_core::vocab::Label::*;
+
+    fn run(b: &[u8]) -> crate::findings::Verdict {
+        let mut f = Findings::default();
+        sniff(&Input::new(b, Some(b.len() as u64), 0), &mut f);
+        f.conclude("-")
+    }
+
+    #[test]
+    fn executables() {
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.resize(64, 0);
+        let v = run(&elf);
+        assert_eq!(
+            (v.labels[0].label, v.container),
+            (BinaryTarget, Some(Container::Elf))
+        );
+        let mut pe = vec![0u8; 0x90];
+        pe[..2].copy_from_slice(b"MZ");
+        pe[0x3c] = 0x80;
+        pe[0x80..0x84].copy_from_slice(b"PE\0\0");
+        assert_eq!(run(&pe).container, Some(Container::Pe));
+        for m in [
+            [0xfe, 0xed, 0xfa, 0xcf],
+            [0xcf, 0xfa, 0xed, 0xfe],
+            [0xce, 0xfa, 0xed, 0xfe],
+        ] {
+            let mut b = m.to_vec();
+            b.resize(32, 0);
+            assert_eq!(run(&b).container, Some(Container::Macho));
+        }
+        let fat = [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2, 0, 0, 0, 7];
+        assert_eq!(run(&fat).container, Some(Container::Macho));
+        let class = [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52, 0, 0];
+        let v = run(&class);
+        assert_eq!((v.labels[0].label, v.container), (BinaryTarget, None));
+    }
+
+    #[test]
+    fn pcap_all_magics_and_pcapng() {
+        for (m, be) in [
+            ([0xa1, 0xb2, 0xc3, 0xd4], true),
+            ([0xd4, 0xc3, 0xb2, 0xa1], false),
+            ([0xa1, 0xb2, 0x3c, 0x4d], true),
+            ([0x4d, 0x3c, 0xb2, 0xa1], false),
+        ] {
+            let mut b = m.to_vec();
+            b.extend_from_slice(if be { &[0, 2, 0, 4] } else { &[2, 0, 4, 0] });
+            b.resize(24, 0);
+            let v = run(&b);
+            assert_eq!(v.container, Some(Container::Pcap), "{m:x?}");
+            assert_eq!(v.labels[0].confidence, conf::CERTAIN);
+        }
+        let ng = [
+            0x0a, 0x0d, 0x0d, 0x0a, 0x1c, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a,
+        ];
+        assert_eq!(run(&ng).container, Some(Container::Pcapng));
+    }
+
+    #[test]
+    fn compression_and_encryption() {
+        for b in [
+            &b"\x1f\x8b\x08\0\0\0\0\0"[..],
+            b"\x28\xb5\x2f\xfd\0\0",
+            b"\xfd7zXZ\0\0",
+            b"BZh91AY&SY",
+            b"PK\x03\x04\x14\0",
+            b"7z\xbc\xaf\x27\x1c\0",
+            b"\x78\x9c\x01\x02\x03\x04\x05\x06",
+        ] {
+            assert_eq!(run(b).labels[0].label, Compressed, "{b:x?}");
+        }
+        assert_eq!(
+            run(b"Salted__12345678abcdefgh").labels[0].label,
+            SymmetricCiphertext
+        );
+        assert_eq!(run(b"hello world").labels[0].label, Unknown);
+    }
+}

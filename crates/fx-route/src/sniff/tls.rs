@@ -1,0 +1,85 @@
+//! Raw TLS record streams: content type 20–24, version 3.x, a length within
+//! the record limit, records chained back to back through the prefix.
+
+use fx_core::vocab::{Container, Encoding, Label};
+
+use crate::findings::{Findings, conf};
+use crate::input::Input;
+
+/// Largest record body: 2^14 plaintext + 2048 expansion (RFC 8446 §5.2).
+const MAX_RECORD: usize = (1 << 14) + 2048;
+/// Records walked at most.
+const MAX_RECORDS: usize = 64;
+
+/// Adds the TLS-record findings of `inp`.
+pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
+    let b = inp.bytes;
+    // A stream starts with a handshake (or, mid-stream, an alert or CCS);
+    // the first handshake message is a ClientHello (1) or ServerHello (2).
+    if b.first() != Some(&0x16) || !matches!(b.get(5), Some(1 | 2)) {
+        return;
+    }
+    let mut at = 0usize;
+    let mut whole = 0usize;
+    let mut cut = false;
+    while whole < MAX_RECORDS {
+        let Some(h) = b.get(at..at + 5) else { break };
+        let len = usize::from(u16::from_be_bytes([h[3], h[4]]));
+        if !(20..=24).contains(&h[0]) || h[1] != 3 || h[2] > 4 || len == 0 || len > MAX_RECORD {
+            break;
+        }
+        at += 5 + len;
+        if at > b.len() {
+            cut = true;
+            break;
+        }
+        whole += 1;
+    }
+    let ends_at_end = inp.size == Some(at as u64);
+    let (confidence, signal) = match whole {
+        0 if cut && b.len() >= 5 + 4 => (conf::PLAUSIBLE, "tls:handshake_record_header"),
+        0 => return,
+        1 if ends_at_end => (conf::STRONG, "tls:one_record_spans_artifact"),
+        1 => (conf::LIKELY, "tls:one_record"),
+        _ => (conf::CERTAIN, "tls:record_chain"),
+    };
+    f.add(Label::ProtocolCapture, confidence, signal);
+    f.container(Container::TlsRecords, confidence);
+    f.encoding(Encoding::Raw, confidence);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(ct: u8, body: &[u8]) -> Vec<u8> {
+        let mut r = vec![ct, 3, 1];
+        r.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        r.extend_from_slice(body);
+        r
+    }
+
+    fn run(b: &[u8]) -> crate::findings::Verdict {
+        let mut f = Findings::default();
+        sniff(&Input::new(b, Some(b.len() as u64), 0), &mut f);
+        f.conclude("-")
+    }
+
+    #[test]
+    fn record_chains() {
+        let mut hello = vec![1u8, 0, 0, 40];
+        hello.resize(44, 7);
+        let one = record(0x16, &hello);
+        let v = run(&one);
+        assert_eq!(v.labels[0].label, Label::ProtocolCapture);
+        assert_eq!(v.container, Some(Container::TlsRecords));
+        let mut two = one.clone();
+        two.extend(record(0x14, &[1]));
+        assert_eq!(run(&two).labels[0].confidence, conf::CERTAIN);
+        // Not a handshake first, or a bad version: nothing.
+        assert_eq!(run(&record(0x17, &hello)).labels[0].label, Label::Unknown);
+        let mut bad = one.clone();
+        bad[1] = 2;
+        assert_eq!(run(&bad).container, None);
+    }
+}
