@@ -1,10 +1,212 @@
-//! The `pqc` probe (being built: records a skip until it lands).
+//! The `pqc` probe: post-quantum size geometry, structural validity, and —
+//! for bundles, when the policy allows — signature verification and KEM
+//! decapsulation with liboqs.
+//!
+//! * **Geometry** ([`geometry`]): every parameter set of
+//!   `fx_formats::pqc_params` whose public key, secret key (expanded or
+//!   seed), ciphertext, signature or shared secret has the probed length is a
+//!   candidate; collisions are all reported, ranked by a deterministic
+//!   integer score (see [`score`]).
+//! * **Structure** ([`structure`]): range checks where the format has them
+//!   (ML-KEM keys, ML-DSA signatures and secret keys, Falcon).
+//! * **DER**: PKCS#8 and SPKI wrappers are unwrapped ([`keys`]); the OID
+//!   names the set, and a key whose size does not fit it is a `bad_length`.
+//! * **Bundles** (`artifact.members` with roles `public_key`, `signature`,
+//!   `message`, `secret_key`/`private_key`, `ciphertext`, `shared_secret`):
+//!   `verify` (target `probe:verify`, `safety.verification`) and
+//!   `decapsulate` (target `probe:decapsulate`, `safety.decapsulation`) steps.
+//!   A decapsulated shared secret is recorded only as its sha256, and
+//!   compared with the `shared_secret` member when there is one.
+//!
+//! Conclusion: `pqc: {candidates:[{algorithm, object, score}], valid_structure,
+//! verified, decapsulated}` and `algorithm` when one set is ahead of all others.
 
-use fx_core::event::Event;
+pub mod keys;
+pub mod liboqs;
+pub mod structure;
+
+use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::Job;
+use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
+use fx_core::vocab::{Conclusion, FailureKind, Label};
+use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 
-use crate::{Applies, MODULE, Probe};
+use crate::regions::{Region, regions_of, top_k};
+use crate::{Applies, Budget, MODULE, MemberBytes, Probe, gate, read_members};
+use structure::Check;
+
+/// Candidates listed per probed object (the rest are counted).
+pub const MAX_CANDIDATES: usize = 32;
+/// Parameter sets tried per verification or decapsulation.
+pub const MAX_BACKEND_TRIES: usize = 8;
+
+/// One geometry candidate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    /// Parameter-set name (DESIGN §9).
+    pub algorithm: &'static str,
+    /// `public_key`, `secret_key`, `ciphertext`, `signature`, `shared_secret`.
+    pub object: &'static str,
+    /// Deterministic integer score (higher is better).
+    pub score: i64,
+    /// Secret-key form (`expanded`, `seed`) when the object is a secret key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub form: Option<&'static str>,
+    /// `false` for a length inside Falcon's variable-signature window.
+    pub exact: bool,
+    /// Structural check outcome: `valid`, `invalid` or absent (no check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub structure: Option<&'static str>,
+    /// Offset of the first out-of-range byte when `structure` is `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_at: Option<usize>,
+    #[serde(skip)]
+    set: Option<&'static ParamSet>,
+}
+
+impl Candidate {
+    /// The parameter set of the candidate.
+    pub fn set(&self) -> Option<&'static ParamSet> {
+        self.set
+    }
+}
+
+fn family_prior(f: Family) -> i64 {
+    match f {
+        Family::MlKem | Family::MlDsa => 20,
+        Family::SlhDsa | Family::Falcon => 10,
+        Family::CompositeKem | Family::CompositeSignature => 5,
+        Family::FrodoKem | Family::Hqc | Family::ClassicMcEliece => 0,
+    }
+}
+
+/// The score of a candidate: 100 for an exact size (40 inside Falcon's
+/// variable window), +100 when a structural check passes, −90 when it fails,
+/// +200 when an earlier stage or an OID named the same set, plus a family
+/// prior (ML-KEM/ML-DSA 20, SLH-DSA/Falcon 10, composites 5, others 0).
+pub fn score(exact: bool, check: Option<Check>, named: bool, family: Family) -> i64 {
+    let mut s = if exact { 100 } else { 40 };
+    match check {
+        Some(Check::Valid) => s += 100,
+        Some(Check::Invalid(_)) => s -= 90,
+        None => {}
+    }
+    if named {
+        s += 200;
+    }
+    s + family_prior(family)
+}
+
+/// Every candidate for `bytes`, restricted to `object` when given, scored
+/// with `hints` (algorithm names an earlier stage concluded). Structural
+/// checks consume `budget`; without budget they are not run.
+pub fn geometry(
+    bytes: &[u8],
+    object: Option<Object>,
+    hints: &[String],
+    budget: &mut Budget,
+) -> Vec<Candidate> {
+    let matches = match object {
+        Some(o) => pqc_params::by_size(o, bytes.len()),
+        None => pqc_params::by_any_size(bytes.len()),
+    };
+    let mut out: Vec<Candidate> = matches
+        .into_iter()
+        .map(|m| {
+            let check = if m.form == Some(SecretKeyForm::Seed) {
+                None
+            } else if budget.take(bytes.len()) == bytes.len() {
+                structure::check(m.set, m.object, bytes)
+            } else {
+                None
+            };
+            let named = hints.iter().any(|h| h.eq_ignore_ascii_case(m.set.name));
+            Candidate {
+                algorithm: m.set.name,
+                object: m.object.as_str(),
+                score: score(m.exact, check, named, m.set.family),
+                form: m.form.map(SecretKeyForm::as_str),
+                exact: m.exact,
+                structure: check.map(|c| match c {
+                    Check::Valid => "valid",
+                    Check::Invalid(_) => "invalid",
+                }),
+                invalid_at: match check {
+                    Some(Check::Invalid(o)) => Some(o),
+                    _ => None,
+                },
+                set: Some(m.set),
+            }
+        })
+        .collect();
+    // Stable: equal scores keep table order.
+    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out
+}
+
+/// The one algorithm ahead of every other, if any.
+pub fn unambiguous(cands: &[Candidate]) -> Option<&'static str> {
+    let top = cands.first()?;
+    let rival = cands
+        .iter()
+        .filter(|c| c.algorithm != top.algorithm)
+        .map(|c| c.score)
+        .max();
+    match rival {
+        Some(r) if r >= top.score => None,
+        _ => Some(top.algorithm),
+    }
+}
+
+/// `valid_structure` over candidates: true when the best candidate's check
+/// passed, false when every check that ran failed, null when none ran.
+fn valid_structure(cands: &[Candidate]) -> Option<bool> {
+    let ran: Vec<&Candidate> = cands.iter().filter(|c| c.structure.is_some()).collect();
+    if ran.is_empty() {
+        return None;
+    }
+    Some(ran.iter().any(|c| c.structure == Some("valid")))
+}
+
+fn object_of_kind(kind: &str) -> Option<Object> {
+    match kind {
+        "kem_ciphertext" | "ciphertext" => Some(Object::Ciphertext),
+        "signature" => Some(Object::Signature),
+        "public_key" => Some(Object::PublicKey),
+        "secret_key" | "private_key" => Some(Object::SecretKey),
+        _ => None,
+    }
+}
+
+fn hints_of(job: &Job) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in job.conclusions() {
+        if let Some(a) = &c.algorithm
+            && !out.contains(a)
+        {
+            out.push(a.clone());
+        }
+        if let Some(o) = &c.oid
+            && let Some(m) = pqc_params::by_oid(o)
+            && !out.iter().any(|h| h == m.set.name)
+        {
+            out.push(m.set.name.to_owned());
+        }
+    }
+    out
+}
+
+fn label_of(object: &str) -> Option<Label> {
+    match object {
+        "ciphertext" => Some(Label::KemTranscript),
+        "signature" => Some(Label::SignatureBlob),
+        "public_key" | "secret_key" => Some(Label::KeyMaterial),
+        _ => None,
+    }
+}
 
 /// The `pqc` probe.
 pub struct Pqc;
@@ -14,11 +216,483 @@ impl Probe for Pqc {
         "pqc"
     }
 
-    fn applies(&self, _job: &Job, _ctx: &StageCtx<'_>) -> Applies {
-        Applies::No("not_implemented".into())
+    fn applies(&self, job: &Job, _ctx: &StageCtx<'_>) -> Applies {
+        match gate(job, Target::ProbePqc) {
+            Ok(()) => Applies::Yes,
+            Err(r) => Applies::No(r),
+        }
     }
 
-    fn run(&self, _job: &Job, _bytes: &[u8], _ctx: &StageCtx<'_>) -> Vec<Event> {
-        vec![Event::skipped(MODULE, self.name(), "not_implemented")]
+    fn run(&self, job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+        if !job.artifact.members.is_empty() && job.artifact.artifact_ref.is_none() {
+            let members = read_members(job, ctx.run);
+            return run_bundle(job, &members, ctx);
+        }
+        run_single(job, bytes, ctx)
     }
 }
+
+/// Geometry of one artifact: DER-wrapped keys first, then the top-K PQC
+/// regions, or the whole artifact.
+fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+    let policy = &ctx.run.policy().probe;
+    let mut budget = Budget::new(policy.work_bytes);
+    let mut hints = hints_of(job);
+    let mut data = Map::new();
+    let mut caps_hit: Vec<&str> = Vec::new();
+    let mut failures = Vec::new();
+    let mut oid = None;
+
+    // A DER-wrapped key names its set by OID: unwrap, check the size.
+    let mut targets: Vec<(Region, Vec<u8>, Option<Object>)> = Vec::new();
+    if let Some(k) = keys::public_key(bytes) {
+        data.insert("der".into(), json!({"wrapper": "spki", "oid": k.oid}));
+        if let Some(set) = k.set {
+            hints.push(set.name.to_owned());
+            if set.public_key.is_some_and(|n| n != k.key.len()) {
+                failures.push(FailureKind::BadLength);
+            }
+        }
+        oid = Some(k.oid.clone());
+        let r = Region {
+            offset: 0,
+            length: bytes.len() as u64,
+            kind: "public_key".into(),
+            algorithm: k.set.map(|s| s.name.to_owned()),
+            score: 0,
+        };
+        targets.push((r, k.key, Some(Object::PublicKey)));
+    } else if let Some(k) = keys::private_key(bytes) {
+        data.insert(
+            "der".into(),
+            json!({"wrapper": "pkcs8", "oid": k.oid, "form": k.form}),
+        );
+        if let Some(set) = k.set {
+            hints.push(set.name.to_owned());
+            let bad_sk = k
+                .expanded
+                .as_ref()
+                .is_some_and(|e| set.secret_key.is_some_and(|n| n != e.len()));
+            let bad_seed = k
+                .seed
+                .as_ref()
+                .is_some_and(|s| set.secret_seed.is_some_and(|n| n != s.len()));
+            if bad_sk || bad_seed {
+                failures.push(FailureKind::BadLength);
+            }
+        }
+        oid = Some(k.oid.clone());
+        if let Some(raw) = k.expanded.or(k.seed) {
+            let r = Region {
+                offset: 0,
+                length: bytes.len() as u64,
+                kind: "secret_key".into(),
+                algorithm: k.set.map(|s| s.name.to_owned()),
+                score: 0,
+            };
+            targets.push((r, raw, Some(Object::SecretKey)));
+        }
+    }
+    if targets.is_empty() {
+        let all = regions_of(job);
+        let (kept, dropped) = top_k(&all, policy.top_k as usize, |r| {
+            object_of_kind(&r.kind).is_some()
+        });
+        if !dropped.is_empty() {
+            caps_hit.push("budget:top_k");
+            data.insert("dropped_regions".into(), json!(dropped));
+        }
+        for r in kept {
+            if let Some(s) = r.slice(bytes) {
+                let obj = object_of_kind(&r.kind);
+                targets.push((r, s.to_vec(), obj));
+            }
+        }
+        if targets.is_empty() {
+            let r = Region {
+                offset: 0,
+                length: bytes.len() as u64,
+                kind: "artifact".into(),
+                algorithm: None,
+                score: 0,
+            };
+            targets.push((r, bytes.to_vec(), None));
+        }
+    }
+
+    let mut results = Vec::new();
+    let mut best: Vec<Candidate> = Vec::new();
+    for (region, raw, obj) in &targets {
+        let mut h = hints.clone();
+        if let Some(a) = &region.algorithm {
+            h.push(a.clone());
+        }
+        let cands = geometry(raw, *obj, &h, &mut budget);
+        let total = cands.len();
+        let listed: Vec<Candidate> = cands.into_iter().take(MAX_CANDIDATES).collect();
+        if total > listed.len() {
+            caps_hit.push("budget:max_candidates");
+        }
+        results.push(json!({"region": region, "candidates": listed, "total": total}));
+        if listed.first().map(|c| c.score) > best.first().map(|c| c.score) {
+            best = listed;
+        }
+    }
+    if budget.spent() {
+        caps_hit.push("budget:work_bytes");
+    }
+    data.insert("targets".into(), json!(results));
+    data.insert("work_bytes_used".into(), json!(budget.used()));
+    caps_hit.dedup();
+    data.insert("caps_hit".into(), json!(caps_hit));
+
+    let mut conclusion = pqc_conclusion(&best, None, None);
+    conclusion.oid = oid;
+    conclusion.failures = failures;
+    vec![
+        Event::ok(MODULE, "pqc")
+            .with_data(data)
+            .with_conclusion(conclusion),
+    ]
+}
+
+fn pqc_conclusion(
+    cands: &[Candidate],
+    verified: Option<bool>,
+    decapsulated: Option<bool>,
+) -> Conclusion {
+    if cands.is_empty() && verified.is_none() && decapsulated.is_none() {
+        return Conclusion::default();
+    }
+    let list: Vec<Value> = cands
+        .iter()
+        .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score}))
+        .collect();
+    let algorithm = unambiguous(cands);
+    let structure_ok = valid_structure(cands);
+    let labels = match (algorithm, cands.first()) {
+        (Some(_), Some(top)) if top.structure != Some("invalid") => {
+            label_of(top.object).into_iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    Conclusion {
+        labels,
+        algorithm: algorithm.map(str::to_owned),
+        pqc: Some(json!({
+            "candidates": list,
+            "valid_structure": structure_ok,
+            "verified": verified,
+            "decapsulated": decapsulated,
+        })),
+        ..Default::default()
+    }
+}
+
+/// A bundle member unwrapped: the raw object bytes and what the wrapper said.
+struct Unwrapped {
+    raw: Vec<u8>,
+    seed: Option<Vec<u8>>,
+    set: Option<&'static ParamSet>,
+    oid: Option<String>,
+    form: &'static str,
+}
+
+fn unwrap_member(role: &str, bytes: &[u8]) -> Unwrapped {
+    if matches!(role, "secret_key" | "private_key")
+        && let Some(k) = keys::private_key(bytes)
+    {
+        return Unwrapped {
+            raw: k.expanded.clone().or(k.seed.clone()).unwrap_or_default(),
+            seed: k.seed,
+            set: k.set,
+            oid: Some(k.oid),
+            form: k.form,
+        };
+    }
+    if role == "public_key"
+        && let Some(k) = keys::public_key(bytes)
+    {
+        return Unwrapped {
+            raw: k.key,
+            seed: None,
+            set: k.set,
+            oid: Some(k.oid),
+            form: "spki",
+        };
+    }
+    Unwrapped {
+        raw: bytes.to_vec(),
+        seed: None,
+        set: None,
+        oid: None,
+        form: "raw",
+    }
+}
+
+fn role_object(role: &str) -> Option<Object> {
+    match role {
+        "public_key" => Some(Object::PublicKey),
+        "secret_key" | "private_key" => Some(Object::SecretKey),
+        "signature" => Some(Object::Signature),
+        "ciphertext" => Some(Object::Ciphertext),
+        "shared_secret" => Some(Object::SharedSecret),
+        _ => None,
+    }
+}
+
+/// Sets that fit every given member: the OID's set when a wrapper named
+/// one, else the intersection of the size candidates, in table order.
+fn common_sets(parts: &[(&Unwrapped, Object)]) -> Vec<&'static ParamSet> {
+    if let Some(set) = parts.iter().find_map(|(u, _)| u.set) {
+        return vec![set];
+    }
+    pqc_params::PARAM_SETS
+        .iter()
+        .filter(|set| {
+            parts.iter().all(|(u, o)| {
+                let len = u.raw.len();
+                match o {
+                    Object::SecretKey => {
+                        set.secret_key == Some(len) || set.secret_seed == Some(len)
+                    }
+                    Object::Signature => set.signature.is_some_and(|s| s.admits(len)),
+                    _ => set.size_of(*o) == Some(len),
+                }
+            })
+        })
+        .collect()
+}
+
+fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Event> {
+    let policy = ctx.run.policy();
+    let mut budget = Budget::new(policy.probe.work_bytes);
+    let hints = hints_of(job);
+    let mut by_role: Vec<(String, Unwrapped)> = Vec::new();
+    let mut listed = Vec::new();
+    let mut best: Vec<Candidate> = Vec::new();
+    let mut events = Vec::new();
+    for m in members {
+        let role = m.member.role.as_str();
+        let bytes = match &m.bytes {
+            Ok(b) => b,
+            Err(e) => {
+                listed.push(json!({"role": role, "error": e}));
+                continue;
+            }
+        };
+        let u = unwrap_member(role, bytes);
+        let cands = if role == "message" {
+            Vec::new()
+        } else {
+            let mut h = hints.clone();
+            if let Some(s) = u.set {
+                h.push(s.name.to_owned());
+            }
+            geometry(&u.raw, role_object(role), &h, &mut budget)
+        };
+        let shown: Vec<&Candidate> = cands.iter().take(MAX_CANDIDATES).collect();
+        listed.push(json!({
+            "role": role, "size": bytes.len(), "form": u.form, "oid": u.oid,
+            "candidates": shown, "total": cands.len(),
+        }));
+        if role != "shared_secret"
+            && role != "message"
+            && cands.first().map(|c| c.score) > best.first().map(|c| c.score)
+        {
+            best = cands;
+        }
+        by_role.push((role.to_owned(), u));
+    }
+    let get = |r: &[&str]| {
+        by_role
+            .iter()
+            .find(|(role, _)| r.contains(&role.as_str()))
+            .map(|(_, u)| u)
+    };
+
+    let mut verified = None;
+    if let (Some(pk), Some(sig), Some(msg)) =
+        (get(&["public_key"]), get(&["signature"]), get(&["message"]))
+    {
+        let (v, ev) = verify_step(job, ctx, pk, sig, &msg.raw);
+        verified = v;
+        events.push(ev);
+    } else {
+        events.push(Event::skipped(MODULE, "verify", reason::NOT_APPLICABLE));
+    }
+
+    let mut decapsulated = None;
+    if let (Some(sk), Some(ct)) = (get(&["secret_key", "private_key"]), get(&["ciphertext"])) {
+        let expected = get(&["shared_secret"]).map(|u| u.raw.as_slice());
+        let (d, ev) = decapsulate_step(job, ctx, sk, ct, expected);
+        decapsulated = d;
+        events.push(ev);
+    } else {
+        events.push(Event::skipped(
+            MODULE,
+            "decapsulate",
+            reason::NOT_APPLICABLE,
+        ));
+    }
+
+    let mut data = Map::new();
+    data.insert("members".into(), json!(listed));
+    data.insert("work_bytes_used".into(), json!(budget.used()));
+    data.insert(
+        "caps_hit".into(),
+        json!(if budget.spent() {
+            vec!["budget:work_bytes"]
+        } else {
+            Vec::new()
+        }),
+    );
+    let mut conclusion = pqc_conclusion(&best, verified, decapsulated);
+    if conclusion.algorithm.is_none()
+        && let Some(set) = by_role.iter().find_map(|(_, u)| u.set)
+    {
+        conclusion.algorithm = Some(set.name.to_owned());
+    }
+    let mut out = vec![
+        Event::ok(MODULE, "pqc")
+            .with_data(data)
+            .with_conclusion(conclusion),
+    ];
+    out.extend(events);
+    out
+}
+
+fn verify_step(
+    job: &Job,
+    ctx: &StageCtx<'_>,
+    pk: &Unwrapped,
+    sig: &Unwrapped,
+    msg: &[u8],
+) -> (Option<bool>, Event) {
+    if !ctx.run.policy().safety.verification {
+        return (
+            None,
+            Event::skipped(MODULE, "verify", reason::VERIFICATION_DISABLED),
+        );
+    }
+    if let Err(r) = gate(job, Target::ProbeVerify) {
+        return (None, Event::skipped(MODULE, "verify", r));
+    }
+    let sets = common_sets(&[(pk, Object::PublicKey), (sig, Object::Signature)]);
+    let mut tries = Vec::new();
+    let mut verdict = None;
+    for set in sets
+        .iter()
+        .filter(|s| liboqs::supports(s))
+        .take(MAX_BACKEND_TRIES)
+    {
+        match liboqs::verify(set, &pk.raw, msg, &sig.raw) {
+            Ok(ok) => {
+                let variant = if set.liboqs_compatible {
+                    set.name
+                } else {
+                    set.liboqs.unwrap_or(set.name)
+                };
+                tries.push(
+                    json!({"algorithm": set.name, "backend_algorithm": variant, "verified": ok}),
+                );
+                verdict = Some(verdict.unwrap_or(false) || ok);
+            }
+            Err(e) => tries.push(json!({"algorithm": set.name, "error": e})),
+        }
+    }
+    let data = json!({
+        "candidates": sets.iter().map(|s| s.name).collect::<Vec<_>>(),
+        "tries": tries,
+        "backend": "liboqs 0.13.0",
+    });
+    if tries.is_empty() {
+        let e = Event::error(
+            MODULE,
+            "verify",
+            ErrorInfo::new(FailureKind::UnsupportedAlgorithm)
+                .detail("no candidate parameter set is verifiable with this liboqs build"),
+        );
+        return (None, e.with_data(data));
+    }
+    (verdict, Event::ok(MODULE, "verify").with_data(data))
+}
+
+fn decapsulate_step(
+    job: &Job,
+    ctx: &StageCtx<'_>,
+    sk: &Unwrapped,
+    ct: &Unwrapped,
+    expected: Option<&[u8]>,
+) -> (Option<bool>, Event) {
+    if !ctx.run.policy().safety.decapsulation {
+        return (
+            None,
+            Event::skipped(MODULE, "decapsulate", reason::DECAPSULATION_DISABLED),
+        );
+    }
+    if let Err(r) = gate(job, Target::ProbeDecapsulate) {
+        return (None, Event::skipped(MODULE, "decapsulate", r));
+    }
+    let sets = common_sets(&[(sk, Object::SecretKey), (ct, Object::Ciphertext)]);
+    let mut tries = Vec::new();
+    let mut any_ok = false;
+    let mut any_match = false;
+    for set in sets
+        .iter()
+        .filter(|s| liboqs::supports(s))
+        .take(MAX_BACKEND_TRIES)
+    {
+        let key = match (&sk.seed, set.secret_key) {
+            (_, Some(n)) if sk.raw.len() == n => Ok(sk.raw.clone()),
+            (Some(seed), _) => liboqs::expand_kem_seed(set, seed),
+            (None, _) if set.secret_seed == Some(sk.raw.len()) => {
+                liboqs::expand_kem_seed(set, &sk.raw)
+            }
+            _ => Err("secret key length".to_owned()),
+        };
+        let result = key.and_then(|k| liboqs::decapsulate(set, &k, &ct.raw));
+        match result {
+            Ok(ss) => {
+                any_ok = true;
+                let mut t = Map::new();
+                t.insert("algorithm".into(), json!(set.name));
+                t.insert(
+                    "shared_secret_sha256".into(),
+                    json!(fx_core::hashing::sha256_tagged(&ss)),
+                );
+                t.insert("shared_secret_length".into(), json!(ss.len()));
+                if let Some(exp) = expected {
+                    let m = exp == ss.as_slice();
+                    any_match |= m;
+                    t.insert("matches_expected".into(), json!(m));
+                }
+                tries.push(Value::Object(t));
+            }
+            Err(e) => tries.push(json!({"algorithm": set.name, "error": e})),
+        }
+    }
+    let data = json!({
+        "candidates": sets.iter().map(|s| s.name).collect::<Vec<_>>(),
+        "tries": tries,
+        "expected_shared_secret": expected.is_some(),
+        "backend": "liboqs 0.13.0",
+    });
+    if !any_ok {
+        let e = Event::error(
+            MODULE,
+            "decapsulate",
+            ErrorInfo::new(FailureKind::UnsupportedAlgorithm)
+                .detail("no candidate parameter set could be decapsulated with this liboqs build"),
+        );
+        return (None, e.with_data(data));
+    }
+    let outcome = if expected.is_some() { any_match } else { true };
+    (
+        Some(outcome),
+        Event::ok(MODULE, "decapsulate").with_data(data),
+    )
+}
+
+#[cfg(test)]
+mod tests;

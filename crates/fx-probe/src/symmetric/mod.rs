@@ -1,10 +1,224 @@
-//! The `symmetric` probe (being built: records a skip until it lands).
+//! The `symmetric` probe: measurable signals of symmetric ciphertext.
+//!
+//! For each probed region (fx-inspect's top-K non-PQC regions, or the whole
+//! artifact) within the work budget:
+//! * decode base64/hex text first ([`framing::decode_text`]);
+//! * compression framing ([`framing::compression`]) — compressed, not encrypted;
+//! * the OpenSSL `Salted__` header (8-byte magic, 8-byte salt, then ciphertext);
+//! * length and alignment mod 8 and 16, padding-consistent lengths, candidate
+//!   layouts (`iv16‖ct`, `nonce12‖ct‖tag16`, …);
+//! * ECB repetition at 16- and 8-byte blocks ([`ecb`]);
+//! * Shannon entropy and χ² over a fixed window ([`entropy`]).
+//!
+//! The result is the DESIGN §9 `cipher` conclusion:
+//! `{block_size, mode_hints, layout, layout_candidates, ecb_repeats,
+//! entropy_bits_per_byte, chi_square, class, format, …}`.
+//! A controlled tamper check has no oracle here; the `tamper` step is always
+//! recorded as skipped (`policy:tamper_checks_disabled` unless the policy and
+//! the route allow it, then `not_applicable`).
+
+pub mod ecb;
+pub mod entropy;
+pub mod framing;
 
 use fx_core::event::Event;
 use fx_core::job::Job;
+use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
+use fx_core::vocab::{Conclusion, Label};
+use serde_json::{Map, Value, json};
 
-use crate::{Applies, MODULE, Probe};
+use crate::regions::{Region, regions_of, top_k};
+use crate::{Applies, Budget, MODULE, Probe, gate};
+
+/// Region kinds the symmetric probe leaves to the PQC probe.
+pub const PQC_KINDS: &[&str] = &[
+    "kem_ciphertext",
+    "signature",
+    "public_key",
+    "secret_key",
+    "private_key",
+];
+
+/// OpenSSL `enc` header magic.
+pub const OPENSSL_SALTED: &[u8; 8] = b"Salted__";
+
+/// What the probe concluded about one byte string.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Analysis {
+    /// The `cipher` object (DESIGN §9 field names).
+    pub cipher: Map<String, Value>,
+    /// Labels the analysis supports (`symmetric_ciphertext`, `compressed`).
+    pub labels: Vec<Label>,
+    /// A deterministic integer score of how ciphertext-like the bytes are
+    /// (0–100), used by the hybrid probe to rank splits.
+    pub score: i64,
+}
+
+/// Analyses `bytes`, scanning at most what `budget` grants.
+pub fn analyze(bytes: &[u8], budget: &mut Budget) -> Analysis {
+    let granted = budget.take(bytes.len());
+    let scanned = &bytes[..granted];
+    let mut cipher = Map::new();
+    cipher.insert("length".into(), json!(bytes.len()));
+    cipher.insert("scanned_bytes".into(), json!(granted));
+
+    // Encoded text: decode, then analyse what it holds.
+    let decoded;
+    let mut body: &[u8] = scanned;
+    if let Some((enc, d)) = framing::decode_text(scanned) {
+        cipher.insert("encoding".into(), json!(enc.as_str()));
+        cipher.insert("decoded_length".into(), json!(d.len()));
+        decoded = d;
+        body = &decoded;
+    }
+
+    if let Some(fmt) = framing::compression(body) {
+        let stats = entropy::Stats::of(body);
+        cipher.insert("class".into(), json!("compressed"));
+        cipher.insert("framing".into(), json!(fmt));
+        insert_stats(&mut cipher, &stats);
+        return Analysis {
+            cipher,
+            labels: vec![Label::Compressed],
+            score: 0,
+        };
+    }
+
+    let (header, ct) = if body.len() >= 16 && body.starts_with(OPENSSL_SALTED) {
+        cipher.insert("format".into(), json!("openssl_salted"));
+        cipher.insert("salt".into(), json!(hex::encode(&body[8..16])));
+        (16usize, &body[16..])
+    } else {
+        (0usize, body)
+    };
+    let len = ct.len();
+    let stats = entropy::Stats::of(ct);
+    let r16 = ecb::Repeats::scan(ct, 16);
+    let r8 = ecb::Repeats::scan(ct, 8);
+    let aligned16 = len > 0 && len % 16 == 0;
+    let aligned8 = len > 0 && len % 8 == 0;
+    cipher.insert("ciphertext_length".into(), json!(len));
+    cipher.insert("mod8".into(), json!(len % 8));
+    cipher.insert("mod16".into(), json!(len % 16));
+    insert_stats(&mut cipher, &stats);
+
+    let ecb16 = aligned16 && r16.looks_like_ecb();
+    let ecb8 = !ecb16 && aligned8 && r8.looks_like_ecb();
+    let (block_size, ecb_rep) = if ecb16 {
+        (Some(16), Some(&r16))
+    } else if ecb8 {
+        (Some(8), Some(&r8))
+    } else if aligned16 {
+        (Some(16), None)
+    } else if aligned8 {
+        (Some(8), None)
+    } else {
+        (None, None)
+    };
+    let repeats = ecb_rep.unwrap_or(&r16);
+    cipher.insert("ecb_repeats".into(), json!(repeats.repeated()));
+    if !repeats.locations.is_empty() {
+        cipher.insert(
+            "ecb_locations".into(),
+            json!(shift(&repeats.locations, header)),
+        );
+    }
+    if let Some(bs) = block_size {
+        cipher.insert("block_size".into(), json!(bs));
+        cipher.insert("padding_consistent".into(), json!(len >= bs));
+    }
+
+    let text = stats.printable_per_mille >= 950 && !stats.random_like();
+    let random = stats.random_like();
+    let class = if ecb_rep.is_some() {
+        "ecb_like"
+    } else if random {
+        "random_like"
+    } else if text {
+        "text"
+    } else if stats.shannon >= 7.5 {
+        "high_entropy_nonuniform"
+    } else {
+        "structured"
+    };
+    cipher.insert("class".into(), json!(class));
+
+    let ciphertext_like = ecb_rep.is_some() || random || header > 0;
+    let mut mode_hints: Vec<&str> = Vec::new();
+    let mut layouts: Vec<String> = Vec::new();
+    if ciphertext_like {
+        if ecb_rep.is_some() {
+            mode_hints.push("ecb");
+        } else if aligned16 || aligned8 {
+            mode_hints.extend(["cbc", "ctr", "gcm"]);
+        } else {
+            mode_hints.extend(["ctr", "gcm", "stream"]);
+        }
+        if header > 0 {
+            layouts.push("Salted__‖salt8‖ct".into());
+        } else {
+            layouts.push("ct".into());
+            if aligned16 && len >= 32 {
+                layouts.push("iv16‖ct".into());
+            }
+            if !aligned16 && len >= 28 {
+                layouts.push("nonce12‖ct‖tag16".into());
+            }
+            if !aligned16 && len >= 32 && (len - 16) % 16 == 0 {
+                layouts.push("iv16‖ct‖tag16".into());
+            }
+        }
+        cipher.insert("mode_hints".into(), json!(mode_hints));
+        if layouts.len() == 1 {
+            cipher.insert("layout".into(), json!(layouts[0]));
+        }
+        cipher.insert("layout_candidates".into(), json!(layouts));
+    }
+
+    let mut score = 0i64;
+    if random {
+        score += 60;
+    }
+    if ecb_rep.is_some() {
+        score += 50;
+    }
+    if header > 0 {
+        score += 40;
+    }
+    if aligned16 {
+        score += 10;
+    }
+    if stats.shannon >= 7.0 {
+        score += 10;
+    }
+    Analysis {
+        cipher,
+        labels: if ciphertext_like {
+            vec![Label::SymmetricCiphertext]
+        } else {
+            Vec::new()
+        },
+        score: score.min(100),
+    }
+}
+
+fn insert_stats(cipher: &mut Map<String, Value>, s: &entropy::Stats) {
+    cipher.insert("entropy_bits_per_byte".into(), json!(s.shannon));
+    cipher.insert("chi_square".into(), json!(s.chi_square_x100 as f64 / 100.0));
+    cipher.insert("entropy_window".into(), json!(s.n));
+    cipher.insert("distinct_bytes".into(), json!(s.distinct));
+    cipher.insert("printable_per_mille".into(), json!(s.printable_per_mille));
+}
+
+fn shift(locs: &[ecb::RepeatAt], by: usize) -> Vec<ecb::RepeatAt> {
+    locs.iter()
+        .map(|l| ecb::RepeatAt {
+            offset: l.offset + by as u64,
+            first: l.first + by as u64,
+        })
+        .collect()
+}
 
 /// The `symmetric` probe.
 pub struct Symmetric;
@@ -14,11 +228,108 @@ impl Probe for Symmetric {
         "symmetric"
     }
 
-    fn applies(&self, _job: &Job, _ctx: &StageCtx<'_>) -> Applies {
-        Applies::No("not_implemented".into())
+    fn applies(&self, job: &Job, _ctx: &StageCtx<'_>) -> Applies {
+        if !job.artifact.members.is_empty() && job.artifact.artifact_ref.is_none() {
+            return Applies::No(reason::NOT_APPLICABLE.into());
+        }
+        match gate(job, Target::ProbeSymmetric) {
+            Ok(()) => Applies::Yes,
+            Err(r) => Applies::No(r),
+        }
     }
 
-    fn run(&self, _job: &Job, _bytes: &[u8], _ctx: &StageCtx<'_>) -> Vec<Event> {
-        vec![Event::skipped(MODULE, self.name(), "not_implemented")]
+    fn run(&self, job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+        let policy = &ctx.run.policy().probe;
+        let mut budget = Budget::new(policy.work_bytes);
+        let all = regions_of(job);
+        let (kept, dropped) = top_k(&all, policy.top_k as usize, |r| {
+            !PQC_KINDS.contains(&r.kind.as_str())
+        });
+        let whole = Region {
+            offset: 0,
+            length: bytes.len() as u64,
+            kind: "artifact".into(),
+            algorithm: None,
+            score: 0,
+        };
+        let targets = if kept.is_empty() { vec![whole] } else { kept };
+        let mut caps_hit: Vec<&str> = Vec::new();
+        if !dropped.is_empty() {
+            caps_hit.push("budget:top_k");
+        }
+        let mut results = Vec::new();
+        let mut best: Option<(i64, Analysis)> = None;
+        let mut unprobed = Vec::new();
+        for r in &targets {
+            let Some(slice) = r.slice(bytes) else {
+                results.push(json!({"region": r, "error": "bad_length"}));
+                continue;
+            };
+            if budget.spent() && !slice.is_empty() {
+                unprobed.push(r.clone());
+                continue;
+            }
+            let a = analyze(slice, &mut budget);
+            results.push(json!({"region": r, "cipher": a.cipher, "score": a.score}));
+            if best.as_ref().is_none_or(|(s, _)| a.score > *s) {
+                best = Some((a.score, a));
+            }
+        }
+        if !unprobed.is_empty() {
+            caps_hit.push("budget:work_bytes");
+        }
+        let mut data = Map::new();
+        data.insert("regions".into(), json!(results));
+        data.insert("work_bytes_used".into(), json!(budget.used()));
+        if !dropped.is_empty() {
+            data.insert("dropped_regions".into(), json!(dropped));
+        }
+        if !unprobed.is_empty() {
+            data.insert("unprobed_regions".into(), json!(unprobed));
+        }
+        data.insert("caps_hit".into(), json!(caps_hit));
+        let mut events = Vec::new();
+        match best {
+            Some((_, a)) => {
+                let conclusion = Conclusion {
+                    labels: a.labels.clone(),
+                    cipher: Some(Value::Object(a.cipher)),
+                    ..Default::default()
+                };
+                events.push(
+                    Event::ok(MODULE, self.name())
+                        .with_data(data)
+                        .with_conclusion(conclusion),
+                );
+            }
+            None => events.push(
+                Event::error(
+                    MODULE,
+                    self.name(),
+                    fx_core::event::ErrorInfo::new(fx_core::vocab::FailureKind::BadLength)
+                        .detail("no candidate region lies inside the artifact"),
+                )
+                .with_data(data),
+            ),
+        }
+        events.push(tamper_event(job, ctx));
+        events
     }
 }
+
+/// The `tamper` step: always skipped — no decryption oracle is ever given to
+/// fx, so a controlled tamper check has nothing to observe; the reason says
+/// whether the policy would have allowed one.
+fn tamper_event(job: &Job, ctx: &StageCtx<'_>) -> Event {
+    if !ctx.run.policy().safety.tamper_checks {
+        return Event::skipped(MODULE, "tamper", reason::TAMPER_CHECKS_DISABLED);
+    }
+    match gate(job, Target::ProbeTamper) {
+        Err(r) => Event::skipped(MODULE, "tamper", r),
+        Ok(()) => Event::skipped(MODULE, "tamper", reason::NOT_APPLICABLE)
+            .with_data(json!({"detail": "no decryption oracle in the job"})),
+    }
+}
+
+#[cfg(test)]
+mod tests;

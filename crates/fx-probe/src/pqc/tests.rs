@@ -1,0 +1,306 @@
+//! PQC objects generated with liboqs for every parameter set this build
+//! offers (randomness in key generation is fine: no assertion depends on
+//! it), checked against the table, the geometry, the structural checks and
+//! the backend; then the IETF conformance pairs.
+#![allow(clippy::unwrap_used)]
+
+use oqs::{kem, sig};
+
+use super::*;
+
+const KEMS: &[kem::Algorithm] = &[
+    kem::Algorithm::MlKem512,
+    kem::Algorithm::MlKem768,
+    kem::Algorithm::MlKem1024,
+    kem::Algorithm::FrodoKem640Aes,
+    kem::Algorithm::FrodoKem640Shake,
+    kem::Algorithm::FrodoKem976Aes,
+    kem::Algorithm::FrodoKem976Shake,
+    kem::Algorithm::FrodoKem1344Aes,
+    kem::Algorithm::FrodoKem1344Shake,
+    kem::Algorithm::Hqc128,
+    kem::Algorithm::Hqc192,
+    kem::Algorithm::Hqc256,
+    kem::Algorithm::ClassicMcEliece348864,
+    kem::Algorithm::ClassicMcEliece348864f,
+    kem::Algorithm::ClassicMcEliece460896,
+    kem::Algorithm::ClassicMcEliece460896f,
+    kem::Algorithm::ClassicMcEliece6688128,
+    kem::Algorithm::ClassicMcEliece6688128f,
+    kem::Algorithm::ClassicMcEliece6960119,
+    kem::Algorithm::ClassicMcEliece6960119f,
+    kem::Algorithm::ClassicMcEliece8192128,
+    kem::Algorithm::ClassicMcEliece8192128f,
+];
+
+const SIGS: &[sig::Algorithm] = &[
+    sig::Algorithm::MlDsa44,
+    sig::Algorithm::MlDsa65,
+    sig::Algorithm::MlDsa87,
+    sig::Algorithm::Falcon512,
+    sig::Algorithm::Falcon1024,
+    sig::Algorithm::SphincsSha2128fSimple,
+    sig::Algorithm::SphincsSha2128sSimple,
+    sig::Algorithm::SphincsSha2192fSimple,
+    sig::Algorithm::SphincsSha2192sSimple,
+    sig::Algorithm::SphincsSha2256fSimple,
+    sig::Algorithm::SphincsSha2256sSimple,
+    sig::Algorithm::SphincsShake128fSimple,
+    sig::Algorithm::SphincsShake128sSimple,
+    sig::Algorithm::SphincsShake192fSimple,
+    sig::Algorithm::SphincsShake192sSimple,
+    sig::Algorithm::SphincsShake256fSimple,
+    sig::Algorithm::SphincsShake256sSimple,
+];
+
+fn big() -> Budget {
+    Budget::new(u64::MAX)
+}
+
+fn has(c: &[Candidate], alg: &str, obj: &str) -> bool {
+    c.iter().any(|x| x.algorithm == alg && x.object == obj)
+}
+
+#[test]
+fn every_liboqs_kem_matches_the_table_geometry_and_decapsulates() {
+    oqs::init();
+    let mut n = 0;
+    for &alg in KEMS {
+        assert!(alg.is_enabled(), "{alg:?} not in this build");
+        let k = kem::Kem::new(alg).unwrap();
+        let set = pqc_params::by_liboqs_name(alg.name()).unwrap();
+        assert_eq!(set.public_key, Some(k.length_public_key()), "{}", set.name);
+        assert_eq!(set.secret_key, Some(k.length_secret_key()), "{}", set.name);
+        assert_eq!(set.ciphertext, Some(k.length_ciphertext()), "{}", set.name);
+        assert_eq!(
+            set.shared_secret,
+            Some(k.length_shared_secret()),
+            "{}",
+            set.name
+        );
+        assert_eq!(kem_algorithm(alg.name()), Some(alg));
+        let (pk, sk) = k.keypair().unwrap();
+        let (ct, ss) = k.encapsulate(&pk).unwrap();
+        let pkc = geometry(pk.as_ref(), None, &[], &mut big());
+        assert!(has(&pkc, set.name, "public_key"), "{}", set.name);
+        let ctc = geometry(ct.as_ref(), Some(Object::Ciphertext), &[], &mut big());
+        assert!(has(&ctc, set.name, "ciphertext"), "{}", set.name);
+        let skc = geometry(sk.as_ref(), Some(Object::SecretKey), &[], &mut big());
+        assert!(has(&skc, set.name, "secret_key"), "{}", set.name);
+        if set.family == Family::MlKem {
+            assert_eq!(pkc[0].structure, Some("valid"), "{}", set.name);
+            assert_eq!(pkc[0].algorithm, set.name);
+            assert_eq!(skc[0].structure, Some("valid"), "{}", set.name);
+        }
+        let got = liboqs::decapsulate(set, sk.as_ref(), ct.as_ref()).unwrap();
+        assert_eq!(got, ss.as_ref(), "{}", set.name);
+        n += 1;
+    }
+    println!("liboqs KEM parameter sets checked: {n}");
+}
+
+use super::liboqs::kem_algorithm;
+
+#[test]
+fn every_liboqs_signature_matches_the_table_geometry_and_verifies() {
+    oqs::init();
+    let msg = b"fx-probe test message";
+    let mut n = 0;
+    for &alg in SIGS {
+        assert!(alg.is_enabled(), "{alg:?} not in this build");
+        let s = sig::Sig::new(alg).unwrap();
+        let set = pqc_params::by_liboqs_name(alg.name()).unwrap();
+        assert_eq!(set.public_key, Some(s.length_public_key()), "{}", set.name);
+        assert_eq!(set.secret_key, Some(s.length_secret_key()), "{}", set.name);
+        assert_eq!(
+            set.signature.map(|l| l.max()),
+            Some(s.length_signature()),
+            "{}",
+            set.name
+        );
+        let (pk, sk) = s.keypair().unwrap();
+        let sg = s.sign(msg, &sk).unwrap();
+        let sgc = geometry(sg.as_ref(), Some(Object::Signature), &[], &mut big());
+        assert!(
+            has(&sgc, set.name, "signature"),
+            "{} {}",
+            set.name,
+            sg.as_ref().len()
+        );
+        let pkc = geometry(pk.as_ref(), Some(Object::PublicKey), &[], &mut big());
+        assert!(has(&pkc, set.name, "public_key"), "{}", set.name);
+        if matches!(set.family, Family::MlDsa | Family::Falcon) {
+            let mine = sgc.iter().find(|c| c.algorithm == set.name).unwrap();
+            assert_eq!(mine.structure, Some("valid"), "{}", set.name);
+        }
+        if set.family == Family::MlDsa {
+            let skc = geometry(sk.as_ref(), Some(Object::SecretKey), &[], &mut big());
+            assert_eq!(skc[0].structure, Some("valid"), "{}", set.name);
+        }
+        assert_eq!(
+            liboqs::verify(set, pk.as_ref(), msg, sg.as_ref()),
+            Ok(true),
+            "{}",
+            set.name
+        );
+        assert_eq!(
+            liboqs::verify(set, pk.as_ref(), b"another message", sg.as_ref()),
+            Ok(false),
+            "{}",
+            set.name
+        );
+        n += 1;
+    }
+    println!("liboqs signature parameter sets checked: {n}");
+}
+
+#[test]
+fn random_bytes_of_key_size_fail_the_structure_checks() {
+    let mut x = 0xdead_beef_u64;
+    let mut rnd = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect()
+    };
+    for (len, obj) in [
+        (800, Object::PublicKey),
+        (1184, Object::PublicKey),
+        (2420, Object::Signature),
+        (3309, Object::Signature),
+        (4627, Object::Signature),
+        (897, Object::PublicKey),
+    ] {
+        let c = geometry(&rnd(len), Some(obj), &[], &mut big());
+        assert_eq!(valid_structure(&c), Some(false), "{len}");
+    }
+}
+
+#[test]
+fn collisions_are_reported_and_hints_break_ties() {
+    let zeros = vec![0u8; 7856];
+    let c = geometry(&zeros, Some(Object::Signature), &[], &mut big());
+    assert_eq!(c.len(), 2);
+    assert_eq!(unambiguous(&c), None);
+    let h = geometry(
+        &zeros,
+        Some(Object::Signature),
+        &["SLH-DSA-SHAKE-128s".into()],
+        &mut big(),
+    );
+    assert_eq!(unambiguous(&h), Some("SLH-DSA-SHAKE-128s"));
+}
+
+/// The IETF hackathon artifacts: every `_ciphertext.bin` whose algorithm this
+/// liboqs build decapsulates must give its `_ss.bin` through the probe's own
+/// key unwrapping (seed, expanded and both forms).
+#[test]
+fn ietf_conformance_pairs_decapsulate_to_the_expected_secret() {
+    let dir = std::env::var("FX_PQC_CONFORMANCE").map_or_else(
+        |_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/conformance/pqc-certificates")
+        },
+        std::path::PathBuf::from,
+    );
+    if !dir.is_dir()
+        || std::process::Command::new("unzip")
+            .arg("-v")
+            .output()
+            .is_err()
+    {
+        println!(
+            "conformance zips or unzip absent: skipped ({})",
+            dir.display()
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut zips: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+        .collect();
+    zips.sort();
+    let (mut tried, mut matched, mut unsupported) = (0, 0, Vec::new());
+    for z in &zips {
+        let out = tmp.path().join(z.file_stem().unwrap());
+        let st = std::process::Command::new("unzip")
+            .args(["-q", "-o"])
+            .arg(z)
+            .arg("-d")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut files: Vec<std::path::PathBuf> = walk(&out);
+        files.sort();
+        for ct_path in files
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with("_ciphertext.bin"))
+        {
+            let stem = ct_path
+                .to_string_lossy()
+                .trim_end_matches("_ciphertext.bin")
+                .to_owned();
+            let ss = std::fs::read(format!("{stem}_ss.bin")).unwrap();
+            let ct = std::fs::read(ct_path).unwrap();
+            let keys: Vec<&std::path::PathBuf> = files
+                .iter()
+                .filter(|p| {
+                    let s = p.to_string_lossy();
+                    s.starts_with(&stem) && s.ends_with("priv.der")
+                })
+                .collect();
+            for kp in keys {
+                let der = std::fs::read(kp).unwrap();
+                let u = unwrap_member("private_key", &der);
+                let c = unwrap_member("ciphertext", &ct);
+                let Some(set) = u.set else {
+                    unsupported.push(kp.file_name().unwrap().to_string_lossy().into_owned());
+                    continue;
+                };
+                if !liboqs::supports(set) {
+                    unsupported.push(format!(
+                        "{} ({})",
+                        set.name,
+                        kp.file_name().unwrap().to_string_lossy()
+                    ));
+                    continue;
+                }
+                tried += 1;
+                let key = if u.raw.len() == set.secret_key.unwrap() {
+                    u.raw.clone()
+                } else {
+                    liboqs::expand_kem_seed(set, u.seed.as_ref().unwrap()).unwrap()
+                };
+                let got = liboqs::decapsulate(set, &key, &c.raw).unwrap();
+                assert_eq!(got, ss, "{}", kp.display());
+                matched += 1;
+            }
+        }
+    }
+    unsupported.sort();
+    unsupported.dedup();
+    println!("IETF pairs decapsulated: {matched}/{tried}; not decapsulable here: {unsupported:?}");
+    assert!(matched > 0);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

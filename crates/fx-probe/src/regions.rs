@@ -1,0 +1,117 @@
+//! Candidate regions from fx-inspect (`conclusion.regions`:
+//! `{offset, length, kind, algorithm?, score}`) and the top-K selection.
+
+use fx_core::job::Job;
+use serde::Serialize;
+use serde_json::Value;
+
+/// One candidate core region.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Region {
+    /// Byte offset in the artifact.
+    pub offset: u64,
+    /// Length in bytes.
+    pub length: u64,
+    /// `kem_ciphertext`, `aead`, `signature`, `public_key`, … (free text).
+    pub kind: String,
+    /// Algorithm named by the inspector, when it named one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Inspector's score (higher is better); integer.
+    pub score: i64,
+}
+
+impl Region {
+    /// Parses one region object; `None` when a field is missing or malformed.
+    pub fn from_value(v: &Value) -> Option<Region> {
+        let offset = v.get("offset")?.as_u64()?;
+        let length = v.get("length")?.as_u64()?;
+        let kind = v.get("kind")?.as_str()?.to_owned();
+        let algorithm = v
+            .get("algorithm")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let score = match v.get("score") {
+            Some(s) => s
+                .as_i64()
+                .or_else(|| s.as_f64().map(|f| (f * 1000.0).round() as i64))?,
+            None => 0,
+        };
+        Some(Region {
+            offset,
+            length,
+            kind,
+            algorithm,
+            score,
+        })
+    }
+
+    /// The region's bytes, when it lies inside `bytes`.
+    pub fn slice<'a>(&self, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        let start = usize::try_from(self.offset).ok()?;
+        let len = usize::try_from(self.length).ok()?;
+        let end = start.checked_add(len)?;
+        bytes.get(start..end)
+    }
+}
+
+/// Every region concluded on the job so far (union in event order, without
+/// duplicates); malformed entries are ignored.
+pub fn regions_of(job: &Job) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::new();
+    for c in job.conclusions() {
+        for v in &c.regions {
+            if let Some(r) = Region::from_value(v)
+                && !out.contains(&r)
+            {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// Keeps the `k` best regions matching `keep` (score descending, then offset
+/// and length ascending: deterministic); returns `(kept, dropped)`.
+pub fn top_k(
+    regions: &[Region],
+    k: usize,
+    keep: impl Fn(&Region) -> bool,
+) -> (Vec<Region>, Vec<Region>) {
+    let mut sel: Vec<Region> = regions.iter().filter(|r| keep(r)).cloned().collect();
+    sel.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.offset.cmp(&b.offset))
+            .then(a.length.cmp(&b.length))
+            .then(a.kind.cmp(&b.kind))
+    });
+    let dropped = if sel.len() > k {
+        sel.split_off(k)
+    } else {
+        Vec::new()
+    };
+    (sel, dropped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_and_ranks() {
+        let a = Region::from_value(&json!({"offset":0,"length":10,"kind":"aead","score":5}))
+            .expect("region");
+        let b = Region::from_value(
+            &json!({"offset":10,"length":4,"kind":"kem_ciphertext","algorithm":"ML-KEM-768","score":9}),
+        )
+        .expect("region");
+        assert!(Region::from_value(&json!({"offset":-1,"length":1,"kind":"x"})).is_none());
+        let (kept, dropped) = top_k(&[a.clone(), b.clone()], 1, |_| true);
+        assert_eq!(kept, vec![b]);
+        assert_eq!(dropped, vec![a.clone()]);
+        assert_eq!(a.slice(&[0u8; 5]), None);
+        assert_eq!(a.slice(&[7u8; 10]).map(<[u8]>::len), Some(10));
+    }
+}
