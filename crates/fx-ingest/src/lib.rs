@@ -228,7 +228,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let _lock = prepare_run(&run_dir, &manifest, &inventory)?;
     let store = BlobStore::open(run_dir.join("artifacts"))?;
 
-    let stored = store_all(&store, &tasks, fx_core::cli::resolve_jobs(args.jobs))?;
+    let threads = fx_core::cli::resolve_jobs(args.jobs);
+    let started = std::time::Instant::now();
+    let stored = store_all(&store, &tasks, threads)?;
+    let metrics = Metrics::of(&stored, threads, started.elapsed());
     let jobs = plan(&run_id, tasks, stored, &args.custody_note);
 
     let mut registry = Registry::open(&run_dir)?;
@@ -244,7 +247,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             members: a.members.clone(),
         })?;
     }
-    registry.finish()?;
+    let appended = registry.finish()?;
+    metrics.write(&run_dir, jobs.len() as u64, appended)?;
 
     let stdout = std::io::stdout().lock();
     let mut out =
@@ -254,6 +258,61 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     out.flush()?;
     Ok(())
+}
+
+/// Wall-clock figures of one ingest, written to `RUN/metrics/fx-ingest.json`
+/// (the only place timings go; never evidence).
+#[derive(serde::Serialize)]
+struct Metrics {
+    threads: usize,
+    files_read: u64,
+    bytes_read: u64,
+    blobs_created: u64,
+    hash_store_ms: u64,
+    files_per_s: u64,
+    mb_per_s: u64,
+    jobs: u64,
+    registry_appended: u64,
+    peak_rss_kib: Option<u64>,
+}
+
+impl Metrics {
+    fn of(stored: &[Option<blobs::Read1>], threads: usize, took: std::time::Duration) -> Metrics {
+        let ok = stored.iter().flatten().filter_map(|r| r.as_ref().ok());
+        let (mut files, mut bytes, mut created) = (0u64, 0u64, 0u64);
+        for b in ok {
+            files += 1;
+            bytes += b.size;
+            created += u64::from(b.created);
+        }
+        let secs = took.as_secs_f64().max(1e-9);
+        Metrics {
+            threads,
+            files_read: files,
+            bytes_read: bytes,
+            blobs_created: created,
+            hash_store_ms: took.as_millis() as u64,
+            files_per_s: (files as f64 / secs) as u64,
+            mb_per_s: (bytes as f64 / secs / 1e6) as u64,
+            jobs: 0,
+            registry_appended: 0,
+            peak_rss_kib: None,
+        }
+    }
+
+    fn write(mut self, run: &Path, jobs: u64, appended: u64) -> anyhow::Result<()> {
+        self.jobs = jobs;
+        self.registry_appended = appended;
+        self.peak_rss_kib = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmHWM:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            });
+        fx_core::run::write_json_atomic(&run.join("metrics/fx-ingest.json"), &self)?;
+        Ok(())
+    }
 }
 
 fn usage(msg: &str) -> anyhow::Error {

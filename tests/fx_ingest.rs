@@ -1,0 +1,614 @@
+//! End-to-end tests of the real `fx-ingest` binary: bad input, determinism,
+//! crash safety, and a golden job stream.
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("fx-ingest")
+}
+
+/// `fx-ingest` run in `dir` (paths in the tests are relative to it).
+fn ingest(dir: &Path) -> Command {
+    let mut c = Command::new(bin());
+    c.current_dir(dir).env_remove("FX_RUN");
+    c
+}
+
+fn jobs_of(stdout: &[u8]) -> Vec<Value> {
+    stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).expect("job line is JSON"))
+        .collect()
+}
+
+fn event(job: &Value) -> &Value {
+    &job["events"][0]
+}
+
+fn by_path<'a>(jobs: &'a [Value], path: &str) -> &'a Value {
+    jobs.iter()
+        .find(|j| j["artifact"]["intake"]["path"] == path)
+        .unwrap_or_else(|| panic!("no job for {path}"))
+}
+
+fn is_root() -> bool {
+    StdCommand::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false)
+}
+
+/// A small evidence tree.
+fn evidence(dir: &Path) {
+    fs::create_dir_all(dir.join("ev/certs")).unwrap();
+    fs::write(dir.join("ev/certs/a.pem"), b"-----BEGIN X-----\n").unwrap();
+    fs::write(dir.join("ev/b.bin"), [1u8, 2, 3, 4]).unwrap();
+    fs::write(dir.join("ev/empty"), b"").unwrap();
+    fs::write(dir.join("ev/dup.bin"), [1u8, 2, 3, 4]).unwrap();
+    fs::write(dir.join("loose.txt"), b"loose\n").unwrap();
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let d = tempfile::tempdir().unwrap();
+    ingest(d.path())
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("fx-ingest --run"));
+    let out = ingest(d.path())
+        .arg("x")
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("fx-ingest: ") && err.lines().count() == 1,
+        "{err}"
+    );
+    ingest(d.path())
+        .args(["--run", "R", "--collected-at", "yesterday", "x"])
+        .assert()
+        .code(2);
+    assert!(!d.path().join("R").exists(), "nothing written on bad usage");
+}
+
+#[test]
+fn print_default_policy_round_trips() {
+    let d = tempfile::tempdir().unwrap();
+    let out = ingest(d.path())
+        .arg("--print-default-policy")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let p = fx_core::policy::Policy::from_toml(&text).unwrap();
+    assert_eq!(p, fx_core::policy::Policy::default());
+}
+
+#[test]
+fn golden_job_stream() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    fs::write(
+        d.path().join("intake.csv"),
+        "path,role,bundle,hints,collected_at\n\
+         loose.txt,,,\"{\"\"expect\"\":\"\"text\"\"}\",2024-05-01T12:00:00+02:00\n\
+         ev/b.bin,public_key,kem1,,\n\
+         ev/certs/a.pem,signature,kem1,,\n",
+    )
+    .unwrap();
+    let out = ingest(d.path())
+        .args([
+            "--run", "R", "--case", "c42", "--source", "lab", "--tenant", "acme",
+        ])
+        .args([
+            "--custody-note",
+            "received sealed",
+            "--intake",
+            "intake.csv",
+            "ev",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(d.path().join("R/manifests/run_manifest.json")).unwrap())
+            .unwrap();
+    let run_id = manifest["run_id"].as_str().unwrap().to_owned();
+    // The run id is derived from the manifest (it hashes the toolchain, so it
+    // differs between machines: checked here, replaced in the snapshot).
+    let inputs: Vec<fx_core::run::InputRecord> =
+        serde_json::from_value(manifest["inputs"].clone()).unwrap();
+    let csv_hash = fx_core::hashing::sha256_tagged(&fs::read(d.path().join("intake.csv")).unwrap());
+    assert_eq!(
+        run_id,
+        fx_ingest::run_id(
+            &["acme".to_owned()],
+            "c42",
+            manifest["policy_hash"].as_str().unwrap(),
+            manifest["toolchain_hash"].as_str().unwrap(),
+            &inputs,
+            Some(&csv_hash),
+        )
+    );
+    let text = String::from_utf8(out).unwrap().replace(&run_id, "<run_id>");
+    insta::assert_snapshot!("golden_job_stream", text);
+    // Every line validates as a job and belongs to the run.
+    let run = fx_core::run::RunDir::open(d.path().join("R")).unwrap();
+    for (i, line) in text.replace("<run_id>", &run_id).lines().enumerate() {
+        let job: fx_core::Job = serde_json::from_str(line).unwrap();
+        run.check_job(&job, i as u64 + 1).unwrap();
+        assert_eq!(job.artifact.artifact_seq, i as u64);
+    }
+}
+
+#[test]
+fn malformed_intake_csv_names_the_line_and_writes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    fs::write(
+        d.path().join("intake.csv"),
+        "path,hints\nloose.txt,{}\nev/b.bin,\"[not an object]\"\n",
+    )
+    .unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "--intake", "intake.csv"])
+        .assert()
+        .failure()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("intake.csv line 3: hints"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(!d.path().join("R").exists(), "nothing half-written");
+}
+
+#[test]
+fn empty_inputs_zero_byte_file_and_empty_stdin_list() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    let out = ingest(d.path())
+        .args(["--run", "R", "ev/empty"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0]["artifact"]["size"], 0);
+    assert_eq!(
+        jobs[0]["artifact"]["artifact_hash"],
+        "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(event(&jobs[0])["status"], "ok");
+    // An empty list on stdin: a valid run with no jobs.
+    let out = ingest(d.path())
+        .args(["--run", "R2", "-"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.is_empty());
+    assert!(d.path().join("R2/manifests/run_manifest.json").exists());
+}
+
+#[test]
+fn special_files_symlinks_and_missing_paths_get_error_events() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("root");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(d.path().join("secret.txt"), b"outside the root").unwrap();
+    fs::write(root.join("ok.txt"), b"ok").unwrap();
+    std::os::unix::fs::symlink("../secret.txt", root.join("escape")).unwrap();
+    std::os::unix::fs::symlink("nowhere", root.join("dangling")).unwrap();
+    std::os::unix::fs::symlink("ok.txt", root.join("inside")).unwrap();
+    assert!(
+        StdCommand::new("mkfifo")
+            .arg(root.join("fifo"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let sock = std::os::unix::net::UnixListener::bind(root.join("sock")).unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "root", "missing.bin", "/dev/null"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    drop(sock);
+    let jobs = jobs_of(&out);
+    let err = |p: &str| {
+        let e = event(by_path(&jobs, p));
+        assert_eq!(e["status"], "error", "{p}: {e}");
+        assert_eq!(e["error"]["kind"], "unreadable", "{p}");
+        e["error"]["detail"].as_str().unwrap().to_owned()
+    };
+    assert!(err("root/escape").contains("outside the named root"));
+    assert_eq!(err("root/dangling"), "dangling symlink");
+    assert!(err("root/fifo").starts_with("fifo"));
+    assert!(err("root/sock").starts_with("socket"));
+    assert!(err("/dev/null").starts_with("character device"));
+    assert_eq!(err("missing.bin"), "cannot stat: not found");
+    let inside = by_path(&jobs, "root/inside");
+    assert_eq!(event(inside)["status"], "ok");
+    assert_eq!(event(inside)["data"]["via_symlink"], true);
+    assert_eq!(
+        inside["artifact"]["artifact_hash"],
+        by_path(&jobs, "root/ok.txt")["artifact"]["artifact_hash"]
+    );
+    assert_eq!(jobs.len(), 8, "nothing named disappears");
+    // The secret outside the root was never stored.
+    let secret = fx_core::hashing::sha256_hex(b"outside the root");
+    assert!(
+        !d.path()
+            .join("R/artifacts/blobs/sha256")
+            .join(&secret[..2])
+            .join(&secret[2..])
+            .exists()
+    );
+}
+
+#[test]
+fn unreadable_file_and_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path().join("root");
+    fs::create_dir_all(root.join("locked")).unwrap();
+    fs::write(root.join("locked/inner.txt"), b"x").unwrap();
+    fs::write(root.join("noread.txt"), b"secret").unwrap();
+    fs::write(root.join("fine.txt"), b"fine").unwrap();
+    fs::set_permissions(root.join("noread.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads through permissions (CAP_DAC_OVERRIDE); drop those
+    // capabilities from the bounding set so the test means the same as root.
+    let mut cmd = if is_root() {
+        let mut c = Command::new("setpriv");
+        c.args([
+            "--bounding-set=-dac_override,-dac_read_search",
+            "--inh-caps=-dac_override,-dac_read_search",
+        ])
+        .arg(bin());
+        c
+    } else {
+        Command::new(bin())
+    };
+    let out = cmd
+        .current_dir(d.path())
+        .args(["--run", "R", "root"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    fs::set_permissions(root.join("locked"), fs::Permissions::from_mode(0o755)).unwrap();
+    let jobs = jobs_of(&out);
+    let e = event(by_path(&jobs, "root/noread.txt"));
+    assert_eq!(e["error"]["kind"], "unreadable");
+    assert_eq!(e["error"]["detail"], "cannot open: permission denied");
+    let e = event(by_path(&jobs, "root/locked"));
+    assert_eq!(
+        e["error"]["detail"],
+        "cannot list directory: permission denied"
+    );
+    assert_eq!(event(by_path(&jobs, "root/fine.txt"))["status"], "ok");
+}
+
+#[test]
+fn read_error_in_the_middle_is_recorded() {
+    // /proc/self/mem opens fine and fails on read (offset 0 is not mapped).
+    let d = tempfile::tempdir().unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "/proc/self/mem"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    let e = event(&jobs[0]);
+    assert_eq!(e["error"]["kind"], "unreadable");
+    assert!(
+        e["error"]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("read error"),
+        "{e}"
+    );
+}
+
+#[test]
+fn non_utf8_paths_are_kept_byte_exact() {
+    let d = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xe9.bin");
+    fs::create_dir_all(d.path().join("ev")).unwrap();
+    fs::write(d.path().join("ev").join(name), b"latin-1 name").unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "-"])
+        .write_stdin(b"ev/caf\xe9.bin\n".to_vec())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    let path = &jobs[0]["artifact"]["intake"]["path"];
+    assert_eq!(path["bytes"], "ZXYvY2Fm6S5iaW4=");
+    let t: fx_core::Text = serde_json::from_value(path.clone()).unwrap();
+    assert_eq!(t.to_bytes().unwrap(), b"ev/caf\xe9.bin");
+    assert_eq!(event(&jobs[0])["status"], "ok");
+}
+
+#[test]
+fn a_run_directory_holding_another_run_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    ingest(d.path())
+        .args(["--run", "R", "ev"])
+        .assert()
+        .success();
+    let manifest = fs::read(d.path().join("R/manifests/run_manifest.json")).unwrap();
+    let registry = fs::read(d.path().join("R/registry/registry.jsonl")).unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "loose.txt"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("already holds run"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        fs::read(d.path().join("R/manifests/run_manifest.json")).unwrap(),
+        manifest
+    );
+    assert_eq!(
+        fs::read(d.path().join("R/registry/registry.jsonl")).unwrap(),
+        registry
+    );
+    let loose = fx_core::hashing::sha256_hex(b"loose\n");
+    assert!(
+        !d.path()
+            .join("R/artifacts/blobs/sha256")
+            .join(&loose[..2])
+            .join(&loose[2..])
+            .exists()
+    );
+}
+
+#[test]
+fn tenants_cannot_mix_unless_the_policy_allows() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    fs::write(
+        d.path().join("i.csv"),
+        "path,tenant\nloose.txt,alpha\nev/b.bin,beta\n",
+    )
+    .unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "--intake", "i.csv"])
+        .assert()
+        .code(1)
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("2 tenants (alpha, beta)")
+    );
+    assert!(!d.path().join("R").exists());
+    ingest(d.path())
+        .args([
+            "--run",
+            "R",
+            "--intake",
+            "i.csv",
+            "--allow-multiple-tenants",
+        ])
+        .assert()
+        .success();
+    let m: Value =
+        serde_json::from_slice(&fs::read(d.path().join("R/manifests/run_manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["tenants"], serde_json::json!(["alpha", "beta"]));
+}
+
+#[test]
+fn deterministic_at_any_thread_count_order_and_rerun() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    for i in 0..40 {
+        fs::write(d.path().join(format!("ev/f{i:02}")), format!("file {i}")).unwrap();
+    }
+    let run = |run: &str, j: &str, paths: &[&str]| {
+        ingest(d.path())
+            .args(["--run", run, "-j", j])
+            .args(paths)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let a = run("R", "1", &["ev", "loose.txt"]);
+    let b = run("R", "2", &["loose.txt", "ev"]);
+    let c = run("R", "2", &["ev", "loose.txt", "ev"]);
+    assert_eq!(a, b, "-j1 vs -j2 and another order");
+    assert_eq!(a, c, "a path named twice");
+    assert_eq!(jobs_of(&a).len(), 45);
+    let reg = fs::read_to_string(d.path().join("R/registry/registry.jsonl")).unwrap();
+    assert_eq!(reg.lines().count(), 45, "rerun appends nothing");
+    // A fresh run directory: the same manifest, inventory and jobs, byte for byte.
+    let e = run("S", "2", &["ev", "loose.txt"]);
+    assert_eq!(a, e);
+    for f in [
+        "manifests/run_manifest.json",
+        "manifests/tool_inventory.json",
+        "registry/registry.jsonl",
+    ] {
+        assert_eq!(
+            fs::read(d.path().join("R").join(f)).unwrap(),
+            fs::read(d.path().join("S").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn broken_pipe_exits_zero() {
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..2000 {
+        fs::write(d.path().join(format!("f{i:04}")), format!("{i}")).unwrap();
+    }
+    fs::create_dir_all(d.path().join("in")).unwrap();
+    let status = StdCommand::new("bash")
+        .current_dir(d.path())
+        .arg("-c")
+        .arg(format!(
+            "set -o pipefail; ls -d f* | {} --run R - | head -1 > /dev/null",
+            bin().display()
+        ))
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn large_sparse_file_is_streamed() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("sparse.img");
+    let f = fs::File::create(&p).unwrap();
+    f.set_len(3 << 30).unwrap();
+    drop(f);
+    let out = ingest(d.path())
+        .args(["--run", "R", "sparse.img"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    assert_eq!(jobs[0]["artifact"]["size"], 3u64 << 30);
+    // sha256 of 3 GiB of zeros (`head -c 3G /dev/zero | sha256sum`).
+    assert_eq!(
+        jobs[0]["artifact"]["artifact_hash"],
+        "sha256:305b66a59d15b252092fbda9d09711230c429f351897cbd430e7b55a35fd3b97"
+    );
+    let m: Value =
+        serde_json::from_slice(&fs::read(d.path().join("R/metrics/fx-ingest.json")).unwrap())
+            .unwrap();
+    let rss = m["peak_rss_kib"].as_u64().unwrap();
+    assert!(
+        rss < 256 * 1024,
+        "peak RSS {rss} KiB: the file was not streamed"
+    );
+}
+
+#[test]
+fn kill_9_mid_ingest_then_rerun_completes() {
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir_all(d.path().join("ev")).unwrap();
+    // Enough work to be interrupted: large non-zero files and many small ones.
+    let block: Vec<u8> = (0..(8u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    for i in 0..12u8 {
+        let mut b = block.clone();
+        b[0] = i;
+        fs::write(d.path().join(format!("ev/big{i:02}")), &b).unwrap();
+    }
+    for i in 0..3000 {
+        fs::write(d.path().join(format!("ev/s{i:04}")), format!("small {i}")).unwrap();
+    }
+    let mut child = StdCommand::new(bin())
+        .current_dir(d.path())
+        .args(["--run", "R", "-j", "2", "ev"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run exists and blobs are being written, then kill -9.
+    let blobs = d.path().join("R/artifacts/blobs/sha256");
+    for _ in 0..2000 {
+        if fs::read_dir(&blobs).map(|r| r.count() > 3).unwrap_or(false) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The rerun completes and gives exactly what an uninterrupted ingest gives.
+    let a = ingest(d.path())
+        .args(["--run", "R", "ev"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let b = ingest(d.path())
+        .args(["--run", "S", "ev"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(a, b);
+    assert_eq!(jobs_of(&a).len(), 3012);
+    // Every visible blob is whole: its content hashes to its name.
+    let store = fx_core::store::BlobStore::open(d.path().join("R/artifacts")).unwrap();
+    for job in jobs_of(&a) {
+        let h = job["artifact"]["artifact_hash"].as_str().unwrap();
+        store.verify(h).unwrap();
+    }
+    for top in fs::read_dir(&blobs).unwrap() {
+        let top = top.unwrap().path();
+        for f in fs::read_dir(&top).unwrap() {
+            let f = f.unwrap().path();
+            let hex = format!(
+                "{}{}",
+                top.file_name().unwrap().to_str().unwrap(),
+                f.file_name().unwrap().to_str().unwrap()
+            );
+            store.verify(&hex).unwrap();
+        }
+    }
+    let reg = fs::read_to_string(d.path().join("R/registry/registry.jsonl")).unwrap();
+    assert!(reg.ends_with('\n'));
+    assert_eq!(reg.lines().count(), 3012);
+    for line in reg.lines() {
+        serde_json::from_str::<Value>(line).unwrap();
+    }
+}
+
+#[test]
+fn policy_page_shows_the_default_policy() {
+    let page =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy.md")).unwrap();
+    let start = page.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let end = start + page[start..].find("```").expect("closed block");
+    assert_eq!(
+        &page[start..end],
+        fx_core::policy::Policy::default().to_toml(),
+        "docs/policy.md is out of step with Policy::default(): paste `fx-ingest --print-default-policy`"
+    );
+}
