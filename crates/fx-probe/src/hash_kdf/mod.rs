@@ -1,10 +1,39 @@
-//! The `hash_kdf` probe (being built: records a skip until it lands).
+//! The `hash_kdf` probe: audit only, never recovery.
+//!
+//! It applies to jobs fx-route labelled `hash_kdf_material` and nothing else.
+//! Each line of the artifact is identified through ONE data-driven table
+//! ([`catalogue::ENTRIES`]: syntax → scheme, hashcat mode, John format,
+//! parameter extractor), its parameters are read, and weaknesses are judged
+//! against the baseline the policy names (`policy.probe.hash_baseline`,
+//! [`baseline::BASELINES`]), which the event cites.
+//!
+//! There is structurally no recovery path: nothing here accepts a candidate
+//! password, a wordlist or a guess, and the crate depends on no
+//! password-hashing implementation; the audit reads text and counts lengths.
 
 use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::stage::StageCtx;
+use fx_core::vocab::{Conclusion, Container, Label};
 
 use crate::{Applies, MODULE, Probe};
+
+pub mod argon2;
+pub mod audit;
+pub mod bare_hex;
+pub mod baseline;
+pub mod bcrypt;
+pub mod catalogue;
+pub mod codec;
+pub mod crypt_sha;
+pub mod identify;
+pub mod ldap;
+pub mod params;
+pub mod pbkdf2;
+pub mod phpass;
+pub mod scrypt;
+
+pub use identify::identify;
 
 /// The `hash_kdf` probe.
 pub struct HashKdf;
@@ -14,11 +43,39 @@ impl Probe for HashKdf {
         "hash_kdf"
     }
 
-    fn applies(&self, _job: &Job, _ctx: &StageCtx<'_>) -> Applies {
-        Applies::No("not_implemented".into())
+    fn applies(&self, job: &Job, _ctx: &StageCtx<'_>) -> Applies {
+        if job.has_label(Label::HashKdfMaterial) {
+            Applies::Yes
+        } else {
+            Applies::No("not_applicable".into())
+        }
     }
 
-    fn run(&self, _job: &Job, _bytes: &[u8], _ctx: &StageCtx<'_>) -> Vec<Event> {
-        vec![Event::skipped(MODULE, self.name(), "not_implemented")]
+    fn run(&self, _job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+        let policy = &ctx.run.policy().probe;
+        let Some(baseline) = baseline::by_name(&policy.hash_baseline) else {
+            return vec![Event::skipped(
+                MODULE,
+                self.name(),
+                format!("policy:unknown_hash_baseline:{}", policy.hash_baseline),
+            )];
+        };
+        let a = audit::audit(
+            bytes,
+            baseline,
+            u64::from(policy.max_hash_lines),
+            policy.work_bytes,
+        );
+        let conclusion = Conclusion {
+            labels: vec![Label::HashKdfMaterial],
+            container: Some(Container::PasswordHash),
+            hash: Some(a.conclusion(baseline)),
+            ..Conclusion::default()
+        };
+        vec![
+            Event::ok(MODULE, self.name())
+                .with_data(a.data(baseline))
+                .with_conclusion(conclusion),
+        ]
     }
 }

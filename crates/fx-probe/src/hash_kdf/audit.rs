@@ -1,0 +1,248 @@
+//! A file of hash lines → the `hash` conclusion of DESIGN §9, bounded by the
+//! policy (`max_hash_lines`, `work_bytes`), deterministic (fixed orders, integer
+//! counts, no hash values copied into evidence: lines are referred to by number).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::baseline::{Baseline, Finding};
+use super::catalogue::Entry;
+use super::identify::{Context, identify};
+use super::params::Params;
+
+/// One audited line (DESIGN §9 `hash.lines[]`).
+#[derive(Clone, Debug, Serialize)]
+pub struct LineResult {
+    /// 1-based line number in the artifact.
+    pub line: u64,
+    /// Most plausible scheme (`null` when unidentified).
+    pub scheme: Option<&'static str>,
+    /// Its hashcat mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hashcat_mode: Option<u32>,
+    /// Its John the Ripper format.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub john_format: Option<&'static str>,
+    /// Other schemes with the same syntax (hashcat modes), when there are any.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<u32>,
+    /// Where the hash sat in its line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<Context>,
+    /// Parameters read.
+    pub params: Params,
+    /// Weakness ids.
+    pub weaknesses: Vec<&'static str>,
+    /// Locked shadow account (`!`/`*` before the hash).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub locked: bool,
+}
+
+/// Counts over the whole artifact.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    /// Non-empty, non-comment lines seen within the byte budget.
+    pub lines_seen: u64,
+    /// Lines identified (among those audited).
+    pub identified: u64,
+    /// Lines audited but not recognised.
+    pub unidentified: u64,
+    /// Lines seen but not audited (beyond `max_hash_lines`).
+    pub not_audited: u64,
+    /// Lines that were not valid UTF-8.
+    pub not_text: u64,
+    /// Identified lines per scheme.
+    pub per_scheme: BTreeMap<&'static str, u64>,
+    /// Lines per weakness id.
+    pub per_weakness: BTreeMap<&'static str, u64>,
+    /// True when `lines` holds fewer lines than were seen (line or byte budget).
+    pub truncated: bool,
+    /// Bytes scanned.
+    pub bytes_scanned: u64,
+    /// True when the byte budget stopped the scan before the end of the artifact.
+    pub byte_budget_hit: bool,
+}
+
+/// The audit of one artifact.
+#[derive(Clone, Debug, Default)]
+pub struct Audit {
+    /// Per-line results (audited lines only).
+    pub lines: Vec<LineResult>,
+    /// Totals.
+    pub totals: Totals,
+    /// Details of the first finding of each weakness id, with the line it came from.
+    pub findings: Vec<(u64, Finding)>,
+    first: BTreeMap<&'static str, (u64, &'static Entry, Params, Vec<&'static str>)>,
+}
+
+/// Audits `bytes` as hash lines.
+pub fn audit(bytes: &[u8], baseline: &Baseline, max_lines: u64, work_bytes: u64) -> Audit {
+    let mut a = Audit::default();
+    let limit = usize::try_from(work_bytes)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let scanned = &bytes[..limit];
+    a.totals.bytes_scanned = limit as u64;
+    a.totals.byte_budget_hit = limit < bytes.len();
+    let mut audited = 0u64;
+    for (i, raw) in scanned.split(|b| *b == b'\n').enumerate() {
+        let number = i as u64 + 1;
+        let Ok(text) = std::str::from_utf8(raw) else {
+            a.totals.lines_seen += 1;
+            a.totals.not_text += 1;
+            continue;
+        };
+        let t = text.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        a.totals.lines_seen += 1;
+        if audited >= max_lines {
+            a.totals.not_audited += 1;
+            continue;
+        }
+        audited += 1;
+        let Some(id) = identify(t) else {
+            a.totals.unidentified += 1;
+            a.lines.push(LineResult {
+                line: number,
+                scheme: None,
+                hashcat_mode: None,
+                john_format: None,
+                alternatives: Vec::new(),
+                context: None,
+                params: Params::default(),
+                weaknesses: Vec::new(),
+                locked: false,
+            });
+            continue;
+        };
+        let top = id.top();
+        let params = id.params();
+        let findings = id.findings(&params, baseline);
+        let weaknesses: Vec<&'static str> = findings.iter().map(|f| f.id).collect();
+        a.totals.identified += 1;
+        *a.totals.per_scheme.entry(top.scheme).or_default() += 1;
+        for f in findings {
+            let seen = a.totals.per_weakness.entry(f.id).or_default();
+            if *seen == 0 {
+                a.findings.push((number, f));
+            }
+            *seen += 1;
+        }
+        a.first
+            .entry(top.scheme)
+            .or_insert_with(|| (number, top, params, weaknesses.clone()));
+        let mut alternatives: Vec<u32> = id.candidates[1..]
+            .iter()
+            .filter_map(|e| e.hashcat_mode)
+            .collect();
+        alternatives.dedup();
+        alternatives.retain(|m| Some(*m) != top.hashcat_mode);
+        a.lines.push(LineResult {
+            line: number,
+            scheme: Some(top.scheme),
+            hashcat_mode: top.hashcat_mode,
+            john_format: top.john_format,
+            alternatives,
+            context: Some(id.context),
+            params,
+            weaknesses,
+            locked: id.locked,
+        });
+    }
+    a.totals.truncated = a.totals.not_audited > 0 || a.totals.byte_budget_hit;
+    a
+}
+
+impl Audit {
+    /// The dominant scheme: most lines, then first seen.
+    fn dominant(&self) -> Option<&(u64, &'static Entry, Params, Vec<&'static str>)> {
+        self.first.values().max_by(|x, y| {
+            let cx = self.totals.per_scheme.get(x.1.scheme).copied().unwrap_or(0);
+            let cy = self.totals.per_scheme.get(y.1.scheme).copied().unwrap_or(0);
+            cx.cmp(&cy).then(y.0.cmp(&x.0))
+        })
+    }
+
+    /// The DESIGN §9 `hash` object.
+    pub fn conclusion(&self, baseline: &Baseline) -> Value {
+        let mut weaknesses: Vec<&'static str> = Vec::new();
+        for (_, f) in &self.findings {
+            if !weaknesses.contains(&f.id) {
+                weaknesses.push(f.id);
+            }
+        }
+        let mut out = json!({
+            "scheme": Value::Null,
+            "hashcat_mode": Value::Null,
+            "john_format": Value::Null,
+            "params": {},
+            "weaknesses": weaknesses,
+            "baseline": baseline.name,
+            "totals": self.totals,
+        });
+        if let Some((_, e, params, _)) = self.dominant() {
+            out["scheme"] = json!(e.scheme);
+            out["hashcat_mode"] = json!(e.hashcat_mode);
+            out["john_format"] = json!(e.john_format);
+            out["params"] = json!(params);
+        }
+        if self.totals.lines_seen > 1 {
+            out["lines"] = json!(self.lines);
+        }
+        out
+    }
+
+    /// Event data: the baseline cited, and each weakness explained once.
+    pub fn data(&self, baseline: &Baseline) -> Value {
+        let details: Vec<Value> = self
+            .findings
+            .iter()
+            .map(|(line, f)| json!({"id": f.id, "detail": f.detail, "first_line": line}))
+            .collect();
+        json!({
+            "baseline": baseline,
+            "findings": details,
+            "recovery": "none: fx audits hash syntax and parameters; it never hashes a candidate password",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash_kdf::baseline::OWASP_2025;
+
+    #[test]
+    fn many_lines_bounded() {
+        let text = b"8743b52063cd84097a65d1633f5c74f5\n\n# comment\n$2a$05$MBCzKhG1KhezLh.0LRa0Kuw12nLJtpHy6DIaU.JAnqJUDYspHC.Ou\nnot a hash\n\xff\xfe\n5f4dcc3b5aa765d61d8327deb882cf99\n";
+        let a = audit(text, &OWASP_2025, 3, 1 << 20);
+        assert_eq!(a.totals.lines_seen, 5);
+        assert_eq!(a.totals.identified, 2);
+        assert_eq!(a.totals.unidentified, 1);
+        assert_eq!(a.totals.not_text, 1);
+        assert_eq!(a.totals.not_audited, 1);
+        assert!(a.totals.truncated);
+        let c = a.conclusion(&OWASP_2025);
+        assert_eq!(
+            c["weaknesses"],
+            json!(["unsalted_fast_hash", "cost_below_baseline"])
+        );
+        assert_eq!(c["lines"].as_array().map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn byte_budget() {
+        let a = audit(
+            b"8743b52063cd84097a65d1633f5c74f5\n8743b52063cd84097a65d1633f5c74f5\n",
+            &OWASP_2025,
+            10,
+            33,
+        );
+        assert!(a.totals.byte_budget_hit);
+        assert_eq!(a.totals.identified, 1);
+    }
+}
