@@ -130,6 +130,20 @@ pub fn open_input(path: Option<&std::path::Path>) -> Result<Box<dyn BufRead>, Er
     }
 }
 
+/// Blocks until `input` has data or ends. In a shell pipeline every stage
+/// starts at once, but the run's manifest exists only once fx-ingest has
+/// written it — which it does before its first job line — so a stage opens
+/// the run after its first input arrives, never before.
+pub fn wait_for_input(input: &mut dyn BufRead) -> Result<(), Error> {
+    loop {
+        match input.fill_buf() {
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::Stream(e)),
+        }
+    }
+}
+
 /// Arguments of an analysis stage (fx-route, fx-inspect, fx-probe, fx-fingerprint).
 #[derive(Clone, Debug, clap::Parser)]
 pub struct StageArgs {
@@ -164,9 +178,10 @@ pub fn stage_main<S: crate::stage::Stage>(
         Err(e) => exit_on_clap_error(name, e),
     };
     main_with(name, || {
+        let mut input = open_input(args.input.as_deref())?;
+        wait_for_input(&mut input)?;
         let run = crate::run::RunDir::open(&args.run.run)?;
         let stage = make(&run)?;
-        let input = open_input(args.input.as_deref())?;
         let stdout = std::io::stdout().lock();
         crate::stage::run_stage(&stage, &run, input, stdout, args.run.jobs(), name)?;
         Ok(())

@@ -73,6 +73,15 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: &Args) -> anyhow::Result<()> {
+    // In a pipeline fx-seq starts before fx-ingest has created the run:
+    // wait for the first input before opening it.
+    let mut input = match args.verify {
+        true => None,
+        false => Some(open_input(args.input.as_deref())?),
+    };
+    if let Some(i) = input.as_mut() {
+        fx_core::cli::wait_for_input(i)?;
+    }
     let run = RunDir::open(&args.run.run)?;
     if args.verify {
         let report = verify::verify(&run, &mut std::io::stdout().lock())?;
@@ -97,7 +106,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let input = open_input(args.input.as_deref())?;
+    let input = input.ok_or_else(|| anyhow::anyhow!("no input"))?;
     let budget = args
         .sort_memory
         .unwrap_or(run.policy().seq.sort_memory_bytes);
