@@ -1,11 +1,19 @@
 //! The fx-fingerprint stage: which jobs it takes and the events it writes.
+//!
+//! A job is a capture when fx-route labelled it `protocol_capture`, a binary
+//! when labelled `binary_target`; a job fx-route never saw is sniffed by its
+//! magic. Each analysis asks the routing decision first
+//! (`fingerprint:capture`, `fingerprint:binary`, `fingerprint:deep`,
+//! fail-closed per `fx_core::routing`) and writes the denial reason as a
+//! `skipped` event when refused.
 
+use fx_core::ErrorInfo;
 use fx_core::event::Event;
 use fx_core::job::Job;
+use fx_core::routing;
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
 use fx_core::vocab::{Conclusion, Container, FailureKind, Label};
-use fx_core::{ErrorInfo, Status};
 
 use crate::capture::{self, CaptureLimits};
 
@@ -30,30 +38,42 @@ impl Fingerprinter {
     }
 }
 
-/// What the stage decided to do with a job.
+/// What the stage does with a job.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
     Capture,
     Binary,
 }
 
-/// Picks the analysis from the router's labels; without any route event
-/// (fx-fingerprint run on its own) the artifact's magic decides.
-fn target(job: &Job, bytes: Option<&[u8]>) -> Option<Target> {
+impl Target {
+    fn routing_target(self) -> &'static str {
+        match self {
+            Target::Capture => "fingerprint:capture",
+            Target::Binary => "fingerprint:binary",
+        }
+    }
+    fn step(self) -> &'static str {
+        match self {
+            Target::Capture => "tls",
+            Target::Binary => "object",
+        }
+    }
+}
+
+fn labelled_target(job: &Job) -> Option<Target> {
     if job.has_label(Label::ProtocolCapture) {
-        return Some(Target::Capture);
-    }
-    if job.has_label(Label::BinaryTarget) {
-        return Some(Target::Binary);
-    }
-    let routed = job.events.iter().any(|e| e.module == "route");
-    if routed {
-        return None;
-    }
-    let b = bytes?;
-    if capture::sniff(b).is_some() {
         Some(Target::Capture)
-    } else if crate::binary::sniff(b).is_some() {
+    } else if job.has_label(Label::BinaryTarget) {
+        Some(Target::Binary)
+    } else {
+        None
+    }
+}
+
+fn sniffed_target(bytes: &[u8]) -> Option<Target> {
+    if capture::sniff(bytes).is_some() {
+        Some(Target::Capture)
+    } else if crate::binary::sniff(bytes).is_some() {
         Some(Target::Binary)
     } else {
         None
@@ -66,15 +86,21 @@ impl Stage for Fingerprinter {
     }
 
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
-        let labelled = job.has_label(Label::ProtocolCapture) || job.has_label(Label::BinaryTarget);
-        let routed = job.events.iter().any(|e| e.module == "route");
-        if routed && !labelled {
-            job.push(Event::skipped(MODULE, "stage", "not_applicable"));
+        let routed = job.events.iter().any(|e| e.module == routing::MODULE);
+        let labelled = labelled_target(job);
+        if routed && labelled.is_none() {
+            job.push(Event::skipped(MODULE, "stage", routing::reason::NOT_APPLICABLE));
             return;
+        }
+        if let Some(t) = labelled {
+            if let Err(reason) = routing::check(job, t.routing_target()) {
+                job.push(Event::skipped(MODULE, t.step(), reason));
+                return;
+            }
         }
         let bytes = match ctx.run.read_artifact(job) {
             None => {
-                job.push(Event::skipped(MODULE, "stage", "not_applicable"));
+                job.push(Event::skipped(MODULE, "stage", routing::reason::UNREADABLE));
                 return;
             }
             Some(Err(e)) => {
@@ -87,36 +113,41 @@ impl Stage for Fingerprinter {
             }
             Some(Ok(b)) => b,
         };
-        match target(job, Some(&bytes)) {
-            Some(Target::Capture) => {
-                for e in self.capture_events(job, &bytes, ctx) {
-                    job.push(e);
-                }
+        let target = match labelled.or_else(|| sniffed_target(&bytes)) {
+            Some(t) => t,
+            None => {
+                job.push(Event::skipped(MODULE, "stage", routing::reason::NOT_APPLICABLE));
+                return;
             }
-            Some(Target::Binary) => {
-                for e in crate::binary::events(job, &bytes, ctx) {
-                    job.push(e);
-                }
+        };
+        if labelled.is_none() {
+            if let Err(reason) = routing::check(job, target.routing_target()) {
+                job.push(Event::skipped(MODULE, target.step(), reason));
+                return;
             }
-            None => job.push(Event::skipped(MODULE, "stage", "not_applicable")),
+        }
+        let events = match target {
+            Target::Capture => self.capture_events(&bytes, ctx),
+            Target::Binary => crate::binary::events(job, &bytes, ctx),
+        };
+        for e in events {
+            job.push(e);
         }
     }
 }
 
 impl Fingerprinter {
-    fn capture_events(&self, job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+    fn capture_events(&self, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         let mut out = Vec::new();
         let report = match capture::analyze(bytes, self.limits) {
             Ok(r) => r,
             Err(e) => {
                 let info: ErrorInfo = e.into();
                 let kind = info.kind;
-                out.push(
-                    Event::error(MODULE, "tls", info).with_conclusion(Conclusion {
-                        failures: vec![kind],
-                        ..Conclusion::default()
-                    }),
-                );
+                out.push(Event::error(MODULE, "tls", info).with_conclusion(Conclusion {
+                    failures: vec![kind],
+                    ..Conclusion::default()
+                }));
                 return out;
             }
         };
@@ -136,13 +167,8 @@ impl Fingerprinter {
             failures,
             ..Conclusion::default()
         };
-        out.push(
-            Event::ok(MODULE, "tls")
-                .with_data(&report)
-                .with_conclusion(conclusion),
-        );
-        out.push(capture::tshark::cross_check(job, bytes, &report, ctx));
-        let _ = Status::Ok;
+        out.push(Event::ok(MODULE, "tls").with_data(&report).with_conclusion(conclusion));
+        out.extend(capture::tshark::cross_check(bytes, &report, ctx));
         out
     }
 }

@@ -1,19 +1,202 @@
-//! Binaries (pending).
+//! Binaries: which crypto implementations an executable links, contains or is.
+//!
+//! Light work, inline for every `binary_target`:
+//! 1. [`object`] — structure with goblin (linkage, symbols, sections, build id);
+//! 2. [`scan`] — one multi-pattern pass over the bytes: [`constants`],
+//!    version strings and markers of the [`libraries`] table, algorithm
+//!    names, Go build info ([`go_buildinfo`]) and Rust toolchain traces;
+//! 3. [`candidates`] — library candidates with role, version, evidence and
+//!    confidence.
+//!
+//! Deep work ([`heavy`], [`instructions`]) runs only when gated in.
+
+pub mod candidates;
+pub mod constants;
+pub mod go_buildinfo;
+pub mod heavy;
+pub mod instructions;
+pub mod libraries;
+pub mod object;
+pub mod scan;
 
 use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::stage::StageCtx;
+use fx_core::tool::REASON_UNAVAILABLE;
+use fx_core::vocab::{Conclusion, Container, FailureKind};
+use fx_core::ErrorInfo;
+use serde_json::{Value, json};
 
-/// Sniffs an executable format.
-pub fn sniff(_b: &[u8]) -> Option<()> {
-    None
+use crate::stage::MODULE;
+pub use object::{Format, sniff};
+
+/// Everything the light pass found.
+#[derive(Clone, Debug)]
+pub struct LightReport {
+    /// Structure, or why it could not be read.
+    pub object: Result<object::ObjectInfo, object::ObjectError>,
+    /// The multi-pattern scan.
+    pub scan: scan::ScanResult,
+    /// Go build info, when present.
+    pub go: Option<go_buildinfo::GoBuildInfo>,
+    /// Library candidates, best first.
+    pub candidates: Vec<candidates::Candidate>,
 }
 
-/// Events for a binary.
-pub fn events(_job: &Job, _bytes: &[u8], _ctx: &StageCtx<'_>) -> Vec<Event> {
-    vec![Event::skipped(
-        crate::stage::MODULE,
-        "binary",
-        "not_implemented",
-    )]
+/// The light pass (pure: no run directory, no tools).
+pub fn light(bytes: &[u8]) -> LightReport {
+    let object = object::parse(bytes);
+    let empty = object::ObjectInfo::default();
+    let info = object.as_ref().unwrap_or(&empty);
+    let sections = &info.sections;
+    let scan = scan::scan(bytes, &|off| object::section_at(sections, off).map(|s| s.name.clone()));
+    let go = scan
+        .go_buildinfo
+        .iter()
+        .find_map(|off| usize::try_from(*off).ok().and_then(|o| go_buildinfo::parse(bytes, o)));
+    let candidates = candidates::candidates(info, &scan, go.as_ref());
+    LightReport {
+        object,
+        scan,
+        go,
+        candidates,
+    }
+}
+
+impl LightReport {
+    /// The `libraries` conclusion entries (DESIGN §9).
+    pub fn libraries_conclusion(&self) -> Vec<Value> {
+        self.candidates
+            .iter()
+            .map(|c| {
+                let mut v = json!({"name": c.name, "role": c.role, "evidence": c.evidence, "confidence": c.confidence});
+                if let Some(ver) = &c.version {
+                    v["version"] = json!(ver);
+                }
+                v
+            })
+            .collect()
+    }
+}
+
+/// The events of the fingerprint stage for a binary.
+pub fn events(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+    let report = light(bytes);
+    let mut out = Vec::new();
+    let container = match report.object.as_ref().ok().and_then(|o| o.format) {
+        Some(Format::Elf) => Some(Container::Elf),
+        Some(Format::Pe) => Some(Container::Pe),
+        Some(Format::Macho) => Some(Container::Macho),
+        None => None,
+    };
+    match &report.object {
+        Ok(info) => {
+            let mut data = serde_json::to_value(info).unwrap_or(Value::Null);
+            data["sections"] = json!(info.sections.len());
+            if let Some(go) = &report.go {
+                data["go_buildinfo"] = json!(go);
+            }
+            if !report.scan.rustc_commits.is_empty() || !report.scan.crates.is_empty() {
+                data["rust"] = json!({
+                    "rustc_commits": report.scan.rustc_commits,
+                    "crates": report.scan.crates,
+                });
+            }
+            out.push(Event::ok(MODULE, "object").with_data(data).with_conclusion(Conclusion {
+                container,
+                ..Conclusion::default()
+            }));
+        }
+        Err(e) => {
+            let kind = if e.truncated { FailureKind::Truncated } else { FailureKind::MalformedHeader };
+            out.push(
+                Event::error(MODULE, "object", ErrorInfo::new(kind).detail(e.detail.clone())).with_conclusion(
+                    Conclusion {
+                        failures: vec![kind],
+                        ..Conclusion::default()
+                    },
+                ),
+            );
+        }
+    }
+    out.push(Event::ok(MODULE, "constants").with_data(json!({
+        "hits": report.scan.constants,
+        "counts": report.scan.constant_counts,
+        "algorithms": report.scan.constants.iter().fold(Vec::<&str>::new(), |mut v, h| {
+            if !v.contains(&h.algorithm) { v.push(h.algorithm) }
+            v
+        }),
+    })));
+    out.push(
+        Event::ok(MODULE, "libraries")
+            .with_data(json!({"candidates": report.candidates}))
+            .with_conclusion(Conclusion {
+                libraries: report.libraries_conclusion(),
+                ..Conclusion::default()
+            }),
+    );
+    out.extend(deep_events(job, bytes, &report, ctx));
+    out
+}
+
+fn deep_events(job: &Job, bytes: &[u8], report: &LightReport, ctx: &StageCtx<'_>) -> Vec<Event> {
+    let policy = ctx.run.policy();
+    let decision = heavy::gate(policy.safety.heavy_work, &report.candidates, !report.scan.constants.is_empty());
+    let trigger = match decision {
+        heavy::Gate::Skip(reason) => return vec![Event::skipped(MODULE, "deep", reason)],
+        heavy::Gate::Run(t) => t,
+    };
+    if let Err(reason) = fx_core::routing::check(job, "fingerprint:deep") {
+        return vec![Event::skipped(MODULE, "deep", reason)];
+    }
+    let Some(hash) = job.artifact.artifact_hash.as_deref() else {
+        return vec![Event::skipped(MODULE, "deep", "not_applicable")];
+    };
+    let run_path = ctx.run.path();
+    let key = heavy::cache_key(hash, &ctx.run.manifest().toolchain_hash);
+    let result = match heavy::cache_get(run_path, &key) {
+        Some(r) => {
+            heavy::record_cache(run_path, &key, true);
+            r
+        }
+        None => {
+            heavy::record_cache(run_path, &key, false);
+            let prefer = u32::from_str_radix(key.get(..8).unwrap_or("0"), 16).unwrap_or(0);
+            let slot = match heavy::acquire(run_path, policy.safety.heavy_concurrency, prefer) {
+                Ok(s) => s,
+                Err(e) => {
+                    return vec![Event::error(
+                        MODULE,
+                        "deep",
+                        ErrorInfo::new(FailureKind::InternalError).detail(format!("heavy slot: {e}")),
+                    )];
+                }
+            };
+            let r = deep(bytes, report);
+            heavy::cache_put(run_path, &key, &r);
+            drop(slot);
+            r
+        }
+    };
+    let mut evs = vec![Event::ok(MODULE, "deep").with_data(json!({
+        "trigger": trigger,
+        "instructions": result.instructions,
+    }))];
+    let radare2 = if ctx.run.inventory().present("radare2").is_some() {
+        // radare2 analysis is not wired yet: say so rather than pretend
+        Event::skipped(MODULE, "radare2", "not_implemented")
+    } else {
+        Event::skipped(MODULE, "radare2", REASON_UNAVAILABLE)
+    };
+    evs.push(radare2);
+    evs
+}
+
+/// The deep analysis proper (pure, bounded by bytes).
+pub fn deep(bytes: &[u8], report: &LightReport) -> heavy::DeepResult {
+    let instructions = report.object.as_ref().ok().and_then(|info| {
+        let isa = info.arch.iter().find_map(|a| instructions::isa_of(a))?;
+        Some(instructions::scan(bytes, &info.sections, isa))
+    });
+    heavy::DeepResult { instructions }
 }
