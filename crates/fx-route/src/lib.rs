@@ -338,3 +338,128 @@ impl Stage for Router {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use fx_core::job::Member;
+    use fx_core::routing::check;
+    use fx_core::testing::{job_for, scratch_run};
+
+    fn routed(run: &RunDir, mut job: Job) -> Job {
+        let ctx = StageCtx { run };
+        Router::new(run).unwrap().process(&mut job, &ctx);
+        job
+    }
+
+    #[test]
+    fn single_artifact_gets_label_and_decision() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let job = job_for(
+            &run,
+            "h.txt",
+            b"$2y$10$abcdefghijklmnopqrstuu5Lq7Rx6r0zBQ2x0T1b1iY7A7Kq2hC\n",
+            0,
+        )
+        .unwrap();
+        let job = routed(&run, job);
+        assert_eq!(job.labels(), vec![Label::HashKdfMaterial]);
+        let label = job.find_event(MODULE, LABEL_STEP).unwrap();
+        let data = label.data.as_ref().unwrap();
+        assert_eq!(data["sniffed_bytes"], 59);
+        assert_eq!(data["size"], 59);
+        assert_eq!(check(&job, "probe:hash_kdf"), Ok(()));
+        assert_eq!(
+            check(&job, "probe:symmetric"),
+            Err(reason::AUDIT_ONLY_HASHES.into())
+        );
+    }
+
+    #[test]
+    fn sniff_reads_only_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut policy = Policy::default();
+        policy.route.sniff_bytes = 16;
+        let run = scratch_run(dir.path(), policy).unwrap();
+        let job = job_for(&run, "big.txt", &b"plain words here\n".repeat(100), 0).unwrap();
+        let job = routed(&run, job);
+        let data = job
+            .find_event(MODULE, LABEL_STEP)
+            .unwrap()
+            .data
+            .clone()
+            .unwrap();
+        assert_eq!(data["sniffed_bytes"], 16);
+        assert_eq!(data["size"], 1700);
+    }
+
+    #[test]
+    fn missing_blob_and_missing_artifact_deny_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let job = job_for(&run, "x", b"abc", 0).unwrap();
+        std::fs::remove_file(
+            run.blobs()
+                .path_of(job.artifact.artifact_hash.as_deref().unwrap())
+                .unwrap(),
+        )
+        .unwrap();
+        let job = routed(&run, job.clone());
+        let label = job.find_event(MODULE, LABEL_STEP).unwrap();
+        assert_eq!(label.error.as_ref().unwrap().kind, FailureKind::Unreadable);
+        assert_eq!(check(&job, "inspect"), Err(reason::UNREADABLE.into()));
+
+        let mut job = job_for(&run, "y", b"abc", 1).unwrap();
+        job.artifact.artifact_ref = None;
+        job.artifact.artifact_hash = None;
+        let job = routed(&run, job);
+        assert_eq!(
+            job.find_event(MODULE, LABEL_STEP)
+                .unwrap()
+                .reason
+                .as_deref(),
+            Some(reason::UNREADABLE)
+        );
+        assert_eq!(Decision::of(&job).unwrap().allow, Vec::<String>::new());
+    }
+
+    #[test]
+    fn bundle_members_are_labelled_by_role() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let pk = run.blobs().put_bytes(&[7u8; 1952]).unwrap();
+        let mut job = job_for(&run, "bundle", b"", 0).unwrap();
+        job.artifact.artifact_ref = None;
+        job.artifact.members = vec![
+            Member {
+                role: "public_key".into(),
+                path: "pk.bin".into(),
+                hash: Some(pk.hash),
+                artifact_ref: Some(pk.rel),
+                size: Some(pk.size),
+            },
+            Member {
+                role: "signature".into(),
+                path: "sig.bin".into(),
+                hash: None,
+                artifact_ref: None,
+                size: None,
+            },
+        ];
+        let job = routed(&run, job);
+        let data = job
+            .find_event(MODULE, LABEL_STEP)
+            .unwrap()
+            .data
+            .clone()
+            .unwrap();
+        assert_eq!(
+            data["members"][1]["unreadable"],
+            "no readable member artifact"
+        );
+        assert!(job.has_label(Label::KeyMaterial) && job.has_label(Label::SignatureBlob));
+        assert_eq!(check(&job, "probe:verify"), Ok(()));
+    }
+}

@@ -95,26 +95,25 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
         .filter(|x| !x.is_ascii_whitespace())
         .collect();
     let complete = inp.complete();
-    let (encoding, decoded) =
-        if c.hex == c.chars && (c.chars % 2 == 0 || !complete) {
-            let even = &compact[..compact.len() & !1];
-            (Encoding::Hex, hex::decode(even).ok())
+    let (encoding, decoded) = if c.hex == c.chars && (c.chars % 2 == 0 || !complete) {
+        let even = &compact[..compact.len() & !1];
+        (Encoding::Hex, hex::decode(even).ok())
+    } else {
+        let classes_present =
+            usize::from(c.upper > 0) + usize::from(c.lower > 0) + usize::from(c.digit > 0);
+        let varied = classes_present == 3 || classes_present == 2 && c.chars >= 64;
+        if !varied || c.std_only > 0 && c.url_only > 0 {
+            return;
+        }
+        let usable = if complete {
+            compact.len()
         } else {
-            let classes_present =
-                usize::from(c.upper > 0) + usize::from(c.lower > 0) + usize::from(c.digit > 0);
-            let varied = classes_present == 3 || classes_present == 2 && c.chars >= 64;
-            if !varied || c.std_only > 0 && c.url_only > 0 {
-                return;
-            }
-            let usable = if complete {
-                compact.len()
-            } else {
-                compact.len() & !3
-            };
-            let body = &compact[..usable];
-            let engine = if c.url_only > 0 { &URL } else { &STD };
-            (Encoding::Base64, engine.decode(body).ok())
+            compact.len() & !3
         };
+        let body = &compact[..usable];
+        let engine = if c.url_only > 0 { &URL } else { &STD };
+        (Encoding::Base64, engine.decode(body).ok())
+    };
     let Some(decoded) = decoded.filter(|d| d.len() >= 8) else {
         return;
     };
