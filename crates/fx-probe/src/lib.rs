@@ -34,6 +34,8 @@ pub mod hybrid;
 pub mod pqc;
 pub mod regions;
 pub mod symmetric;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use budget::Budget;
 pub use regions::Region;
@@ -178,3 +180,6 @@ impl Stage for Prober {
         job.events.extend(events);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,10 +1,158 @@
-//! The `hybrid` probe (being built: records a skip until it lands).
+//! The `hybrid` probe: a KEM ciphertext next to AEAD data (HPKE-style
+//! `enc ‖ ct`, or a KEM-DEM file format), separated by candidate splits.
+//!
+//! Splits come from, in order of trust:
+//! 1. fx-inspect's regions: every (`kem_ciphertext`, `aead`) region pair
+//!    (base score 300);
+//! 2. a big-endian length prefix (2 or 4 bytes) equal to a KEM ciphertext
+//!    size, followed by that many bytes and the AEAD part (base 200);
+//! 3. bare geometry: a KEM ciphertext size at the start (base 100) or the
+//!    end (base 90) of the artifact.
+//!
+//! The AEAD part must hold at least a 12-byte nonce and a 16-byte tag
+//! ([`MIN_AEAD`]). Each split's score adds the best family prior of the KEM
+//! sizes (ML-KEM 20, composites 5, …) and a tenth of the symmetric probe's
+//! score of the AEAD part; ties keep the order above, then offsets ascending.
+//! The best `policy.probe.max_hybrid_splits` are tried (PQC geometry on the
+//! KEM part, the symmetric analysis on the AEAD part); the rest are listed
+//! as dropped with `caps_hit: ["budget:max_hybrid_splits"]`. Bare geometry
+//! cannot tell one KEM size from another: when the best split is geometric
+//! and another geometric split scores the same, `ambiguous` is true and no
+//! `hybrid_blob` label is concluded.
 
 use fx_core::event::Event;
 use fx_core::job::Job;
+use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
+use fx_core::vocab::{Conclusion, Label};
+use fx_formats::pqc_params::{self, Family, Kind, Object};
+use serde::Serialize;
+use serde_json::{Value, json};
 
-use crate::{Applies, MODULE, Probe};
+use crate::regions::regions_of;
+use crate::{Applies, Budget, MODULE, Probe, gate, pqc, symmetric};
+
+/// Smallest AEAD part: a 12-byte nonce and a 16-byte tag.
+pub const MIN_AEAD: usize = 28;
+/// Dropped splits listed in the event (the rest are counted).
+pub const MAX_DROPPED_LISTED: usize = 16;
+
+/// One candidate split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Split {
+    /// `inspect`, `length_prefix` or `geometry`.
+    pub source: &'static str,
+    /// Offset of the KEM ciphertext.
+    pub kem_offset: usize,
+    /// Its length.
+    pub kem_length: usize,
+    /// Offset of the AEAD part.
+    pub aead_offset: usize,
+    /// Its length.
+    pub aead_length: usize,
+    /// Deterministic integer score before the AEAD analysis.
+    pub score: i64,
+}
+
+fn prior_of_size(len: usize) -> Option<i64> {
+    pqc_params::PARAM_SETS
+        .iter()
+        .filter(|s| s.kind == Kind::Kem && s.ciphertext == Some(len))
+        .map(|s| match s.family {
+            Family::MlKem => 20,
+            Family::CompositeKem => 5,
+            _ => 0,
+        })
+        .max()
+}
+
+/// Distinct KEM ciphertext sizes, ascending.
+fn kem_sizes() -> Vec<usize> {
+    let mut v: Vec<usize> = pqc_params::PARAM_SETS
+        .iter()
+        .filter(|s| s.kind == Kind::Kem)
+        .filter_map(|s| s.ciphertext)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Every candidate split of an artifact of `len` bytes, best first.
+pub fn candidate_splits(job: &Job, bytes: &[u8]) -> Vec<Split> {
+    let len = bytes.len();
+    let mut out = Vec::new();
+    let regions = regions_of(job);
+    for k in regions.iter().filter(|r| r.kind == "kem_ciphertext") {
+        for a in regions.iter().filter(|r| r.kind == "aead") {
+            let (Ok(ko), Ok(kl), Ok(ao), Ok(al)) = (
+                usize::try_from(k.offset),
+                usize::try_from(k.length),
+                usize::try_from(a.offset),
+                usize::try_from(a.length),
+            ) else {
+                continue;
+            };
+            if k.slice(bytes).is_some() && a.slice(bytes).is_some() {
+                out.push(Split {
+                    source: "inspect",
+                    kem_offset: ko,
+                    kem_length: kl,
+                    aead_offset: ao,
+                    aead_length: al,
+                    score: 300 + prior_of_size(kl).unwrap_or(0),
+                });
+            }
+        }
+    }
+    for s in kem_sizes() {
+        let prior = prior_of_size(s).unwrap_or(0);
+        for width in [2usize, 4] {
+            let Some(prefix) = bytes.get(..width) else {
+                continue;
+            };
+            let declared = prefix
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+            if declared == s && width + s + MIN_AEAD <= len {
+                out.push(Split {
+                    source: "length_prefix",
+                    kem_offset: width,
+                    kem_length: s,
+                    aead_offset: width + s,
+                    aead_length: len - width - s,
+                    score: 200 + prior,
+                });
+            }
+        }
+        if s + MIN_AEAD <= len {
+            out.push(Split {
+                source: "geometry",
+                kem_offset: 0,
+                kem_length: s,
+                aead_offset: s,
+                aead_length: len - s,
+                score: 100 + prior,
+            });
+            out.push(Split {
+                source: "geometry",
+                kem_offset: len - s,
+                kem_length: s,
+                aead_offset: 0,
+                aead_length: len - s,
+                score: 90 + prior,
+            });
+        }
+    }
+    // Stable sort: equal scores keep the generation order above.
+    out.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.kem_offset.cmp(&b.kem_offset))
+            .then(a.kem_length.cmp(&b.kem_length))
+    });
+    out
+}
 
 /// The `hybrid` probe.
 pub struct Hybrid;
@@ -14,11 +162,111 @@ impl Probe for Hybrid {
         "hybrid"
     }
 
-    fn applies(&self, _job: &Job, _ctx: &StageCtx<'_>) -> Applies {
-        Applies::No("not_implemented".into())
+    fn applies(&self, job: &Job, _ctx: &StageCtx<'_>) -> Applies {
+        if !job.artifact.members.is_empty() && job.artifact.artifact_ref.is_none() {
+            return Applies::No(reason::NOT_APPLICABLE.into());
+        }
+        match gate(job, Target::ProbeHybrid) {
+            Ok(()) => Applies::Yes,
+            Err(r) => Applies::No(r),
+        }
     }
 
-    fn run(&self, _job: &Job, _bytes: &[u8], _ctx: &StageCtx<'_>) -> Vec<Event> {
-        vec![Event::skipped(MODULE, self.name(), "not_implemented")]
+    fn run(&self, job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+        let policy = &ctx.run.policy().probe;
+        let mut splits = candidate_splits(job, bytes);
+        if splits.is_empty() {
+            return vec![
+                Event::skipped(MODULE, self.name(), reason::NOT_APPLICABLE)
+                    .with_data(json!({"detail": "no KEM ciphertext size leaves room for an AEAD part", "length": bytes.len()})),
+            ];
+        }
+        let cap = policy.max_hybrid_splits as usize;
+        let dropped: Vec<Split> = if splits.len() > cap {
+            splits.split_off(cap)
+        } else {
+            Vec::new()
+        };
+        let mut budget = Budget::new(policy.work_bytes);
+        let mut tried = Vec::new();
+        let mut scored: Vec<(i64, usize, Value, Vec<pqc::Candidate>)> = Vec::new();
+        for (i, s) in splits.iter().enumerate() {
+            let kem = &bytes[s.kem_offset..s.kem_offset + s.kem_length];
+            let aead = &bytes[s.aead_offset..s.aead_offset + s.aead_length];
+            let cands = pqc::geometry(kem, Some(Object::Ciphertext), &[], &mut budget);
+            let sym = symmetric::analyze(aead, &mut budget);
+            let total = s.score + sym.score / 10 + if cands.is_empty() { 0 } else { 10 };
+            tried.push(json!({
+                "split": s, "score": total,
+                "kem_candidates": cands.iter().map(|c| c.algorithm).collect::<Vec<_>>(),
+                "aead": {"class": sym.cipher.get("class"), "entropy_bits_per_byte": sym.cipher.get("entropy_bits_per_byte")},
+            }));
+            scored.push((total, i, Value::Object(sym.cipher), cands));
+        }
+        // Best total; ties keep the candidate order.
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut caps_hit = Vec::new();
+        if !dropped.is_empty() {
+            caps_hit.push("budget:max_hybrid_splits");
+        }
+        if budget.spent() {
+            caps_hit.push("budget:work_bytes");
+        }
+        let Some((best_score, best_i, cipher, cands)) = scored.first().cloned() else {
+            return vec![Event::skipped(
+                MODULE,
+                self.name(),
+                "budget:max_hybrid_splits",
+            )];
+        };
+        let best = &splits[best_i];
+        let ambiguous = scored
+            .iter()
+            .skip(1)
+            .any(|(s, i, _, _)| *s == best_score && splits[*i].source == best.source);
+        let algorithm = pqc::unambiguous(&cands);
+        let mut kem_region = json!({
+            "offset": best.kem_offset, "length": best.kem_length,
+            "kind": "kem_ciphertext", "score": best_score,
+        });
+        if let Some(a) = algorithm {
+            kem_region["algorithm"] = json!(a);
+        }
+        let aead_region = json!({
+            "offset": best.aead_offset, "length": best.aead_length,
+            "kind": "aead", "score": best_score,
+        });
+        let data = json!({
+            "best": {"split": best, "score": best_score},
+            "ambiguous": ambiguous,
+            "tried": tried,
+            "dropped": dropped.iter().take(MAX_DROPPED_LISTED).collect::<Vec<_>>(),
+            "dropped_total": dropped.len(),
+            "caps_hit": caps_hit,
+        });
+        let conclusion = if ambiguous {
+            Conclusion::default()
+        } else {
+            Conclusion {
+                labels: vec![Label::HybridBlob],
+                regions: vec![kem_region, aead_region],
+                pqc: Some(json!({
+                    "candidates": cands.iter().map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score})).collect::<Vec<_>>(),
+                    "valid_structure": Value::Null,
+                    "verified": Value::Null,
+                    "decapsulated": Value::Null,
+                })),
+                cipher: Some(cipher),
+                ..Default::default()
+            }
+        };
+        vec![
+            Event::ok(MODULE, self.name())
+                .with_data(data)
+                .with_conclusion(conclusion),
+        ]
     }
 }
+
+#[cfg(test)]
+mod tests;

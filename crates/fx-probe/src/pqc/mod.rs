@@ -143,7 +143,7 @@ pub fn geometry(
         })
         .collect();
     // Stable: equal scores keep table order.
-    out.sort_by(|a, b| b.score.cmp(&a.score));
+    out.sort_by_key(|c| std::cmp::Reverse(c.score));
     out
 }
 

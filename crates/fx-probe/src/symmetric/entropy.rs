@@ -74,11 +74,7 @@ impl Stats {
             shannon: (shannon * 1e4).round() / 1e4,
             chi_square_x100,
             distinct,
-            printable_per_mille: if n == 0 {
-                0
-            } else {
-                (printable * 1000 / n) as u32
-            },
+            printable_per_mille: (printable * 1000).checked_div(n).unwrap_or(0) as u32,
         }
     }
 

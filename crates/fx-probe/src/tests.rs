@@ -1,0 +1,278 @@
+//! Stage-level tests: routing gates, budgets, bundles, hostile input.
+#![allow(clippy::unwrap_used)]
+
+use fx_core::event::Status;
+use fx_core::job::Member;
+use fx_core::policy::Policy;
+use fx_core::routing::reason;
+use fx_core::stage::StageCtx;
+use fx_core::text::Text;
+use fx_core::vocab::{Conclusion, Label};
+use serde_json::Value;
+
+use super::*;
+use crate::symmetric::entropy::tests_support::xorshift;
+use crate::test_support::{allow_all, allow_all_but, job, run_with};
+
+fn steps(events: &[Event]) -> Vec<(String, Status, Option<String>)> {
+    events
+        .iter()
+        .map(|e| (e.step.clone(), e.status, e.reason.clone()))
+        .collect()
+}
+
+fn find<'a>(events: &'a [Event], step: &str) -> &'a Event {
+    events.iter().find(|e| e.step == step).unwrap()
+}
+
+#[test]
+fn without_a_route_decision_only_the_audit_probe_may_run() {
+    let (_d, run) = run_with(Policy::default());
+    let bytes = xorshift(1, 4096);
+    let j = job(&run, &bytes, vec![]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    for step in ["symmetric", "pqc", "hybrid"] {
+        let e = find(&ev, step);
+        assert_eq!(e.status, Status::Skipped, "{step}");
+        assert_eq!(
+            e.reason.as_deref(),
+            Some(reason::NO_ROUTE_DECISION),
+            "{step}"
+        );
+    }
+}
+
+#[test]
+fn hash_kdf_material_never_reaches_the_other_probes_even_if_allowed() {
+    let (_d, run) = run_with(Policy::default());
+    let bytes = b"$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234".to_vec();
+    let labelled = Event::ok("route", "label").with_conclusion(Conclusion {
+        labels: vec![Label::HashKdfMaterial],
+        ..Default::default()
+    });
+    let j = job(&run, &bytes, vec![labelled, allow_all()]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    for step in ["symmetric", "pqc", "hybrid"] {
+        assert_eq!(
+            find(&ev, step).reason.as_deref(),
+            Some(reason::AUDIT_ONLY_HASHES),
+            "{step}"
+        );
+    }
+}
+
+#[test]
+fn every_probe_leaves_an_event_and_the_probe_budget_skips_the_rest() {
+    let mut p = Policy::default();
+    p.probe.probes_per_artifact = 1;
+    let (_d, run) = run_with(p);
+    let bytes = xorshift(2, 2000);
+    let j = job(&run, &bytes, vec![allow_all()]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    for probe in PROBES {
+        assert!(
+            ev.iter().any(|e| e.step == probe.name()),
+            "{}",
+            probe.name()
+        );
+    }
+    let budget_skips = ev
+        .iter()
+        .filter(|e| e.reason.as_deref() == Some("budget:probes_per_artifact"))
+        .count();
+    assert!(budget_skips >= 1, "{:?}", steps(&ev));
+    // The symmetric probe always records the tamper gate.
+    let t = find(&ev, "tamper");
+    assert_eq!(t.reason.as_deref(), Some(reason::TAMPER_CHECKS_DISABLED));
+}
+
+#[test]
+fn route_denials_are_copied() {
+    let (_d, run) = run_with(Policy::default());
+    let bytes = xorshift(3, 100);
+    let j = job(
+        &run,
+        &bytes,
+        vec![allow_all_but(Target::ProbePqc, "not_applicable")],
+    );
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    assert_eq!(find(&ev, "pqc").reason.as_deref(), Some("not_applicable"));
+    assert_eq!(find(&ev, "symmetric").status, Status::Ok);
+}
+
+fn bundle(run: &RunDir, parts: &[(&str, &[u8])], events: Vec<Event>) -> Job {
+    let mut j = job(run, b"bundle", events);
+    j.artifact.artifact_ref = None;
+    j.artifact.members = parts
+        .iter()
+        .map(|(role, bytes)| {
+            let b = run.blobs().put_bytes(bytes).unwrap();
+            Member {
+                role: (*role).to_owned(),
+                path: Text::from(*role),
+                hash: Some(b.hash),
+                artifact_ref: Some(b.rel),
+                size: Some(b.size),
+            }
+        })
+        .collect();
+    j
+}
+
+fn pqc_conclusion(ev: &[Event]) -> Value {
+    find(ev, "pqc").conclusion.clone().unwrap().pqc.unwrap()
+}
+
+#[test]
+fn a_signature_bundle_is_verified() {
+    oqs::init();
+    let s = oqs::sig::Sig::new(oqs::sig::Algorithm::MlDsa65).unwrap();
+    let (pk, sk) = s.keypair().unwrap();
+    let msg = b"signed by fx tests";
+    let sig = s.sign(msg, &sk).unwrap();
+    let (_d, run) = run_with(Policy::default());
+    let j = bundle(
+        &run,
+        &[
+            ("public_key", pk.as_ref()),
+            ("signature", sig.as_ref()),
+            ("message", msg),
+        ],
+        vec![allow_all()],
+    );
+    let ev = probe_job(&j, &[], &StageCtx { run: &run });
+    assert_eq!(find(&ev, "verify").status, Status::Ok);
+    let c = pqc_conclusion(&ev);
+    assert_eq!(c["verified"], true);
+    assert_eq!(
+        find(&ev, "pqc")
+            .conclusion
+            .as_ref()
+            .unwrap()
+            .algorithm
+            .as_deref(),
+        Some("ML-DSA-65")
+    );
+    // A different message does not verify.
+    let j2 = bundle(
+        &run,
+        &[
+            ("public_key", pk.as_ref()),
+            ("signature", sig.as_ref()),
+            ("message", b"other"),
+        ],
+        vec![allow_all()],
+    );
+    let ev2 = probe_job(&j2, &[], &StageCtx { run: &run });
+    assert_eq!(pqc_conclusion(&ev2)["verified"], false);
+    // Bundles are not symmetric or hybrid material.
+    assert_eq!(
+        find(&ev, "symmetric").reason.as_deref(),
+        Some("not_applicable")
+    );
+}
+
+#[test]
+fn decapsulation_is_policy_gated_and_records_only_a_hash() {
+    oqs::init();
+    let k = oqs::kem::Kem::new(oqs::kem::Algorithm::MlKem768).unwrap();
+    let (pk, sk) = k.keypair().unwrap();
+    let (ct, ss) = k.encapsulate(&pk).unwrap();
+    let parts: [(&str, &[u8]); 3] = [
+        ("secret_key", sk.as_ref()),
+        ("ciphertext", ct.as_ref()),
+        ("shared_secret", ss.as_ref()),
+    ];
+
+    let (_d, run) = run_with(Policy::default());
+    let j = bundle(&run, &parts, vec![allow_all()]);
+    let ev = probe_job(&j, &[], &StageCtx { run: &run });
+    assert_eq!(
+        find(&ev, "decapsulate").reason.as_deref(),
+        Some(reason::DECAPSULATION_DISABLED)
+    );
+
+    let mut p = Policy::default();
+    p.safety.decapsulation = true;
+    let (_d2, run2) = run_with(p);
+    let j = bundle(&run2, &parts, vec![allow_all()]);
+    let ev = probe_job(&j, &[], &StageCtx { run: &run2 });
+    let d = find(&ev, "decapsulate");
+    assert_eq!(d.status, Status::Ok);
+    let text = serde_json::to_string(&ev).unwrap();
+    assert!(
+        !text.contains(&hex::encode(ss.as_ref())),
+        "the secret leaked"
+    );
+    let tries = &d.data.as_ref().unwrap()["tries"];
+    assert_eq!(tries[0]["matches_expected"], true);
+    assert_eq!(
+        tries[0]["shared_secret_sha256"],
+        fx_core::hashing::sha256_tagged(ss.as_ref())
+    );
+    assert_eq!(pqc_conclusion(&ev)["decapsulated"], true);
+}
+
+/// Deterministic mutations of real-looking inputs through the stage's
+/// library entry point: no panic, and every probe leaves an event.
+#[test]
+fn hostile_inputs_never_panic() {
+    oqs::init();
+    let k = oqs::kem::Kem::new(oqs::kem::Algorithm::MlKem512).unwrap();
+    let (pk, _) = k.keypair().unwrap();
+    let mut seeds: Vec<Vec<u8>> = vec![
+        pk.as_ref().to_vec(),
+        b"Salted__12345678"
+            .iter()
+            .copied()
+            .chain(xorshift(4, 64))
+            .collect(),
+        vec![0x1f, 0x8b, 0x08, 0, 0, 0],
+        b"SGVsbG8sIHdvcmxkIQ==".to_vec(),
+        vec![
+            0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09,
+        ],
+        xorshift(5, 300),
+        Vec::new(),
+    ];
+    seeds.push(b"0011223344556677889900aabbccddeeff".to_vec());
+    let mut p = Policy::default();
+    p.safety.decapsulation = true;
+    p.probe.max_hybrid_splits = 4;
+    let (_d, run) = run_with(p);
+    let ctx = StageCtx { run: &run };
+    let base = job(&run, b"x", vec![allow_all()]);
+    let mut x = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let n = 100_000;
+    for i in 0..n {
+        let mut b = seeds[i % seeds.len()].clone();
+        match next() % 5 {
+            0 if !b.is_empty() => {
+                let at = (next() as usize) % b.len();
+                b[at] ^= 1 << (next() % 8);
+            }
+            1 => {
+                let keep = (next() as usize) % (b.len() + 1);
+                b.truncate(keep);
+            }
+            2 => b.extend(std::iter::repeat_n(
+                (next() & 0xff) as u8,
+                (next() % 40) as usize,
+            )),
+            3 if b.len() > 4 => {
+                let at = (next() as usize) % (b.len() - 3);
+                b[at..at + 4].copy_from_slice(&[0xff, 0xff, 0xff, 0x7f]);
+            }
+            _ => b.insert(0, (next() & 0xff) as u8),
+        }
+        let ev = probe_job(&base, &b, &ctx);
+        assert!(ev.len() >= PROBES.len(), "input {i}");
+    }
+    println!("hostile inputs probed: {n}");
+}
