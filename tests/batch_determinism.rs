@@ -102,7 +102,10 @@ fn partitioned_like_a_distributed_engine() {
     let run = dir.path().join("run");
     let run_s = run.to_str().unwrap();
     let mut args = vec!["--run", run_s, "-j", "2", "--case", "samples"];
-    let names: Vec<String> = refs.iter().map(|p| p.to_str().unwrap().to_owned()).collect();
+    let names: Vec<String> = refs
+        .iter()
+        .map(|p| p.to_str().unwrap().to_owned())
+        .collect();
     args.extend(names.iter().map(String::as_str));
     let jobs = common::run_stage("fx-ingest", &args, b"");
     let lines: Vec<&str> = jobs.lines().collect();
@@ -122,5 +125,9 @@ fn partitioned_like_a_distributed_engine() {
     common::run_stage("fx-seq", &["--run", run_s], input.as_bytes());
     common::run_stage("fx-features", &["--run", run_s], b"");
     common::run_stage("fx-report", &["--run", run_s], b"");
-    assert_same(&evidence(&whole.run), &evidence(&run), "partitioned and shuffled");
+    assert_same(
+        &evidence(&whole.run),
+        &evidence(&run),
+        "partitioned and shuffled",
+    );
 }

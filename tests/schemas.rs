@@ -11,12 +11,14 @@ use fx_core::vocab::{Container, Encoding, FailureKind, Label};
 use serde_json::Value;
 
 fn schema(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(name);
     serde_json::from_slice(&std::fs::read(&p).expect("schema file")).expect("schema json")
 }
 
 fn validator(name: &str) -> jsonschema::Validator {
-    let mut opts = jsonschema::options();
+    let mut registry = jsonschema::Registry::new();
     for other in [
         "text.schema.json",
         "conclusion.schema.json",
@@ -25,9 +27,13 @@ fn validator(name: &str) -> jsonschema::Validator {
     ] {
         let s = schema(other);
         let id = s["$id"].as_str().unwrap().to_owned();
-        opts = opts.with_resource(id, jsonschema::Resource::from_contents(s));
+        registry = registry.add(id, s).expect("schema resource");
     }
-    opts.build(&schema(name)).expect("schema compiles")
+    let registry = registry.prepare().expect("registry");
+    jsonschema::options()
+        .with_registry(&registry)
+        .build(&schema(name))
+        .expect("schema compiles")
 }
 
 fn assert_valid(v: &jsonschema::Validator, what: &str, instance: &Value) {
@@ -35,7 +41,11 @@ fn assert_valid(v: &jsonschema::Validator, what: &str, instance: &Value) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what} does not validate:\n{}\n{instance}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what} does not validate:\n{}\n{instance}",
+        errors.join("\n")
+    );
 }
 
 fn enum_of(v: &Value) -> Vec<String> {
@@ -52,13 +62,25 @@ fn vocabulary_matches_the_schemas() {
     let c = schema("conclusion.schema.json");
     let p = &c["properties"];
     let names = |all: Vec<&str>| all.into_iter().map(str::to_owned).collect::<Vec<_>>();
-    assert_eq!(enum_of(&p["labels"]["items"]), names(Label::ALL.iter().map(|x| x.as_str()).collect()));
-    assert_eq!(enum_of(&p["container"]), names(Container::ALL.iter().map(|x| x.as_str()).collect()));
-    assert_eq!(enum_of(&p["encoding"]), names(Encoding::ALL.iter().map(|x| x.as_str()).collect()));
+    assert_eq!(
+        enum_of(&p["labels"]["items"]),
+        names(Label::ALL.iter().map(|x| x.as_str()).collect())
+    );
+    assert_eq!(
+        enum_of(&p["container"]),
+        names(Container::ALL.iter().map(|x| x.as_str()).collect())
+    );
+    assert_eq!(
+        enum_of(&p["encoding"]),
+        names(Encoding::ALL.iter().map(|x| x.as_str()).collect())
+    );
     let failures = names(FailureKind::ALL.iter().map(|x| x.as_str()).collect());
     assert_eq!(enum_of(&p["failures"]["items"]), failures);
     let e = schema("event.schema.json");
-    assert_eq!(enum_of(&e["properties"]["error"]["properties"]["kind"]), failures);
+    assert_eq!(
+        enum_of(&e["properties"]["error"]["properties"]["kind"]),
+        failures
+    );
 }
 
 #[test]
@@ -79,8 +101,16 @@ fn records_built_from_the_types_validate() {
         failures: vec![FailureKind::Truncated],
         ..Default::default()
     }));
-    job.push(Event::error("inspect", "der", ErrorInfo::new(FailureKind::Truncated).at(812).detail("cut")));
-    job.push(Event::skipped("probe", "pqc", "policy:decapsulation_disabled"));
+    job.push(Event::error(
+        "inspect",
+        "der",
+        ErrorInfo::new(FailureKind::Truncated).at(812).detail("cut"),
+    ));
+    job.push(Event::skipped(
+        "probe",
+        "pqc",
+        "policy:decapsulation_disabled",
+    ));
     let stream = StreamRef {
         blob_ref: format!("blobs/sha256/ab/{}", "c".repeat(62)),
         hash: format!("sha256:{}", "d".repeat(64)),
@@ -100,12 +130,20 @@ fn records_built_from_the_types_validate() {
         stdout: Some(stream.clone()),
         stderr: Some(stream),
     }));
-    assert_valid(&validator("job.schema.json"), "job", &serde_json::to_value(&job).unwrap());
+    assert_valid(
+        &validator("job.schema.json"),
+        "job",
+        &serde_json::to_value(&job).unwrap(),
+    );
     let manifest: Value = serde_json::from_slice(
         &std::fs::read(dir.path().join("manifests/run_manifest.json")).unwrap(),
     )
     .unwrap();
-    assert_valid(&validator("run_manifest.schema.json"), "manifest", &manifest);
+    assert_valid(
+        &validator("run_manifest.schema.json"),
+        "manifest",
+        &manifest,
+    );
 
     // And the schema is strict: unknown fields and missing reasons are refused.
     let mut bad = serde_json::to_value(&job).unwrap();
@@ -134,17 +172,27 @@ fn every_line_the_batch_writes_validates() {
         for line in text.lines() {
             let v: Value = serde_json::from_str(line).unwrap();
             assert_valid(&event_v, name, &v);
-            assert!(v.get("event_seq").is_some(), "{name}: unsequenced event {v}");
+            assert!(
+                v.get("event_seq").is_some(),
+                "{name}: unsequenced event {v}"
+            );
             lines += 1;
         }
     }
     let jobs = std::fs::read_to_string(out.run.join("telemetry/jobs.jsonl")).unwrap();
     for line in jobs.lines() {
-        assert_valid(&job_v, "telemetry/jobs.jsonl", &serde_json::from_str(line).unwrap());
+        assert_valid(
+            &job_v,
+            "telemetry/jobs.jsonl",
+            &serde_json::from_str(line).unwrap(),
+        );
     }
     for (file, schema_name) in [
         ("manifests/run_manifest.json", "run_manifest.schema.json"),
-        ("manifests/tool_inventory.json", "tool_inventory.schema.json"),
+        (
+            "manifests/tool_inventory.json",
+            "tool_inventory.schema.json",
+        ),
         ("reports/summary.json", "report.schema.json"),
     ] {
         let v: Value = serde_json::from_slice(&std::fs::read(out.run.join(file)).unwrap()).unwrap();

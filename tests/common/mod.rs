@@ -56,7 +56,10 @@ pub fn batch(inputs: &[&Path], jobs: &str) -> BatchOutput {
     let run = dir.path().join("run");
     let run_s = run.to_str().unwrap().to_owned();
     let mut args = vec!["--run", run_s.as_str(), "-j", jobs, "--case", "samples"];
-    let input_strs: Vec<String> = inputs.iter().map(|p| p.to_str().unwrap().to_owned()).collect();
+    let input_strs: Vec<String> = inputs
+        .iter()
+        .map(|p| p.to_str().unwrap().to_owned())
+        .collect();
     args.extend(input_strs.iter().map(String::as_str));
     let mut stream = run_stage("fx-ingest", &args, b"");
     let mut stage_outputs = vec![("fx-ingest".to_owned(), stream.clone())];
