@@ -5,8 +5,10 @@
 //! registry index):
 //!
 //! * each job belongs to the run (run id, tenant); `artifact_seq` strictly
-//!   increases and, when `registry/registry.jsonl` exists, names the same
-//!   artifact there;
+//!   increases; when `registry/registry.jsonl` (fx-ingest) exists, the
+//!   job's `artifact_id` is registered there with the same hash and blob
+//!   reference (the registry accumulates over ingests and holds no
+//!   `artifact_seq`, so the order itself is checked on the job lines);
 //! * every event is stamped with the job's `run_id`, `artifact_id`,
 //!   `artifact_seq`, and `event_seq` is contiguous from 0;
 //! * the last event is the summary and equals its recomputation
@@ -34,7 +36,6 @@ use fx_core::jsonl::LineReader;
 use fx_core::run::RunDir;
 use fx_core::summary::{is_summary, summary_data};
 use fx_core::{Error, Result};
-use serde_json::Value;
 
 use crate::telemetry::{EVENTS, JOBS, MODULE_EVENTS, TELEMETRY_DIR, TOOL_RUN_EVENTS};
 
@@ -182,9 +183,23 @@ impl Checker<'_> {
     }
 }
 
-/// Reads the registry into `artifact_seq → artifact_id`. Accepts the
-/// fields at the top level of each line or under `artifact`.
-fn read_registry(path: &Path, max_line: usize) -> Result<Option<HashMap<u64, String>>> {
+/// What the registry says about one artifact.
+#[derive(Debug, serde::Deserialize)]
+struct RegistryEntry {
+    artifact_id: String,
+    #[serde(default)]
+    artifact_hash: Option<String>,
+    #[serde(default)]
+    artifact_ref: Option<String>,
+}
+
+/// `artifact_id → (artifact_hash, artifact_ref)` from the registry.
+type RegistryIndex = HashMap<String, (Option<String>, Option<String>)>;
+
+/// Reads the registry (fx-ingest's `registry/1` lines; only the id, hash and
+/// reference are used) into `artifact_id → (hash, ref)`. `None` when the run
+/// has no registry.
+fn read_registry(path: &Path, max_line: usize) -> Result<Option<RegistryIndex>> {
     let f = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -193,21 +208,11 @@ fn read_registry(path: &Path, max_line: usize) -> Result<Option<HashMap<u64, Str
     let mut map = HashMap::new();
     let mut lines = LineReader::new(BufReader::new(f), max_line);
     while let Some((n, raw)) = lines.next_line()? {
-        let v: Value = serde_json::from_slice(raw).map_err(|e| Error::Run {
+        let e: RegistryEntry = serde_json::from_slice(raw).map_err(|e| Error::Run {
             path: path.to_owned(),
             reason: format!("{REGISTRY} line {n}: {e}"),
         })?;
-        let obj = v.get("artifact").unwrap_or(&v);
-        let (Some(seq), Some(id)) = (
-            obj.get("artifact_seq").and_then(Value::as_u64),
-            obj.get("artifact_id").and_then(Value::as_str),
-        ) else {
-            return Err(Error::Run {
-                path: path.to_owned(),
-                reason: format!("{REGISTRY} line {n}: no artifact_seq/artifact_id"),
-            });
-        };
-        map.insert(seq, id.to_owned());
+        map.insert(e.artifact_id, (e.artifact_hash, e.artifact_ref));
     }
     Ok(Some(map))
 }
@@ -286,15 +291,15 @@ pub fn verify(run: &RunDir, out: &mut dyn Write) -> Result<Report> {
         }
         last_seq = Some(a.artifact_seq);
         if let Some(reg) = &registry {
-            match reg.get(&a.artifact_seq) {
-                Some(id) if *id == a.artifact_id => {}
-                Some(id) => c.problem(format!(
-                    "{at}: artifact_seq {} is artifact {id} in the registry, not {}",
-                    a.artifact_seq, a.artifact_id
+            match reg.get(&a.artifact_id) {
+                Some((hash, rel)) if *hash == a.artifact_hash && *rel == a.artifact_ref => {}
+                Some(_) => c.problem(format!(
+                    "{at}: artifact {} has another hash or blob reference in the registry",
+                    a.artifact_id
                 ))?,
                 None => c.problem(format!(
-                    "{at}: artifact_seq {} is not in the registry",
-                    a.artifact_seq
+                    "{at}: artifact {} is not in the registry",
+                    a.artifact_id
                 ))?,
             }
         }
