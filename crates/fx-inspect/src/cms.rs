@@ -1,0 +1,180 @@
+//! PKCS#7 / CMS (RFC 5652) with the RustCrypto `cms` crate: content type,
+//! and for signed data the digest algorithms, certificates and signer infos;
+//! for enveloped data the recipients count and content encryption.
+
+use der::{Decode, Encode};
+use fx_core::vocab::{Container, FailureKind};
+use fx_formats::oids;
+use serde::Serialize;
+
+use crate::algorithm::KeyAlg;
+use crate::derr::der_finding;
+use crate::report::{Finding, Region};
+use crate::x509::Parsed;
+
+/// One signer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignerInfo {
+    /// Digest algorithm.
+    pub digest_algorithm: String,
+    /// Signature algorithm.
+    pub signature_algorithm: String,
+    /// Signature length.
+    pub signature_len: usize,
+    /// `issuer_and_serial` or `subject_key_id`.
+    pub sid: &'static str,
+    /// Signed attributes present.
+    pub signed_attrs: bool,
+}
+
+/// What a CMS object says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CmsInfo {
+    /// Content type name or OID.
+    pub content_type: String,
+    /// Encapsulated content type (signed data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encapsulated: Option<String>,
+    /// True when signed data is detached (no encapsulated content).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub detached: bool,
+    /// Digest algorithms.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub digest_algorithms: Vec<String>,
+    /// Certificates carried.
+    pub certificates: usize,
+    /// Signers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signers: Vec<SignerInfo>,
+    /// Recipients (enveloped data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recipients: Option<usize>,
+    /// Content encryption algorithm (enveloped data).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_encryption: Option<String>,
+    /// Certificates carried (DER), for further inspection.
+    #[serde(skip)]
+    pub certificate_der: Vec<Vec<u8>>,
+}
+
+fn name_or_oid(oid: &der::asn1::ObjectIdentifier) -> String {
+    let s = oid.to_string();
+    oids::name(&s).map(str::to_owned).unwrap_or(s)
+}
+
+/// Parses a ContentInfo.
+pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
+    let ci = cms::content_info::ContentInfo::from_der(der).map_err(|e| der_finding(&e, "CMS"))?;
+    let ct = ci.content_type.to_string();
+    if oids::lookup(&ct).map(|e| e.kind) != Some(oids::OidKind::ContentType) {
+        return Err(Finding::new(
+            FailureKind::UnknownOid,
+            format!("content type {ct} is not a CMS content type"),
+        ));
+    }
+    let mut info = CmsInfo {
+        content_type: name_or_oid(&ci.content_type),
+        ..CmsInfo::default()
+    };
+    let mut findings = Vec::new();
+    let mut regions = Vec::new();
+    let mut key = KeyAlg {
+        oid: ct.clone(),
+        ..KeyAlg::default()
+    };
+    match ct.as_str() {
+        "1.2.840.113549.1.7.2" => match ci.content.decode_as::<cms::signed_data::SignedData>() {
+            Ok(sd) => {
+                info.encapsulated = Some(name_or_oid(&sd.encap_content_info.econtent_type));
+                info.detached = sd.encap_content_info.econtent.is_none();
+                info.digest_algorithms = sd
+                    .digest_algorithms
+                    .iter()
+                    .map(|a| name_or_oid(&a.oid))
+                    .collect();
+                if let Some(certs) = &sd.certificates {
+                    info.certificates = certs.0.len();
+                    for c in certs.0.iter() {
+                        if let cms::cert::CertificateChoices::Certificate(cert) = c
+                            && let Ok(d) = cert.to_der()
+                        {
+                            info.certificate_der.push(d);
+                        }
+                    }
+                }
+                for s in sd.signer_infos.0.iter() {
+                    let sig = s.signature.as_bytes();
+                    let name = name_or_oid(&s.signature_algorithm.oid);
+                    if key.algorithm.is_none() {
+                        key.oid = s.signature_algorithm.oid.to_string();
+                        key.algorithm = oids::name(&key.oid).map(str::to_owned);
+                    }
+                    if let Some(off) = memchr::memmem::find(der, sig) {
+                        regions.push(Region {
+                            offset: off as u64,
+                            length: sig.len() as u64,
+                            kind: "signature",
+                            algorithm: Some(name.clone()),
+                            score: 800,
+                            block: None,
+                            source: "cms",
+                        });
+                    }
+                    info.signers.push(SignerInfo {
+                        digest_algorithm: name_or_oid(&s.digest_alg.oid),
+                        signature_algorithm: name,
+                        signature_len: sig.len(),
+                        sid: match s.sid {
+                            cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(_) => {
+                                "issuer_and_serial"
+                            }
+                            _ => "subject_key_id",
+                        },
+                        signed_attrs: s.signed_attrs.is_some(),
+                    });
+                }
+            }
+            Err(e) => findings.push(der_finding(&e, "SignedData")),
+        },
+        "1.2.840.113549.1.7.3" => {
+            match ci.content.decode_as::<cms::enveloped_data::EnvelopedData>() {
+                Ok(ed) => {
+                    info.recipients = Some(ed.recip_infos.0.len());
+                    let alg = name_or_oid(&ed.encrypted_content.content_enc_alg.oid);
+                    if let Some(ct) = &ed.encrypted_content.encrypted_content
+                        && let Some(off) = memchr::memmem::find(der, ct.as_bytes())
+                    {
+                        regions.push(Region {
+                            offset: off as u64,
+                            length: ct.as_bytes().len() as u64,
+                            kind: "ciphertext",
+                            algorithm: Some(alg.clone()),
+                            score: 800,
+                            block: None,
+                            source: "cms",
+                        });
+                    }
+                    info.content_encryption = Some(alg);
+                    findings.push(Finding::new(
+                        FailureKind::Encrypted,
+                        "enveloped content (not decrypted)",
+                    ));
+                }
+                Err(e) => findings.push(der_finding(&e, "EnvelopedData")),
+            }
+        }
+        _ => {}
+    }
+    let container = if ct == "1.2.840.113549.1.7.2" || ct == "1.2.840.113549.1.7.3" {
+        Container::Pkcs7
+    } else {
+        Container::Cms
+    };
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions,
+        container,
+    })
+}

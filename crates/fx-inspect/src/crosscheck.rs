@@ -1,0 +1,84 @@
+//! The openssl cross-check: the first DER object fx-inspect parsed is handed
+//! to `openssl` through the run's tool runner (sandboxed, recorded), and the
+//! agreement with the native parse becomes a `crosscheck` event. A
+//! disagreement is a signal, not an error of fx-inspect:
+//!
+//! * certificates: `openssl x509 -inform DER -noout -serial` — does openssl
+//!   read it, and is the serial the same;
+//! * everything else: `openssl asn1parse -inform DER` — does openssl read it,
+//!   and does it count the same number of elements as the native walk.
+//!
+//! A missing openssl is `skipped`/`tool_unavailable`.
+
+use fx_core::event::Event;
+use fx_core::tool::{ToolCall, ToolRunner};
+use fx_core::vocab::Container;
+use serde_json::json;
+
+use crate::Inspection;
+use crate::report::MODULE;
+
+/// Runs the cross-check; returns the tool-run event and the `crosscheck` event.
+pub fn run(runner: &ToolRunner, ins: &Inspection) -> Vec<Event> {
+    let Some(t) = &ins.cross else {
+        return vec![Event::skipped(MODULE, "crosscheck", "not_applicable")];
+    };
+    if !runner.has("openssl") {
+        return vec![Event::skipped(MODULE, "crosscheck", "tool_unavailable")];
+    }
+    let cert = t.container == Container::X509Certificate;
+    let call = if cert {
+        ToolCall::new("openssl", MODULE)
+            .step("tool:openssl_x509")
+            .args(["x509", "-inform", "DER", "-noout", "-serial", "-in"])
+            .file("object.der", &t.der)
+    } else {
+        ToolCall::new("openssl", MODULE)
+            .step("tool:openssl_asn1parse")
+            .args(["asn1parse", "-inform", "DER", "-in"])
+            .file("object.der", &t.der)
+    };
+    let out = match runner.run(&call) {
+        Ok(o) => o,
+        Err(e) => {
+            return vec![
+                Event::skipped(MODULE, "crosscheck", "tool_unavailable")
+                    .with_data(json!({"detail": e.to_string()})),
+            ];
+        }
+    };
+    if !out.ran() {
+        let reason = out
+            .event
+            .reason
+            .clone()
+            .unwrap_or_else(|| "tool_unavailable".into());
+        return vec![out.event, Event::skipped(MODULE, "crosscheck", reason)];
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut differed: Vec<String> = Vec::new();
+    let data = if !out.succeeded() {
+        differed.push("openssl could not read what fx parsed".into());
+        json!({"tool": "openssl", "check": if cert { "x509_serial" } else { "asn1parse_nodes" }, "agree": false, "openssl_read": false, "differed": differed})
+    } else if cert {
+        let theirs = stdout
+            .trim()
+            .strip_prefix("serial=")
+            .unwrap_or("")
+            .to_ascii_uppercase();
+        let ours = t.serial.clone().unwrap_or_default();
+        let ours = ours.trim_start_matches("00");
+        let theirs_n = theirs.trim_start_matches("00");
+        if ours != theirs_n {
+            differed.push(format!("serial: fx {ours}, openssl {theirs_n}"));
+        }
+        json!({"tool": "openssl", "check": "x509_serial", "agree": differed.is_empty(), "openssl_read": true, "native": ours, "openssl": theirs_n, "differed": differed})
+    } else {
+        let theirs = stdout.lines().filter(|l| l.contains(" d=")).count();
+        if theirs != t.nodes {
+            differed.push(format!("elements: fx {}, openssl {theirs}", t.nodes));
+        }
+        json!({"tool": "openssl", "check": "asn1parse_nodes", "agree": differed.is_empty(), "openssl_read": true, "native": t.nodes, "openssl": theirs, "differed": differed})
+    };
+    vec![out.event, Event::ok(MODULE, "crosscheck").with_data(data)]
+}

@@ -1,0 +1,263 @@
+//! Keys: PKCS#8 (and encrypted PKCS#8, never decrypted), SPKI, PKCS#1 and
+//! SEC1, decoded with the RustCrypto crates.
+
+use der::asn1::OctetStringRef;
+use der::{Decode, Encode, Sequence};
+use fx_core::vocab::{Container, FailureKind};
+use serde::Serialize;
+use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+
+use crate::algorithm::{self, KeyAlg, bits_of};
+use crate::derr::der_finding;
+use crate::pbe::{self, PbeInfo};
+use crate::report::{Finding, Region};
+use crate::x509::Parsed;
+
+/// What a key container says.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct KeyInfo {
+    /// The key.
+    pub key: KeyAlg,
+    /// PKCS#8 version (`v1`, `v2` with public key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<&'static str>,
+    /// True when a OneAsymmetricKey carries the public key too.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub has_public_key: bool,
+}
+
+/// What an encrypted PKCS#8 says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EncryptedKeyInfo {
+    /// The encryption scheme.
+    pub encryption: PbeInfo,
+    /// Length of the encrypted data.
+    pub encrypted_len: usize,
+}
+
+#[derive(Sequence)]
+struct EncryptedPrivateKeyInfo<'a> {
+    algorithm: AlgorithmIdentifierRef<'a>,
+    data: &'a OctetStringRef,
+}
+
+fn region(
+    der: &[u8],
+    bytes: &[u8],
+    kind: &'static str,
+    alg: Option<String>,
+    score: u32,
+    source: &'static str,
+) -> Option<Region> {
+    if bytes.is_empty() {
+        return None;
+    }
+    memchr::memmem::find(der, bytes).map(|off| Region {
+        offset: off as u64,
+        length: bytes.len() as u64,
+        kind,
+        algorithm: alg,
+        score,
+        block: None,
+        source,
+    })
+}
+
+fn params(a: &AlgorithmIdentifierRef<'_>) -> Option<Vec<u8>> {
+    a.parameters.as_ref().and_then(|p| p.to_der().ok())
+}
+
+/// PKCS#8 PrivateKeyInfo / OneAsymmetricKey.
+pub fn pkcs8(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let pki = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| der_finding(&e, "PKCS#8"))?;
+    let oid = pki.algorithm.oid.to_string();
+    let p = params(&pki.algorithm);
+    let priv_bytes = pki.private_key.as_bytes();
+    let public = pki.public_key.as_ref().map(|b| b.raw_bytes());
+    let (key, findings) = algorithm::private_key(&oid, p.as_deref(), priv_bytes, public);
+    let regions = region(
+        der,
+        priv_bytes,
+        "secret_key",
+        key.algorithm.clone(),
+        850,
+        "pkcs8",
+    )
+    .into_iter()
+    .collect();
+    let info = KeyInfo {
+        key: key.clone(),
+        version: Some(if public.is_some() { "v2" } else { "v1" }),
+        has_public_key: public.is_some(),
+    };
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions,
+        container: Container::Pkcs8PrivateKey,
+    })
+}
+
+/// PKCS#8 EncryptedPrivateKeyInfo: scheme described, content never decrypted.
+pub fn encrypted_pkcs8(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> {
+    let epki =
+        EncryptedPrivateKeyInfo::from_der(der).map_err(|e| der_finding(&e, "encrypted PKCS#8"))?;
+    let encryption = pbe::describe(&epki.algorithm);
+    let data = epki.data.as_bytes();
+    let mut findings = vec![Finding::new(
+        FailureKind::Encrypted,
+        format!(
+            "private key encrypted with {} (not decrypted)",
+            encryption.scheme
+        ),
+    )];
+    if fx_formats::oids::lookup(&encryption.oid).is_none() {
+        findings.push(Finding::new(
+            FailureKind::UnknownOid,
+            format!("encryption scheme {} is not known", encryption.oid),
+        ));
+    }
+    let regions = region(
+        der,
+        data,
+        "ciphertext",
+        encryption.cipher.clone(),
+        800,
+        "pkcs8_encrypted",
+    )
+    .into_iter()
+    .collect();
+    let key = KeyAlg {
+        oid: encryption.oid.clone(),
+        key_len: data.len(),
+        ..KeyAlg::default()
+    };
+    Ok(Parsed {
+        info: EncryptedKeyInfo {
+            encryption,
+            encrypted_len: data.len(),
+        },
+        key,
+        findings,
+        regions,
+        container: Container::Pkcs8EncryptedPrivateKey,
+    })
+}
+
+/// SubjectPublicKeyInfo.
+pub fn spki(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let s = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| der_finding(&e, "SPKI"))?;
+    let p = params(&s.algorithm);
+    let bytes = s.subject_public_key.raw_bytes();
+    let (key, findings) = algorithm::public_key(&s.algorithm.oid.to_string(), p.as_deref(), bytes);
+    let regions = region(der, bytes, "public_key", key.algorithm.clone(), 900, "spki")
+        .into_iter()
+        .collect();
+    Ok(Parsed {
+        info: KeyInfo {
+            key: key.clone(),
+            ..KeyInfo::default()
+        },
+        key,
+        findings,
+        regions,
+        container: Container::SpkiPublicKey,
+    })
+}
+
+fn rsa_key(bits: u64, len: usize) -> KeyAlg {
+    KeyAlg {
+        oid: "1.2.840.113549.1.1.1".into(),
+        algorithm: Some("RSA".into()),
+        key_bits: Some(bits),
+        key_len: len,
+        ..KeyAlg::default()
+    }
+}
+
+/// PKCS#1 RSAPrivateKey.
+pub fn pkcs1_private(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let k = <pkcs1::RsaPrivateKey<der::asn1::UintRef<'_>>>::from_der(der)
+        .map_err(|e| der_finding(&e, "PKCS#1 private key"))?;
+    let key = rsa_key(bits_of(k.modulus.as_bytes()), der.len());
+    Ok(Parsed {
+        info: KeyInfo {
+            key: key.clone(),
+            ..KeyInfo::default()
+        },
+        key,
+        findings: Vec::new(),
+        regions: Vec::new(),
+        container: Container::Pkcs1PrivateKey,
+    })
+}
+
+/// PKCS#1 RSAPublicKey.
+pub fn pkcs1_public(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let k = <pkcs1::RsaPublicKey<der::asn1::UintRef<'_>>>::from_der(der)
+        .map_err(|e| der_finding(&e, "PKCS#1 public key"))?;
+    let key = rsa_key(bits_of(k.modulus.as_bytes()), der.len());
+    let regions = region(
+        der,
+        k.modulus.as_bytes(),
+        "public_key",
+        Some("RSA".into()),
+        700,
+        "pkcs1",
+    )
+    .into_iter()
+    .collect();
+    Ok(Parsed {
+        info: KeyInfo {
+            key: key.clone(),
+            ..KeyInfo::default()
+        },
+        key,
+        findings: Vec::new(),
+        regions,
+        container: Container::Pkcs1PublicKey,
+    })
+}
+
+/// SEC1 ECPrivateKey.
+pub fn sec1(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let k = sec1::EcPrivateKey::from_der(der).map_err(|e| der_finding(&e, "SEC1 private key"))?;
+    let mut key = KeyAlg {
+        oid: "1.2.840.10045.2.1".into(),
+        algorithm: Some("EC".into()),
+        key_len: k.private_key.len(),
+        ..KeyAlg::default()
+    };
+    let mut findings = Vec::new();
+    if let Some(sec1::EcParameters::NamedCurve(c)) = k.parameters {
+        let c = c.to_string();
+        match fx_formats::oids::name(&c) {
+            Some(n) => key.curve = Some(n.to_owned()),
+            None => findings.push(Finding::new(
+                FailureKind::UnknownOid,
+                format!("curve {c} is not known"),
+            )),
+        }
+    }
+    let regions = region(
+        der,
+        k.private_key,
+        "secret_key",
+        Some("EC".into()),
+        800,
+        "sec1",
+    )
+    .into_iter()
+    .collect();
+    Ok(Parsed {
+        info: KeyInfo {
+            key: key.clone(),
+            ..KeyInfo::default()
+        },
+        key,
+        findings,
+        regions,
+        container: Container::Sec1PrivateKey,
+    })
+}

@@ -1,0 +1,146 @@
+//! Password-based encryption parameters (PBES2 with PBKDF2 or scrypt, PBES1,
+//! PKCS#12 PBE), described and never used: fx does not decrypt.
+
+use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef, UintRef};
+use der::{Decode, Encode, Sequence};
+use fx_formats::oids;
+use serde::Serialize;
+use spki::AlgorithmIdentifierRef;
+
+use crate::algorithm::bits_of;
+
+#[derive(Sequence)]
+struct Pbes2Params<'a> {
+    kdf: AlgorithmIdentifierRef<'a>,
+    cipher: AlgorithmIdentifierRef<'a>,
+}
+
+#[derive(Sequence)]
+struct Pbkdf2Params<'a> {
+    salt: &'a OctetStringRef,
+    iterations: UintRef<'a>,
+    #[asn1(optional = "true")]
+    key_length: Option<UintRef<'a>>,
+    #[asn1(optional = "true")]
+    prf: Option<AlgorithmIdentifierRef<'a>>,
+}
+
+#[derive(Sequence)]
+struct ScryptParams<'a> {
+    salt: &'a OctetStringRef,
+    cost: UintRef<'a>,
+    block_size: UintRef<'a>,
+    parallelization: UintRef<'a>,
+    #[asn1(optional = "true")]
+    key_length: Option<UintRef<'a>>,
+}
+
+/// `SEQUENCE { salt OCTET STRING, iterations INTEGER }` (PBES1, PKCS#12 PBE, MacData tail).
+#[derive(Sequence)]
+pub struct SaltIterations<'a> {
+    /// Salt.
+    pub salt: &'a OctetStringRef,
+    /// Iteration count.
+    pub iterations: UintRef<'a>,
+}
+
+/// An integer as u64, saturating (iteration counts never need more).
+pub fn uint(u: &UintRef<'_>) -> u64 {
+    if bits_of(u.as_bytes()) > 64 {
+        return u64::MAX;
+    }
+    u.as_bytes()
+        .iter()
+        .fold(0u64, |a, &b| (a << 8) | u64::from(b))
+}
+
+/// What a password-based encryption identifier says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PbeInfo {
+    /// Scheme name (`PBES2`, `pbeWithSHAAnd3-KeyTripleDES-CBC`, …) or OID.
+    pub scheme: String,
+    /// Scheme OID.
+    pub oid: String,
+    /// KDF (`PBKDF2`, `scrypt`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kdf: Option<String>,
+    /// PBKDF2 PRF (`HMAC-SHA256`; absent = the default HMAC-SHA1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prf: Option<String>,
+    /// Iterations (PBKDF2, PBES1, PKCS#12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<u64>,
+    /// Salt length in bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub salt_len: Option<usize>,
+    /// Derived key length, when stated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_len: Option<u64>,
+    /// scrypt N, r, p.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scrypt: Option<[u64; 3]>,
+    /// Content cipher (`AES-256-CBC`, …) or its OID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cipher: Option<String>,
+    /// IV length when the cipher parameters are an IV.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iv_len: Option<usize>,
+}
+
+fn name_or_oid(oid: &ObjectIdentifier) -> String {
+    let s = oid.to_string();
+    oids::name(&s).map(str::to_owned).unwrap_or(s)
+}
+
+fn params_der(p: &Option<AnyRef<'_>>) -> Option<Vec<u8>> {
+    p.as_ref().and_then(|a| a.to_der().ok())
+}
+
+/// Describes an encryption algorithm identifier.
+pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeInfo {
+    let oid = alg.oid.to_string();
+    let mut info = PbeInfo {
+        scheme: name_or_oid(&alg.oid),
+        oid: oid.clone(),
+        ..PbeInfo::default()
+    };
+    let params = params_der(&alg.parameters);
+    let Some(params) = params else { return info };
+    if oid == "1.2.840.113549.1.5.13" {
+        let Ok(p) = Pbes2Params::from_der(&params) else {
+            return info;
+        };
+        info.kdf = Some(name_or_oid(&p.kdf.oid));
+        let kdf_params = params_der(&p.kdf.parameters).unwrap_or_default();
+        match p.kdf.oid.to_string().as_str() {
+            "1.2.840.113549.1.5.12" => {
+                if let Ok(k) = Pbkdf2Params::from_der(&kdf_params) {
+                    info.salt_len = Some(k.salt.as_bytes().len());
+                    info.iterations = Some(uint(&k.iterations));
+                    info.key_len = k.key_length.as_ref().map(uint);
+                    info.prf = k.prf.as_ref().map(|a| name_or_oid(&a.oid));
+                }
+            }
+            "1.3.6.1.4.1.11591.4.11" => {
+                if let Ok(k) = ScryptParams::from_der(&kdf_params) {
+                    info.salt_len = Some(k.salt.as_bytes().len());
+                    info.scrypt =
+                        Some([uint(&k.cost), uint(&k.block_size), uint(&k.parallelization)]);
+                    info.key_len = k.key_length.as_ref().map(uint);
+                }
+            }
+            _ => {}
+        }
+        info.cipher = Some(name_or_oid(&p.cipher.oid));
+        if let Some(iv) = params_der(&p.cipher.parameters)
+            .as_deref()
+            .and_then(|d| <&OctetStringRef>::from_der(d).ok())
+        {
+            info.iv_len = Some(iv.as_bytes().len());
+        }
+    } else if let Ok(p) = SaltIterations::from_der(&params) {
+        info.salt_len = Some(p.salt.as_bytes().len());
+        info.iterations = Some(uint(&p.iterations));
+    }
+    info
+}

@@ -1,0 +1,406 @@
+//! X.509 certificates, CSRs and CRLs (x509-cert, lenient `Raw` profile so a
+//! certificate outside RFC 5280's rules is still read whole).
+
+use der::{Decode, Encode};
+use fx_core::vocab::{Container, FailureKind};
+use fx_formats::der::{WalkLimits, oids_in, walk};
+use fx_formats::oids;
+use serde::Serialize;
+use x509_cert::certificate::{CertificateInner, Raw};
+use x509_cert::crl::CertificateList;
+use x509_cert::ext::Extensions;
+use x509_cert::request::CertReq;
+use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+
+use crate::algorithm::{self, KeyAlg};
+use crate::derr::der_finding;
+use crate::report::{Finding, Region};
+
+/// An algorithm identifier as read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AlgId {
+    /// Dotted OID.
+    pub oid: String,
+    /// Registry name, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'static str>,
+}
+
+impl AlgId {
+    fn of(a: &AlgorithmIdentifierOwned) -> AlgId {
+        let oid = a.oid.to_string();
+        AlgId {
+            name: oids::name(&oid),
+            oid,
+        }
+    }
+}
+
+/// One extension.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Ext {
+    /// Dotted OID.
+    pub oid: String,
+    /// Registry name, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'static str>,
+    /// Critical flag.
+    pub critical: bool,
+    /// Length of the value.
+    pub len: usize,
+}
+
+/// An algorithm OID met inside an extension (alternative signature, delta
+/// certificate, composite parameters): catalyst and chameleon certificates
+/// carry their second algorithm there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AltAlg {
+    /// Dotted OID.
+    pub oid: String,
+    /// Registry name.
+    pub name: &'static str,
+    /// Where it was found (`signatureAlgorithm.parameters`, an extension name or OID).
+    pub found_in: String,
+}
+
+/// What a certificate says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CertInfo {
+    /// `v1`, `v2`, `v3`.
+    pub version: &'static str,
+    /// Serial number, uppercase hex.
+    pub serial: String,
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// Issuer, RFC 4514.
+    pub issuer: String,
+    /// True when subject == issuer.
+    pub self_issued: bool,
+    /// notBefore, RFC 3339.
+    pub not_before: String,
+    /// notAfter, RFC 3339.
+    pub not_after: String,
+    /// Outer signature algorithm.
+    pub signature_algorithm: AlgId,
+    /// Signature length in bytes.
+    pub signature_len: usize,
+    /// Subject public key.
+    pub public_key: KeyAlg,
+    /// Extensions, in order.
+    pub extensions: Vec<Ext>,
+    /// Further algorithms found in parameters and extensions.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alt_algorithms: Vec<AltAlg>,
+}
+
+/// The algorithm analysis of an SPKI.
+pub fn spki_alg(spki: &SubjectPublicKeyInfoOwned) -> (KeyAlg, Vec<Finding>) {
+    let params = spki
+        .algorithm
+        .parameters
+        .as_ref()
+        .and_then(|p| p.to_der().ok());
+    algorithm::public_key(
+        &spki.algorithm.oid.to_string(),
+        params.as_deref(),
+        spki.subject_public_key.raw_bytes(),
+    )
+}
+
+fn extensions(exts: Option<&Extensions>, limits: WalkLimits, alt: &mut Vec<AltAlg>) -> Vec<Ext> {
+    let mut out = Vec::new();
+    for e in exts.map(|v| v.as_slice()).unwrap_or(&[]) {
+        let oid = e.extn_id.to_string();
+        let name = oids::name(&oid);
+        let value = e.extn_value.as_bytes();
+        // Algorithms hidden in extension values (alt signature, delta certificates).
+        let w = walk(value, limits);
+        for o in oids_in(value, &w) {
+            if let Some(entry) = oids::lookup(&o)
+                && entry.kind.is_asymmetric()
+                && !alt.iter().any(|a| a.oid == o)
+            {
+                alt.push(AltAlg {
+                    oid: o.clone(),
+                    name: entry.name,
+                    found_in: name.map(str::to_owned).unwrap_or_else(|| oid.clone()),
+                });
+            }
+        }
+        out.push(Ext {
+            oid,
+            name,
+            critical: e.critical,
+            len: value.len(),
+        });
+    }
+    out
+}
+
+fn params_algs(
+    a: &AlgorithmIdentifierOwned,
+    limits: WalkLimits,
+    alt: &mut Vec<AltAlg>,
+    place: &str,
+) {
+    let Some(p) = a.parameters.as_ref().and_then(|p| p.to_der().ok()) else {
+        return;
+    };
+    let w = walk(&p, limits);
+    for o in oids_in(&p, &w) {
+        if let Some(entry) = oids::lookup(&o)
+            && entry.kind.is_asymmetric()
+            && !alt.iter().any(|x| x.oid == o)
+        {
+            alt.push(AltAlg {
+                oid: o,
+                name: entry.name,
+                found_in: place.to_owned(),
+            });
+        }
+    }
+}
+
+fn hex_upper(b: &[u8]) -> String {
+    hex::encode_upper(b)
+}
+
+/// A parsed object of the X.509 family.
+pub struct Parsed<D> {
+    /// The data of the step.
+    pub info: D,
+    /// The primary key algorithm.
+    pub key: KeyAlg,
+    /// Findings (unknown OIDs, size mismatches) — the parse itself succeeded.
+    pub findings: Vec<Finding>,
+    /// Regions in the DER.
+    pub regions: Vec<Region>,
+    /// Container kind.
+    pub container: Container,
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    memchr::memmem::find(hay, needle)
+}
+
+fn key_and_sig_regions(
+    der: &[u8],
+    key: &KeyAlg,
+    key_bytes: &[u8],
+    sig_alg: &AlgId,
+    sig: &[u8],
+    source: &'static str,
+) -> Vec<Region> {
+    let mut out = Vec::new();
+    if let Some(off) = find(der, key_bytes) {
+        out.push(Region {
+            offset: off as u64,
+            length: key_bytes.len() as u64,
+            kind: "public_key",
+            algorithm: key.algorithm.clone(),
+            score: if key.algorithm.is_some() { 900 } else { 600 },
+            block: None,
+            source,
+        });
+    }
+    // The signature is the last element of the structure.
+    if !sig.is_empty() && der.len() >= sig.len() && der.ends_with(sig) {
+        out.push(Region {
+            offset: (der.len() - sig.len()) as u64,
+            length: sig.len() as u64,
+            kind: "signature",
+            algorithm: sig_alg.name.map(str::to_owned),
+            score: if sig_alg.name.is_some() { 850 } else { 550 },
+            block: None,
+            source,
+        });
+    }
+    out
+}
+
+/// Parses a certificate.
+pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, Finding> {
+    let cert =
+        CertificateInner::<Raw>::from_der(der).map_err(|e| der_finding(&e, "certificate"))?;
+    let tbs = cert.tbs_certificate();
+    let spki = tbs.subject_public_key_info();
+    let (key, mut findings) = spki_alg(spki);
+    let sig_alg = AlgId::of(cert.signature_algorithm());
+    if sig_alg.name.is_none() {
+        findings.push(Finding::new(
+            FailureKind::UnknownOid,
+            format!("signature algorithm {} is not known", sig_alg.oid),
+        ));
+    }
+    let mut alt = Vec::new();
+    params_algs(
+        cert.signature_algorithm(),
+        limits,
+        &mut alt,
+        "signatureAlgorithm.parameters",
+    );
+    params_algs(
+        &spki.algorithm,
+        limits,
+        &mut alt,
+        "subjectPublicKeyInfo.algorithm.parameters",
+    );
+    let exts = extensions(tbs.extensions(), limits, &mut alt);
+    let sig = cert.signature().raw_bytes();
+    let subject = tbs.subject().to_string();
+    let issuer = tbs.issuer().to_string();
+    let regions = key_and_sig_regions(
+        der,
+        &key,
+        spki.subject_public_key.raw_bytes(),
+        &sig_alg,
+        sig,
+        "x509",
+    );
+    let info = CertInfo {
+        version: match tbs.version() {
+            x509_cert::certificate::Version::V1 => "v1",
+            x509_cert::certificate::Version::V2 => "v2",
+            x509_cert::certificate::Version::V3 => "v3",
+        },
+        serial: hex_upper(tbs.serial_number().as_bytes()),
+        self_issued: subject == issuer,
+        subject,
+        issuer,
+        not_before: tbs.validity().not_before.to_string(),
+        not_after: tbs.validity().not_after.to_string(),
+        signature_algorithm: sig_alg,
+        signature_len: sig.len(),
+        public_key: key.clone(),
+        extensions: exts,
+        alt_algorithms: alt,
+    };
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions,
+        container: Container::X509Certificate,
+    })
+}
+
+/// What a CSR says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CsrInfo {
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// Signature algorithm.
+    pub signature_algorithm: AlgId,
+    /// Public key.
+    pub public_key: KeyAlg,
+    /// Attribute OIDs.
+    pub attributes: Vec<String>,
+}
+
+/// Parses a PKCS#10 request.
+pub fn csr(der: &[u8]) -> Result<Parsed<CsrInfo>, Finding> {
+    let req = CertReq::from_der(der).map_err(|e| der_finding(&e, "certification request"))?;
+    let (key, mut findings) = spki_alg(&req.info.public_key);
+    let sig_alg = AlgId::of(&req.algorithm);
+    if sig_alg.name.is_none() {
+        findings.push(Finding::new(
+            FailureKind::UnknownOid,
+            format!("signature algorithm {} is not known", sig_alg.oid),
+        ));
+    }
+    let regions = key_and_sig_regions(
+        der,
+        &key,
+        req.info.public_key.subject_public_key.raw_bytes(),
+        &sig_alg,
+        req.signature.raw_bytes(),
+        "x509_csr",
+    );
+    let info = CsrInfo {
+        subject: req.info.subject.to_string(),
+        signature_algorithm: sig_alg,
+        public_key: key.clone(),
+        attributes: req
+            .info
+            .attributes
+            .iter()
+            .map(|a| a.oid.to_string())
+            .collect(),
+    };
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions,
+        container: Container::X509Csr,
+    })
+}
+
+/// What a CRL says.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CrlInfo {
+    /// Issuer, RFC 4514.
+    pub issuer: String,
+    /// thisUpdate, RFC 3339.
+    pub this_update: String,
+    /// nextUpdate, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_update: Option<String>,
+    /// Revoked certificates listed.
+    pub revoked: usize,
+    /// Signature algorithm.
+    pub signature_algorithm: AlgId,
+    /// CRL extensions.
+    pub extensions: Vec<Ext>,
+}
+
+/// Parses a CRL.
+pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
+    let crl = CertificateList::<Raw>::from_der(der).map_err(|e| der_finding(&e, "CRL"))?;
+    let sig_alg = AlgId::of(&crl.signature_algorithm);
+    let mut findings = Vec::new();
+    if sig_alg.name.is_none() {
+        findings.push(Finding::new(
+            FailureKind::UnknownOid,
+            format!("signature algorithm {} is not known", sig_alg.oid),
+        ));
+    }
+    let mut alt = Vec::new();
+    let tbs = &crl.tbs_cert_list;
+    let info = CrlInfo {
+        issuer: tbs.issuer.to_string(),
+        this_update: tbs.this_update.to_string(),
+        next_update: tbs.next_update.map(|t| t.to_string()),
+        revoked: tbs.revoked_certificates.as_ref().map(Vec::len).unwrap_or(0),
+        extensions: extensions(tbs.crl_extensions.as_ref(), limits, &mut alt),
+        signature_algorithm: sig_alg.clone(),
+    };
+    let sig = crl.signature.raw_bytes();
+    let mut regions = Vec::new();
+    if !sig.is_empty() && der.ends_with(sig) {
+        regions.push(Region {
+            offset: (der.len() - sig.len()) as u64,
+            length: sig.len() as u64,
+            kind: "signature",
+            algorithm: sig_alg.name.map(str::to_owned),
+            score: 800,
+            block: None,
+            source: "x509_crl",
+        });
+    }
+    let key = KeyAlg {
+        oid: sig_alg.oid.clone(),
+        algorithm: sig_alg.name.map(str::to_owned),
+        ..KeyAlg::default()
+    };
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions,
+        container: Container::X509Crl,
+    })
+}
