@@ -282,11 +282,31 @@ fn route(d: &mut Def) {
         },
     );
     for &label in Label::ALL {
-        d.col(format!("label_confidence_{label}"), Float64, "0..1", "route", "route/label data.labels[].confidence",
+        d.col(format!("label_confidence_{label}"), Int64, "permille", "route", "route/label event data.labels[].confidence",
             "the router gave no confidence for this label (label not assigned, or route did not run)",
-            format!("The router's confidence in the label `{label}`."),
+            format!("The router's confidence in the label `{label}`, in permille (0–1000: its strongest signal's)."),
             move |f| confidence(f, label.as_str()));
     }
+    d.col(
+        "route_entropy_millibits",
+        Int64,
+        "millibits/byte",
+        "route",
+        "route/label event data.entropy_millibits",
+        "route did not sniff the artifact",
+        "Shannon entropy of the bytes the router sniffed (a bounded prefix), in millibits per byte.",
+        |f| int_cell(route_label_data(f).and_then(|d| d.get("entropy_millibits"))),
+    );
+    d.col(
+        "route_text",
+        Int8,
+        "0/1",
+        "route",
+        "route/label event data.text",
+        "route did not sniff the artifact",
+        "1 when the sniffed bytes are text.",
+        |f| bool_cell(route_label_data(f).and_then(|d| d.get("text"))),
+    );
 }
 
 fn inspect(d: &mut Def) {
@@ -483,10 +503,13 @@ fn symmetric(d: &mut Def) {
             Int8,
             "0/1",
             "probe",
-            format!("summary.cipher.aligned_{m}"),
+            format!("summary.cipher.mod{m}"),
             NOT_CONCLUDED,
-            format!("1 when the probed length is a multiple of {m}."),
-            move |f| bool_cell(f.get_in("cipher", &format!("aligned_{m}"))),
+            format!("1 when the ciphertext length is a multiple of {m} (block alignment), 0 when it is not."),
+            move |f| match int_cell(f.get_in("cipher", &format!("mod{m}"))) {
+                Cell::Int(r) => Cell::flag(r == 0),
+                _ => Cell::Null,
+            },
         );
     }
     d.col(
@@ -528,6 +551,16 @@ fn symmetric(d: &mut Def) {
         NOT_CONCLUDED,
         "Recognised ciphertext format (`openssl_salted`, …).",
         |f| str_cell(f.get_in("cipher", "format")),
+    );
+    d.col(
+        "cipher_class",
+        Str,
+        "",
+        "probe",
+        "summary.cipher.class",
+        NOT_CONCLUDED,
+        "The probe's class of the bytes (`ecb_like`, `random_like`, `text`, `high_entropy_nonuniform`, `structured`, `compressed`).",
+        |f| str_cell(f.get_in("cipher", "class")),
     );
 }
 
@@ -625,7 +658,7 @@ fn hash(d: &mut Def) {
         (
             "cost",
             "log2 rounds",
-            "Cost parameter (bcrypt cost, scrypt log2 N).",
+            "Cost parameter (bcrypt cost = log2 of the rounds).",
         ),
         ("rounds", "rounds", "Rounds (sha256/sha512-crypt)."),
         ("iterations", "iterations", "Iterations (PBKDF2, argon2 t)."),
@@ -635,10 +668,16 @@ fn hash(d: &mut Def) {
             "Memory cost in KiB (argon2 m, scrypt).",
         ),
         ("parallelism", "lanes", "Parallelism (argon2 p, scrypt p)."),
+        ("block_size", "", "scrypt/yescrypt block size r."),
+        ("n_log2", "log2", "scrypt/yescrypt log2(N)."),
         ("salt_bytes", "bytes", "Salt length in bytes."),
+        ("digest", "bytes", "Stored digest length in bytes."),
     ] {
         d.col(
-            format!("hash_{key}"),
+            format!(
+                "hash_{}",
+                if key == "digest" { "digest_bytes" } else { key }
+            ),
             Int64,
             unit,
             "probe",
@@ -675,27 +714,84 @@ fn hash(d: &mut Def) {
         "The weakness flags, `;`-separated in the probe's order.",
         |f| list_cell(f.get_in("hash", "weaknesses")),
     );
+    for &weakness in HASH_WEAKNESSES {
+        d.col(
+            format!("hash_weak_{weakness}"),
+            Int8,
+            "0/1",
+            "probe",
+            "summary.hash.weaknesses",
+            "no hash was audited",
+            format!("1 when the audit flagged the weakness `{weakness}` (on any line)."),
+            move |f| match f.get("hash") {
+                Some(h) => Cell::flag(
+                    h.get("weaknesses")
+                        .and_then(Value::as_array)
+                        .is_some_and(|w| w.iter().any(|x| x.as_str() == Some(weakness))),
+                ),
+                None => Cell::Null,
+            },
+        );
+    }
+    for (key, what) in [
+        (
+            "lines_seen",
+            "Non-empty, non-comment lines seen (all of them, not only the bounded per-line list).",
+        ),
+        ("identified", "Lines whose scheme was identified."),
+        ("unidentified", "Lines audited but not recognised."),
+        (
+            "not_audited",
+            "Lines seen but not audited (beyond the policy's max_hash_lines).",
+        ),
+    ] {
+        d.col(
+            format!(
+                "hash_{}",
+                if key == "lines_seen" {
+                    "lines".to_owned()
+                } else {
+                    format!("lines_{key}")
+                }
+            ),
+            Int64,
+            "count",
+            "probe",
+            format!("summary.hash.totals.{key}"),
+            "no hash was audited",
+            what,
+            move |f| int_cell(f.get_in("hash", "totals").and_then(|t| t.get(key))),
+        );
+    }
     d.col(
-        "hash_line_count",
-        Int64,
-        "count",
+        "hash_truncated",
+        Int8,
+        "0/1",
         "probe",
-        "summary.hash.totals.lines",
-        "the artifact is not a file of many hashes",
-        "Hash lines in a file of many hashes (all of them, not only the bounded per-line list).",
-        |f| int_cell(f.get_in("hash", "totals").and_then(|t| t.get("lines"))),
-    );
-    d.col(
-        "hash_lines_weak",
-        Int64,
-        "count",
-        "probe",
-        "summary.hash.totals.weak",
-        "the artifact is not a file of many hashes",
-        "Hash lines with at least one weakness.",
-        |f| int_cell(f.get_in("hash", "totals").and_then(|t| t.get("weak"))),
+        "summary.hash.totals.truncated",
+        "no hash was audited",
+        "1 when the per-line list holds fewer lines than were seen (line or byte budget).",
+        |f| bool_cell(f.get_in("hash", "totals").and_then(|t| t.get("truncated"))),
     );
 }
+
+/// The weakness ids fx-probe's hash/KDF audit writes (its `baseline`
+/// module). One indicator each; an id outside this list still counts in
+/// `hash_weakness_count` and appears in `hash_weaknesses`.
+const HASH_WEAKNESSES: &[&str] = &[
+    "fast_hash",
+    "unsalted_fast_hash",
+    "obsolete_scheme",
+    "scheme_not_recommended",
+    "argon2_variant_not_id",
+    "iterations_below_minimum",
+    "iterations_below_baseline",
+    "memory_below_baseline",
+    "salt_too_short",
+    "salt_below_recommended",
+    "password_truncated",
+    "buggy_implementation_marker",
+];
 
 fn fingerprint(d: &mut Def) {
     d.col(
@@ -741,8 +837,8 @@ fn fingerprint(d: &mut Def) {
             }
         },
     );
-    d.col("library_static_copy", Int8, "0/1", "fingerprint", "summary.libraries[].linkage", "no library was recognised",
-        "1 when a library is a statically linked copy, 0 when every one is only linked against (a consumer).",
+    d.col("library_static_copy", Int8, "0/1", "fingerprint", "summary.libraries[].role", "no library was recognised",
+        "1 when a recognised library is compiled into the binary (`role: static_copy`), 0 when every one is only linked against (a consumer).",
         |f| {
             let libs = f.get("libraries").and_then(Value::as_array);
             match libs {
@@ -1023,33 +1119,26 @@ fn top_pqc<'a>(f: &'a Facts<'_>) -> Option<&'a Value> {
     best_scored(f.get_in("pqc", "candidates"))
 }
 
-/// The router's confidence for `label`, from the latest route event whose
-/// data lists labels as `[{label, confidence}]` (or maps label → confidence).
+/// The router's confidence for `label` (permille), from its latest `label`
+/// event, whose data lists labels as `[{label, confidence, signals}]`.
 fn confidence(f: &Facts<'_>, label: &str) -> Cell {
-    for e in f
-        .module_events("route")
-        .collect::<Vec<_>>()
+    route_label_data(f)
+        .and_then(|d| d.get("labels"))
+        .and_then(Value::as_array)
         .into_iter()
+        .flatten()
+        .find(|item| item.get("label").and_then(Value::as_str) == Some(label))
+        .map_or(Cell::Null, |item| int_cell(item.get("confidence")))
+}
+
+/// The data of the router's latest `ok` label event.
+fn route_label_data<'a>(f: &Facts<'a>) -> Option<&'a serde_json::Map<String, Value>> {
+    f.job
+        .events
+        .iter()
         .rev()
-    {
-        let Some(data) = &e.data else { continue };
-        match data.get("labels") {
-            Some(Value::Array(items)) => {
-                for item in items {
-                    if item.get("label").and_then(Value::as_str) == Some(label) {
-                        return float_cell(item.get("confidence"));
-                    }
-                }
-            }
-            Some(Value::Object(map)) => {
-                if let Some(v) = map.get(label) {
-                    return float_cell(v.get("confidence").or(Some(v)));
-                }
-            }
-            _ => {}
-        }
-    }
-    Cell::Null
+        .find(|e| e.module == "route" && e.step == "label" && e.status == fx_core::Status::Ok)
+        .and_then(|e| e.data.as_ref())
 }
 
 /// Agreement of a tool cross-check: the latest `ok` event of `module` whose
@@ -1072,7 +1161,8 @@ fn agreement(f: &Facts<'_>, module: &str, steps: &[&str]) -> Cell {
 }
 
 fn is_static_copy(lib: &Value) -> bool {
-    lib.get("linkage").and_then(Value::as_str) == Some("static")
+    lib.get("role").and_then(Value::as_str) == Some("static_copy")
+        || lib.get("linkage").and_then(Value::as_str) == Some("static")
         || lib.get("static").and_then(Value::as_bool) == Some(true)
 }
 
@@ -1153,6 +1243,9 @@ mod tests {
                         "hash_iterations",
                         "hash_memory_kib",
                         "hash_parallelism",
+                        "hash_block_size",
+                        "hash_n_log2",
+                        "hash_digest_bytes",
                         "cipher_layout",
                         "cipher_format",
                         "fingerprint_tshark_agrees"
@@ -1215,10 +1308,7 @@ mod tests {
             Cell::Str("x509_certificate".into())
         );
         assert_eq!(value(&cert, "key_bits"), Cell::Int(2048));
-        assert_eq!(
-            value(&cert, "label_confidence_certificate"),
-            Cell::Float(0.98)
-        );
+        assert_eq!(value(&cert, "label_confidence_certificate"), Cell::Int(980));
         assert_eq!(value(&cert, "inspect_openssl_agrees"), Cell::Int(1));
         assert_eq!(
             value(

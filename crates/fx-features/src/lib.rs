@@ -128,6 +128,19 @@ pub enum FeaturesError {
         /// artifact_seq of the previous line.
         prev: u64,
     },
+    /// The events file and the job lines do not end at the same event.
+    #[error(
+        "{events} ends at event_seq {events_last} but the last event of the job lines is {jobs_last}: the telemetry is truncated or out of step (check it with `fx-seq --run RUN --verify`)"
+    )]
+    OutOfStep {
+        /// The events file.
+        events: PathBuf,
+        /// `event_seq` of its last line.
+        events_last: u64,
+        /// `event_seq` of the last event of the last job line (`none` when
+        /// there is no job line or it is not sequenced).
+        jobs_last: String,
+    },
     /// A file whose last line is cut.
     #[error(
         "{path}: line {line} is cut short (the file does not end with a newline): the file is truncated"
@@ -208,7 +221,8 @@ pub fn build(run: &RunDir, input: &Input, threads: usize, upgrade: bool) -> anyh
             if !jobs.is_file() {
                 return Err(FeaturesError::MissingTelemetry { path: jobs }.into());
             }
-            source::check_complete(&run.path().join(EVENTS_FILE))?;
+            let events = run.path().join(EVENTS_FILE);
+            let events_last = source::last_event_seq(&events, run.policy().limits.max_line_bytes)?;
             let complete = source::ends_with_newline(&jobs)?;
             let file = std::fs::File::open(&jobs).with_context(|| jobs.display().to_string())?;
             let reader = std::io::BufReader::with_capacity(1 << 20, file);
@@ -219,11 +233,12 @@ pub fn build(run: &RunDir, input: &Input, threads: usize, upgrade: bool) -> anyh
                 &jobs.display().to_string(),
                 threads,
                 Some((&jobs, complete)),
+                events_last.map(|seq| (events.as_path(), seq)),
             )
         }
         Input::Stdin => {
             let stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
-            write_tables(run, &dir, stdin, "stdin", threads, None)
+            write_tables(run, &dir, stdin, "stdin", threads, None, None)
         }
         Input::File(path) => {
             let complete = source::ends_with_newline(path)?;
@@ -236,6 +251,7 @@ pub fn build(run: &RunDir, input: &Input, threads: usize, upgrade: bool) -> anyh
                 &path.display().to_string(),
                 threads,
                 Some((path, complete)),
+                None,
             )
         }
     }
@@ -285,6 +301,7 @@ fn write_tables(
     input_name: &str,
     threads: usize,
     file: Option<(&Path, bool)>,
+    events_check: Option<(&Path, u64)>,
 ) -> anyhow::Result<Report> {
     std::fs::create_dir_all(dir).map_err(|e| fx_core::Error::io(dir, e))?;
     let schema = FeatureSchema::current();
@@ -309,12 +326,20 @@ fn write_tables(
     )
     .context("starting the Parquet file")?;
 
-    let rows = source::for_each_row(run, reader, input_name, threads, file, |cells| {
-        csv.push(cells)
-            .map_err(|e| fx_core::Error::io(dir.join(CSV_FILE), e))?;
-        parquet.push(cells).context("writing Parquet")?;
-        Ok(())
-    })?;
+    let rows = source::for_each_row(
+        run,
+        reader,
+        input_name,
+        threads,
+        file,
+        events_check,
+        |cells| {
+            csv.push(cells)
+                .map_err(|e| fx_core::Error::io(dir.join(CSV_FILE), e))?;
+            parquet.push(cells).context("writing Parquet")?;
+            Ok(())
+        },
+    )?;
 
     csv.finish()
         .map_err(|e| fx_core::Error::io(dir.join(CSV_FILE), e))?;

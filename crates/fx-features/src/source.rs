@@ -63,6 +63,67 @@ pub fn check_complete(path: &Path) -> anyhow::Result<()> {
     .into())
 }
 
+/// The `event_seq` of the last line of a sequenced events file (fx-seq's
+/// `telemetry/events.jsonl`), or `None` when the file is missing or empty.
+/// A last line that is cut (no final newline) or unreadable is an error
+/// naming it. Reads only the end of the file.
+pub fn last_event_seq(path: &Path, max_line: u64) -> anyhow::Result<Option<u64>> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    check_complete(path)?;
+    let mut f = std::fs::File::open(path).map_err(|e| fx_core::Error::io(path, e))?;
+    let len = f.metadata().map_err(|e| fx_core::Error::io(path, e))?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    // The last line is the bytes after the last newline but one: read
+    // growing windows from the end until that newline (or the start) is in.
+    let mut window = 4096u64.min(len);
+    loop {
+        let start = len - window;
+        f.seek(SeekFrom::Start(start))
+            .map_err(|e| fx_core::Error::io(path, e))?;
+        let mut buf = vec![0u8; usize::try_from(window).unwrap_or(usize::MAX)];
+        f.read_exact(&mut buf)
+            .map_err(|e| fx_core::Error::io(path, e))?;
+        let body = buf.strip_suffix(b"\n").unwrap_or(&buf);
+        let line = match memchr_last_newline(body) {
+            Some(i) => body.get(i + 1..).unwrap_or_default(),
+            None if start == 0 => body,
+            None if window > max_line.saturating_add(2) => {
+                anyhow::bail!(
+                    "{}: the last line is longer than the limit of {max_line} bytes",
+                    path.display()
+                );
+            }
+            None => {
+                window = (window * 2).min(len);
+                continue;
+            }
+        };
+        let value: serde_json::Value = serde_json::from_slice(line).map_err(|e| {
+            anyhow::anyhow!(
+                "{}: the last line is not a valid event: {e}",
+                path.display()
+            )
+        })?;
+        return Ok(value.get("event_seq").and_then(serde_json::Value::as_u64));
+    }
+}
+
+fn memchr_last_newline(b: &[u8]) -> Option<usize> {
+    b.iter().rposition(|&c| c == b'\n')
+}
+
+/// One job line, parsed and turned into its row.
+struct Parsed {
+    line: u64,
+    seq: u64,
+    last_event_seq: Option<u64>,
+    cells: Vec<Cell>,
+}
+
 /// Reads every job line of `reader`, checks it, computes its row and hands
 /// the rows to `sink` in input order. Returns the number of rows.
 ///
@@ -74,6 +135,7 @@ pub fn for_each_row(
     input_name: &str,
     threads: usize,
     file: Option<(&Path, bool)>,
+    events_check: Option<(&Path, u64)>,
     mut sink: impl FnMut(&[Cell]) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
     use rayon::prelude::*;
@@ -85,6 +147,7 @@ pub fn for_each_row(
     let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
     let mut lines = LineReader::new(reader, max_line);
     let mut prev: Option<u64> = None;
+    let mut last_event_seq: Option<u64> = None;
     let mut rows = 0u64;
     loop {
         let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -99,19 +162,29 @@ pub fn for_each_row(
             break;
         }
         let last_line = batch.last().map_or(0, |(l, _)| *l);
-        let results: Vec<fx_core::Result<(u64, u64, Vec<Cell>)>> = pool.install(|| {
+        let results: Vec<fx_core::Result<Parsed>> = pool.install(|| {
             batch
                 .par_iter()
                 .map(|(line, raw)| {
                     let job: Job = parse_line(raw, *line)?;
                     run.check_job(&job, *line)?;
-                    Ok((*line, job.artifact.artifact_seq, crate::row_of(&job)))
+                    Ok(Parsed {
+                        line: *line,
+                        seq: job.artifact.artifact_seq,
+                        last_event_seq: job.events.last().and_then(|e| e.event_seq),
+                        cells: crate::row_of(&job),
+                    })
                 })
                 .collect()
         });
         drop(batch);
         for result in results {
-            let (line, seq, cells) = match result {
+            let Parsed {
+                line,
+                seq,
+                last_event_seq: last,
+                cells,
+            } = match result {
                 Ok(r) => r,
                 Err(err) => {
                     if let (fx_core::Error::BadLine { line, .. }, Some((path, false))) =
@@ -140,9 +213,20 @@ pub fn for_each_row(
                 .into());
             }
             prev = Some(seq);
+            last_event_seq = last.or(last_event_seq);
             sink(&cells)?;
             rows += 1;
         }
+    }
+    if let Some((events, expected)) = events_check
+        && last_event_seq != Some(expected)
+    {
+        return Err(FeaturesError::OutOfStep {
+            events: events.to_path_buf(),
+            events_last: expected,
+            jobs_last: last_event_seq.map_or_else(|| "none".to_owned(), |s| s.to_string()),
+        }
+        .into());
     }
     Ok(rows)
 }

@@ -110,7 +110,7 @@ fn labels(labels: &[Label]) -> Conclusion {
     }
 }
 
-fn route(job: &mut Job, assigned: &[(Label, f64)]) {
+fn route(job: &mut Job, assigned: &[(Label, u64)]) {
     let list: Vec<_> = assigned
         .iter()
         .map(|(l, c)| json!({"label": l.as_str(), "confidence": c, "signals": ["synthetic"]}))
@@ -118,7 +118,7 @@ fn route(job: &mut Job, assigned: &[(Label, f64)]) {
     let ls: Vec<Label> = assigned.iter().map(|(l, _)| *l).collect();
     job.push(
         Event::ok("route", "label")
-            .with_data(json!({"labels": list}))
+            .with_data(json!({"labels": list, "sniffed_bytes": 4096, "entropy_millibits": 7_912, "text": false}))
             .with_conclusion(labels(&ls)),
     );
     job.push(Event::ok("route", "decision").with_data(json!({
@@ -137,7 +137,7 @@ const PROBES: &[&str] = &["hash_kdf", "symmetric", "pqc", "hybrid"];
 fn add_events(job: &mut Job, shape: u64, seq: u64) {
     match shape {
         0 => {
-            route(job, &[(Label::Certificate, 0.98)]);
+            route(job, &[(Label::Certificate, 980)]);
             job.push(Event::ok("inspect", "pem").with_conclusion(Conclusion {
                 encoding: Some(Encoding::Pem),
                 ..Default::default()
@@ -165,7 +165,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             skips(job, "fingerprint", &["binary", "capture"], "not_applicable");
         }
         1 => {
-            route(job, &[(Label::HashKdfMaterial, 0.95)]);
+            route(job, &[(Label::HashKdfMaterial, 950)]);
             job.push(Event::ok("inspect", "text").with_conclusion(Conclusion {
                 container: Some(Container::PasswordHash),
                 encoding: Some(Encoding::Text),
@@ -175,8 +175,10 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 hash: Some(json!({
                     "scheme": "bcrypt", "hashcat_mode": 3200, "john_format": "bcrypt",
                     "params": {"cost": 4 + seq % 9, "salt_bytes": 16},
-                    "weaknesses": if seq % 9 < 5 { json!(["cost_below_baseline"]) } else { json!([]) },
-                    "totals": {"lines": 3, "weak": 1}
+                    "weaknesses": if seq % 2 == 0 { json!(["iterations_below_baseline"]) } else { json!([]) },
+                    "baseline": "owasp-2025",
+                    "totals": {"lines_seen": 3, "identified": 3, "unidentified": 0, "not_audited": 0,
+                               "not_text": 0, "per_scheme": {"bcrypt": 3}, "truncated": false}
                 })),
                 ..Default::default()
             }));
@@ -186,7 +188,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
         2 => {
             route(
                 job,
-                &[(Label::SymmetricCiphertext, 0.7), (Label::Compressed, 0.1)],
+                &[(Label::SymmetricCiphertext, 700), (Label::Compressed, 100)],
             );
             job.push(Event::ok("inspect", "raw").with_conclusion(Conclusion {
                 container: Some(Container::Raw),
@@ -196,8 +198,8 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             job.push(Event::ok("probe", "symmetric").with_conclusion(Conclusion {
                 cipher: Some(json!({
                     "block_size": 16, "mode_hints": ["ecb"], "ecb_repeats": seq % 5,
-                    "entropy_bits_per_byte": 7.9123, "chi_square": 251.25,
-                    "aligned_8": true, "aligned_16": seq % 3 != 0
+                    "entropy_bits_per_byte": 7.9123, "chi_square": 251.25, "class": "ecb_like",
+                    "mod8": 0, "mod16": if seq % 3 == 0 { 8 } else { 0 }
                 })),
                 ..Default::default()
             }));
@@ -212,7 +214,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
         3 => {
             route(
                 job,
-                &[(Label::KeyMaterial, 0.8), (Label::KemTranscript, 0.4)],
+                &[(Label::KeyMaterial, 800), (Label::KemTranscript, 400)],
             );
             job.push(
                 Event::ok("inspect", "regions")
@@ -247,14 +249,14 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             skips(job, "fingerprint", &["binary", "capture"], "not_applicable");
         }
         4 => {
-            route(job, &[(Label::BinaryTarget, 0.99)]);
+            route(job, &[(Label::BinaryTarget, 990)]);
             job.push(Event::ok("inspect", "binary").with_conclusion(Conclusion {
                 container: Some(Container::Elf),
                 ..Default::default()
             }));
             skips(job, "probe", PROBES, "not_applicable");
             job.push(Event::ok("fingerprint", "binary").with_conclusion(Conclusion {
-                libraries: vec![json!({"name": "openssl", "version": "3.0.19", "evidence": ["needed", "symbols"], "linkage": if seq % 2 == 0 { "dynamic" } else { "static" }})],
+                libraries: vec![json!({"name": "openssl", "version": "3.0.19", "evidence": ["needed", "symbols"], "role": if seq % 2 == 0 { "consumer" } else { "static_copy" }})],
                 ..Default::default()
             }));
             job.push(Event::skipped(
@@ -264,7 +266,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             ));
         }
         5 => {
-            route(job, &[(Label::ProtocolCapture, 0.99)]);
+            route(job, &[(Label::ProtocolCapture, 990)]);
             job.push(Event::ok("inspect", "pcap").with_conclusion(Conclusion {
                 container: Some(Container::Pcap),
                 encoding: Some(Encoding::Raw),
@@ -285,7 +287,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             job.push(Event::skipped("fingerprint", "tshark", "tool_unavailable"));
         }
         6 => {
-            route(job, &[(Label::Certificate, 0.6), (Label::Unknown, 0.2)]);
+            route(job, &[(Label::Certificate, 600), (Label::Unknown, 200)]);
             job.push(Event::error(
                 "inspect",
                 "x509",
@@ -310,7 +312,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
         _ => {
             route(
                 job,
-                &[(Label::KeyMaterial, 0.9), (Label::SignatureBlob, 0.9)],
+                &[(Label::KeyMaterial, 900), (Label::SignatureBlob, 900)],
             );
             job.push(Event::ok("inspect", "bundle").with_conclusion(Conclusion {
                 algorithm: Some("ML-DSA-65".into()),
