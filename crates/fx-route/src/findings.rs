@@ -126,15 +126,14 @@ impl Findings {
         }
     }
 
-    /// Concludes: labels sorted by confidence (highest first, vocabulary
-    /// order on ties), `unknown` when there is none, and the container and
-    /// encoding only when certain enough.
+    /// Concludes: labels sorted by confidence (highest first; on ties, the
+    /// order the sniffers saw them, which is fixed), `unknown` when there is
+    /// none, and the container and encoding only when certain enough.
     pub fn conclude(mut self, unknown_signal: &str) -> Verdict {
         if self.labels.is_empty() {
             self.add(Label::Unknown, conf::PLAUSIBLE, unknown_signal);
         }
-        self.labels
-            .sort_by(|a, b| b.confidence.cmp(&a.confidence).then(a.label.cmp(&b.label)));
+        self.labels.sort_by_key(|l| std::cmp::Reverse(l.confidence));
         Verdict {
             labels: self.labels,
             container: self
