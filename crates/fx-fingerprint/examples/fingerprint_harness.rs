@@ -5,6 +5,7 @@
 //! fingerprint_harness capture ROUNDS FILE... # capture parsing throughput (MB/s, one core)
 //! fingerprint_harness binary ROUNDS FILE...  # light binary fingerprinting throughput
 //! fingerprint_harness ja3 FILE...            # one JA3 per line, per ClientHello (for tshark comparison)
+//! fingerprint_harness synth OUT               # writes the synthetic X25519MLKEM768 capture
 //! ```
 
 #![allow(clippy::unwrap_used)]
@@ -32,12 +33,21 @@ fn main() {
                     let r = binary::light(&b);
                     let obj = r.object.as_ref().ok();
                     println!("object: {}", serde_json::to_string(&obj).unwrap());
-                    println!("constants: {}", serde_json::to_string(&r.scan.constant_counts).unwrap());
-                    println!("candidates: {}", serde_json::to_string_pretty(&r.candidates).unwrap());
+                    println!(
+                        "constants: {}",
+                        serde_json::to_string(&r.scan.constant_counts).unwrap()
+                    );
+                    println!(
+                        "candidates: {}",
+                        serde_json::to_string_pretty(&r.candidates).unwrap()
+                    );
                     let d = binary::deep(&b, &r);
                     println!("deep: {}", serde_json::to_string(&d).unwrap());
                 }
             }
+        }
+        "synth" => {
+            std::fs::write(&args[1], fx_fingerprint::capture::synth::pq_hybrid_pcap()).unwrap();
         }
         "ja3" => {
             for f in &args[1..] {
@@ -51,7 +61,10 @@ fn main() {
         }
         "capture" | "binary" => {
             let rounds: usize = args[1].parse().unwrap();
-            let files: Vec<Vec<u8>> = args[2..].iter().filter_map(|f| std::fs::read(f).ok()).collect();
+            let files: Vec<Vec<u8>> = args[2..]
+                .iter()
+                .filter_map(|f| std::fs::read(f).ok())
+                .collect();
             let total: usize = files.iter().map(Vec::len).sum();
             let mut hellos = 0usize;
             let t = Instant::now();

@@ -89,7 +89,11 @@ impl Stage for Fingerprinter {
         let routed = job.events.iter().any(|e| e.module == routing::MODULE);
         let labelled = labelled_target(job);
         if routed && labelled.is_none() {
-            job.push(Event::skipped(MODULE, "stage", routing::reason::NOT_APPLICABLE));
+            job.push(Event::skipped(
+                MODULE,
+                "stage",
+                routing::reason::NOT_APPLICABLE,
+            ));
             return;
         }
         if let Some(t) = labelled {
@@ -116,7 +120,11 @@ impl Stage for Fingerprinter {
         let target = match labelled.or_else(|| sniffed_target(&bytes)) {
             Some(t) => t,
             None => {
-                job.push(Event::skipped(MODULE, "stage", routing::reason::NOT_APPLICABLE));
+                job.push(Event::skipped(
+                    MODULE,
+                    "stage",
+                    routing::reason::NOT_APPLICABLE,
+                ));
                 return;
             }
         };
@@ -144,10 +152,12 @@ impl Fingerprinter {
             Err(e) => {
                 let info: ErrorInfo = e.into();
                 let kind = info.kind;
-                out.push(Event::error(MODULE, "tls", info).with_conclusion(Conclusion {
-                    failures: vec![kind],
-                    ..Conclusion::default()
-                }));
+                out.push(
+                    Event::error(MODULE, "tls", info).with_conclusion(Conclusion {
+                        failures: vec![kind],
+                        ..Conclusion::default()
+                    }),
+                );
                 return out;
             }
         };
@@ -167,7 +177,11 @@ impl Fingerprinter {
             failures,
             ..Conclusion::default()
         };
-        out.push(Event::ok(MODULE, "tls").with_data(&report).with_conclusion(conclusion));
+        out.push(
+            Event::ok(MODULE, "tls")
+                .with_data(&report)
+                .with_conclusion(conclusion),
+        );
         out.extend(capture::tshark::cross_check(bytes, &report, ctx));
         out
     }

@@ -83,7 +83,11 @@ fn oqs_algorithms(defined: &[String]) -> Vec<String> {
     for s in defined {
         for (prefix, suffix) in [("OQS_KEM_", "_keypair"), ("OQS_SIG_", "_sign")] {
             if let Some(mid) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
-                if !mid.is_empty() && !mid.contains("new") && out.len() < 256 && !out.iter().any(|o| o == mid) {
+                if !mid.is_empty()
+                    && !mid.contains("new")
+                    && out.len() < 256
+                    && !out.iter().any(|o| o == mid)
+                {
                     out.push(mid.to_string());
                 }
             }
@@ -98,8 +102,11 @@ fn ring_version(defined: &[String]) -> Option<String> {
     defined.iter().find_map(|s| {
         let rest = s.strip_prefix("ring_core_")?;
         let parts: Vec<&str> = rest.splitn(4, '_').collect();
-        (parts.len() == 4 && parts[..3].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
-            .then(|| parts[..3].join("."))
+        (parts.len() == 4
+            && parts[..3]
+                .iter()
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
+        .then(|| parts[..3].join("."))
     })
 }
 
@@ -114,9 +121,9 @@ pub fn candidates(obj: &ObjectInfo, scan: &ScanResult, go: Option<&GoBuildInfo>)
     }
     // OpenSSL forks share its API: when a fork proves itself by its strings,
     // the symbol-only "openssl" reading is the fork's
-    let fork_proven = out
-        .iter()
-        .any(|c| matches!(c.name, "boringssl" | "aws-lc" | "libressl") && c.evidence.contains(&"strings"));
+    let fork_proven = out.iter().any(|c| {
+        matches!(c.name, "boringssl" | "aws-lc" | "libressl") && c.evidence.contains(&"strings")
+    });
     if fork_proven {
         out.retain(|c| c.name != "openssl" || c.detail.version_strings.keys().next().is_some());
     }
@@ -133,7 +140,12 @@ fn candidate(
     crypto_constants: bool,
 ) -> Option<Candidate> {
     let mut d = CandidateDetail {
-        needed: obj.needed.iter().filter(|n| needed_matches(sig, n)).cloned().collect(),
+        needed: obj
+            .needed
+            .iter()
+            .filter(|n| needed_matches(sig, n))
+            .cloned()
+            .collect(),
         imported_symbols: count_prefixed(&obj.imports, sig.symbol_prefixes),
         defined_symbols: count_prefixed(&obj.defined, sig.symbol_prefixes),
         version_strings: scan.versions.get(&idx).cloned().unwrap_or_default(),
@@ -197,7 +209,8 @@ fn candidate(
 
     let mut version = match role {
         "consumer" => d.needed.iter().find_map(|n| soname_version(n)),
-        "library" => best_version(&d.version_strings).or_else(|| obj.soname.as_deref().and_then(soname_version)),
+        "library" => best_version(&d.version_strings)
+            .or_else(|| obj.soname.as_deref().and_then(soname_version)),
         _ => best_version(&d.version_strings),
     };
     if sig.name == "ring" {
@@ -230,11 +243,20 @@ fn candidate(
                 + if version.is_some() { 50 } else { 0 }
         }
         _ => {
-            300 + if d.defined_symbols >= 20 { 250 } else if d.defined_symbols > 0 { 100 } else { 0 }
-                + if d.version_strings.is_empty() { 0 } else { 200 }
+            300 + if d.defined_symbols >= 20 {
+                250
+            } else if d.defined_symbols > 0 {
+                100
+            } else {
+                0
+            } + if d.version_strings.is_empty() { 0 } else { 200 }
                 + if d.markers > 0 { 50 } else { 0 }
                 + if crypto_constants { 100 } else { 0 }
-                + if d.crates.is_empty() && !go_crypto { 0 } else { 300 }
+                + if d.crates.is_empty() && !go_crypto {
+                    0
+                } else {
+                    300
+                }
         }
     }
     .min(990);

@@ -16,7 +16,12 @@ pub struct Constant {
     pub bytes: Vec<u8>,
 }
 
-fn c(name: &'static str, algorithm: &'static str, encoding: &'static str, bytes: Vec<u8>) -> Constant {
+fn c(
+    name: &'static str,
+    algorithm: &'static str,
+    encoding: &'static str,
+    bytes: Vec<u8>,
+) -> Constant {
     Constant {
         name,
         algorithm,
@@ -81,13 +86,25 @@ fn pow_mod(mut b: u64, mut e: u64, m: u64) -> u64 {
 }
 
 fn centered(x: u64, q: u64) -> i64 {
-    if x > q / 2 { x as i64 - q as i64 } else { x as i64 }
+    if x > q / 2 {
+        x as i64 - q as i64
+    } else {
+        x as i64
+    }
 }
 
 /// NTT twiddle factors ζ^BitRev(i) mod q for i in `range`, plain and in
 /// Montgomery form (×R mod q).
-fn zetas(q: u64, zeta: u64, bits: u32, r: u64, range: std::ops::Range<u32>) -> (Vec<u64>, Vec<u64>) {
-    let plain: Vec<u64> = range.map(|i| pow_mod(zeta, u64::from(bitrev(i, bits)), q)).collect();
+fn zetas(
+    q: u64,
+    zeta: u64,
+    bits: u32,
+    r: u64,
+    range: std::ops::Range<u32>,
+) -> (Vec<u64>, Vec<u64>) {
+    let plain: Vec<u64> = range
+        .map(|i| pow_mod(zeta, u64::from(bitrev(i, bits)), q))
+        .collect();
     let mont = plain.iter().map(|z| z * (r % q) % q).collect();
     (plain, mont)
 }
@@ -117,27 +134,77 @@ pub fn all() -> Vec<Constant> {
         "bytes",
         unhex("52096ad53036a538bf40a39e81f3d7fb7ce339829b2fff87348e4344c4dee9cb"),
     ));
-    both32(&mut out, "AES Te0", "AES", &[0xc66363a5, 0xf87c7c84, 0xee777799, 0xf67b7b8d]);
-    both32(&mut out, "AES Td0", "AES", &[0x51f4a750, 0x7e416553, 0x1a17a4c3, 0x3a275e96]);
+    both32(
+        &mut out,
+        "AES Te0",
+        "AES",
+        &[0xc66363a5, 0xf87c7c84, 0xee777799, 0xf67b7b8d],
+    );
+    both32(
+        &mut out,
+        "AES Td0",
+        "AES",
+        &[0x51f4a750, 0x7e416553, 0x1a17a4c3, 0x3a275e96],
+    );
     both32(
         &mut out,
         "SHA-1 IV",
         "SHA-1",
         &[0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0],
     );
-    both32(&mut out, "SHA-256 IV / BLAKE2s IV", "SHA-256", &[0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a]);
-    both32(&mut out, "SHA-256 K", "SHA-256", &[0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5]);
-    both64(&mut out, "SHA-512 IV / BLAKE2b IV", "SHA-512", &[0x6a09e667f3bcc908, 0xbb67ae8584caa73b]);
-    both64(&mut out, "SHA-512 K", "SHA-512", &[0x428a2f98d728ae22, 0x7137449123ef65cd]);
+    both32(
+        &mut out,
+        "SHA-256 IV / BLAKE2s IV",
+        "SHA-256",
+        &[0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a],
+    );
+    both32(
+        &mut out,
+        "SHA-256 K",
+        "SHA-256",
+        &[0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5],
+    );
+    both64(
+        &mut out,
+        "SHA-512 IV / BLAKE2b IV",
+        "SHA-512",
+        &[0x6a09e667f3bcc908, 0xbb67ae8584caa73b],
+    );
+    both64(
+        &mut out,
+        "SHA-512 K",
+        "SHA-512",
+        &[0x428a2f98d728ae22, 0x7137449123ef65cd],
+    );
     both64(
         &mut out,
         "Keccak round constants",
         "SHA-3",
-        &[0x0000000000000001, 0x0000000000008082, 0x800000000000808a, 0x8000000080008000],
+        &[
+            0x0000000000000001,
+            0x0000000000008082,
+            0x800000000000808a,
+            0x8000000080008000,
+        ],
     );
-    both32(&mut out, "MD5 T", "MD5", &[0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee]);
-    out.push(c("ChaCha/Salsa20 sigma", "ChaCha20", "ascii", b"expand 32-byte k".to_vec()));
-    out.push(c("ChaCha/Salsa20 tau", "ChaCha20", "ascii", b"expand 16-byte k".to_vec()));
+    both32(
+        &mut out,
+        "MD5 T",
+        "MD5",
+        &[0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee],
+    );
+    out.push(c(
+        "ChaCha/Salsa20 sigma",
+        "ChaCha20",
+        "ascii",
+        b"expand 32-byte k".to_vec(),
+    ));
+    out.push(c(
+        "ChaCha/Salsa20 tau",
+        "ChaCha20",
+        "ascii",
+        b"expand 16-byte k".to_vec(),
+    ));
     out.push(c(
         "BLAKE2 sigma",
         "BLAKE2",
@@ -188,25 +255,35 @@ pub fn all() -> Vec<Constant> {
         "ML-KEM NTT zetas",
         "ML-KEM",
         "i16_le_montgomery",
-        mont.iter().flat_map(|z| (centered(*z, q) as i16).to_le_bytes()).collect(),
+        mont.iter()
+            .flat_map(|z| (centered(*z, q) as i16).to_le_bytes())
+            .collect(),
     ));
     out.push(c(
         "ML-KEM NTT zetas",
         "ML-KEM",
         "u16_le_montgomery",
-        mont.iter().flat_map(|z| (*z as u16).to_le_bytes()).collect(),
+        mont.iter()
+            .flat_map(|z| (*z as u16).to_le_bytes())
+            .collect(),
     ));
     out.push(c(
         "ML-KEM NTT zetas",
         "ML-KEM",
         "u16_le",
-        plain.iter().flat_map(|z| (*z as u16).to_le_bytes()).collect(),
+        plain
+            .iter()
+            .flat_map(|z| (*z as u16).to_le_bytes())
+            .collect(),
     ));
     out.push(c(
         "ML-KEM NTT zetas",
         "ML-KEM",
         "i32_le",
-        plain.iter().flat_map(|z| (*z as i32).to_le_bytes()).collect(),
+        plain
+            .iter()
+            .flat_map(|z| (*z as i32).to_le_bytes())
+            .collect(),
     ));
     let (plain, mont) = ml_dsa_zetas();
     let q = 8_380_417;
@@ -214,19 +291,26 @@ pub fn all() -> Vec<Constant> {
         "ML-DSA NTT zetas",
         "ML-DSA",
         "i32_le_montgomery",
-        mont.iter().flat_map(|z| (centered(*z, q) as i32).to_le_bytes()).collect(),
+        mont.iter()
+            .flat_map(|z| (centered(*z, q) as i32).to_le_bytes())
+            .collect(),
     ));
     out.push(c(
         "ML-DSA NTT zetas",
         "ML-DSA",
         "u32_le_montgomery",
-        mont.iter().flat_map(|z| (*z as u32).to_le_bytes()).collect(),
+        mont.iter()
+            .flat_map(|z| (*z as u32).to_le_bytes())
+            .collect(),
     ));
     out.push(c(
         "ML-DSA NTT zetas",
         "ML-DSA",
         "u32_le",
-        plain.iter().flat_map(|z| (*z as u32).to_le_bytes()).collect(),
+        plain
+            .iter()
+            .flat_map(|z| (*z as u32).to_le_bytes())
+            .collect(),
     ));
     out
 }
@@ -256,7 +340,11 @@ mod tests {
         for (i, a) in all.iter().enumerate() {
             assert!(a.bytes.len() >= 16, "{} {}", a.name, a.encoding);
             for b in &all[i + 1..] {
-                assert_ne!(a.bytes, b.bytes, "{} {} / {} {}", a.name, a.encoding, b.name, b.encoding);
+                assert_ne!(
+                    a.bytes, b.bytes,
+                    "{} {} / {} {}",
+                    a.name, a.encoding, b.name, b.encoding
+                );
             }
         }
     }

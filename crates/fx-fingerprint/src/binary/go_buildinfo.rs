@@ -57,7 +57,11 @@ pub fn parse(bytes: &[u8], off: usize) -> Option<GoBuildInfo> {
         ..GoBuildInfo::default()
     };
     // modinfo is framed by 16-byte sentinels
-    let text = if modinfo.len() >= 33 { &modinfo[16..modinfo.len() - 16] } else { modinfo };
+    let text = if modinfo.len() >= 33 {
+        &modinfo[16..modinfo.len() - 16]
+    } else {
+        modinfo
+    };
     for line in String::from_utf8_lossy(text).lines() {
         let fields: Vec<&str> = line.split('\t').collect();
         match fields.as_slice() {
@@ -96,7 +100,10 @@ mod tests {
         b.extend_from_slice(&m);
         let info = parse(&b, 0).expect("parses");
         assert_eq!(info.go_version, "go1.22.2");
-        assert_eq!(info.deps, vec![("golang.org/x/crypto".to_string(), "v0.21.0".to_string())]);
+        assert_eq!(
+            info.deps,
+            vec![("golang.org/x/crypto".to_string(), "v0.21.0".to_string())]
+        );
         for cut in 0..b.len() {
             let _ = parse(&b[..cut], 0);
         }

@@ -38,7 +38,11 @@ pub enum Gate {
 
 /// Decides whether deep work runs.
 pub fn gate(heavy_work: bool, candidates: &[Candidate], constants_found: bool) -> Gate {
-    let best = candidates.iter().filter(|c| c.role != "consumer").map(|c| c.confidence).max();
+    let best = candidates
+        .iter()
+        .filter(|c| c.role != "consumer")
+        .map(|c| c.confidence)
+        .max();
     let trigger = match best {
         None if constants_found => Some("constants_without_library"),
         None => None,
@@ -93,8 +97,15 @@ pub fn record_cache(run: &Path, key: &str, hit: bool) {
     if std::fs::create_dir_all(&dir).is_err() {
         return;
     }
-    if let Ok(mut f) = OpenOptions::new().create(true).append(true).open(dir.join("fingerprint_cache.jsonl")) {
-        let line = format!("{{\"key\":\"{key}\",\"cache\":\"{}\"}}\n", if hit { "hit" } else { "miss" });
+    if let Ok(mut f) = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("fingerprint_cache.jsonl"))
+    {
+        let line = format!(
+            "{{\"key\":\"{key}\",\"cache\":\"{}\"}}\n",
+            if hit { "hit" } else { "miss" }
+        );
         let _ = f.write_all(line.as_bytes());
     }
 }
@@ -164,13 +175,32 @@ mod tests {
 
     #[test]
     fn gating_decisions() {
-        assert_eq!(gate(false, &[cand("static_copy", 500)], true), Gate::Skip("policy:heavy_work_disabled"));
-        assert_eq!(gate(true, &[cand("static_copy", 500)], true), Gate::Run("low_confidence"));
-        assert_eq!(gate(true, &[cand("library", 950)], true), Gate::Skip("not_needed:confident"));
-        assert_eq!(gate(true, &[], true), Gate::Run("constants_without_library"));
-        assert_eq!(gate(true, &[cand("consumer", 900)], false), Gate::Skip("not_needed:confident"));
         assert_eq!(
-            gate(true, &[cand("static_copy", 900), cand("static_copy", 850)], true),
+            gate(false, &[cand("static_copy", 500)], true),
+            Gate::Skip("policy:heavy_work_disabled")
+        );
+        assert_eq!(
+            gate(true, &[cand("static_copy", 500)], true),
+            Gate::Run("low_confidence")
+        );
+        assert_eq!(
+            gate(true, &[cand("library", 950)], true),
+            Gate::Skip("not_needed:confident")
+        );
+        assert_eq!(
+            gate(true, &[], true),
+            Gate::Run("constants_without_library")
+        );
+        assert_eq!(
+            gate(true, &[cand("consumer", 900)], false),
+            Gate::Skip("not_needed:confident")
+        );
+        assert_eq!(
+            gate(
+                true,
+                &[cand("static_copy", 900), cand("static_copy", 850)],
+                true
+            ),
             Gate::Run("ambiguous")
         );
     }
@@ -182,7 +212,10 @@ mod tests {
         let b = acquire(dir.path(), 2, 0).expect("slot");
         assert_ne!(a.slot, b.slot);
         // a third holder in another "process" (another open file description) must wait:
-        let f = OpenOptions::new().write(true).open(lock_path(dir.path(), 0)).expect("open");
+        let f = OpenOptions::new()
+            .write(true)
+            .open(lock_path(dir.path(), 0))
+            .expect("open");
         assert!(!flock(&f, true));
         drop(a);
         assert!(flock(&f, true));

@@ -54,7 +54,9 @@ fn x86_extension(m: Mnemonic) -> Option<&'static str> {
     Some(match m {
         Aesenc | Aesenclast | Aesdec | Aesdeclast | Aeskeygenassist | Aesimc => "AES-NI",
         Vaesenc | Vaesenclast | Vaesdec | Vaesdeclast | Vaeskeygenassist | Vaesimc => "AES-NI/VAES",
-        Sha256rnds2 | Sha256msg1 | Sha256msg2 | Sha1rnds4 | Sha1nexte | Sha1msg1 | Sha1msg2 => "SHA-NI",
+        Sha256rnds2 | Sha256msg1 | Sha256msg2 | Sha1rnds4 | Sha1nexte | Sha1msg1 | Sha1msg2 => {
+            "SHA-NI"
+        }
         Pclmulqdq | Vpclmulqdq => "PCLMULQDQ",
         _ => return None,
     })
@@ -84,7 +86,9 @@ pub fn scan(bytes: &[u8], sections: &[Section], isa: &str) -> InstructionEvidenc
     let mut ext: Vec<String> = Vec::new();
     for s in sections.iter().filter(|s| s.code) {
         let start = usize::try_from(s.offset).unwrap_or(usize::MAX);
-        let end = usize::try_from(s.offset.saturating_add(s.size)).unwrap_or(usize::MAX).min(bytes.len());
+        let end = usize::try_from(s.offset.saturating_add(s.size))
+            .unwrap_or(usize::MAX)
+            .min(bytes.len());
         let Some(code) = bytes.get(start..end) else {
             continue;
         };
@@ -104,7 +108,9 @@ pub fn scan(bytes: &[u8], sections: &[Section], isa: &str) -> InstructionEvidenc
                 while dec.can_decode() {
                     dec.decode_out(&mut instr);
                     if let Some(e) = x86_extension(instr.mnemonic()) {
-                        *ev.counts.entry(format!("{:?}", instr.mnemonic()).to_ascii_uppercase()).or_default() += 1;
+                        *ev.counts
+                            .entry(format!("{:?}", instr.mnemonic()).to_ascii_uppercase())
+                            .or_default() += 1;
                         if !ext.iter().any(|x| x == e) {
                             ext.push(e.to_string());
                         }
@@ -142,7 +148,9 @@ mod tests {
     #[test]
     fn x86_aesni_and_arm64_aese() {
         // aesenc xmm1, xmm2 = 66 0f 38 dc ca ; pclmulqdq xmm0, xmm1, 0 = 66 0f 3a 44 c1 00
-        let code = [0x66, 0x0f, 0x38, 0xdc, 0xca, 0x66, 0x0f, 0x3a, 0x44, 0xc1, 0x00, 0xc3];
+        let code = [
+            0x66, 0x0f, 0x38, 0xdc, 0xca, 0x66, 0x0f, 0x3a, 0x44, 0xc1, 0x00, 0xc3,
+        ];
         let sec = [Section {
             name: ".text".into(),
             offset: 0,
@@ -151,7 +159,10 @@ mod tests {
         }];
         let ev = scan(&code, &sec, "x86_64");
         assert_eq!(ev.counts.get("AESENC"), Some(&1));
-        assert_eq!(ev.extensions, vec!["AES-NI".to_string(), "PCLMULQDQ".to_string()]);
+        assert_eq!(
+            ev.extensions,
+            vec!["AES-NI".to_string(), "PCLMULQDQ".to_string()]
+        );
         // aese v0.16b, v1.16b = 0x4e284820
         let arm = 0x4e28_4820u32.to_le_bytes();
         let sec = [Section {

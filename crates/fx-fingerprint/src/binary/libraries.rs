@@ -40,8 +40,20 @@ const fn lib(
 pub const LIBRARIES: &[LibrarySig] = &[
     lib(
         "openssl",
-        &["libcrypto.so", "libssl.so", "libcrypto-", "libssl-", "libcrypto.", "libssl.", "libeay32", "ssleay32"],
-        &["EVP_", "OPENSSL_", "SSL_CTX_", "SSL_", "X509_", "BIO_", "RSA_", "EC_KEY_", "OSSL_", "CRYPTO_", "ERR_"],
+        &[
+            "libcrypto.so",
+            "libssl.so",
+            "libcrypto-",
+            "libssl-",
+            "libcrypto.",
+            "libssl.",
+            "libeay32",
+            "ssleay32",
+        ],
+        &[
+            "EVP_", "OPENSSL_", "SSL_CTX_", "SSL_", "X509_", "BIO_", "RSA_", "EC_KEY_", "OSSL_",
+            "CRYPTO_", "ERR_",
+        ],
         &["OpenSSL "],
         &["OpenSSL", "providers/implementations", "crypto/evp/"],
     ),
@@ -52,8 +64,20 @@ pub const LIBRARIES: &[LibrarySig] = &[
         &[],
         &["BoringSSL", "BORINGSSL_self_test"],
     ),
-    lib("aws-lc", &["libaws-lc", "libawslc"], &["awslc_", "AWSLC_"], &["AWS-LC "], &["AWS-LC"]),
-    lib("libressl", &["libtls.so"], &["tls_config_"], &["LibreSSL "], &["LibreSSL"]),
+    lib(
+        "aws-lc",
+        &["libaws-lc", "libawslc"],
+        &["awslc_", "AWSLC_"],
+        &["AWS-LC "],
+        &["AWS-LC"],
+    ),
+    lib(
+        "libressl",
+        &["libtls.so"],
+        &["tls_config_"],
+        &["LibreSSL "],
+        &["LibreSSL"],
+    ),
     lib(
         "gnutls",
         &["libgnutls"],
@@ -61,7 +85,13 @@ pub const LIBRARIES: &[LibrarySig] = &[
         &["GnuTLS "],
         &["GNUTLS_", "gnutls_global_init"],
     ),
-    lib("nettle", &["libnettle", "libhogweed"], &["nettle_", "_nettle_"], &[], &["nettle_aes"]),
+    lib(
+        "nettle",
+        &["libnettle", "libhogweed"],
+        &["nettle_", "_nettle_"],
+        &[],
+        &["nettle_aes"],
+    ),
     lib(
         "libgcrypt",
         &["libgcrypt"],
@@ -71,7 +101,15 @@ pub const LIBRARIES: &[LibrarySig] = &[
     ),
     lib(
         "nss",
-        &["libnss3", "libnssutil3", "libsoftokn3", "libfreebl", "libssl3", "libsmime3", "libfreeblpriv3"],
+        &[
+            "libnss3",
+            "libnssutil3",
+            "libsoftokn3",
+            "libfreebl",
+            "libssl3",
+            "libsmime3",
+            "libfreeblpriv3",
+        ],
         &["NSS_", "PK11_", "SECKEY_", "CERT_", "NSC_", "FREEBL_"],
         &["NSS ", "Version: NSS "],
         &["NSS_InitContext"],
@@ -79,13 +117,24 @@ pub const LIBRARIES: &[LibrarySig] = &[
     lib(
         "libsodium",
         &["libsodium"],
-        &["sodium_", "crypto_box_", "crypto_secretbox_", "crypto_aead_", "randombytes_"],
+        &[
+            "sodium_",
+            "crypto_box_",
+            "crypto_secretbox_",
+            "crypto_aead_",
+            "randombytes_",
+        ],
         &[],
         &["libsodium"],
     ),
     lib(
         "mbedtls",
-        &["libmbedtls", "libmbedcrypto", "libmbedx509", "libtfpsacrypto"],
+        &[
+            "libmbedtls",
+            "libmbedcrypto",
+            "libmbedx509",
+            "libtfpsacrypto",
+        ],
         &["mbedtls_", "psa_"],
         &["Mbed TLS ", "mbed TLS ", "MbedTLS "],
         &["mbedtls_"],
@@ -97,8 +146,20 @@ pub const LIBRARIES: &[LibrarySig] = &[
         &["wolfSSL "],
         &["wolfSSL", "wolfCrypt"],
     ),
-    lib("botan", &["libbotan"], &["_ZN5Botan", "botan_"], &["Botan "], &["Botan::"]),
-    lib("cryptopp", &["libcrypto++", "libcryptopp"], &["_ZN8CryptoPP"], &[], &["CryptoPP"]),
+    lib(
+        "botan",
+        &["libbotan"],
+        &["_ZN5Botan", "botan_"],
+        &["Botan "],
+        &["Botan::"],
+    ),
+    lib(
+        "cryptopp",
+        &["libcrypto++", "libcryptopp"],
+        &["_ZN8CryptoPP"],
+        &[],
+        &["CryptoPP"],
+    ),
     lib(
         "liboqs",
         &["liboqs"],
@@ -109,18 +170,40 @@ pub const LIBRARIES: &[LibrarySig] = &[
     lib(
         "windows-cng",
         &["bcrypt.dll", "ncrypt.dll", "bcryptprimitives.dll"],
-        &["BCrypt", "NCrypt", "CryptAcquireContext", "CryptEncrypt", "CryptDecrypt", "CryptHashData"],
+        &[
+            "BCrypt",
+            "NCrypt",
+            "CryptAcquireContext",
+            "CryptEncrypt",
+            "CryptDecrypt",
+            "CryptHashData",
+        ],
         &[],
         &[],
     ),
     lib(
         "apple-commoncrypto",
         &["libcommonCrypto", "libcorecrypto", "Security.framework"],
-        &["CCCrypt", "CC_SHA", "CC_MD5", "CCHmac", "CCKeyDerivation", "SecKey", "SSLCreateContext", "SecTrust"],
+        &[
+            "CCCrypt",
+            "CC_SHA",
+            "CC_MD5",
+            "CCHmac",
+            "CCKeyDerivation",
+            "SecKey",
+            "SSLCreateContext",
+            "SecTrust",
+        ],
         &[],
         &[],
     ),
-    lib("go-crypto", &[], &[], &[], &["crypto/tls.", "crypto/aes.", "crypto/internal/fips140"]),
+    lib(
+        "go-crypto",
+        &[],
+        &[],
+        &[],
+        &["crypto/tls.", "crypto/aes.", "crypto/internal/fips140"],
+    ),
     lib("ring", &[], &["ring_core_", "GFp_"], &[], &[]),
     lib("rustls", &[], &[], &[], &[]),
     lib("rustcrypto", &[], &[], &[], &[]),
@@ -195,7 +278,11 @@ pub fn by_name(name: &str) -> Option<&'static LibrarySig> {
 
 /// True when a needed-library name belongs to `sig`.
 pub fn needed_matches(sig: &LibrarySig, needed: &str) -> bool {
-    let base = needed.rsplit(['/', '\\']).next().unwrap_or(needed).to_ascii_lowercase();
+    let base = needed
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(needed)
+        .to_ascii_lowercase();
     let full = needed.to_ascii_lowercase();
     sig.needed.iter().any(|p| {
         let p = p.to_ascii_lowercase();
@@ -224,6 +311,9 @@ mod tests {
         assert!(!needed_matches(ossl, "libc.so.6"));
         assert_eq!(soname_version("libcrypto.so.3").as_deref(), Some("3"));
         let cc = by_name("apple-commoncrypto").expect("row");
-        assert!(needed_matches(cc, "/System/Library/Frameworks/Security.framework/Versions/A/Security"));
+        assert!(needed_matches(
+            cc,
+            "/System/Library/Frameworks/Security.framework/Versions/A/Security"
+        ));
     }
 }

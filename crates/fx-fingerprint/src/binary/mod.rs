@@ -19,12 +19,12 @@ pub mod libraries;
 pub mod object;
 pub mod scan;
 
+use fx_core::ErrorInfo;
 use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::stage::StageCtx;
 use fx_core::tool::REASON_UNAVAILABLE;
 use fx_core::vocab::{Conclusion, Container, FailureKind};
-use fx_core::ErrorInfo;
 use serde_json::{Value, json};
 
 use crate::stage::MODULE;
@@ -49,11 +49,14 @@ pub fn light(bytes: &[u8]) -> LightReport {
     let empty = object::ObjectInfo::default();
     let info = object.as_ref().unwrap_or(&empty);
     let sections = &info.sections;
-    let scan = scan::scan(bytes, &|off| object::section_at(sections, off).map(|s| s.name.clone()));
-    let go = scan
-        .go_buildinfo
-        .iter()
-        .find_map(|off| usize::try_from(*off).ok().and_then(|o| go_buildinfo::parse(bytes, o)));
+    let scan = scan::scan(bytes, &|off| {
+        object::section_at(sections, off).map(|s| s.name.clone())
+    });
+    let go = scan.go_buildinfo.iter().find_map(|off| {
+        usize::try_from(*off)
+            .ok()
+            .and_then(|o| go_buildinfo::parse(bytes, o))
+    });
     let candidates = candidates::candidates(info, &scan, go.as_ref());
     LightReport {
         object,
@@ -102,20 +105,31 @@ pub fn events(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
                     "crates": report.scan.crates,
                 });
             }
-            out.push(Event::ok(MODULE, "object").with_data(data).with_conclusion(Conclusion {
-                container,
-                ..Conclusion::default()
-            }));
+            out.push(
+                Event::ok(MODULE, "object")
+                    .with_data(data)
+                    .with_conclusion(Conclusion {
+                        container,
+                        ..Conclusion::default()
+                    }),
+            );
         }
         Err(e) => {
-            let kind = if e.truncated { FailureKind::Truncated } else { FailureKind::MalformedHeader };
+            let kind = if e.truncated {
+                FailureKind::Truncated
+            } else {
+                FailureKind::MalformedHeader
+            };
             out.push(
-                Event::error(MODULE, "object", ErrorInfo::new(kind).detail(e.detail.clone())).with_conclusion(
-                    Conclusion {
-                        failures: vec![kind],
-                        ..Conclusion::default()
-                    },
-                ),
+                Event::error(
+                    MODULE,
+                    "object",
+                    ErrorInfo::new(kind).detail(e.detail.clone()),
+                )
+                .with_conclusion(Conclusion {
+                    failures: vec![kind],
+                    ..Conclusion::default()
+                }),
             );
         }
     }
@@ -141,7 +155,11 @@ pub fn events(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
 
 fn deep_events(job: &Job, bytes: &[u8], report: &LightReport, ctx: &StageCtx<'_>) -> Vec<Event> {
     let policy = ctx.run.policy();
-    let decision = heavy::gate(policy.safety.heavy_work, &report.candidates, !report.scan.constants.is_empty());
+    let decision = heavy::gate(
+        policy.safety.heavy_work,
+        &report.candidates,
+        !report.scan.constants.is_empty(),
+    );
     let trigger = match decision {
         heavy::Gate::Skip(reason) => return vec![Event::skipped(MODULE, "deep", reason)],
         heavy::Gate::Run(t) => t,
@@ -168,7 +186,8 @@ fn deep_events(job: &Job, bytes: &[u8], report: &LightReport, ctx: &StageCtx<'_>
                     return vec![Event::error(
                         MODULE,
                         "deep",
-                        ErrorInfo::new(FailureKind::InternalError).detail(format!("heavy slot: {e}")),
+                        ErrorInfo::new(FailureKind::InternalError)
+                            .detail(format!("heavy slot: {e}")),
                     )];
                 }
             };

@@ -36,7 +36,10 @@ pub fn sniff(b: &[u8]) -> Option<Format> {
         [0x7f, b'E', b'L', b'F'] => Some(Format::Elf),
         [b'M', b'Z', _, _] => Some(Format::Pe),
         [0xfe, 0xed, 0xfa, 0xce | 0xcf] | [0xce | 0xcf, 0xfa, 0xed, 0xfe] => Some(Format::Macho),
-        [0xca, 0xfe, 0xba, 0xbe] if b.get(4..8).is_some_and(|n| n[..3] == [0, 0, 0] && n[3] > 0 && n[3] < 32) => {
+        [0xca, 0xfe, 0xba, 0xbe]
+            if b.get(4..8)
+                .is_some_and(|n| n[..3] == [0, 0, 0] && n[3] > 0 && n[3] < 32) =>
+        {
             Some(Format::Macho)
         }
         _ => None,
@@ -116,7 +119,10 @@ fn err(e: goblin::error::Error) -> ObjectError {
         || detail.contains("TooBig")
         || detail.contains("offset")
         || detail.contains("end of");
-    ObjectError { detail: one_line(&detail), truncated }
+    ObjectError {
+        detail: one_line(&detail),
+        truncated,
+    }
 }
 
 fn one_line(s: &str) -> String {
@@ -140,7 +146,8 @@ fn parse_inner(bytes: &[u8]) -> Result<ObjectInfo, ObjectError> {
     match Object::parse(bytes).map_err(err)? {
         Object::Elf(elf) => {
             info.format = Some(Format::Elf);
-            info.arch.push(goblin::elf::header::machine_to_str(elf.header.e_machine).to_string());
+            info.arch
+                .push(goblin::elf::header::machine_to_str(elf.header.e_machine).to_string());
             info.needed = elf.libraries.iter().map(|s| s.to_string()).collect();
             info.soname = elf.soname.map(str::to_string);
             for sym in elf.dynsyms.iter() {
@@ -153,7 +160,9 @@ fn parse_inner(bytes: &[u8]) -> Result<ObjectInfo, ObjectError> {
             }
             for sym in elf.syms.iter() {
                 let name = elf.strtab.get_at(sym.st_name).unwrap_or("");
-                if sym.st_shndx != 0 && (sym.is_function() || sym.st_type() == goblin::elf::sym::STT_OBJECT) {
+                if sym.st_shndx != 0
+                    && (sym.is_function() || sym.st_type() == goblin::elf::sym::STT_OBJECT)
+                {
                     push_capped(&mut info.defined, name, &mut info.capped);
                 } else if sym.st_shndx == 0 {
                     push_capped(&mut info.imports, name, &mut info.capped);
@@ -183,7 +192,9 @@ fn parse_inner(bytes: &[u8]) -> Result<ObjectInfo, ObjectError> {
         }
         Object::PE(pe) => {
             info.format = Some(Format::Pe);
-            info.arch.push(goblin::pe::header::machine_to_str(pe.header.coff_header.machine).to_string());
+            info.arch.push(
+                goblin::pe::header::machine_to_str(pe.header.coff_header.machine).to_string(),
+            );
             info.needed = pe.libraries.iter().map(|s| s.to_string()).collect();
             info.soname = pe.name.map(str::to_string);
             for imp in &pe.imports {
@@ -196,7 +207,9 @@ fn parse_inner(bytes: &[u8]) -> Result<ObjectInfo, ObjectError> {
             }
             for s in pe.sections.iter().take(MAX_SECTIONS) {
                 info.sections.push(Section {
-                    name: String::from_utf8_lossy(&s.name).trim_end_matches('\0').to_string(),
+                    name: String::from_utf8_lossy(&s.name)
+                        .trim_end_matches('\0')
+                        .to_string(),
                     offset: u64::from(s.pointer_to_raw_data),
                     size: u64::from(s.size_of_raw_data),
                     code: s.characteristics & goblin::pe::section_table::IMAGE_SCN_MEM_EXECUTE != 0,
@@ -240,9 +253,11 @@ fn parse_inner(bytes: &[u8]) -> Result<ObjectInfo, ObjectError> {
 }
 
 fn macho_into(m: &goblin::mach::MachO<'_>, base: u64, info: &mut ObjectInfo) {
-    info.arch.push(goblin::mach::cputype::get_arch_name_from_types(m.header.cputype, m.header.cpusubtype)
-        .unwrap_or("unknown")
-        .to_string());
+    info.arch.push(
+        goblin::mach::cputype::get_arch_name_from_types(m.header.cputype, m.header.cpusubtype)
+            .unwrap_or("unknown")
+            .to_string(),
+    );
     for lib in m.libs.iter().skip(1) {
         info.needed.push(lib.to_string());
     }
@@ -261,7 +276,9 @@ fn macho_into(m: &goblin::mach::MachO<'_>, base: u64, info: &mut ObjectInfo) {
         }
     }
     for seg in m.segments.iter() {
-        let Ok(sections) = seg.sections() else { continue };
+        let Ok(sections) = seg.sections() else {
+            continue;
+        };
         for (s, _) in sections {
             if info.sections.len() >= MAX_SECTIONS {
                 info.capped = true;
@@ -283,5 +300,9 @@ fn macho_into(m: &goblin::mach::MachO<'_>, base: u64, info: &mut ObjectInfo) {
 /// sections overlap).
 pub fn section_at(sections: &[Section], off: u64) -> Option<&Section> {
     let idx = sections.partition_point(|s| s.offset <= off);
-    sections[..idx].iter().rev().take(64).find(|s| off < s.offset.saturating_add(s.size))
+    sections[..idx]
+        .iter()
+        .rev()
+        .take(64)
+        .find(|s| off < s.offset.saturating_add(s.size))
 }

@@ -80,7 +80,11 @@ fn patterns() -> &'static Patterns {
             .match_kind(MatchKind::Standard)
             .build(&pats)
             .expect("the built-in pattern table compiles");
-        Patterns { ac, kinds, constants }
+        Patterns {
+            ac,
+            kinds,
+            constants,
+        }
     })
 }
 
@@ -163,7 +167,8 @@ pub fn scan(bytes: &[u8], section_of: &dyn Fn(u64) -> Option<String>) -> ScanRes
                 let c = &p.constants[i];
                 let count = r.constant_counts.entry(c.name).or_default();
                 *count += 1;
-                if *count as usize <= MAX_HITS_PER_CONSTANT && r.constants.len() < MAX_CONSTANT_HITS {
+                if *count as usize <= MAX_HITS_PER_CONSTANT && r.constants.len() < MAX_CONSTANT_HITS
+                {
                     r.constants.push(ConstantHit {
                         name: c.name,
                         algorithm: c.algorithm,
@@ -226,7 +231,10 @@ mod tests {
     #[test]
     fn one_pass_finds_constants_versions_and_traces() {
         let mut b = vec![0u8; 64];
-        b.extend_from_slice(&hex::decode("637c777bf26b6fc53001672bfed7ab76ca82c97dfa5947f0add4a2af9ca472c0").unwrap_or_default());
+        b.extend_from_slice(
+            &hex::decode("637c777bf26b6fc53001672bfed7ab76ca82c97dfa5947f0add4a2af9ca472c0")
+                .unwrap_or_default(),
+        );
         b.extend_from_slice(b"\0OpenSSL 3.0.13 30 Jan 2024\0");
         b.extend_from_slice(b"/rustc/0123456789abcdef0123456789abcdef01234567/library/core");
         b.extend_from_slice(b"/home/u/.cargo/registry/src/index.crates.io-6f17d22bba15001f/ring-0.17.8/src/aead.rs\0");
@@ -236,7 +244,10 @@ mod tests {
         assert_eq!(r.constants[0].name, "AES S-box");
         assert_eq!(r.constants[0].offset, 64);
         assert_eq!(r.constants[0].section.as_deref(), Some(".rodata"));
-        let ossl = LIBRARIES.iter().position(|l| l.name == "openssl").unwrap_or(0);
+        let ossl = LIBRARIES
+            .iter()
+            .position(|l| l.name == "openssl")
+            .unwrap_or(0);
         assert!(r.versions[&ossl].contains_key("3.0.13"));
         assert_eq!(r.rustc_commits.len(), 1);
         assert_eq!(r.crates["ring"], vec!["0.17.8".to_string()]);
@@ -246,7 +257,10 @@ mod tests {
     #[test]
     fn version_tokens() {
         assert_eq!(version_token(b"3.0.13 30 Jan").as_deref(), Some("3.0.13"));
-        assert_eq!(version_token(b"1.0.2u-fips ").as_deref(), Some("1.0.2u-fips"));
+        assert_eq!(
+            version_token(b"1.0.2u-fips ").as_deref(),
+            Some("1.0.2u-fips")
+        );
         assert_eq!(version_token(b"is great"), None);
         assert_eq!(version_token(b"3"), None);
     }

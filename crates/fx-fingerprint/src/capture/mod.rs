@@ -15,6 +15,7 @@ pub mod packets;
 pub mod quic;
 pub mod reassembly;
 pub mod report;
+pub mod synth;
 pub mod tshark;
 
 use std::collections::HashMap;

@@ -21,7 +21,18 @@ use crate::stage::MODULE;
 pub const STEP: &str = "tshark_crosscheck";
 
 /// The tshark arguments, before the capture path.
-pub const TSHARK_ARGS: &[&str] = &["-n", "-Y", "tls.handshake.type==1", "-T", "fields", "-e", "tls.handshake.ja3", "-r"];
+pub const TSHARK_ARGS: &[&str] = &[
+    "-n",
+    "-o",
+    "tcp.reassemble_out_of_order:TRUE",
+    "-Y",
+    "tls.handshake.type==1",
+    "-T",
+    "fields",
+    "-e",
+    "tls.handshake.ja3",
+    "-r",
+];
 
 /// Distinct JA3 hashes in tshark's field output (one line per packet, values
 /// of several hellos in one packet separated by commas).
@@ -36,17 +47,28 @@ pub fn parse_ja3_fields(stdout: &[u8]) -> BTreeSet<String> {
 }
 
 /// Compares fx's JA3 set with tshark's: `(agree, only_fx, only_tshark)`.
-pub fn compare(fx: &BTreeSet<String>, tshark: &BTreeSet<String>) -> (bool, Vec<String>, Vec<String>) {
+pub fn compare(
+    fx: &BTreeSet<String>,
+    tshark: &BTreeSet<String>,
+) -> (bool, Vec<String>, Vec<String>) {
     let only_fx: Vec<String> = fx.difference(tshark).cloned().collect();
     let only_tshark: Vec<String> = tshark.difference(fx).cloned().collect();
-    (only_fx.is_empty() && only_tshark.is_empty(), only_fx, only_tshark)
+    (
+        only_fx.is_empty() && only_tshark.is_empty(),
+        only_fx,
+        only_tshark,
+    )
 }
 
 /// Runs the cross-check; returns the events to append (the tool run, then
 /// the agreement), or one skipped event.
 pub fn cross_check(bytes: &[u8], report: &CaptureReport, ctx: &StageCtx<'_>) -> Vec<Event> {
     if !ctx.run.policy().fingerprint.tshark_cross_check {
-        return vec![Event::skipped(MODULE, STEP, "policy:tshark_cross_check_disabled")];
+        return vec![Event::skipped(
+            MODULE,
+            STEP,
+            "policy:tshark_cross_check_disabled",
+        )];
     }
     let runner = ToolRunner::new(ctx.run);
     if !runner.has("tshark") {
@@ -70,7 +92,15 @@ pub fn cross_check(bytes: &[u8], report: &CaptureReport, ctx: &StageCtx<'_>) -> 
         let status_event = if outcome.ran() {
             Event::skipped(MODULE, STEP, "tool_failed")
         } else {
-            Event::skipped(MODULE, STEP, outcome.event.reason.clone().unwrap_or_else(|| REASON_UNAVAILABLE.into()))
+            Event::skipped(
+                MODULE,
+                STEP,
+                outcome
+                    .event
+                    .reason
+                    .clone()
+                    .unwrap_or_else(|| REASON_UNAVAILABLE.into()),
+            )
         };
         return vec![outcome.event, status_event];
     }

@@ -1,0 +1,214 @@
+//! End-to-end tests of `fx-fingerprint`: real captures (FoxIO's conformance
+//! pcaps from `../shared`, fx's synthetic post-quantum sample) and real
+//! binaries (`/usr/bin/openssl`), ingested with `fx-ingest`, routed with
+//! `fx-route`, fingerprinted with the real binary.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn bin(name: &str) -> PathBuf {
+    assert_cmd::cargo::cargo_bin(name)
+}
+
+fn run(name: &str, args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
+    use std::io::Write;
+    let mut child = Command::new(bin(name))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    run: String,
+    routed: Vec<u8>,
+}
+
+/// Ingests and routes the test inputs into a fresh run.
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    let tls12 = repo().join("../shared/conformance/ja4/pcap/tls12.pcap");
+    std::fs::copy(&tls12, inputs.join("tls12.pcap"))
+        .expect("shared/ must lie beside the repository");
+    let pq = std::fs::read(repo().join("samples/captures/pq-hybrid-x25519mlkem768.pcap")).unwrap();
+    std::fs::write(inputs.join("pq.pcap"), &pq).unwrap();
+    std::fs::write(inputs.join("cut.pcap"), &pq[..1000]).unwrap();
+    std::fs::copy("/usr/bin/openssl", inputs.join("openssl")).expect("/usr/bin/openssl is needed");
+    std::fs::write(
+        inputs.join("not-a-binary.elf"),
+        b"\x7fELF\x02\x01\x01\0garbage",
+    )
+    .unwrap();
+    let run_dir = dir.path().join("run").to_str().unwrap().to_owned();
+    let mut args = vec!["--run", run_dir.as_str(), "--case", "fp"];
+    let names = [
+        "tls12.pcap",
+        "pq.pcap",
+        "cut.pcap",
+        "openssl",
+        "not-a-binary.elf",
+    ];
+    let paths: Vec<String> = names
+        .iter()
+        .map(|n| inputs.join(n).to_str().unwrap().to_owned())
+        .collect();
+    args.extend(paths.iter().map(String::as_str));
+    let (code, jobs, err) = run("fx-ingest", &args, b"");
+    assert_eq!(code, 0, "fx-ingest: {err}");
+    let (code, routed, err) = run("fx-route", &["--run", &run_dir], &jobs);
+    assert_eq!(code, 0, "fx-route: {err}");
+    Fixture {
+        _dir: dir,
+        run: run_dir,
+        routed,
+    }
+}
+
+fn jobs(out: &[u8]) -> Vec<Value> {
+    out.split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect()
+}
+
+fn job_named<'a>(jobs: &'a [Value], name: &str) -> &'a Value {
+    jobs.iter()
+        .find(|j| {
+            j["artifact"]["intake"]["path"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with(name)
+        })
+        .unwrap_or_else(|| panic!("no job for {name}"))
+}
+
+fn events<'a>(job: &'a Value, step: &str) -> Vec<&'a Value> {
+    job["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["module"] == "fingerprint" && e["step"] == step)
+        .collect()
+}
+
+#[test]
+fn captures_and_binaries_end_to_end() {
+    let f = fixture();
+    let (code, out, err) = run("fx-fingerprint", &["--run", &f.run, "-j", "2"], &f.routed);
+    assert_eq!(code, 0, "{err}");
+    let jobs = jobs(&out);
+    assert_eq!(jobs.len(), 5);
+
+    // FoxIO's tls12.pcap: the reference JA4
+    let tls = events(job_named(&jobs, "tls12.pcap"), "tls");
+    assert_eq!(tls[0]["status"], "ok");
+    assert_eq!(tls[0]["conclusion"]["container"], "pcap");
+    assert_eq!(
+        tls[0]["conclusion"]["tls"]["ja4"][0],
+        "t13d1715h2_5b57614c22b0_3d5424432f57"
+    );
+    assert_eq!(
+        tls[0]["conclusion"]["tls"]["sni"][0],
+        "contile.services.mozilla.com"
+    );
+
+    // the hybrid sample: PQ group named, key share size, ServerHello's choice
+    let pq = events(job_named(&jobs, "pq.pcap"), "tls");
+    let c = &pq[0]["conclusion"]["tls"];
+    assert_eq!(c["pq_groups"], serde_json::json!(["X25519MLKEM768"]));
+    assert_eq!(c["versions"], serde_json::json!(["TLS 1.3", "TLS 1.2"]));
+    let stream = &pq[0]["data"]["streams"][0];
+    assert_eq!(stream["client_hellos"][0]["key_shares"][0]["bytes"], 1216);
+    assert_eq!(
+        stream["server_hellos"][0]["group"]["name"],
+        "X25519MLKEM768"
+    );
+
+    // a capture cut inside a record: what was read is kept, the cut is a failure shape
+    let cut = events(job_named(&jobs, "cut.pcap"), "tls");
+    assert_eq!(cut[0]["status"], "ok");
+    assert_eq!(
+        cut[0]["conclusion"]["failures"],
+        serde_json::json!(["truncated"])
+    );
+
+    // every capture records the tshark decision (ran, or tool_unavailable)
+    for name in ["tls12.pcap", "pq.pcap"] {
+        let x = events(job_named(&jobs, name), "tshark_crosscheck");
+        assert_eq!(x.len(), 1, "{name}");
+        if x[0]["status"] == "ok" {
+            assert_eq!(x[0]["data"]["agree"], true, "{name}: {}", x[0]);
+        } else {
+            assert_eq!(x[0]["reason"], "tool_unavailable");
+        }
+    }
+
+    // /usr/bin/openssl links libssl: a consumer, not a copy of OpenSSL
+    let libs = events(job_named(&jobs, "openssl"), "libraries");
+    let first = &libs[0]["conclusion"]["libraries"][0];
+    assert_eq!(first["name"], "openssl");
+    assert_eq!(first["role"], "consumer");
+    assert!(
+        first["evidence"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("needed"))
+    );
+    let deep = events(job_named(&jobs, "openssl"), "deep");
+    assert_eq!(deep[0]["status"], "skipped");
+
+    // garbage with an ELF magic: a failure shape, not a crash
+    let bad = events(job_named(&jobs, "not-a-binary.elf"), "object");
+    if let Some(e) = bad.first() {
+        assert_eq!(e["status"], "error");
+    } else {
+        // the router may refuse to call it a binary; then the stage says why it skipped
+        let skipped = events(job_named(&jobs, "not-a-binary.elf"), "stage");
+        assert_eq!(skipped[0]["status"], "skipped");
+    }
+}
+
+#[test]
+fn output_is_identical_at_any_thread_count() {
+    let f = fixture();
+    let (_, one, _) = run("fx-fingerprint", &["--run", &f.run, "-j", "1"], &f.routed);
+    let (_, four, _) = run("fx-fingerprint", &["--run", &f.run, "-j", "4"], &f.routed);
+    assert_eq!(one, four);
+}
+
+#[test]
+fn cli_conventions() {
+    let (code, out, _) = run("fx-fingerprint", &["--help"], b"");
+    assert_eq!(code, 0);
+    assert!(String::from_utf8_lossy(&out).contains("fx-fingerprint --run"));
+    let (code, _, err) = run("fx-fingerprint", &["--bogus"], b"");
+    assert_eq!(code, 2, "{err}");
+    let f = fixture();
+    let (code, _, err) = run("fx-fingerprint", &["--run", &f.run], b"{not json\n");
+    assert_ne!(code, 0);
+    assert!(err.contains("line 1"), "{err}");
+}
