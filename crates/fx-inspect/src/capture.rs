@@ -107,6 +107,14 @@ pub fn capture(bytes: &[u8]) -> Result<Parsed<CaptureInfo>, Finding> {
                 reader.consume(offset);
             }
             Err(PcapError::Eof) => break,
+            Err(PcapError::UnexpectedEof) => {
+                findings.push(Finding::at(
+                    FailureKind::Truncated,
+                    consumed,
+                    "capture ends inside a block",
+                ));
+                break;
+            }
             Err(PcapError::Incomplete(_)) => {
                 if stalled || reader.reader_exhausted() {
                     findings.push(Finding::at(

@@ -168,16 +168,19 @@ impl Inspector_<'_> {
             .iter()
             .any(|f| f.kind == FailureKind::BerNotDer);
         if in_raw || !walk.findings.is_empty() {
-            let mut s = Step::ok(
-                "der",
-                json!({
-                    "nodes": walk.nodes.len(),
-                    "max_depth": walk.max_depth_seen,
-                    "indefinite": walk.indefinite,
-                    "node_limit_hit": walk.node_limit_hit,
-                    "block": block,
-                }),
-            );
+            let mut data = json!({
+                "nodes": walk.nodes.len(),
+                "max_depth": walk.max_depth_seen,
+                "indefinite": walk.indefinite,
+                "node_limit_hit": walk.node_limit_hit,
+            });
+            if let Some(b) = block {
+                data["block"] = json!(b);
+            }
+            if walk.node_limit_hit {
+                data["caps_hit"] = json!(["inspect.max_der_nodes"]);
+            }
+            let mut s = Step::ok("der", data);
             let fatal = walk
                 .findings
                 .iter()

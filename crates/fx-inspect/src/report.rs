@@ -215,7 +215,7 @@ impl Verdict {
             return;
         }
         self.algorithm = alg.algorithm.clone();
-        self.oid = Some(alg.oid.clone());
+        self.oid = (!alg.oid.is_empty()).then(|| alg.oid.clone());
         self.key_bits = alg.key_bits;
         self.curve = alg.curve.clone();
     }
