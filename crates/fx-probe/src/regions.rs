@@ -19,6 +19,9 @@ pub struct Region {
     pub algorithm: Option<String>,
     /// Inspector's score (higher is better); integer.
     pub score: i64,
+    /// How the inspector found it (`pqc_geometry`, `length_prefix`, `cms`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl Region {
@@ -37,13 +40,24 @@ impl Region {
                 .or_else(|| s.as_f64().map(|f| (f * 1000.0).round() as i64))?,
             None => 0,
         };
+        let source = v.get("source").and_then(Value::as_str).map(str::to_owned);
         Some(Region {
             offset,
             length,
             kind,
             algorithm,
             score,
+            source,
         })
+    }
+
+    /// True when the region is only a size-geometry guess (fx-inspect's
+    /// `pqc_geometry` and `pqc_split` sources): its algorithm is a
+    /// hypothesis, not evidence, and must not be counted twice.
+    pub fn is_geometric(&self) -> bool {
+        self.source
+            .as_deref()
+            .is_some_and(|s| s.starts_with("pqc_") || s.contains("geometry"))
     }
 
     /// The region's bytes, when it lies inside `bytes`.

@@ -276,3 +276,26 @@ fn hostile_inputs_never_panic() {
     }
     println!("hostile inputs probed: {n}");
 }
+
+#[test]
+fn geometric_regions_from_inspect_are_hypotheses_not_evidence() {
+    use crate::test_support::regions_event;
+    use serde_json::json;
+    let (_d, run) = run_with(Policy::default());
+    let bytes = xorshift(9, 32);
+    let region = |kind: &str, alg: &str, source: &str| json!({"offset":0,"length":32,"kind":kind,"algorithm":alg,"score":800,"source":source});
+    let geo = vec![
+        region("public_key", "SLH-DSA-SHA2-128f", "pqc_geometry"),
+        region("secret_key", "ML-DSA-44", "pqc_geometry"),
+    ];
+    let j = job(&run, &bytes, vec![allow_all(), regions_event(geo)]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    let c = find(&ev, "pqc").conclusion.clone().unwrap();
+    assert_eq!(c.algorithm, None, "a size guess must not confirm itself");
+    // A region read from a structure does name the set.
+    let parsed = vec![region("public_key", "SLH-DSA-SHA2-128f", "spki")];
+    let j = job(&run, &bytes, vec![allow_all(), regions_event(parsed)]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
+    let c = find(&ev, "pqc").conclusion.clone().unwrap();
+    assert_eq!(c.algorithm.as_deref(), Some("SLH-DSA-SHA2-128f"));
+}

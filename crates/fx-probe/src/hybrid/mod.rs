@@ -2,8 +2,9 @@
 //! `enc ‖ ct`, or a KEM-DEM file format), separated by candidate splits.
 //!
 //! Splits come from, in order of trust:
-//! 1. fx-inspect's regions: every (`kem_ciphertext`, `aead`) region pair
-//!    (base score 300);
+//! 1. fx-inspect's regions: every adjacent (`kem_ciphertext`, `aead`) region
+//!    pair (base score 300; 200 when fx-inspect found it by a length prefix;
+//!    100, like bare geometry, when it was a size-geometry guess);
 //! 2. a big-endian length prefix (2 or 4 bytes) equal to a KEM ciphertext
 //!    size, followed by that many bytes and the AEAD part (base 200);
 //! 3. bare geometry: a KEM ciphertext size at the start (base 100) or the
@@ -16,9 +17,11 @@
 //! The best `policy.probe.max_hybrid_splits` are tried (PQC geometry on the
 //! KEM part, the symmetric analysis on the AEAD part); the rest are listed
 //! as dropped with `caps_hit: ["budget:max_hybrid_splits"]`. Bare geometry
-//! cannot tell one KEM size from another: when the best split is geometric
-//! and another geometric split scores the same, `ambiguous` is true and no
-//! `hybrid_blob` label is concluded.
+//! cannot tell one KEM size from another (nor a hybrid from a lone KEM
+//! ciphertext followed by anything): a geometric best split is reported in
+//! `data` only, with `ambiguous` true when another split of the same source
+//! scores the same; only inspect or length-prefix splits conclude
+//! `hybrid_blob`, `regions`, `pqc` and `cipher`.
 
 use fx_core::event::Event;
 use fx_core::job::Job;
@@ -93,16 +96,27 @@ pub fn candidate_splits(job: &Job, bytes: &[u8]) -> Vec<Split> {
             ) else {
                 continue;
             };
-            if k.slice(bytes).is_some() && a.slice(bytes).is_some() {
-                out.push(Split {
-                    source: "inspect",
-                    kem_offset: ko,
-                    kem_length: kl,
-                    aead_offset: ao,
-                    aead_length: al,
-                    score: 300 + prior_of_size(kl).unwrap_or(0),
-                });
+            // Only adjacent, non-overlapping pairs form a split.
+            let adjacent = ko.checked_add(kl) == Some(ao) || ao.checked_add(al) == Some(ko);
+            if !adjacent || k.slice(bytes).is_none() || a.slice(bytes).is_none() {
+                continue;
             }
+            // A geometric pair from fx-inspect is no more than our own geometry.
+            let (source, base) = if k.is_geometric() || a.is_geometric() {
+                ("geometry", 100)
+            } else if k.source.as_deref() == Some("length_prefix") {
+                ("length_prefix", 200)
+            } else {
+                ("inspect", 300)
+            };
+            out.push(Split {
+                source,
+                kem_offset: ko,
+                kem_length: kl,
+                aead_offset: ao,
+                aead_length: al,
+                score: base + prior_of_size(kl).unwrap_or(0),
+            });
         }
     }
     for s in kem_sizes() {
@@ -144,7 +158,17 @@ pub fn candidate_splits(job: &Job, bytes: &[u8]) -> Vec<Split> {
             });
         }
     }
-    // Stable sort: equal scores keep the generation order above.
+    // The same split found twice keeps its best-scored copy.
+    out.sort_by(|a, b| {
+        (a.kem_offset, a.kem_length, a.aead_offset, a.aead_length)
+            .cmp(&(b.kem_offset, b.kem_length, b.aead_offset, b.aead_length))
+            .then(b.score.cmp(&a.score))
+    });
+    out.dedup_by(|a, b| {
+        (a.kem_offset, a.kem_length, a.aead_offset, a.aead_length)
+            == (b.kem_offset, b.kem_length, b.aead_offset, b.aead_length)
+    });
+    // Best first; ties by offsets (deterministic).
     out.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
@@ -244,7 +268,8 @@ impl Probe for Hybrid {
             "dropped_total": dropped.len(),
             "caps_hit": caps_hit,
         });
-        let conclusion = if ambiguous {
+        // Bare geometry is a hypothesis: it is reported, never concluded.
+        let conclusion = if ambiguous || best.source == "geometry" {
             Conclusion::default()
         } else {
             Conclusion {

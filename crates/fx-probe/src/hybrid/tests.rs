@@ -92,3 +92,20 @@ fn too_short_for_any_split_is_not_applicable() {
     let e = run_probe(&[1, 2, 3], vec![], Policy::default());
     assert_eq!(e.reason.as_deref(), Some("not_applicable"));
 }
+
+#[test]
+fn inspect_geometry_splits_are_not_concluded() {
+    let b = blob(&[]);
+    let regions = vec![
+        json!({"offset":0,"length":1088,"kind":"kem_ciphertext","score":450,"source":"pqc_split"}),
+        json!({"offset":1088,"length":728,"kind":"aead","score":440,"source":"pqc_split"}),
+        // Not adjacent to the KEM region: never paired.
+        json!({"offset":1200,"length":100,"kind":"aead","score":999,"source":"tls_records"}),
+    ];
+    let e = run_probe(&b, vec![regions_event(regions)], Policy::default());
+    let d = data(&e);
+    assert_eq!(d["best"]["split"]["source"], "geometry");
+    assert!(e.conclusion.is_none());
+    let tried = d["tried"].as_array().unwrap();
+    assert!(tried.iter().all(|t| t["split"]["aead_offset"] != 1200));
+}

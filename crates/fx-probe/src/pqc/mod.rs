@@ -260,6 +260,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             kind: "public_key".into(),
             algorithm: k.set.map(|s| s.name.to_owned()),
             score: 0,
+            source: Some("der".into()),
         };
         targets.push((r, k.key, Some(Object::PublicKey)));
     } else if let Some(k) = keys::private_key(bytes) {
@@ -289,6 +290,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
                 kind: "secret_key".into(),
                 algorithm: k.set.map(|s| s.name.to_owned()),
                 score: 0,
+                source: Some("der".into()),
             };
             targets.push((r, raw, Some(Object::SecretKey)));
         }
@@ -302,10 +304,31 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             caps_hit.push("budget:top_k");
             data.insert("dropped_regions".into(), json!(dropped));
         }
+        // One target per byte range: fx-inspect lists one region per size
+        // candidate; their kinds merge (mixed kinds probe every object).
         for r in kept {
-            if let Some(s) = r.slice(bytes) {
-                let obj = object_of_kind(&r.kind);
-                targets.push((r, s.to_vec(), obj));
+            let Some(s) = r.slice(bytes) else { continue };
+            let obj = object_of_kind(&r.kind);
+            match targets
+                .iter_mut()
+                .find(|(t, _, _)| t.offset == r.offset && t.length == r.length)
+            {
+                Some((t, _, o)) => {
+                    if *o != obj {
+                        *o = None;
+                    }
+                    if t.algorithm.is_none() && !r.is_geometric() {
+                        t.algorithm = r.algorithm.clone();
+                        t.source = r.source.clone();
+                    }
+                }
+                None => {
+                    let mut t = r.clone();
+                    if r.is_geometric() {
+                        t.algorithm = None;
+                    }
+                    targets.push((t, s.to_vec(), obj));
+                }
             }
         }
         if targets.is_empty() {
@@ -315,6 +338,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
                 kind: "artifact".into(),
                 algorithm: None,
                 score: 0,
+                source: None,
             };
             targets.push((r, bytes.to_vec(), None));
         }

@@ -251,6 +251,7 @@ impl Probe for Symmetric {
             kind: "artifact".into(),
             algorithm: None,
             score: 0,
+            source: None,
         };
         let targets = if kept.is_empty() { vec![whole] } else { kept };
         let mut caps_hit: Vec<&str> = Vec::new();
