@@ -54,7 +54,9 @@ pub const LIBRARIES: &[LibrarySig] = &[
             "EVP_", "OPENSSL_", "SSL_CTX_", "SSL_", "X509_", "BIO_", "RSA_", "EC_KEY_", "OSSL_",
             "CRYPTO_", "ERR_",
         ],
-        &["OpenSSL "],
+        // "openssl-version\0<version>" is the default provider's parameter
+        // table: present in static links that never call OpenSSL_version()
+        &["OpenSSL ", "openssl-version\0"],
         &["OpenSSL", "providers/implementations", "crypto/evp/"],
     ),
     lib(
