@@ -612,3 +612,66 @@ fn policy_page_shows_the_default_policy() {
         "docs/policy.md is out of step with Policy::default(): paste `fx-ingest --print-default-policy`"
     );
 }
+
+#[test]
+fn bundle_with_a_missing_member_carries_the_error() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    fs::write(
+        d.path().join("i.csv"),
+        "path,bundle,role\nev/b.bin,sig1,public_key\nnot-there.sig,sig1,signature\n",
+    )
+    .unwrap();
+    let out = ingest(d.path())
+        .args(["--run", "R", "--intake", "i.csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    assert_eq!(jobs.len(), 1);
+    let a = &jobs[0]["artifact"];
+    assert_eq!(a["intake"]["bundle"], "sig1");
+    assert!(a.get("artifact_hash").is_none() && a.get("artifact_ref").is_none());
+    assert_eq!(a["members"][0]["role"], "public_key");
+    assert!(a["members"][0]["hash"].is_string());
+    assert!(a["members"][1].get("hash").is_none());
+    let e = event(&jobs[0]);
+    assert_eq!(e["error"]["kind"], "unreadable");
+    assert_eq!(
+        e["error"]["detail"],
+        "member signature (not-there.sig): cannot stat: not found"
+    );
+}
+
+#[test]
+fn same_bytes_in_another_context_share_the_blob() {
+    let d = tempfile::tempdir().unwrap();
+    evidence(d.path());
+    let run = |source: &str| {
+        jobs_of(
+            &ingest(d.path())
+                .args([
+                    "--run",
+                    &format!("R-{source}"),
+                    "--source",
+                    source,
+                    "loose.txt",
+                ])
+                .assert()
+                .success()
+                .get_output()
+                .stdout,
+        )
+    };
+    let (a, b) = (run("lab"), run("field"));
+    assert_eq!(
+        a[0]["artifact"]["artifact_ref"],
+        b[0]["artifact"]["artifact_ref"]
+    );
+    assert_ne!(
+        a[0]["artifact"]["artifact_id"],
+        b[0]["artifact"]["artifact_id"]
+    );
+}
