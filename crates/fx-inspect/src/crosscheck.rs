@@ -74,7 +74,7 @@ pub fn run(runner: &ToolRunner, ins: &Inspection) -> Vec<Event> {
         }
         json!({"tool": "openssl", "check": "x509_serial", "agree": differed.is_empty(), "openssl_read": true, "native": ours, "openssl": theirs_n, "differed": differed})
     } else {
-        let theirs = stdout.lines().filter(|l| l.contains(" d=")).count();
+        let theirs = stdout.lines().filter(|l| l.contains(":d=")).count();
         if theirs != t.nodes {
             differed.push(format!("elements: fx {}, openssl {theirs}", t.nodes));
         }

@@ -33,6 +33,7 @@ pub mod x509;
 use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::Job;
 use fx_core::policy::Policy;
+use fx_core::routing::{self, Target};
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
 use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, Label};
@@ -575,6 +576,10 @@ impl Stage for Inspector {
             job.push(Event::skipped(MODULE, "stage", reason));
             return;
         }
+        if let Err(reason) = routing::check(job, Target::Inspect.as_str()) {
+            job.push(Event::skipped(MODULE, "stage", reason));
+            return;
+        }
         let bytes = match ctx.run.read_artifact(job) {
             None => {
                 job.push(Event::skipped(MODULE, "stage", "not_applicable"));
@@ -594,14 +599,16 @@ impl Stage for Inspector {
         let mut evs = events(&ins, &self.cfg);
         let triage = evs.pop();
         job.events.extend(evs);
-        if self.cross_check {
-            job.events.extend(crosscheck::run(&self.runner, &ins));
-        } else {
+        if !self.cross_check {
             job.push(Event::skipped(
                 MODULE,
                 "crosscheck",
                 "policy:openssl_cross_check_disabled",
             ));
+        } else if let Err(reason) = routing::check(job, Target::InspectTools.as_str()) {
+            job.push(Event::skipped(MODULE, "crosscheck", reason));
+        } else {
+            job.events.extend(crosscheck::run(&self.runner, &ins));
         }
         if let Some(t) = triage {
             job.push(t);

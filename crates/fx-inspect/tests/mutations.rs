@@ -47,7 +47,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -67,7 +71,12 @@ fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
         }
         // length-field inflation: a long-form length made huge, or a short one maxed
         2 => {
-            let starts: Vec<usize> = b.iter().enumerate().filter(|(_, x)| (0x81..=0x84).contains(*x)).map(|(i, _)| i).collect();
+            let starts: Vec<usize> = b
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| (0x81..=0x84).contains(*x))
+                .map(|(i, _)| i)
+                .collect();
             if let Some(&i) = starts.get(rng.below(starts.len())) {
                 let n = usize::from(b[i] & 0x7f);
                 for j in 1..=n {
@@ -83,7 +92,9 @@ fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
         3 => {
             let at = rng.below(b.len() + 1);
             let depth = 1 + rng.below(4000);
-            let bomb: Vec<u8> = std::iter::repeat_n([0x30u8, 0x80], depth).flatten().collect();
+            let bomb: Vec<u8> = std::iter::repeat_n([0x30u8, 0x80], depth)
+                .flatten()
+                .collect();
             b.splice(at..at, bomb);
         }
         // indefinite length / EOC damage
@@ -115,7 +126,10 @@ fn mutate(rng: &mut Rng, src: &[u8]) -> Vec<u8> {
 #[test]
 fn hundred_thousand_mutations_end_in_a_verdict() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/inspect/files");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     // Large blobs add time, not coverage: keep fixtures up to 8 KiB.
     let corpus: Vec<Vec<u8>> = files
@@ -124,7 +138,10 @@ fn hundred_thousand_mutations_end_in_a_verdict() {
         .filter(|b| b.len() <= 8192)
         .collect();
     assert!(corpus.len() >= 50);
-    let n: usize = std::env::var("FX_MUTATIONS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("FX_MUTATIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let cfg = InspectConfig::default();
     let mut rng = Rng(0x5eed_f00d_cafe_babe);
     let (mut failed_shape, mut parsed) = (0usize, 0usize);
@@ -143,13 +160,18 @@ fn hundred_thousand_mutations_end_in_a_verdict() {
         let t = evs.last().expect("events");
         assert_eq!(t.step, "triage", "mutation {i}");
         let c = t.conclusion.as_ref().expect("triage conclusion");
-        assert!(c.container.is_some() || !c.failures.is_empty(), "mutation {i}: no verdict: {c:?}");
+        assert!(
+            c.container.is_some() || !c.failures.is_empty(),
+            "mutation {i}: no verdict: {c:?}"
+        );
         if c.failures.is_empty() {
             parsed += 1;
         } else {
             failed_shape += 1;
         }
     }
-    println!("mutations: {n} inputs, {parsed} parsed clean, {failed_shape} ended in failure shapes");
+    println!(
+        "mutations: {n} inputs, {parsed} parsed clean, {failed_shape} ended in failure shapes"
+    );
     assert_eq!(parsed + failed_shape, n);
 }
