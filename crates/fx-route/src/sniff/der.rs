@@ -301,8 +301,15 @@ fn integers(top: &[Child<'_>]) -> Option<Shape> {
 
 /// Adds the DER/BER findings of `inp`.
 pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
+    if !outer(inp, f) {
+        composite_seed_then_der(inp, f);
+    }
+}
+
+/// The artifact as one DER element; true when it was recognised.
+fn outer(inp: &Input<'_>, f: &mut Findings) -> bool {
     let b = inp.bytes;
-    let Some(h) = header(b) else { return };
+    let Some(h) = header(b) else { return false };
     if h.tag == 0x06 {
         // A bare OBJECT IDENTIFIER spanning the artifact: named EC parameters.
         if let Some(len) = h.len
@@ -311,11 +318,12 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
         {
             f.add(KeyMaterial, conf::PLAUSIBLE, "der:named_curve_parameters");
             f.container(Container::EcParameters, conf::PLAUSIBLE);
+            return true;
         }
-        return;
+        return false;
     }
     if h.tag != 0x30 {
-        return;
+        return false;
     }
     let (scale, fit, enc) = match (h.len, inp.size) {
         (None, _) => (
@@ -355,14 +363,48 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
             if let Some((e, k)) = enc {
                 f.encoding(e, k);
             }
+            true
         }
         // A SEQUENCE that spans the artifact exactly is DER even when its shape is unknown.
         None if scale == 1000 && top.len() >= 2 => {
             if let Some((e, k)) = enc {
                 f.encoding(e, k);
             }
+            true
         }
-        None => {}
+        None => false,
+    }
+}
+
+/// Length of the ML-DSA/ML-KEM seed that composite private keys start with.
+const COMPOSITE_SEED: usize = 32;
+
+/// Composite private keys (draft-ietf-lamps-pq-composite-sigs/-kem) are
+/// written raw as the ML-DSA/ML-KEM seed followed by the traditional key,
+/// which for RSA and ECDSA is DER: a SEQUENCE that starts at byte 32 and
+/// ends exactly at the end of the artifact.
+fn composite_seed_then_der(inp: &Input<'_>, f: &mut Findings) {
+    let (Some(rest), Some(size)) = (inp.bytes.get(COMPOSITE_SEED..), inp.size) else {
+        return;
+    };
+    let Some(h) = header(rest) else { return };
+    let fits = h.tag == 0x30
+        && h.len
+            .is_some_and(|len| (COMPOSITE_SEED + h.hdr + len) as u64 == size);
+    if !fits {
+        return;
+    }
+    let content = &rest[h.hdr.min(rest.len())..];
+    let top = children(content);
+    if let Some(s) = classify(&top)
+        && s.labels.first().is_some_and(|l| l.0 == KeyMaterial)
+    {
+        f.add(
+            KeyMaterial,
+            conf::LIKELY,
+            "der:composite_seed_then_traditional_key",
+        );
+        f.add(KeyMaterial, conf::LIKELY, s.signal);
     }
 }
 
@@ -495,6 +537,21 @@ mod tests {
             run(&[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07]).labels[0].label,
             KeyMaterial
         );
+    }
+
+    #[test]
+    fn composite_private_key() {
+        let int = |v: &[u8]| tlv(0x02, v);
+        let sec1 = seq(&[int(&[1]), tlv(0x04, &[9; 32]), tlv(0xa0, &[6, 1, 1])]);
+        let mut raw = vec![0x42u8; 32];
+        raw.extend(&sec1);
+        let v = run(&raw);
+        assert_eq!(v.labels[0].label, KeyMaterial);
+        assert_eq!(
+            v.labels[0].signals,
+            vec!["der:composite_seed_then_traditional_key", "der:sec1"]
+        );
+        assert_eq!(v.container, None);
     }
 
     #[test]

@@ -183,6 +183,16 @@ fn encryption(b: &[u8], f: &mut Findings) {
             conf::PLAUSIBLE,
             "magic:age_recipient_stanzas",
         );
+        // Post-quantum recipients (`-> mlkem768x25519 …`) wrap the file key
+        // with a hybrid KEM: KEM ciphertext in the header, AEAD payload after.
+        let header = &b[..b.len().min(4096)];
+        if memchr::memmem::find(header, b"\n-> mlkem").is_some() {
+            f.add(
+                Label::HybridBlob,
+                conf::LIKELY,
+                "magic:age_pq_hybrid_recipient",
+            );
+        }
     }
 }
 
@@ -266,5 +276,7 @@ mod tests {
             SymmetricCiphertext
         );
         assert_eq!(run(b"hello world").labels[0].label, Unknown);
+        let age = b"age-encryption.org/v1\n-> mlkem768x25519 abc\nxyz\n--- mac\n";
+        assert!(run(age).has(HybridBlob));
     }
 }
