@@ -22,6 +22,10 @@ pub struct Region {
     /// How the inspector found it (`pqc_geometry`, `length_prefix`, `cms`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// PEM block whose decoded body `offset` refers to (such regions are not
+    /// sliced out of the raw artifact).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<u64>,
 }
 
 impl Region {
@@ -41,6 +45,7 @@ impl Region {
             None => 0,
         };
         let source = v.get("source").and_then(Value::as_str).map(str::to_owned);
+        let block = v.get("block").and_then(Value::as_u64);
         Some(Region {
             offset,
             length,
@@ -48,6 +53,7 @@ impl Region {
             algorithm,
             score,
             source,
+            block,
         })
     }
 
@@ -60,8 +66,25 @@ impl Region {
             .is_some_and(|s| s.starts_with("pqc_") || s.contains("geometry"))
     }
 
-    /// The region's bytes, when it lies inside `bytes`.
+    /// A region covering all of `bytes`.
+    pub fn whole(bytes: &[u8]) -> Region {
+        Region {
+            offset: 0,
+            length: bytes.len() as u64,
+            kind: "artifact".into(),
+            algorithm: None,
+            score: 0,
+            source: None,
+            block: None,
+        }
+    }
+
+    /// The region's bytes, when it lies inside the raw `bytes` (never for a
+    /// region inside a decoded PEM block).
     pub fn slice<'a>(&self, bytes: &'a [u8]) -> Option<&'a [u8]> {
+        if self.block.is_some() {
+            return None;
+        }
         let start = usize::try_from(self.offset).ok()?;
         let len = usize::try_from(self.length).ok()?;
         let end = start.checked_add(len)?;

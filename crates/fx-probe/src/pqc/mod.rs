@@ -261,6 +261,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             algorithm: k.set.map(|s| s.name.to_owned()),
             score: 0,
             source: Some("der".into()),
+            block: None,
         };
         targets.push((r, k.key, Some(Object::PublicKey)));
     } else if let Some(k) = keys::private_key(bytes) {
@@ -291,6 +292,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
                 algorithm: k.set.map(|s| s.name.to_owned()),
                 score: 0,
                 source: Some("der".into()),
+                block: None,
             };
             targets.push((r, raw, Some(Object::SecretKey)));
         }
@@ -332,15 +334,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             }
         }
         if targets.is_empty() {
-            let r = Region {
-                offset: 0,
-                length: bytes.len() as u64,
-                kind: "artifact".into(),
-                algorithm: None,
-                score: 0,
-                source: None,
-            };
-            targets.push((r, bytes.to_vec(), None));
+            targets.push((Region::whole(bytes), bytes.to_vec(), None));
         }
     }
 

@@ -1,7 +1,7 @@
 //! The `symmetric` probe: measurable signals of symmetric ciphertext.
 //!
-//! For each probed region (fx-inspect's top-K non-PQC regions, or the whole
-//! artifact) within the work budget:
+//! For the whole artifact and fx-inspect's top-K payload-like regions
+//! ([`SYMMETRIC_KINDS`]), within the work budget:
 //! * decode base64/hex text first ([`framing::decode_text`]);
 //! * compression framing ([`framing::compression`]) — compressed, not encrypted;
 //! * the OpenSSL `Salted__` header (8-byte magic, 8-byte salt, then ciphertext);
@@ -31,13 +31,14 @@ use serde_json::{Map, Value, json};
 use crate::regions::{Region, regions_of, top_k};
 use crate::{Applies, Budget, MODULE, Probe, gate};
 
-/// Region kinds the symmetric probe leaves to the PQC probe.
-pub const PQC_KINDS: &[&str] = &[
-    "kem_ciphertext",
-    "signature",
-    "public_key",
-    "secret_key",
-    "private_key",
+/// Region kinds the symmetric probe analyses besides the whole artifact
+/// (fx-inspect's payload-like kinds).
+pub const SYMMETRIC_KINDS: &[&str] = &[
+    "aead",
+    "ciphertext",
+    "payload",
+    "tls_record",
+    "symmetric_ciphertext",
 ];
 
 /// OpenSSL `enc` header magic.
@@ -243,17 +244,12 @@ impl Probe for Symmetric {
         let mut budget = Budget::new(policy.work_bytes);
         let all = regions_of(job);
         let (kept, dropped) = top_k(&all, policy.top_k as usize, |r| {
-            !PQC_KINDS.contains(&r.kind.as_str())
+            SYMMETRIC_KINDS.contains(&r.kind.as_str())
+                && !(r.offset == 0 && r.length == bytes.len() as u64)
         });
-        let whole = Region {
-            offset: 0,
-            length: bytes.len() as u64,
-            kind: "artifact".into(),
-            algorithm: None,
-            score: 0,
-            source: None,
-        };
-        let targets = if kept.is_empty() { vec![whole] } else { kept };
+        // The whole artifact is always probed first; regions refine it.
+        let mut targets = vec![Region::whole(bytes)];
+        targets.extend(kept);
         let mut caps_hit: Vec<&str> = Vec::new();
         if !dropped.is_empty() {
             caps_hit.push("budget:top_k");
