@@ -42,12 +42,14 @@ pub fn store_file(store: &BlobStore, path: &Path) -> fx_core::Result<Read1> {
         Ok(f) => f,
         Err(e) => return Ok(Err(format!("cannot open: {}", io_reason(&e)))),
     };
-    match f.metadata() {
-        Ok(m) if m.is_file() => {}
+    let len = match f.metadata() {
+        Ok(m) if m.is_file() => m.len(),
         Ok(m) => return Ok(Err(special(&m.file_type()))),
         Err(e) => return Ok(Err(format!("cannot stat: {}", io_reason(&e)))),
-    }
-    let mut head = Vec::new();
+    };
+    // Sized from fstat so a small file takes one read plus the EOF read; the
+    // size is only a hint (the file may change), the bytes read are what count.
+    let mut head = Vec::with_capacity((len as usize).min(SMALL) + 1);
     if let Err(e) = (&mut f).take(SMALL as u64 + 1).read_to_end(&mut head) {
         return Ok(Err(format!("read error: {}", io_reason(&e))));
     }
