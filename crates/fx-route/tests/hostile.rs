@@ -9,23 +9,31 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct Counting;
 
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Largest allocation made by this thread since the last reset (tests
+    /// run on several threads; each only sees its own allocations).
+    static LARGEST: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note(size: usize) {
+    let _ = LARGEST.try_with(|l| l.set(l.get().max(size)));
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
+        note(layout.size());
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LARGEST.fetch_max(new_size, Ordering::Relaxed);
+        note(new_size);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -85,14 +93,14 @@ impl Rng {
 
 /// Runs one input the way the stage does: a prefix and the claimed size.
 fn route(bytes: &[u8], claimed_size: u64) -> usize {
-    LARGEST.store(0, Ordering::Relaxed);
+    LARGEST.with(|l| l.set(0));
     let prefix = &bytes[..bytes.len().min(WINDOW)];
     let v = fx_route::sniff(prefix, claimed_size);
     assert!(!v.labels.is_empty());
     for l in &v.labels {
         assert!(l.confidence <= 1000);
     }
-    let largest = LARGEST.load(Ordering::Relaxed);
+    let largest = LARGEST.with(Cell::get);
     // Nothing may be sized by a length field: allocations stay within a
     // small multiple of what was read.
     assert!(
