@@ -453,16 +453,10 @@ fn inspect(d: &mut Def) {
         Int8,
         "0/1",
         "inspect",
-        "inspect/openssl event data.agree",
+        "inspect/crosscheck event data.agree",
         "the openssl cross-check did not run (skipped, tool unavailable, or no such event)",
         "1 when openssl's reading agreed with the native parse, 0 when it disagreed (a signal).",
-        |f| {
-            agreement(
-                f,
-                "inspect",
-                &["openssl", "crosscheck", "openssl_crosscheck"],
-            )
-        },
+        |f| agreement(f, "inspect", "crosscheck"),
     );
 }
 
@@ -925,16 +919,10 @@ fn fingerprint(d: &mut Def) {
         Int8,
         "0/1",
         "fingerprint",
-        "fingerprint/tshark event data.agree",
+        "fingerprint/tshark_crosscheck event data.agree",
         "the tshark cross-check did not run (skipped, tool unavailable, or no such event)",
         "1 when tshark's decoding agreed with the native one, 0 when it disagreed (a signal).",
-        |f| {
-            agreement(
-                f,
-                "fingerprint",
-                &["tshark", "crosscheck", "tshark_crosscheck"],
-            )
-        },
+        |f| agreement(f, "fingerprint", "tshark_crosscheck"),
     );
 }
 
@@ -1141,21 +1129,18 @@ fn route_label_data<'a>(f: &Facts<'a>) -> Option<&'a serde_json::Map<String, Val
         .and_then(|e| e.data.as_ref())
 }
 
-/// Agreement of a tool cross-check: the latest `ok` event of `module` whose
-/// step is one of `steps` and whose data says `agree`.
-fn agreement(f: &Facts<'_>, module: &str, steps: &[&str]) -> Cell {
+/// Agreement of a tool cross-check: `data.agree` of the latest `ok` event
+/// of `module`/`step`.
+fn agreement(f: &Facts<'_>, module: &str, step: &str) -> Cell {
     f.job
         .events
         .iter()
         .rev()
-        .filter(|e| e.module == module && steps.contains(&e.step.as_str()))
+        .filter(|e| e.module == module && e.step == step)
         .filter(|e| e.status == fx_core::Status::Ok)
         .find_map(|e| {
             let data = e.data.as_ref()?;
-            ["agree", "agrees", "agreement"]
-                .iter()
-                .find_map(|k| data.get(*k))
-                .map(|v| bool_cell(Some(v)))
+            data.get("agree").map(|v| bool_cell(Some(v)))
         })
         .unwrap_or(Cell::Null)
 }

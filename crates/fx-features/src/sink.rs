@@ -22,11 +22,11 @@ use crate::schema::{Cell, ColumnSpec, ColumnType, SCHEMA_VERSION};
 
 /// Rows per Parquet row group. Fixed, so the file layout depends only on
 /// the rows, never on `-j` or on batch sizes.
-pub const ROW_GROUP_ROWS: usize = 65_536;
+pub const ROW_GROUP_ROWS: usize = 16_384;
 
 /// Rows buffered in Arrow builders before they are handed to the Parquet
 /// writer (a divisor of [`ROW_GROUP_ROWS`]).
-const BATCH_ROWS: usize = 8_192;
+const BATCH_ROWS: usize = 4_096;
 
 /// Key of the Parquet key-value metadata entry naming the schema version.
 pub const SCHEMA_VERSION_KEY: &str = "fx.feature_schema_version";

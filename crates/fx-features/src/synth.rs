@@ -160,7 +160,9 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                     ..Default::default()
                 }),
             );
-            job.push(Event::ok("inspect", "openssl").with_data(json!({"agree": seq % 17 != 0})));
+            job.push(Event::ok("inspect", "crosscheck").with_data(
+                json!({"tool": "openssl", "check": "x509_serial", "agree": seq % 17 != 0}),
+            ));
             skips(job, "probe", PROBES, "not_applicable");
             skips(job, "fingerprint", &["binary", "capture"], "not_applicable");
         }
