@@ -1,0 +1,82 @@
+//! Independent check of the native decoder: for every conformance capture
+//! (TCP and QUIC), the distinct JA3 values fx computes equal the ones
+//! Debian's tshark computes from the same file (QUIC Initials included: tshark
+//! decrypts them too), and the three captures of one Chrome build over QUIC
+//! give one and the same `q` JA4.
+//!
+//! Needs `tshark` on PATH (Debian package `tshark`).
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::Command;
+
+use fx_fingerprint::capture::{self, CaptureLimits, tshark};
+
+fn pcaps() -> Vec<PathBuf> {
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/ja4/pcap");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn distinct_ja3_values_equal_tshark_for_every_capture() {
+    let mut agree = 0;
+    let mut differ = Vec::new();
+    for p in pcaps() {
+        let out = Command::new("tshark")
+            .args(tshark::TSHARK_ARGS)
+            .arg(&p)
+            .env("LC_ALL", "C")
+            .output()
+            .expect("tshark is needed for this test (Debian: tshark)");
+        let theirs = tshark::parse_ja3_fields(&out.stdout);
+        let bytes = std::fs::read(&p).unwrap();
+        let ours: BTreeSet<String> = capture::analyze(&bytes, CaptureLimits::default())
+            .map(|r| {
+                r.streams
+                    .iter()
+                    .flat_map(|s| &s.client_hellos)
+                    .map(|h| h.ja3.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if ours == theirs {
+            agree += 1;
+        } else {
+            differ.push(format!("{}: fx {ours:?} tshark {theirs:?}", p.display()));
+        }
+    }
+    println!(
+        "JA3 agreement with tshark: {agree}/{} captures",
+        agree + differ.len()
+    );
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+    assert!(agree >= 38);
+}
+
+#[test]
+fn quic_initials_are_decrypted_and_fingerprinted() {
+    for name in [
+        "chrome-cloudflare-quic-with-secrets.pcapng",
+        "quic-tls-handshake.pcapng",
+        "quic-with-several-tls-frames.pcapng",
+    ] {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/conformance/ja4/pcap")
+            .join(name);
+        let r = capture::analyze(&std::fs::read(p).unwrap(), CaptureLimits::default()).unwrap();
+        let quic: Vec<_> = r.streams.iter().filter(|s| s.transport == "quic").collect();
+        assert_eq!(quic.len(), 1, "{name}");
+        let h = &quic[0].client_hellos[0];
+        // one Chrome build: 3 ciphers, 16 extensions incl. quic_transport_parameters, ALPN h3
+        assert_eq!(h.ja4, "q13d0310h3_55b375c5d22e_cd85d2d88918", "{name}");
+        assert!(h.alpn.iter().any(|a| a.as_str() == Some("h3")));
+    }
+}
