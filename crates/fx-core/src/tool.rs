@@ -1013,7 +1013,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let r = runner_with(dir.path(), vec![sh()], Policy::default());
         if r.sandbox() == Sandbox::None {
-            eprintln!("no network isolation on this machine; refusal tested elsewhere");
+            // No isolation possible here: the run must be refused instead.
+            let out = r
+                .run(&ToolCall::new("sh", "test").args(["-c", "true"]))
+                .expect("no crash");
+            assert_eq!(out.event.reason.as_deref(), Some(REASON_NO_ISOLATION));
             return;
         }
         let listener = TcpListener::bind("127.0.0.1:0").expect("listen");
