@@ -62,8 +62,8 @@ pub fn expand(given: &Path, out: &mut Vec<Found>) {
     let meta = if is_link {
         match fs::metadata(given) {
             Ok(m) => m,
-            Err(_) => {
-                out.push(refused(given, "dangling symlink".into()));
+            Err(e) => {
+                out.push(refused(given, broken_link(&e)));
                 return;
             }
         }
@@ -124,7 +124,7 @@ fn walk_dir(root: &Path, out: &mut Vec<Found>) {
 fn inner_symlink(path: &Path, canon_root: &Path) -> Found {
     let target = match fs::canonicalize(path) {
         Ok(t) => t,
-        Err(_) => return refused(path, "dangling symlink".into()),
+        Err(e) => return refused(path, broken_link(&e)),
     };
     if !target.starts_with(canon_root) {
         return refused(
@@ -145,6 +145,15 @@ fn inner_symlink(path: &Path, canon_root: &Path) -> Found {
         ),
         Ok(m) => refused(path, special(&m.file_type())),
         Err(e) => refused(path, format!("cannot stat symlink target: {}", io_reason(&e))),
+    }
+}
+
+/// Why a symlink cannot be resolved.
+fn broken_link(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(libc::ELOOP) => "symlink loop".into(),
+        _ if e.kind() == std::io::ErrorKind::NotFound => "dangling symlink".into(),
+        _ => format!("symlink cannot be resolved: {}", io_reason(e)),
     }
 }
 
@@ -201,6 +210,8 @@ mod tests {
         symlink("../outside.txt", root.join("link-out")).expect("symlink");
         symlink("missing", root.join("link-dangling")).expect("symlink");
         symlink("sub", root.join("link-dir")).expect("symlink");
+        symlink("loop-b", root.join("loop-a")).expect("symlink");
+        symlink("loop-a", root.join("loop-b")).expect("symlink");
         let mut out = Vec::new();
         expand(&root, &mut out);
         let names: Vec<String> = out
@@ -222,9 +233,12 @@ mod tests {
                 "root/link-dir",
                 "root/link-in",
                 "root/link-out",
+                "root/loop-a",
+                "root/loop-b",
                 "root/sub/c.txt"
             ]
         );
+        assert!(matches!(&out[6].what, What::Refused(r) if r == "symlink loop"));
         assert!(matches!(&out[2].what, What::Refused(r) if r == "dangling symlink"));
         assert!(matches!(&out[3].what, What::Refused(r) if r.contains("directory")));
         assert!(matches!(&out[4].what, What::Open(p) if p.ends_with("a.txt")));
