@@ -30,6 +30,7 @@ pub mod verify;
 
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Instant;
 
@@ -42,7 +43,7 @@ use serde::Serialize;
 
 use crate::record::Record;
 use crate::sort::{SortStats, Sorter};
-use crate::telemetry::{TelemetryWriter, Written};
+use crate::telemetry::{Staging, Written};
 
 /// Command-line arguments of `fx-seq`.
 #[derive(Debug, clap::Parser)]
@@ -170,6 +171,8 @@ impl Outcome {
 
 /// Lines per parse batch.
 const BATCH_LINES: usize = 4096;
+/// Records per batch handed to the writer threads.
+const WRITE_BATCH: usize = 1024;
 /// Raw bytes per parse batch.
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
@@ -262,31 +265,87 @@ pub fn sequence(
     })?;
 
     let mut merged = sorter.finish()?;
-    let mut writer = TelemetryWriter::new(run.path())?;
-    let mut prev: Option<Record> = None;
+    let staging = Staging::new(run.path())?;
+    let mut events_writer = staging.events_writer()?;
+    let mut jobs_writer = staging.jobs_writer()?;
     let mut duplicates = 0u64;
-    while let Some(r) = merged.next_record()? {
-        if let Some(p) = &prev {
-            if p.seq == r.seq {
-                if p.body == r.body {
-                    duplicates += 1;
-                    continue;
+    let (written, jobs_written) = std::thread::scope(|scope| -> Result<(Written, u64)> {
+        let (etx, erx) = sync_channel::<Arc<Vec<Record>>>(4);
+        let (jtx, jrx) = sync_channel::<Arc<Vec<Record>>>(4);
+        let events = scope.spawn(move || -> Result<Written> {
+            for batch in erx {
+                for r in batch.iter() {
+                    events_writer.write(r)?;
                 }
-                return Err(Error::BadLine {
-                    line: r.line,
-                    reason: format!(
-                        "artifact_seq {} is also on line {} with different content",
-                        r.seq, p.line
-                    ),
-                });
             }
-        }
-        writer.write(&r)?;
-        prev = Some(r);
+            events_writer.finish()
+        });
+        let jobs = scope.spawn(move || -> Result<u64> {
+            for batch in jrx {
+                for r in batch.iter() {
+                    jobs_writer.write(r)?;
+                }
+            }
+            jobs_writer.finish()
+        });
+        let merged_ok = (|| -> Result<()> {
+            let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
+            let mut last: Option<(u64, u64, Vec<u8>)> = None;
+            let send = |batch: Vec<Record>| -> Result<()> {
+                let shared = Arc::new(batch);
+                let closed = || Error::Other("fx-seq: telemetry writer stopped".into());
+                etx.send(Arc::clone(&shared)).map_err(|_| closed())?;
+                jtx.send(shared).map_err(|_| closed())
+            };
+            while let Some(r) = merged.next_record()? {
+                let prev = batch.last().map(|p| (p.seq, p.line, &p.body));
+                let prev = prev.or(last.as_ref().map(|(s, l, b)| (*s, *l, b)));
+                if let Some((seq, line, body)) = prev {
+                    if seq == r.seq {
+                        if *body == r.body {
+                            duplicates += 1;
+                            continue;
+                        }
+                        return Err(Error::BadLine {
+                            line: r.line,
+                            reason: format!(
+                                "artifact_seq {} is also on line {line} with different content",
+                                r.seq
+                            ),
+                        });
+                    }
+                }
+                batch.push(r);
+                if batch.len() == WRITE_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITE_BATCH));
+                    last = full.last().map(|p| (p.seq, p.line, p.body.clone()));
+                    send(full)?;
+                }
+            }
+            if !batch.is_empty() {
+                send(batch)?;
+            }
+            Ok(())
+        })();
+        drop(etx);
+        drop(jtx);
+        let written = events
+            .join()
+            .map_err(|_| Error::Other("fx-seq: events writer panicked".into()))?;
+        let jobs = jobs
+            .join()
+            .map_err(|_| Error::Other("fx-seq: jobs writer panicked".into()))?;
+        merged_ok?;
+        Ok((written?, jobs?))
+    })?;
+    if written.jobs != jobs_written {
+        return Err(Error::Other(
+            "fx-seq internal error: writers disagree on the job count".into(),
+        ));
     }
     let sort = merged.stats();
     drop(merged);
-    let written = writer.commit()?;
+    staging.commit()?;
     Ok(Outcome {
         written,
         input_lines,

@@ -1,9 +1,11 @@
 //! External merge sort of records by (`artifact_seq`, input line).
 //!
-//! Records accumulate in memory until they are charged more than the budget;
-//! then they are sorted and spilled as a *run* file in a private temporary
-//! directory (inside the run directory, removed when the sorter is dropped,
-//! also on error). At the end the runs and what is still in memory are
+//! Records accumulate in memory until they are charged more than half the
+//! budget; then they are handed to a background thread that sorts them and
+//! spills them as a *run* file in a private temporary directory (inside the
+//! run directory, removed when the sorter is dropped, also on error), while
+//! the next half fills. So at most the whole budget is held, and parsing
+//! does not wait for the disk. At the end the runs and what is still in memory are
 //! merged k ways. When there are more runs than [`MAX_FAN_IN`], groups of
 //! runs are first merged into bigger runs, so the number of open files (and
 //! their read buffers) stays bounded whatever the input size.
@@ -21,7 +23,7 @@ use fx_core::{Error, Result};
 use crate::record::{Record, charge};
 
 /// Most runs merged at once.
-pub const MAX_FAN_IN: usize = 16;
+pub const MAX_FAN_IN: usize = 64;
 const RUN_BUF: usize = 256 * 1024;
 
 /// Counters of a sort.
@@ -37,10 +39,11 @@ pub struct SortStats {
 
 /// Accumulates records and spills sorted runs above a memory budget.
 pub struct Sorter {
+    pending: Option<std::thread::JoinHandle<Result<u64>>>,
     mem: Vec<Record>,
     mem_bytes: usize,
     budget: usize,
-    dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
     runs: Vec<PathBuf>,
     next_run: u64,
     stats: SortStats,
@@ -54,10 +57,11 @@ impl Sorter {
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
         Ok(Sorter {
+            pending: None,
             mem: Vec::new(),
             mem_bytes: 0,
-            budget: budget.max(1),
-            dir,
+            budget: budget.max(2),
+            dir: Some(dir),
             runs: Vec::new(),
             next_run: 0,
             stats: SortStats::default(),
@@ -68,42 +72,61 @@ impl Sorter {
     pub fn push(&mut self, r: Record) -> Result<()> {
         self.mem_bytes += charge(&r);
         self.mem.push(r);
-        if self.mem_bytes > self.budget {
+        if self.mem_bytes > self.budget / 2 {
             self.spill()?;
         }
         Ok(())
     }
 
-    fn new_run_path(&mut self) -> PathBuf {
+    fn new_run_path(&mut self) -> Result<PathBuf> {
         self.next_run += 1;
-        self.dir.path().join(format!("run-{:06}", self.next_run))
+        let dir = self
+            .dir
+            .as_ref()
+            .ok_or_else(|| Error::Other("fx-seq: sorter already finished".into()))?;
+        Ok(dir.path().join(format!("run-{:06}", self.next_run)))
+    }
+
+    /// Waits for the spill in flight, if any.
+    fn wait(&mut self) -> Result<()> {
+        if let Some(h) = self.pending.take() {
+            let bytes = h
+                .join()
+                .map_err(|_| Error::Other("fx-seq: spill thread panicked".into()))??;
+            self.stats.spilled_bytes += bytes;
+        }
+        Ok(())
     }
 
     fn spill(&mut self) -> Result<()> {
+        self.wait()?;
         if self.mem.is_empty() {
             return Ok(());
         }
         let mut mem = std::mem::take(&mut self.mem);
         self.mem_bytes = 0;
-        mem.sort_unstable_by_key(|r| (r.seq, r.line));
-        let path = self.new_run_path();
-        let mut w = RunWriter::create(&path)?;
-        for r in &mem {
-            w.write(r)?;
-        }
-        self.stats.spilled_bytes += w.finish()?;
+        let path = self.new_run_path()?;
+        self.runs.push(path.clone());
         self.stats.spill_runs += 1;
-        self.runs.push(path);
+        self.pending = Some(std::thread::spawn(move || -> Result<u64> {
+            mem.sort_unstable_by_key(|r| (r.seq, r.line));
+            let mut w = RunWriter::create(&path)?;
+            for r in &mem {
+                w.write(r)?;
+            }
+            w.finish()
+        }));
         Ok(())
     }
 
     /// Finishes the input: returns the records in (seq, line) order.
     pub fn finish(mut self) -> Result<Merged> {
+        self.wait()?;
         self.mem.sort_unstable_by_key(|r| (r.seq, r.line));
         // Reduce the runs until one final merge can take them all.
         while self.runs.len() > MAX_FAN_IN {
             let group: Vec<PathBuf> = self.runs.drain(..MAX_FAN_IN).collect();
-            let path = self.new_run_path();
+            let path = self.new_run_path()?;
             let mut w = RunWriter::create(&path)?;
             let mut m = Merge::new(
                 group
@@ -132,8 +155,15 @@ impl Sorter {
         Ok(Merged {
             merge: Merge::new(sources)?,
             stats: self.stats,
-            _dir: self.dir,
+            _dir: self.dir.take(),
         })
+    }
+}
+
+impl Drop for Sorter {
+    fn drop(&mut self) {
+        // Let a spill in flight finish before its directory is removed.
+        let _ = self.wait();
     }
 }
 
@@ -141,7 +171,7 @@ impl Sorter {
 pub struct Merged {
     merge: Merge,
     stats: SortStats,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Merged {

@@ -1,6 +1,7 @@
 //! Writing `RUN/telemetry/`: every file is staged in a private temporary
 //! directory inside `RUN/telemetry/` and renamed into place only when the
-//! whole set is complete and synced. An error before the commit (a bad input
+//! whole set is complete and synced. The event files and the job file are
+//! written by two writers that can run on two threads. An error before the commit (a bad input
 //! line, a disk full) leaves the previous telemetry untouched and removes the
 //! staging directory.
 
@@ -74,7 +75,7 @@ impl Out {
 
 fn module_out<'m>(
     modules: &'m mut BTreeMap<String, Out>,
-    staging: &Path,
+    module_dir: &Path,
     module: &str,
 ) -> Result<&'m mut Out> {
     if !modules.contains_key(module) {
@@ -83,7 +84,7 @@ fn module_out<'m>(
                 "more than {MAX_MODULES} distinct module names; refusing to open more files"
             )));
         }
-        let path = staging.join(MODULE_EVENTS).join(format!("{module}.jsonl"));
+        let path = module_dir.join(format!("{module}.jsonl"));
         modules.insert(module.to_owned(), Out::create(path, MODULE_BUF)?);
     }
     modules
@@ -91,95 +92,78 @@ fn module_out<'m>(
         .ok_or_else(|| Error::Other("module file vanished".into()))
 }
 
-/// Writes sequenced records into a staging directory, then commits.
-pub struct TelemetryWriter {
+/// The staging directory of one sequencing pass; [`Staging::commit`] renames
+/// its files into `RUN/telemetry/`, dropping it removes it.
+pub struct Staging {
     telemetry: PathBuf,
-    staging: tempfile::TempDir,
+    dir: tempfile::TempDir,
+}
+
+/// Writes `events.jsonl`, `tool_run_events.jsonl` and `module_events/`.
+pub struct EventsWriter {
     events: Out,
     tools: Out,
-    jobs: Out,
     modules: BTreeMap<String, Out>,
+    module_dir: PathBuf,
     event_seq: u64,
     written: Written,
     line: Vec<u8>,
-    job_line: Vec<u8>,
 }
 
-impl TelemetryWriter {
+/// Writes `jobs.jsonl`. It numbers events on its own, exactly as the
+/// [`EventsWriter`] does, so the two can run on separate threads.
+pub struct JobsWriter {
+    jobs: Out,
+    event_seq: u64,
+    jobs_written: u64,
+    line: Vec<u8>,
+}
+
+impl Staging {
     /// Starts staging under `RUN/telemetry/`.
-    pub fn new(run: &Path) -> Result<TelemetryWriter> {
+    pub fn new(run: &Path) -> Result<Staging> {
         let telemetry = run.join(TELEMETRY_DIR);
         std::fs::create_dir_all(&telemetry).map_err(|e| Error::io(&telemetry, e))?;
-        let staging = tempfile::Builder::new()
+        let dir = tempfile::Builder::new()
             .prefix(".fx-seq-staging-")
             .tempdir_in(&telemetry)
             .map_err(|e| Error::io(&telemetry, e))?;
-        let s = staging.path();
-        let md = s.join(MODULE_EVENTS);
+        let md = dir.path().join(MODULE_EVENTS);
         std::fs::create_dir(&md).map_err(|e| Error::io(&md, e))?;
-        Ok(TelemetryWriter {
+        Ok(Staging { telemetry, dir })
+    }
+
+    /// The writer of the event files.
+    pub fn events_writer(&self) -> Result<EventsWriter> {
+        let s = self.dir.path();
+        Ok(EventsWriter {
             events: Out::create(s.join(EVENTS), BIG_BUF)?,
             tools: Out::create(s.join(TOOL_RUN_EVENTS), MODULE_BUF)?,
-            jobs: Out::create(s.join(JOBS), BIG_BUF)?,
-            telemetry,
-            staging,
             modules: BTreeMap::new(),
+            module_dir: s.join(MODULE_EVENTS),
             event_seq: 0,
             written: Written::default(),
             line: Vec::with_capacity(4096),
-            job_line: Vec::with_capacity(16 * 1024),
         })
     }
 
-    /// Writes one job (records must come in artifact_seq order).
-    pub fn write(&mut self, rec: &Record) -> Result<()> {
-        let view = rec.view()?;
-        self.job_line.clear();
-        self.job_line.extend_from_slice(view.job_prefix);
-        for (i, ev) in view.events.iter().enumerate() {
-            self.line.clear();
-            stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
-            self.event_seq += 1;
-            self.events.line(&self.line)?;
-            if ev.tool {
-                self.tools.line(&self.line)?;
-                self.written.tool_runs += 1;
-            }
-            module_out(&mut self.modules, self.staging.path(), ev.module)?.line(&self.line)?;
-            if i > 0 {
-                self.job_line.push(b',');
-            }
-            self.job_line.extend_from_slice(&self.line);
-        }
-        self.job_line.extend_from_slice(b"]}");
-        self.jobs.line(&self.job_line)?;
-        self.written.jobs += 1;
-        self.written.events += view.events.len() as u64;
-        Ok(())
+    /// The writer of `jobs.jsonl`.
+    pub fn jobs_writer(&self) -> Result<JobsWriter> {
+        Ok(JobsWriter {
+            jobs: Out::create(self.dir.path().join(JOBS), BIG_BUF)?,
+            event_seq: 0,
+            jobs_written: 0,
+            line: Vec::with_capacity(4096),
+        })
     }
 
-    /// Syncs every staged file and renames the set into `RUN/telemetry/`:
-    /// `module_events/` first (the old directory is moved aside and removed),
-    /// then `tool_run_events.jsonl`, `events.jsonl` and `jobs.jsonl`.
-    pub fn commit(self) -> Result<Written> {
-        let TelemetryWriter {
-            telemetry,
-            staging,
-            events,
-            tools,
-            jobs,
-            modules,
-            mut written,
-            ..
-        } = self;
-        written.modules = modules.len() as u64;
-        events.finish()?;
-        tools.finish()?;
-        jobs.finish()?;
-        for (_, m) in modules {
-            m.finish()?;
-        }
-        let s = staging.path();
+    /// Renames the finished files into `RUN/telemetry/`: `module_events/`
+    /// first (the old directory is moved aside and removed), then
+    /// `tool_run_events.jsonl`, `events.jsonl` and `jobs.jsonl`. The writers
+    /// must have been finished (flushed and synced).
+    pub fn commit(self) -> Result<()> {
+        let Staging { telemetry, dir } = self;
+        let s = dir.path();
         let rename = |from: &Path, to: &Path| -> Result<()> {
             std::fs::rename(from, to).map_err(|e| Error::io(to, e))
         };
@@ -195,7 +179,66 @@ impl TelemetryWriter {
             // Make the renames durable; not every filesystem supports it.
             let _ = d.sync_all();
         }
-        drop(staging);
+        drop(dir);
+        Ok(())
+    }
+}
+
+impl EventsWriter {
+    /// Writes the events of one job (records must come in artifact_seq order).
+    pub fn write(&mut self, rec: &Record) -> Result<()> {
+        let view = rec.view()?;
+        for ev in &view.events {
+            self.line.clear();
+            stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
+            self.event_seq += 1;
+            self.events.line(&self.line)?;
+            if ev.tool {
+                self.tools.line(&self.line)?;
+                self.written.tool_runs += 1;
+            }
+            module_out(&mut self.modules, &self.module_dir, ev.module)?.line(&self.line)?;
+        }
+        self.written.jobs += 1;
+        self.written.events += view.events.len() as u64;
+        Ok(())
+    }
+
+    /// Flushes and syncs every file.
+    pub fn finish(self) -> Result<Written> {
+        let mut written = self.written;
+        written.modules = self.modules.len() as u64;
+        self.events.finish()?;
+        self.tools.finish()?;
+        for (_, m) in self.modules {
+            m.finish()?;
+        }
         Ok(written)
+    }
+}
+
+impl JobsWriter {
+    /// Writes one stamped job line (records must come in artifact_seq order).
+    pub fn write(&mut self, rec: &Record) -> Result<()> {
+        let view = rec.view()?;
+        self.line.clear();
+        self.line.extend_from_slice(view.job_prefix);
+        for (i, ev) in view.events.iter().enumerate() {
+            if i > 0 {
+                self.line.push(b',');
+            }
+            stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
+            self.event_seq += 1;
+        }
+        self.line.extend_from_slice(b"]}");
+        self.jobs.line(&self.line)?;
+        self.jobs_written += 1;
+        Ok(())
+    }
+
+    /// Flushes and syncs; returns the number of job lines.
+    pub fn finish(self) -> Result<u64> {
+        self.jobs.finish()?;
+        Ok(self.jobs_written)
     }
 }
