@@ -476,6 +476,24 @@ impl Inspector_<'_> {
             }
             return;
         }
+        // Base64 or hex text around a DER object (no PEM armor).
+        if let Some((enc, der)) = text_encoded_der(bytes) {
+            let before = self.out.report.steps.len();
+            self.der_object(&der, None, Some(0), false);
+            if self.out.report.verdict.container.is_some() {
+                self.out.report.verdict.encoding = Some(enc);
+                self.out.report.steps.insert(
+                    before,
+                    Step::ok(
+                        "text_decode",
+                        json!({"encoding": enc, "decoded": der.len(), "block": 0}),
+                    ),
+                );
+                return;
+            }
+            self.out.report.steps.truncate(before);
+            self.out.report.regions.retain(|r| r.block.is_none());
+        }
         // Nothing recognised: the normaliser's geometry is all there is.
         if self.out.report.verdict.encoding.is_none() {
             self.out.report.verdict.encoding = Some(Encoding::Raw);
@@ -483,6 +501,36 @@ impl Inspector_<'_> {
         self.out.report.verdict.container(Container::Raw);
         regions::raw(bytes, &mut self.out.report.regions);
     }
+}
+
+/// Decodes base64 or hex text (whitespace allowed) that holds a DER
+/// SEQUENCE; `None` for anything else.
+fn text_encoded_der(bytes: &[u8]) -> Option<(Encoding, Vec<u8>)> {
+    use base64::Engine as _;
+    if bytes.len() < 16 {
+        return None;
+    }
+    let clean: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    let decoded = if clean.iter().all(u8::is_ascii_hexdigit) && clean.len() % 2 == 0 {
+        (Encoding::Hex, hex::decode(&clean).ok()?)
+    } else if clean
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        (
+            Encoding::Base64,
+            base64::engine::general_purpose::STANDARD
+                .decode(&clean)
+                .ok()?,
+        )
+    } else {
+        return None;
+    };
+    (decoded.1.first() == Some(&0x30)).then_some(decoded)
 }
 
 /// Inspects `bytes`. Pure: no I/O, bounded by the input and `cfg`.

@@ -81,6 +81,8 @@ fn fixtures_reach_the_right_verdicts() {
         ("capture.pcapng", "pcapng", "", None),
         ("tls-records.bin", "tls_records", "", None),
         ("random-4096.bin", "raw", "", None),
+        ("rsa2048-leaf.cert.b64", "x509_certificate", "RSA", None),
+        ("p256.spki.hex", "spki_public_key", "EC", Some("P-256")),
     ];
     for (file, container, alg, curve) in cases {
         let bytes = std::fs::read(fixtures().join(file)).unwrap();
