@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use fx_core::job::{Intake, Member};
@@ -74,26 +74,34 @@ impl Registry {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        let mut bytes = Vec::new();
-        rw.read_to_end(&mut bytes).map_err(io)?;
-        let complete = match bytes.iter().rposition(|&b| b == b'\n') {
-            Some(i) => i + 1,
-            None => 0,
-        };
-        if complete < bytes.len() {
-            rw.set_len(complete as u64).map_err(io)?;
-            rw.sync_data().map_err(io)?;
-        }
+        // Streamed line by line: only the ids stay in memory.
         let mut known = HashSet::new();
-        for (n, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-            if line.is_empty() {
+        let mut complete = 0u64;
+        let mut line_no = 0u64;
+        let mut reader = BufReader::with_capacity(1 << 20, &mut rw);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            let n = reader.read_until(b'\n', &mut line).map_err(io)?;
+            if n == 0 || line.last() != Some(&b'\n') {
+                break;
+            }
+            complete += n as u64;
+            line_no += 1;
+            if line.len() == 1 {
                 continue;
             }
-            let rec: IdOnly = serde_json::from_slice(line).map_err(|e| fx_core::Error::Run {
+            let rec: IdOnly = serde_json::from_slice(&line).map_err(|e| fx_core::Error::Run {
                 path: run.to_path_buf(),
-                reason: format!("{REGISTRY} line {} is malformed: {e}", n + 1),
+                reason: format!("{REGISTRY} line {line_no} is malformed: {e}"),
             })?;
             known.insert(rec.artifact_id);
+        }
+        drop(reader);
+        if rw.metadata().map_err(io)?.len() > complete {
+            // A line cut short by a crash: drop it before appending.
+            rw.set_len(complete).map_err(io)?;
+            rw.sync_data().map_err(io)?;
         }
         drop(rw);
         let mut file = OpenOptions::new().append(true).open(&path).map_err(io)?;
