@@ -1,6 +1,6 @@
 //! The routing decision: from the labels (and a bundle's roles) and the
 //! run's safety policy to an allow/deny verdict on every
-//! [`Target`](fx_core::routing::Target).
+//! [`fx_core::routing::Target`].
 //!
 //! Rules, in order (the first that denies gives the reason):
 //!

@@ -3,8 +3,8 @@
 //! a PKCS#8/SEC1/PKCS#1 key, an SPKI, a PKCS#12, a PKCS#7/CMS content, an
 //! OCSP response or a DSA/ECDSA signature value.
 //!
-//! Only TLV headers of the first two levels are read (at most
-//! [`MAX_CHILDREN`] per level); full parsing is fx-inspect's job.
+//! Only TLV headers of the first two levels are read (at most 12
+//! children per level); full parsing is fx-inspect's job.
 
 use fx_core::vocab::{Container, Encoding, Label};
 
