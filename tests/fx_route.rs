@@ -832,3 +832,29 @@ fn cli_conventions() {
         .failure()
         .stderr(predicates::str::contains("line 1"));
 }
+
+/// The committed samples are fixed bytes: their route events are pinned
+/// whole (entropy, sizes, every signal and the decisions).
+#[test]
+fn committed_samples_golden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/route");
+    let (run, jobs) = ingest(tmp.path(), &samples, &[]);
+    let out = route(&run, &jobs, "2");
+    let events: BTreeMap<String, Value> = lines(&out)
+        .iter()
+        .map(|job| {
+            let path = job["artifact"]["intake"]["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap().to_owned();
+            let route: Vec<&Value> = job["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["module"] == "route")
+                .collect();
+            (name, json!(route))
+        })
+        .collect();
+    assert_eq!(events.len(), 17);
+    insta::assert_json_snapshot!("route_samples", events);
+}
