@@ -5,6 +5,7 @@
 //! has none yet), the outcome counts of every module, and the set of failure
 //! shapes seen. Columns never look at the raw job twice.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use fx_core::event::{Event, Status};
@@ -46,7 +47,7 @@ pub struct Facts<'a> {
     pub job: &'a Job,
     /// The summary `data` (DESIGN §9 field names plus `outcomes`,
     /// `budgets_hit`, `events`; see [`fx_core::summary`]).
-    pub summary: Map<String, Value>,
+    pub summary: Cow<'a, Map<String, Value>>,
     /// Outcome counts per module name, from the summary's `outcomes`.
     pub modules: BTreeMap<String, Outcomes>,
     /// Failure shapes, from the summary's `failures` (concluded failures and
@@ -184,9 +185,12 @@ pub fn is_summary(e: &Event) -> bool {
 /// The summary data of a job: fx-seq's `summary` event when present (the
 /// last one wins), else computed by [`fx_core::summary`] exactly as fx-seq
 /// computes it, so a stream and a replay give the same features.
-fn summary_data(job: &Job) -> Map<String, Value> {
-    if let Some(e) = job.events.iter().rev().find(|e| is_summary(e)) {
-        return e.data.clone().unwrap_or_default();
+fn summary_data(job: &Job) -> Cow<'_, Map<String, Value>> {
+    match job.events.iter().rev().find(|e| is_summary(e)) {
+        Some(e) => match &e.data {
+            Some(d) => Cow::Borrowed(d),
+            None => Cow::Owned(Map::new()),
+        },
+        None => Cow::Owned(fx_core::summary::summary_data(&job.events)),
     }
-    fx_core::summary::summary_data(&job.events)
 }

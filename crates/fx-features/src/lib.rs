@@ -186,14 +186,24 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let Some(run_path) = &args.run else {
         return Err(fx_core::Error::Usage("--run RUN (or FX_RUN) is required".into()).into());
     };
-    let run = RunDir::open(run_path)?;
     let input = match &args.input {
         None => Input::Replay,
         Some(p) if p.as_os_str() == "-" => Input::Stdin,
         Some(p) => Input::File(p.clone()),
     };
+    // In a pipeline fx-features starts with fx-ingest, whose manifest exists
+    // only once its first job line is out: open the run after input arrives.
+    let stdin = if input == Input::Stdin {
+        let mut r: Box<dyn BufRead> =
+            Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()));
+        fx_core::cli::wait_for_input(&mut r)?;
+        Some(r)
+    } else {
+        None
+    };
+    let run = RunDir::open(run_path)?;
     let threads = fx_core::cli::resolve_jobs(args.jobs);
-    let report = build(&run, &input, threads, args.upgrade)?;
+    let report = build_with(&run, &input, stdin, threads, args.upgrade)?;
     if std::io::stderr().is_terminal() {
         eprintln!(
             "fx-features: {} rows -> {}",
@@ -213,6 +223,18 @@ fn print_stdout(text: &str) -> anyhow::Result<()> {
 
 /// Builds the feature tables of `run` from `input` with `threads` workers.
 pub fn build(run: &RunDir, input: &Input, threads: usize, upgrade: bool) -> anyhow::Result<Report> {
+    build_with(run, input, None, threads, upgrade)
+}
+
+/// [`build`], reading stdin through `stdin` when given (a reader that
+/// already holds the first input).
+fn build_with(
+    run: &RunDir,
+    input: &Input,
+    stdin: Option<Box<dyn BufRead>>,
+    threads: usize,
+    upgrade: bool,
+) -> anyhow::Result<Report> {
     let dir = run.path().join(FEATURES_DIR);
     check_existing_schema(&dir, upgrade)?;
     match input {
@@ -237,7 +259,9 @@ pub fn build(run: &RunDir, input: &Input, threads: usize, upgrade: bool) -> anyh
             )
         }
         Input::Stdin => {
-            let stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin());
+            let stdin = stdin.unwrap_or_else(|| {
+                Box::new(std::io::BufReader::with_capacity(1 << 20, std::io::stdin()))
+            });
             write_tables(run, &dir, stdin, "stdin", threads, None, None)
         }
         Input::File(path) => {

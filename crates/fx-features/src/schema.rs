@@ -172,3 +172,48 @@ impl FeatureSchema {
 fn md(s: &str) -> String {
     s.replace('|', "\\|")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column fingerprint (names and types, in order) of every schema
+    /// version. A change of the columns without a new version fails here.
+    const FINGERPRINTS: &[(&str, &str)] = &[(
+        "features/1",
+        "sha256:727785435544056db605ad0188fd4cb6450ef46a7359e76fad99b952825ee3ab",
+    )];
+
+    fn fingerprint(schema: &FeatureSchema) -> String {
+        let mut text = String::new();
+        for c in &schema.columns {
+            text.push_str(&format!("{}:{}\n", c.name, c.ty.as_str()));
+        }
+        fx_core::hashing::sha256_tagged(text.as_bytes())
+    }
+
+    #[test]
+    fn columns_change_only_with_a_new_schema_version() {
+        let schema = FeatureSchema::current();
+        let got = fingerprint(&schema);
+        let recorded = FINGERPRINTS
+            .iter()
+            .find(|(v, _)| *v == SCHEMA_VERSION)
+            .map(|(_, f)| *f);
+        assert_eq!(
+            recorded,
+            Some(got.as_str()),
+            "the columns of {SCHEMA_VERSION} changed: bump SCHEMA_VERSION and record its fingerprint {got} here"
+        );
+    }
+
+    #[test]
+    fn reference_lists_every_column() {
+        let schema = FeatureSchema::current();
+        let table = schema.column_reference();
+        for c in &schema.columns {
+            assert!(table.contains(&format!("`{}`", c.name)), "{}", c.name);
+        }
+        assert_eq!(table.lines().count(), schema.columns.len() + 4);
+    }
+}
