@@ -37,6 +37,11 @@ use crate::{Applies, Budget, MODULE, Probe, gate, pqc, symmetric};
 
 /// Smallest AEAD part: a 12-byte nonce and a 16-byte tag.
 pub const MIN_AEAD: usize = 28;
+/// Bytes of each split's AEAD part whose statistics are computed (lengths
+/// and alignment always describe the whole part): the splits of one
+/// artifact overlap almost entirely, so a full scan per split would only
+/// repeat the same work.
+pub const AEAD_WINDOW: usize = 64 * 1024;
 /// Dropped splits listed in the event (the rest are counted).
 pub const MAX_DROPPED_LISTED: usize = 16;
 
@@ -218,7 +223,7 @@ impl Probe for Hybrid {
             let kem = &bytes[s.kem_offset..s.kem_offset + s.kem_length];
             let aead = &bytes[s.aead_offset..s.aead_offset + s.aead_length];
             let cands = pqc::geometry(kem, Some(Object::Ciphertext), &[], &mut budget);
-            let sym = symmetric::analyze(aead, &mut budget);
+            let sym = symmetric::analyze_window(aead, AEAD_WINDOW, &mut budget);
             let total = s.score + sym.score / 10 + if cands.is_empty() { 0 } else { 10 };
             tried.push(json!({
                 "split": s, "score": total,

@@ -68,6 +68,13 @@ const MIN_ENCODED: usize = 24;
 /// Decodes `bytes` when the whole of it is hex or base64 text (whitespace
 /// ignored). Hex is tried first: every hex string is also base64 alphabet.
 pub fn decode_text(bytes: &[u8]) -> Option<(TextEncoding, Vec<u8>)> {
+    // Fail fast, without allocating, on anything outside both alphabets:
+    // binary input almost always stops here within a few bytes.
+    let in_alphabet =
+        |b: &u8| b.is_ascii_alphanumeric() || b.is_ascii_whitespace() || b"+/=-_".contains(b);
+    if !bytes.iter().all(in_alphabet) {
+        return None;
+    }
     let compact: Vec<u8> = bytes
         .iter()
         .copied()

@@ -58,7 +58,14 @@ pub struct Analysis {
 
 /// Analyses `bytes`, scanning at most what `budget` grants.
 pub fn analyze(bytes: &[u8], budget: &mut Budget) -> Analysis {
-    let granted = budget.take(bytes.len());
+    analyze_window(bytes, usize::MAX, budget)
+}
+
+/// Like [`analyze`], but statistics and ECB repetition look at no more than
+/// the first `window` bytes; lengths, alignment and layouts still describe
+/// all of `bytes` (unless it is decoded text, whose decoded window counts).
+pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analysis {
+    let granted = budget.take(bytes.len().min(window));
     let scanned = &bytes[..granted];
     let mut cipher = Map::new();
     cipher.insert("length".into(), json!(bytes.len()));
@@ -67,11 +74,13 @@ pub fn analyze(bytes: &[u8], budget: &mut Budget) -> Analysis {
     // Encoded text: decode, then analyse what it holds.
     let decoded;
     let mut body: &[u8] = scanned;
+    let mut full_len = bytes.len();
     if let Some((enc, d)) = framing::decode_text(scanned) {
         cipher.insert("encoding".into(), json!(enc.as_str()));
         cipher.insert("decoded_length".into(), json!(d.len()));
         decoded = d;
         body = &decoded;
+        full_len = body.len();
     }
 
     if let Some(fmt) = framing::compression(body) {
@@ -93,7 +102,7 @@ pub fn analyze(bytes: &[u8], budget: &mut Budget) -> Analysis {
     } else {
         (0usize, body)
     };
-    let len = ct.len();
+    let len = full_len.saturating_sub(header);
     let stats = entropy::Stats::of(ct);
     let r16 = ecb::Repeats::scan(ct, 16);
     let r8 = ecb::Repeats::scan(ct, 8);
@@ -245,6 +254,7 @@ impl Probe for Symmetric {
         let all = regions_of(job);
         let (kept, dropped) = top_k(&all, policy.top_k as usize, |r| {
             SYMMETRIC_KINDS.contains(&r.kind.as_str())
+                && !r.is_geometric()
                 && !(r.offset == 0 && r.length == bytes.len() as u64)
         });
         // The whole artifact is always probed first; regions refine it.

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark of fx-probe against `ent` (Fourmilab entropy/chi-square tester,
+# Debian package `ent`) over the same mixed directory:
+#   random blobs, AES-ECB/CBC-like ciphertexts, gzip/xz output, text and
+#   PQC-sized objects — TOTAL_MB MiB in FILES files (defaults 256, 512).
+# The directory is ingested, routed and inspected once (not timed); then
+# fx-probe runs over the inspected job lines with -j 1 (per-core rate) and
+# -j N, and `ent` runs once per file on one core. Printed: probed bytes per
+# second per core for both, and the ratio. fx-probe's time includes reading
+# and re-verifying each blob's sha256; ent only reads the file.
+# Target (issue 4): >= 50 MB/s per core of probed bytes.
+#
+# Usage: pipelines/bench/fx-probe.sh
+#        TOTAL_MB=64 FILES=128 pipelines/bench/fx-probe.sh
+#        FX_BIN_DIR=target/debug pipelines/bench/fx-probe.sh   (no release build)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+TOTAL_MB=${TOTAL_MB:-256}
+FILES=${FILES:-512}
+WORK=${BENCH_DIR:-.bench/fx-probe}
+CORES=${CORES:-$(nproc)}
+
+if [ -n "${FX_BIN_DIR:-}" ]; then
+    BIN=$(cd "$FX_BIN_DIR" && pwd)
+else
+    cargo build --release --quiet --bin fx-ingest --bin fx-route --bin fx-inspect --bin fx-probe
+    BIN=$PWD/target/release
+fi
+
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+DATA="$WORK/data-$TOTAL_MB-$FILES"
+if [ ! -f "$DATA/.done" ]; then
+    rm -rf "$DATA" && mkdir -p "$DATA"
+    per=$((TOTAL_MB * 1024 * 1024 / FILES))
+    for i in $(seq 0 $((FILES - 1))); do
+        f="$DATA/f$(printf %05d "$i")"
+        case $((i % 6)) in
+            0) head -c "$per" /dev/urandom > "$f.bin" ;;
+            1) # ECB-like: one random 16-byte block repeated, mixed with random blocks
+               blk=$(head -c 16 /dev/urandom | xxd -p)
+               { for _ in $(seq 1 64); do echo "$blk"; done; } | xxd -r -p > "$f.ecb"
+               head -c $((per - 1024)) /dev/urandom >> "$f.ecb" ;;
+            2) head -c "$per" /dev/urandom | openssl enc -aes-128-cbc -pbkdf2 -pass pass:bench > "$f.enc" 2>/dev/null ;;
+            3) seq 1 $((per / 7)) | gzip -1 | head -c "$per" > "$f.gz" ;;
+            4) seq 1 $((per / 7)) | head -c "$per" > "$f.txt" ;;
+            5) head -c 1088 /dev/urandom > "$f.ct"; head -c $((per - 1088)) /dev/urandom | xz -0 -T1 > "$f.xz" ;;
+        esac
+    done
+    touch "$DATA/.done"
+fi
+bytes=$(find "$DATA" -type f ! -name .done -printf '%s\n' | awk '{s += $1} END {print s}')
+files=$(find "$DATA" -type f ! -name .done | wc -l)
+
+RUN="$WORK/run"
+rm -rf "$RUN"
+"$BIN/fx-ingest" --run "$RUN" "$DATA" \
+    | "$BIN/fx-route" --run "$RUN" \
+    | "$BIN/fx-inspect" --run "$RUN" > "$WORK/inspected.jsonl"
+
+now() { date +%s.%N; }
+secs() { local t0 t1; t0=$(now); "$@" > /dev/null; t1=$(now); echo "$t1 - $t0" | bc -l; }
+
+fx1=$(secs "$BIN/fx-probe" --run "$RUN" -j 1 < "$WORK/inspected.jsonl")
+fxn=$(secs "$BIN/fx-probe" --run "$RUN" -j "$CORES" < "$WORK/inspected.jsonl")
+"$BIN/fx-probe" --run "$RUN" -j 1 < "$WORK/inspected.jsonl" > "$WORK/probed.jsonl"
+
+if command -v ent > /dev/null; then
+    ent1=$(secs sh -c "find '$DATA' -type f ! -name .done -print0 | xargs -0 -n 1 ent")
+else
+    ent1=""
+    echo "ent is absent (apt-get install ent): peer column skipped" >&2
+fi
+
+mbps() { echo "scale=1; $bytes / 1048576 / $1" | bc -l; }
+echo "fx-probe benchmark: $files files, $((bytes / 1048576)) MiB, $CORES cores"
+printf '%-28s %10s %14s\n' "tool" "seconds" "MiB/s/core"
+printf '%-28s %10.3f %14s\n' "fx-probe -j1" "$fx1" "$(mbps "$fx1")"
+printf '%-28s %10.3f %14s\n' "fx-probe -j$CORES" "$fxn" "$(echo "scale=1; $(mbps "$fxn") / $CORES" | bc -l)"
+if [ -n "$ent1" ]; then
+    printf '%-28s %10.3f %14s\n' "ent (per file, 1 core)" "$ent1" "$(mbps "$ent1")"
+    echo "ratio fx-probe -j1 / ent (per-core throughput): $(echo "scale=2; $ent1 / $fx1" | bc -l)"
+fi
+echo "target: >= 50 MB/s per core ($(echo "scale=1; 50 * 1000000 / 1048576" | bc -l) MiB/s)"
+# What the probes concluded, for a sanity check.
+grep -o '"class":"[a-z_]*"' "$WORK/probed.jsonl" | sort | uniq -c | sort -rn | head
