@@ -304,3 +304,112 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+/// The IETF hackathon trust anchors (`_ta.der`, self-signed): each whose
+/// signature algorithm this liboqs build verifies must verify over its own
+/// TBSCertificate with the key of its own SubjectPublicKeyInfo.
+#[test]
+fn ietf_self_signed_trust_anchors_verify() {
+    use der::asn1::AnyRef;
+    use der::{Decode, Encode, Reader, SliceReader, Tagged};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/pqc-certificates");
+    if !dir.is_dir()
+        || std::process::Command::new("unzip")
+            .arg("-v")
+            .output()
+            .is_err()
+    {
+        println!("conformance zips or unzip absent: skipped");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let mut zips: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
+        .collect();
+    zips.sort();
+    let (mut verified, mut tried, mut skipped) = (0, 0, std::collections::BTreeSet::new());
+    let (mut sphincs_tried, mut sphincs_accepted) = (0, 0);
+    for z in &zips {
+        let out = tmp.path().join(z.file_stem().unwrap());
+        let st = std::process::Command::new("unzip")
+            .args(["-q", "-o"])
+            .arg(z)
+            .arg("-d")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let mut files = walk(&out);
+        files.sort();
+        for ta in files
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with("_ta.der"))
+        {
+            let der = std::fs::read(ta).unwrap();
+            let cert = AnyRef::from_der(&der).unwrap();
+            let mut r = SliceReader::new(cert.value()).unwrap();
+            let tbs: AnyRef<'_> = r.decode().unwrap();
+            let alg: AnyRef<'_> = r.decode().unwrap();
+            let sig: AnyRef<'_> = r.decode().unwrap();
+            let tbs_der = tbs.to_der().unwrap();
+            let alg_oid = {
+                let mut a = SliceReader::new(alg.value()).unwrap();
+                let o: der::asn1::ObjectIdentifier = a.decode().unwrap();
+                o.to_string()
+            };
+            // SPKI: the 7th element of TBSCertificate ([0] version first).
+            let mut t = SliceReader::new(tbs.value()).unwrap();
+            let mut parts = Vec::new();
+            while !t.is_finished() {
+                parts.push(t.decode::<AnyRef<'_>>().unwrap());
+            }
+            let spki = parts
+                .iter()
+                .find(|p| {
+                    p.tag() == der::Tag::Sequence
+                        && keys::public_key(&p.to_der().unwrap()).is_some()
+                })
+                .map(|p| keys::public_key(&p.to_der().unwrap()).unwrap())
+                .unwrap();
+            let Some(m) = pqc_params::by_oid(&alg_oid) else {
+                skipped.insert(format!("unknown {alg_oid}"));
+                continue;
+            };
+            if m.prehash.is_none() && m.set.family == Family::SlhDsa {
+                // Same sizes, different algorithm: SPHINCS+ round 3 must not
+                // accept a FIPS 205 signature (this backs the docs' claim).
+                sphincs_tried += 1;
+                if liboqs::verify(m.set, &spki.key, &tbs_der, &sig.value()[1..]) == Ok(true) {
+                    sphincs_accepted += 1;
+                }
+            }
+            if m.prehash.is_some() || !m.set.liboqs_compatible || !liboqs::supports(m.set) {
+                skipped.insert(
+                    m.set.name.to_owned()
+                        + if m.prehash.is_some() {
+                            " (pre-hash)"
+                        } else {
+                            ""
+                        },
+                );
+                continue;
+            }
+            let sig_bytes = &sig.value()[1..];
+            tried += 1;
+            let ok = liboqs::verify(m.set, &spki.key, &tbs_der, sig_bytes).unwrap();
+            assert!(ok, "{}", ta.display());
+            verified += 1;
+        }
+    }
+    println!(
+        "IETF trust anchors verified with liboqs: {verified}/{tried}; not verifiable here: {skipped:?}"
+    );
+    println!(
+        "FIPS 205 trust anchors accepted by liboqs SPHINCS+ round 3: {sphincs_accepted}/{sphincs_tried}"
+    );
+    assert_eq!(sphincs_accepted, 0);
+    assert!(verified > 0);
+}
