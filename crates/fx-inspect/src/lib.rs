@@ -628,6 +628,18 @@ impl Stage for Inspector {
             job.push(Event::skipped(MODULE, "stage", reason));
             return;
         }
+        if job
+            .artifact
+            .size
+            .is_some_and(|n| n > ctx.run.policy().limits.max_artifact_bytes)
+        {
+            job.push(Event::skipped(
+                MODULE,
+                "stage",
+                "budget:limits.max_artifact_bytes",
+            ));
+            return;
+        }
         let bytes = match ctx.run.read_artifact(job) {
             None => {
                 job.push(Event::skipped(MODULE, "stage", "not_applicable"));
@@ -661,5 +673,82 @@ impl Stage for Inspector {
         if let Some(t) = triage {
             job.push(t);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use fx_core::event::Status;
+    use fx_core::testing::{job_for, scratch_run, with_labels};
+
+    fn stage_events(policy: Policy, bytes: &[u8], labels: &[Label]) -> Vec<Event> {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), policy).unwrap();
+        let job = with_labels(job_for(&run, "a", bytes, 0).unwrap(), labels);
+        let mut job = job;
+        let stage = Inspector::new(&run).unwrap();
+        stage.process(&mut job, &StageCtx { run: &run });
+        job.events
+            .into_iter()
+            .filter(|e| e.module == MODULE)
+            .collect()
+    }
+
+    #[test]
+    fn hash_material_is_skipped_fail_closed() {
+        let evs = stage_events(
+            Policy::default(),
+            b"$2b$12$abc",
+            &[Label::HashKdfMaterial, Label::Certificate],
+        );
+        assert_eq!(evs.len(), 1);
+        assert_eq!(evs[0].status, Status::Skipped);
+        assert_eq!(evs[0].reason.as_deref(), Some("policy:hash_kdf_audit_only"));
+    }
+
+    #[test]
+    fn oversized_artifacts_are_a_budget_skip() {
+        let mut p = Policy::default();
+        p.limits.max_artifact_bytes = 8;
+        let evs = stage_events(p, &[0u8; 64], &[]);
+        assert_eq!(
+            evs[0].reason.as_deref(),
+            Some("budget:limits.max_artifact_bytes")
+        );
+    }
+
+    #[test]
+    fn crosscheck_is_gated() {
+        let der = [0x30, 0x03, 0x02, 0x01, 0x05];
+        // No route decision: the tool run is denied, fail-closed.
+        let evs = stage_events(Policy::default(), &der, &[]);
+        let cc = evs.iter().find(|e| e.step == "crosscheck").unwrap();
+        assert_eq!(cc.reason.as_deref(), Some("policy:no_route_decision"));
+        assert_eq!(evs.last().unwrap().step, "triage");
+        let mut p = Policy::default();
+        p.inspect.openssl_cross_check = false;
+        let evs = stage_events(p, &der, &[]);
+        let cc = evs.iter().find(|e| e.step == "crosscheck").unwrap();
+        assert_eq!(
+            cc.reason.as_deref(),
+            Some("policy:openssl_cross_check_disabled")
+        );
+    }
+
+    #[test]
+    fn regions_cap_is_reported() {
+        let cfg = InspectConfig {
+            max_regions: 2,
+            ..InspectConfig::default()
+        };
+        let evs = events(&inspect(&[9u8; 3000], &cfg), &cfg);
+        let r = evs.iter().find(|e| e.step == "regions").unwrap();
+        let d = r.data.as_ref().unwrap();
+        assert_eq!(d["caps_hit"], json!(["inspect.max_regions"]));
+        assert!(d["dropped"].as_u64().unwrap() > 0);
+        let t = evs.last().unwrap().conclusion.as_ref().unwrap();
+        assert_eq!(t.regions.len(), 2);
     }
 }

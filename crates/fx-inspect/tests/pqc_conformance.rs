@@ -1,5 +1,6 @@
 //! Conformance: every file of the five IETF PQC hackathon provider zips
-//! (`/work/shared/conformance/pqc-certificates`, or `$FX_PQC_CONFORMANCE`)
+//! (`../shared/conformance/pqc-certificates` next to the repository, or
+//! `$FX_PQC_CONFORMANCE`)
 //! gets the algorithm and OID its file name states — certificates and
 //! public keys by their SPKI, private keys by their PKCS#8 algorithm,
 //! `_ciphertext.bin` by size (the stated algorithm must be among the
@@ -21,7 +22,10 @@ use serde_json::Value;
 fn dir() -> PathBuf {
     std::env::var_os("FX_PQC_CONFORMANCE")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/conformance/pqc-certificates"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../../shared/conformance/pqc-certificates")
+        })
 }
 
 /// Dotted OIDs written in a file name.
