@@ -21,11 +21,12 @@
 //! job labelled `hash_kdf_material` never reaches them, whatever the decision
 //! says ([`gate`]).
 
-use fx_core::event::Event;
+use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::{Job, Member};
 use fx_core::routing::{self, Target};
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
+use fx_core::vocab::FailureKind;
 use fx_core::vocab::Label;
 
 pub mod budget;
@@ -164,14 +165,38 @@ impl Stage for Prober {
             // A bundle: the probes read the members themselves.
             Vec::new()
         } else {
+            let max = ctx.run.policy().limits.max_artifact_bytes;
+            if job.artifact.size.is_some_and(|s| s > max) {
+                // Every probe leaves its event: a skip naming the limit.
+                for probe in PROBES {
+                    job.push(Event::skipped(
+                        MODULE,
+                        probe.name(),
+                        "budget:max_artifact_bytes",
+                    ));
+                }
+                return;
+            }
             match ctx.run.read_artifact(job) {
                 Some(Ok(b)) => b,
                 Some(Err(e)) => {
-                    job.push(Event::skipped(MODULE, "read", format!("unreadable: {e}")));
+                    for probe in PROBES {
+                        job.push(Event::error(
+                            MODULE,
+                            probe.name(),
+                            ErrorInfo::new(FailureKind::Unreadable).detail(e.to_string()),
+                        ));
+                    }
                     return;
                 }
                 None => {
-                    job.push(Event::skipped(MODULE, "stage", "unreadable"));
+                    for probe in PROBES {
+                        job.push(Event::skipped(
+                            MODULE,
+                            probe.name(),
+                            routing::reason::UNREADABLE,
+                        ));
+                    }
                     return;
                 }
             }

@@ -242,38 +242,47 @@ fn hostile_inputs_never_panic() {
     let (_d, run) = run_with(p);
     let ctx = StageCtx { run: &run };
     let base = job(&run, b"x", vec![allow_all()]);
-    let mut x = 0x2545_f491_4f6c_dd1du64;
-    let mut next = || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    // Two fixed halves, each with its own generator, probed on two threads:
+    // the inputs are the same on any machine.
     let n = 100_000;
-    for i in 0..n {
-        let mut b = seeds[i % seeds.len()].clone();
-        match next() % 5 {
-            0 if !b.is_empty() => {
-                let at = (next() as usize) % b.len();
-                b[at] ^= 1 << (next() % 8);
-            }
-            1 => {
-                let keep = (next() as usize) % (b.len() + 1);
-                b.truncate(keep);
-            }
-            2 => b.extend(std::iter::repeat_n(
-                (next() & 0xff) as u8,
-                (next() % 40) as usize,
-            )),
-            3 if b.len() > 4 => {
-                let at = (next() as usize) % (b.len() - 3);
-                b[at..at + 4].copy_from_slice(&[0xff, 0xff, 0xff, 0x7f]);
-            }
-            _ => b.insert(0, (next() & 0xff) as u8),
+    std::thread::scope(|scope| {
+        for half in 0..2u64 {
+            let (seeds, base, ctx) = (&seeds, &base, &ctx);
+            scope.spawn(move || {
+                let mut x = 0x2545_f491_4f6c_dd1du64 ^ (half << 32);
+                let mut next = || {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x
+                };
+                for i in 0..n / 2 {
+                    let mut b = seeds[i % seeds.len()].clone();
+                    match next() % 5 {
+                        0 if !b.is_empty() => {
+                            let at = (next() as usize) % b.len();
+                            b[at] ^= 1 << (next() % 8);
+                        }
+                        1 => {
+                            let keep = (next() as usize) % (b.len() + 1);
+                            b.truncate(keep);
+                        }
+                        2 => b.extend(std::iter::repeat_n(
+                            (next() & 0xff) as u8,
+                            (next() % 40) as usize,
+                        )),
+                        3 if b.len() > 4 => {
+                            let at = (next() as usize) % (b.len() - 3);
+                            b[at..at + 4].copy_from_slice(&[0xff, 0xff, 0xff, 0x7f]);
+                        }
+                        _ => b.insert(0, (next() & 0xff) as u8),
+                    }
+                    let ev = probe_job(base, &b, ctx);
+                    assert!(ev.len() >= PROBES.len(), "half {half} input {i}");
+                }
+            });
         }
-        let ev = probe_job(&base, &b, &ctx);
-        assert!(ev.len() >= PROBES.len(), "input {i}");
-    }
+    });
     println!("hostile inputs probed: {n}");
 }
 
@@ -298,4 +307,17 @@ fn geometric_regions_from_inspect_are_hypotheses_not_evidence() {
     let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
     let c = find(&ev, "pqc").conclusion.clone().unwrap();
     assert_eq!(c.algorithm.as_deref(), Some("SLH-DSA-SHA2-128f"));
+}
+
+#[test]
+fn an_artifact_over_the_size_limit_gets_a_skip_from_every_probe() {
+    let mut p = Policy::default();
+    p.limits.max_artifact_bytes = 10;
+    let (_d, run) = run_with(p);
+    let mut j = job(&run, &xorshift(8, 100), vec![allow_all()]);
+    Prober.process(&mut j, &StageCtx { run: &run });
+    for probe in PROBES {
+        let e = find(&j.events, probe.name());
+        assert_eq!(e.reason.as_deref(), Some("budget:max_artifact_bytes"));
+    }
 }
