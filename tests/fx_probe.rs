@@ -242,3 +242,30 @@ fn cli_conventions() {
         .unwrap();
     assert!(status.success());
 }
+
+/// Golden: the probes' conclusions over the committed samples (data left
+/// out: it lists fx-inspect's regions, which that stage may rescore).
+#[test]
+fn golden_probe_conclusions_over_the_samples() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, inspected) = prepared(dir.path());
+    let out = run_stage("fx-probe", &["--run", &run], inspected.as_bytes());
+    let mut golden = serde_json::Map::new();
+    for j in jobs(&out) {
+        let path = j["artifact"]["intake"]["path"].as_str().unwrap().to_owned();
+        let events: Vec<Value> = j["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["module"] == "probe")
+            .map(|e| {
+                serde_json::json!({
+                    "step": e["step"], "status": e["status"], "reason": e["reason"],
+                    "conclusion": e["conclusion"],
+                })
+            })
+            .collect();
+        golden.insert(path, Value::Array(events));
+    }
+    insta::assert_json_snapshot!("probe_conclusions", golden);
+}
