@@ -69,14 +69,30 @@ pub fn params_postgres_md5(_s: &str) -> Params {
     }
 }
 
+/// Oracle 11g as stored (`S:` + 40 hex SHA-1 + 20 hex salt).
+pub fn check_oracle11(s: &str) -> bool {
+    s.len() == 62 && s.get(2..).is_some_and(is_hex)
+}
+/// Oracle 11g parameters: 10-byte salt, 20-byte digest.
+pub fn params_oracle11(_s: &str) -> Params {
+    Params {
+        salt_bytes: Some(10),
+        digest: Some(20),
+        ..Params::default()
+    }
+}
+
 /// Sybase ASE `0xc007` + 16 salt hex + 64 hex.
 pub fn check_sybase(s: &str) -> bool {
     s.len() == 86 && s.get(2..).is_some_and(is_hex)
 }
 
+/// The `:`-separated fields of `s` when there are exactly `n` (counted before collecting).
 fn fields(s: &str, n: usize) -> Option<Vec<&str>> {
-    let f: Vec<&str> = s.split(':').collect();
-    (f.len() == n).then_some(f)
+    if s.bytes().filter(|b| *b == b':').count() + 1 != n {
+        return None;
+    }
+    Some(s.split(':').collect())
 }
 
 /// NetNTLMv1: `user::domain:lm48:nt48:challenge16`.

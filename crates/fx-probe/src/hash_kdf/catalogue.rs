@@ -10,6 +10,7 @@
 //! Lookup never runs a regex: prefix rows are bucketed by first byte, hex rows
 //! by length, and a line is classified by one pass over its bytes.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::codec::{HexCase, hex_case, is_hex};
@@ -375,7 +376,9 @@ pub static ENTRIES: &[Entry] = &[
         .john("aix-ssha512")
         .check(crypt_sha::check_aix)
         .params(crypt_sha::params_aix),
-    pre("{smd5}", 6300, "aix-smd5", MD5C).john("aix-smd5"),
+    pre("{smd5}", 6300, "aix-smd5", MD5C)
+        .john("aix-smd5")
+        .check(crypt_sha::check_aix_smd5),
     pre("$DCC2$", 2100, "mscash2", Family::Pbkdf2("sha1"))
         .john("mscash2")
         .params(pbkdf2::params_count_field),
@@ -437,6 +440,10 @@ pub static ENTRIES: &[Entry] = &[
     pre("0xc007", 8000, "sybase-ase", SF)
         .john("SybaseASE")
         .check(bare_hex::check_sybase),
+    pre("S:", 112, "oracle11", SF)
+        .john("oracle11")
+        .check(bare_hex::check_oracle11)
+        .params(bare_hex::params_oracle11),
     pre("md5", 12, "postgres-md5", SF)
         .john("postgres")
         .check(bare_hex::check_postgres_md5)
@@ -926,7 +933,9 @@ pub static ENTRIES: &[Entry] = &[
 
 /// Bucketed view of [`ENTRIES`] built once.
 struct Index {
-    /// Prefix rows by the (ASCII-lowercased for `{`) first byte of their prefix.
+    /// Modular-crypt rows (`$ident$…`) by their `$ident$`.
+    by_ident: HashMap<&'static str, Vec<u16>>,
+    /// Other prefix rows by the first byte of their prefix.
     by_first: Vec<Vec<u16>>,
     /// Bare hex rows by length.
     hex: Vec<(u16, Vec<u16>)>,
@@ -940,6 +949,7 @@ fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut ix = Index {
+            by_ident: HashMap::new(),
             by_first: vec![Vec::new(); 256],
             hex: Vec::new(),
             hex_salt: Vec::new(),
@@ -948,11 +958,14 @@ fn index() -> &'static Index {
         for (i, e) in ENTRIES.iter().enumerate() {
             let i = u16::try_from(i).unwrap_or(u16::MAX);
             match e.pattern {
-                Pattern::Prefix(p) => {
-                    if let Some(&b) = p.as_bytes().first() {
-                        ix.by_first[usize::from(b)].push(i);
+                Pattern::Prefix(p) => match ident(p) {
+                    Some(id) => ix.by_ident.entry(id).or_default().push(i),
+                    None => {
+                        if let Some(&b) = p.as_bytes().first() {
+                            ix.by_first[usize::from(b)].push(i);
+                        }
                     }
-                }
+                },
                 Pattern::Hex(n) => match ix.hex.iter_mut().find(|(k, _)| *k == n) {
                     Some((_, v)) => v.push(i),
                     None => ix.hex.push((n, vec![i])),
@@ -968,6 +981,16 @@ fn index() -> &'static Index {
         }
         ix
     })
+}
+
+/// `$ident$` of a modular-crypt string (looked at within its first 64 bytes).
+fn ident(s: &str) -> Option<&str> {
+    let b = s.as_bytes();
+    if b.first() != Some(&b'$') {
+        return None;
+    }
+    let end = b.iter().take(64).skip(1).position(|c| *c == b'$')? + 2;
+    s.get(..end)
 }
 
 fn prefix_matches(s: &str, p: &str) -> bool {
@@ -987,7 +1010,10 @@ pub fn lookup(s: &str) -> Vec<&'static Entry> {
     };
     // 1. Literal prefixes: the longest matching prefix wins; rows sharing it are all candidates.
     let mut best = 0usize;
-    for &i in &ix.by_first[usize::from(first)] {
+    let by_ident = ident(s)
+        .and_then(|id| ix.by_ident.get(id))
+        .map_or(&[][..], Vec::as_slice);
+    for &i in by_ident.iter().chain(&ix.by_first[usize::from(first)]) {
         let e = &ENTRIES[usize::from(i)];
         let Pattern::Prefix(p) = e.pattern else {
             continue;

@@ -142,6 +142,12 @@ pub fn check_aix(s: &str) -> bool {
     matches!((it.next(), it.next(), it.next(), it.next()), (Some(n), Some(salt), Some(h), None) if n.len() == 2 && num(n).is_some() && !salt.is_empty() && is_crypt64(h))
 }
 
+/// AIX `{smd5}salt$hash` shape (tells it from LDAP `{SMD5}` base64).
+pub fn check_aix_smd5(s: &str) -> bool {
+    s.split_once('}')
+        .is_some_and(|(_, r)| r.split('$').count() == 2)
+}
+
 /// AIX `{ssha1}`/`{ssha256}`/`{ssha512}`: `NN$salt$hash`, iterations 2^NN.
 pub fn params_aix(s: &str) -> Params {
     let Some(rest) = s.split_once('}').map(|(_, r)| r) else {

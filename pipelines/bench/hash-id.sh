@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Hash identification benchmark: fx vs hashID vs name-that-hash on the same
+# list of 100,000 hashes with known truth (hashcat modes).
+#
+#   pipelines/bench/hash-id.sh [WORKDIR]
+#
+# The list is built from hashcat's own example hashes (tests/data/hashcat/) and
+# the library-generated hashes (tests/data/hashes/generated.tsv): each source
+# line is repeated with its long hex/base64 payload runs re-randomised (same
+# length, same alphabet, structure kept), so every line is distinct and keeps
+# its truth. Accuracy is measured two ways for every tool: top-1 (the first
+# candidate it names is the right hashcat mode) and any (the right mode is
+# among its candidates). fx is timed through the release-built harness
+# (crates/fx-probe/examples/hash_id.rs, one thread) and, when fx-ingest and
+# fx-route work, through the real fx-probe command too.
+#
+# Needs: python3; hashid and name-that-hash (pip install hashid name-that-hash);
+# missing peers are reported and skipped.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WORK="${1:-$(mktemp -d)}"
+N="${FX_BENCH_LINES:-100000}"
+mkdir -p "$WORK"
+cd "$ROOT"
+
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/release"
+HARNESS="${FX_HASH_ID_BIN:-$TARGET/examples/hash_id}"
+echo "== building (release)"
+if [ -z "${FX_HASH_ID_BIN:-}" ]; then cargo build --release -q -p fx-probe --example hash_id; fi
+if [ -z "${FX_BENCH_NO_COMMAND:-}" ]; then
+  cargo build --release -q --bin fx-ingest --bin fx-route --bin fx-probe 2>/dev/null || echo "   (fx binaries did not build; skipping the command measurement)"
+fi
+
+echo "== building the list of $N hashes with truth in $WORK"
+python3 - "$ROOT" "$WORK" "$N" <<'PY'
+import json, random, re, sys
+root, work, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rng = random.Random(20261123)
+src = []
+text = open(f"{root}/tests/data/hashcat/example-hashes.txt").read()
+for mode, v in json.loads(text[text.index("{"):]).items():
+    h = v["example_hash"]
+    if v["example_hash_format"] != "plain" or mode in ("2000", "99999") or len(h) > 1024:
+        continue
+    src.append((h, mode))
+for row in open(f"{root}/tests/data/hashes/generated.tsv"):
+    if row.startswith("#"):
+        continue
+    scheme, mode, _params, line = row.rstrip("\n").split("\t", 3)
+    if mode != "-":
+        src.append((line, mode))
+HEXL, HEXU = "0123456789abcdef", "0123456789ABCDEF"
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+def vary(h):
+    def rep(m):
+        run = m.group(0)
+        if re.fullmatch(r"[0-9a-f]+", run): alpha = HEXL
+        elif re.fullmatch(r"[0-9A-F]+", run): alpha = HEXU
+        else: alpha = B64
+        return "".join(rng.choice(alpha) for _ in run)
+    # Only long payload runs change; prefixes, separators, counts and short fields stay.
+    return re.sub(r"(?<=[$:*])[0-9A-Za-z]{20,}$|^[0-9a-fA-F]{16,}(?=$|:)", rep, h)
+lines, truth = [], []
+i = 0
+while len(lines) < n:
+    h, mode = src[i % len(src)]
+    lines.append(h if i < len(src) else vary(h))
+    truth.append(mode)
+    i += 1
+open(f"{work}/hashes.txt", "w").write("\n".join(lines) + "\n")
+open(f"{work}/truth.txt", "w").write("\n".join(truth) + "\n")
+print(f"   {len(lines)} lines from {len(src)} source hashes ({len(set(truth))} hashcat modes)")
+PY
+
+now() { date +%s.%N; }
+rate() { python3 -c "import sys; n,a,b=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print(int(n/(b-a)) if b>a else 0)" "$@"; }
+
+echo "== fx (harness, 1 thread)"
+t0=$(now); "$HARNESS" < "$WORK/hashes.txt" > "$WORK/fx.tsv" 2> "$WORK/fx.err"; t1=$(now)
+cat "$WORK/fx.err"
+FX_RATE=$(sed -n 's/.*lines_per_s=\([0-9]*\).*/\1/p' "$WORK/fx.err")
+FX_WALL=$(rate "$N" "$t0" "$t1")
+
+HASHID_RATE=0
+if command -v hashid >/dev/null; then
+  echo "== hashID"
+  t0=$(now); hashid -m "$WORK/hashes.txt" > "$WORK/hashid.out" 2>/dev/null || true; t1=$(now)
+  HASHID_RATE=$(rate "$N" "$t0" "$t1")
+else
+  echo "== hashID absent (pip install hashid)"
+fi
+
+NTH_RATE=0
+if command -v nth >/dev/null; then
+  echo "== name-that-hash"
+  t0=$(now); nth -f "$WORK/hashes.txt" -g > "$WORK/nth.json" 2>/dev/null || true; t1=$(now)
+  NTH_RATE=$(rate "$N" "$t0" "$t1")
+else
+  echo "== name-that-hash absent (pip install name-that-hash)"
+fi
+
+echo "== scoring against the truth"
+python3 - "$WORK" "$N" "$FX_RATE" "$FX_WALL" "$HASHID_RATE" "$NTH_RATE" <<'PY'
+import json, os, re, sys
+work, n = sys.argv[1], int(sys.argv[2])
+fx_rate, fx_wall, hashid_rate, nth_rate = (int(x or 0) for x in sys.argv[3:7])
+lines = open(f"{work}/hashes.txt").read().split("\n")[:n]
+truth = open(f"{work}/truth.txt").read().split("\n")[:n]
+
+def score(cands):  # cands: list (per line) of candidate mode lists, best first
+    top = sum(1 for c, t in zip(cands, truth) if c and c[0] == t)
+    anyk = sum(1 for c, t in zip(cands, truth) if t in c)
+    return top / n * 100, anyk / n * 100
+
+results = {}
+fx = [[] if r.split("\t")[0] == "-" else r.split("\t")[2].split(",") for r in open(f"{work}/fx.tsv").read().split("\n")[:n]]
+results["fx"] = (fx_rate, score(fx))
+
+if os.path.exists(f"{work}/hashid.out"):
+    per, cur = [], None
+    for row in open(f"{work}/hashid.out", errors="replace"):
+        if row.startswith("Analyzing '"):
+            cur = []
+            per.append(cur)
+        elif row.startswith("[+]") and cur is not None:
+            m = re.search(r"\[Hashcat Mode: (\d+)\]", row)
+            cur.append(m.group(1) if m else "none")
+        elif row.startswith("[-]") and cur is not None:
+            pass
+    per += [[]] * (n - len(per))
+    results["hashID"] = (hashid_rate, score(per[:n]))
+
+if os.path.exists(f"{work}/nth.json") and os.path.getsize(f"{work}/nth.json") > 0:
+    raw = open(f"{work}/nth.json").read()
+    data = json.loads(raw[raw.index("{"):])
+    per = [[str(c["hashcat"]) if c.get("hashcat") is not None else "none" for c in data.get(l, [])] for l in lines]
+    results["name-that-hash"] = (nth_rate, score(per))
+
+print(f"{'tool':16} {'lines/s':>12} {'top-1 %':>8} {'any %':>8}")
+for tool, (r, (top, anyk)) in results.items():
+    print(f"{tool:16} {r:>12} {top:>8.2f} {anyk:>8.2f}")
+print(f"fx wall-clock incl. process start and output: {fx_wall} lines/s")
+for peer in ("hashID", "name-that-hash"):
+    if peer in results and results[peer][0]:
+        r, (top, anyk) = results[peer]
+        fr, (ftop, fany) = results["fx"]
+        print(f"fx / {peer}: speed x{fr / r:.1f}; top-1 {ftop - top:+.2f} pts; any {fany - anyk:+.2f} pts")
+PY
+
+if [ -z "${FX_BENCH_NO_COMMAND:-}" ] && [ -x "$TARGET/fx-ingest" ] && [ -x "$TARGET/fx-route" ] && [ -x "$TARGET/fx-probe" ]; then
+  echo "== fx-probe command (fx-ingest | fx-route | fx-probe) on the same list as one file"
+  RUN="$WORK/run"; rm -rf "$RUN"
+  printf '[probe]\nmax_hash_lines = %s\n' "$N" > "$WORK/policy.toml"
+  if "$TARGET/fx-ingest" --run "$RUN" --policy "$WORK/policy.toml" "$WORK/hashes.txt" > "$WORK/jobs.jsonl" 2>"$WORK/ingest.err" &&
+     "$TARGET/fx-route" --run "$RUN" < "$WORK/jobs.jsonl" > "$WORK/routed.jsonl" 2>>"$WORK/ingest.err"; then
+    t0=$(now); "$TARGET/fx-probe" --run "$RUN" -j 1 < "$WORK/routed.jsonl" > "$WORK/probed.jsonl"; t1=$(now)
+    echo "   fx-probe: $(rate "$N" "$t0" "$t1") lines/s (whole command, 1 job: read, audit with parameters and weaknesses, JSON out)"
+    python3 -c "
+import json,sys
+for l in open('$WORK/probed.jsonl'):
+    j=json.loads(l)
+    for e in j['events']:
+        if e.get('step')=='hash_kdf' and e.get('conclusion'):
+            t=e['conclusion']['hash']['totals']; print('   totals:', {k:t[k] for k in ('lines_seen','identified','unidentified','not_audited','truncated')})
+"
+  else
+    echo "   (fx-ingest/fx-route failed: $(head -c 300 "$WORK/ingest.err"))"
+  fi
+fi
+echo "work dir: $WORK"
