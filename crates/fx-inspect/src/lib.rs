@@ -21,6 +21,7 @@ pub mod capture;
 pub mod cms;
 pub mod crosscheck;
 mod derr;
+pub mod jose;
 pub mod keys;
 pub mod openssh;
 pub mod pbe;
@@ -473,6 +474,18 @@ impl Inspector_<'_> {
             match tls::records(bytes) {
                 Ok(p) => self.object("tls", p, None, json!({})),
                 Err(f) => self.failed("tls", f, None),
+            }
+            return;
+        }
+        if jose::looks_like_jose(bytes) {
+            self.out.report.verdict.encoding = Some(Encoding::Text);
+            match jose::jose(bytes) {
+                Ok(p) => {
+                    // A JWK has no container of its own in the vocabulary: the key is primary.
+                    self.out.report.verdict.primary(&p.key);
+                    self.object("jose", p, None, json!({}));
+                }
+                Err(f) => self.failed("jose", f, None),
             }
             return;
         }

@@ -83,6 +83,7 @@ fn fixtures_reach_the_right_verdicts() {
         ("random-4096.bin", "raw", "", None),
         ("rsa2048-leaf.cert.b64", "x509_certificate", "RSA", None),
         ("p256.spki.hex", "spki_public_key", "EC", Some("P-256")),
+        ("rfc7517-a1.jwks.json", "raw", "EC", Some("P-256")),
     ];
     for (file, container, alg, curve) in cases {
         let bytes = std::fs::read(fixtures().join(file)).unwrap();

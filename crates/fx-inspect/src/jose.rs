@@ -1,0 +1,212 @@
+//! JOSE: JSON Web Keys (a JWK or a JWK Set, RFC 7517/7518/8037, and the
+//! `AKP` keys of draft-ietf-cose-dilithium) and compact JWS (RFC 7515):
+//! key types, curves, algorithms and sizes. Nothing is verified.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fx_core::vocab::{Container, FailureKind};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::algorithm::{KeyAlg, bits_of};
+use crate::report::Finding;
+use crate::x509::Parsed;
+
+/// Keys read from a JWK Set at most.
+const MAX_KEYS: usize = 256;
+
+/// One JWK.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Jwk {
+    /// `kty`.
+    pub kty: String,
+    /// `crv`, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crv: Option<String>,
+    /// `alg`, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// True when private members (`d`, `priv`, `p`) are present.
+    pub private: bool,
+    /// The key in DESIGN §9 terms.
+    pub key: KeyAlg,
+}
+
+/// What a JOSE object says.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct JoseInfo {
+    /// `jwk`, `jwks` or `jws`.
+    pub form: &'static str,
+    /// Keys.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<Jwk>,
+    /// JWS protected header `alg`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alg: Option<String>,
+    /// JWS payload and signature lengths (decoded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lengths: Option<[usize; 2]>,
+}
+
+fn s(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn b64len(v: &Value, k: &str) -> Option<Vec<u8>> {
+    v.get(k)
+        .and_then(Value::as_str)
+        .and_then(|t| URL_SAFE_NO_PAD.decode(t).ok())
+}
+
+fn jwk(v: &Value) -> Jwk {
+    let kty = s(v, "kty").unwrap_or_default();
+    let crv = s(v, "crv");
+    let alg = s(v, "alg");
+    let mut key = KeyAlg::default();
+    match kty.as_str() {
+        "RSA" => {
+            key.algorithm = Some("RSA".into());
+            key.key_bits = b64len(v, "n").map(|n| bits_of(&n));
+        }
+        "EC" => {
+            key.algorithm = Some("EC".into());
+            key.curve = crv.clone();
+        }
+        "OKP" => key.algorithm = crv.clone(),
+        "AKP" => key.algorithm = alg.clone(),
+        "oct" => key.algorithm = alg.clone(),
+        _ => {}
+    }
+    if let Some(a) = &key.algorithm
+        && let Some(o) = fx_formats::oids::oid_of(a)
+    {
+        key.oid = o.to_owned();
+    }
+    if let Some(pk) = b64len(v, "pub")
+        .or_else(|| b64len(v, "x"))
+        .filter(|_| kty != "EC")
+    {
+        key.key_len = pk.len();
+        if let Some(e) = key
+            .algorithm
+            .as_deref()
+            .and_then(fx_formats::pqc_params::by_name)
+            .and_then(|p| p.public_key)
+        {
+            key.expected_len = Some(e);
+        }
+    }
+    Jwk {
+        private: v.get("d").is_some() || v.get("priv").is_some() || v.get("p").is_some(),
+        kty,
+        crv,
+        alg,
+        key,
+    }
+}
+
+/// True when the text looks like a JSON object or a compact JWS.
+pub fn looks_like_jose(b: &[u8]) -> bool {
+    let t = b.trim_ascii();
+    (t.starts_with(b"{") && t.ends_with(b"}") && memchr::memmem::find(t, b"\"kty\"").is_some())
+        || (t.starts_with(b"eyJ") && t.iter().filter(|&&c| c == b'.').count() == 2)
+}
+
+/// Parses a JWK, a JWK Set or a compact JWS.
+pub fn jose(b: &[u8]) -> Result<Parsed<JoseInfo>, Finding> {
+    let t = b.trim_ascii();
+    let mut findings = Vec::new();
+    let info = if t.starts_with(b"{") {
+        let v: Value = serde_json::from_slice(t).map_err(|e| {
+            Finding::at(
+                FailureKind::MalformedHeader,
+                e.column(),
+                format!("JSON: {e}"),
+            )
+        })?;
+        if let Some(keys) = v.get("keys").and_then(Value::as_array) {
+            JoseInfo {
+                form: "jwks",
+                keys: keys.iter().take(MAX_KEYS).map(jwk).collect(),
+                ..JoseInfo::default()
+            }
+        } else {
+            JoseInfo {
+                form: "jwk",
+                keys: vec![jwk(&v)],
+                ..JoseInfo::default()
+            }
+        }
+    } else {
+        let mut parts = t.split(|&c| c == b'.');
+        let (h, p, sig) = (
+            parts.next().unwrap_or(&[]),
+            parts.next().unwrap_or(&[]),
+            parts.next().unwrap_or(&[]),
+        );
+        let header = URL_SAFE_NO_PAD
+            .decode(h)
+            .map_err(|e| Finding::at(FailureKind::BadBase64, 0, format!("JWS header: {e}")))?;
+        let hv: Value = serde_json::from_slice(&header).map_err(|e| {
+            Finding::at(
+                FailureKind::MalformedHeader,
+                0,
+                format!("JWS header JSON: {e}"),
+            )
+        })?;
+        let pl = URL_SAFE_NO_PAD
+            .decode(p)
+            .map(|x| x.len())
+            .unwrap_or_else(|_| {
+                findings.push(Finding::new(
+                    FailureKind::BadBase64,
+                    "JWS payload is not base64url",
+                ));
+                0
+            });
+        let sl = URL_SAFE_NO_PAD
+            .decode(sig)
+            .map(|x| x.len())
+            .unwrap_or_else(|_| {
+                findings.push(Finding::new(
+                    FailureKind::BadBase64,
+                    "JWS signature is not base64url",
+                ));
+                0
+            });
+        JoseInfo {
+            form: "jws",
+            alg: s(&hv, "alg"),
+            lengths: Some([pl, sl]),
+            ..JoseInfo::default()
+        }
+    };
+    for k in &info.keys {
+        if let (Some(e), n) = (k.key.expected_len, k.key.key_len)
+            && e != n
+        {
+            findings.push(Finding::new(
+                FailureKind::BadLength,
+                format!(
+                    "{} public key: expected {e} bytes, found {n}",
+                    k.key.algorithm.as_deref().unwrap_or("?")
+                ),
+            ));
+        }
+    }
+    let key = info
+        .keys
+        .first()
+        .map(|k| k.key.clone())
+        .unwrap_or_else(|| KeyAlg {
+            algorithm: info.alg.clone(),
+            ..KeyAlg::default()
+        });
+    Ok(Parsed {
+        info,
+        key,
+        findings,
+        regions: Vec::new(),
+        container: Container::Raw,
+    })
+}
