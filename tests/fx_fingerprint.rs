@@ -212,3 +212,100 @@ fn cli_conventions() {
     assert_ne!(code, 0);
     assert!(err.contains("line 1"), "{err}");
 }
+
+/// Deep work: gated in by `--heavy-work` and a trigger (crypto constants
+/// with no library), capped by the run's lock files, cached: a second run of
+/// the stage hits the cache and writes byte-identical events.
+#[test]
+fn deep_work_is_gated_capped_and_cached() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("aes.c");
+    std::fs::write(
+        &src,
+        "static const unsigned char s[32]={0x63,0x7c,0x77,0x7b,0xf2,0x6b,0x6f,0xc5,0x30,0x01,0x67,0x2b,0xfe,0xd7,0xab,0x76,\
+         0xca,0x82,0xc9,0x7d,0xfa,0x59,0x47,0xf0,0xad,0xd4,0xa2,0xaf,0x9c,0xa4,0x72,0xc0};\n\
+         int main(int c, char **v){(void)v; return s[c & 31];}\n",
+    )
+    .unwrap();
+    let exe = dir.path().join("aes-table");
+    let ok = Command::new("cc")
+        .args(["-O1", "-static", "-o"])
+        .arg(&exe)
+        .arg(&src)
+        .status()
+        .expect("cc is needed (Debian: gcc, libc6-dev)")
+        .success();
+    assert!(ok);
+    let exe_s = exe.to_str().unwrap();
+    for (heavy, expect) in [(false, "skipped"), (true, "ok")] {
+        let run_dir = dir
+            .path()
+            .join(format!("run-{heavy}"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let mut args = vec!["--run", run_dir.as_str()];
+        if heavy {
+            args.push("--heavy-work");
+        }
+        args.push(exe_s);
+        let (code, jobs_out, err) = run("fx-ingest", &args, b"");
+        assert_eq!(code, 0, "{err}");
+        let (_, routed, _) = run("fx-route", &["--run", &run_dir], &jobs_out);
+        let (code, first, err) = run("fx-fingerprint", &["--run", &run_dir], &routed);
+        assert_eq!(code, 0, "{err}");
+        let j = jobs(&first);
+        let deep = events(&j[0], "deep");
+        assert_eq!(deep[0]["status"], expect, "{}", deep[0]);
+        if heavy {
+            assert_eq!(deep[0]["data"]["trigger"], "constants_without_library");
+            assert_eq!(deep[0]["data"]["instructions"]["isa"], "x86_64");
+            assert_eq!(events(&j[0], "radare2")[0]["reason"], "tool_unavailable");
+            let (_, second, _) = run("fx-fingerprint", &["--run", &run_dir], &routed);
+            assert_eq!(
+                first, second,
+                "a cache hit yields exactly the events a miss did"
+            );
+            let metrics = std::fs::read_to_string(
+                Path::new(&run_dir).join("metrics/fingerprint_cache.jsonl"),
+            )
+            .unwrap();
+            assert!(
+                metrics.contains("\"miss\"") && metrics.contains("\"hit\""),
+                "{metrics}"
+            );
+            assert!(Path::new(&run_dir).join("locks/heavy-0").exists());
+        } else {
+            assert_eq!(deep[0]["reason"], "policy:heavy_work_disabled");
+        }
+    }
+}
+
+/// The manual names every step the stage writes and the conformance figure.
+#[test]
+fn docs_page_matches_the_events() {
+    let doc = std::fs::read_to_string(repo().join("docs/fx-fingerprint.md")).unwrap();
+    for step in [
+        "tls",
+        "tshark_crosscheck",
+        "tool:tshark",
+        "object",
+        "constants",
+        "libraries",
+        "deep",
+        "radare2",
+    ] {
+        assert!(
+            doc.contains(&format!("\"step\":\"{step}\"")) || doc.contains(&format!("### `{step}`")),
+            "{step}"
+        );
+    }
+    for reason in [
+        "not_needed:confident",
+        "policy:heavy_work_disabled",
+        "tool_unavailable",
+    ] {
+        assert!(doc.contains(reason), "{reason}");
+    }
+    assert!(doc.contains("160/160"));
+}

@@ -196,10 +196,8 @@ impl HandshakeWalker {
             }
             pos += 4 + len;
         }
+        // what is left is the start of a message continued in the next record
         self.hs.drain(..pos);
-        if !self.hs.is_empty() && pos > 0 {
-            // the rest of a message continues in the next record
-        }
     }
 }
 

@@ -61,8 +61,6 @@ struct Flow {
     /// The endpoint that sent the first packet seen.
     first: Endpoint,
     second: Endpoint,
-    /// The endpoint that sent a SYN without ACK, when seen.
-    syn_from: Option<Endpoint>,
     dirs: [Direction; 2],
 }
 
@@ -101,7 +99,6 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
                         flows.push(Flow {
                             first: a,
                             second: b,
-                            syn_from: None,
                             dirs: Default::default(),
                         });
                         tcp.insert(key, flows.len() - 1);
@@ -113,9 +110,6 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
                 let dir = &mut flow.dirs[d];
                 if syn {
                     dir.reassembler.syn(seq);
-                    if flow.syn_from.is_none() && d == 0 && payload.is_empty() {
-                        flow.syn_from = Some(a);
-                    }
                 }
                 let walker = &mut dir.walker;
                 dir.reassembler
@@ -155,7 +149,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     let mut budget = limits.max_client_hellos;
     for (index, flow) in flows.iter().enumerate() {
         let hellos = |d: usize| flow.dirs[d].walker.hellos.iter();
-        // the client is the side that sent ClientHellos (else the SYN sender)
+        // the client is the side that sent ClientHellos
         let client = if hellos(0).any(|h| h.msg_type == CLIENT_HELLO) {
             0
         } else if hellos(1).any(|h| h.msg_type == CLIENT_HELLO) {
@@ -163,7 +157,6 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
         } else {
             continue;
         };
-        let _ = flow.syn_from;
         let (src, dst) = if client == 0 {
             (flow.first, flow.second)
         } else {
