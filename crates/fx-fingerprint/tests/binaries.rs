@@ -156,3 +156,34 @@ fn a_program_statically_linked_with_libcrypto_is_a_static_copy() {
     assert!(o.evidence.contains(&"symbols") && o.evidence.contains(&"strings"));
     assert!(!o.evidence.contains(&"needed"));
 }
+
+/// This test program is itself a Rust binary built with RustCrypto crates
+/// (sha2, aes, hkdf…): its registry paths and rustc commit are traces, and
+/// the library table's marker strings it carries do not make it a copy of
+/// every library in the table.
+#[test]
+fn a_rust_binary_shows_its_toolchain_and_rustcrypto_crates() {
+    let exe = std::env::current_exe().unwrap();
+    let b = read_fixture(&exe);
+    let r = binary::light(&b);
+    assert!(!r.scan.rustc_commits.is_empty());
+    assert!(
+        r.scan.crates.contains_key("sha2"),
+        "{:?}",
+        r.scan.crates.keys()
+    );
+    let rc = find(&r.candidates, "rustcrypto");
+    assert_eq!(rc.role, "static_copy");
+    assert!(
+        rc.detail.crates.iter().any(|c| c.starts_with("sha2@0.")),
+        "{:?}",
+        rc.detail.crates
+    );
+    assert!(rc.detail.crates.iter().all(|c| !c.contains('\0')));
+    for name in ["boringssl", "wolfssl", "nss", "botan", "liboqs"] {
+        assert!(
+            r.candidates.iter().all(|c| c.name != name),
+            "marker-only {name} candidate"
+        );
+    }
+}

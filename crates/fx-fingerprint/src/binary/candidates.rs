@@ -173,8 +173,9 @@ fn candidate(
         || !d.version_strings.is_empty()
         || !d.crates.is_empty()
         || go_crypto
-        // a marker alone is weak: it counts only next to some other sign or crypto constants
-        || (d.markers > 0 && (crypto_constants || is_self));
+        // marker strings alone prove nothing (fx's own binary holds them all):
+        // they only support a candidate that has another sign
+        || (d.markers > 0 && is_self);
     if !any {
         return None;
     }
@@ -216,7 +217,8 @@ fn candidate(
     if sig.name == "ring" {
         version = ring_version(&obj.defined).or(version);
     }
-    if version.is_none() {
+    // "rustcrypto" is a family of crates, each with its own version (in detail.crates)
+    if version.is_none() && sig.name != "rustcrypto" {
         if let Some(first) = d.crates.first() {
             version = first.split_once('@').map(|(_, v)| v.to_string());
         }

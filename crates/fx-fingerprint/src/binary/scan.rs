@@ -200,7 +200,13 @@ pub fn scan(bytes: &[u8], section_of: &dyn Fn(u64) -> Option<String>) -> ScanRes
                 }
             }
             Kind::CargoRegistrySrc | Kind::DebianCargoRegistry => {
+                // the path ends at the first byte that cannot be part of it
                 let window = &tail[..tail.len().min(256)];
+                let end = window
+                    .iter()
+                    .position(|b| !(b.is_ascii_graphic() && *b != b'"' && *b != b'\\'))
+                    .unwrap_or(window.len());
+                let window = &window[..end];
                 let mut parts = window.split(|b| *b == b'/');
                 if kind == Kind::CargoRegistrySrc {
                     parts.next(); // index.crates.io-<hash>
