@@ -446,6 +446,18 @@ pub fn composite_components(name: &str) -> Option<(&'static str, String)> {
     Some((pq, trad.to_owned()))
 }
 
+/// The DESIGN §9 algorithm name of a traditional composite component
+/// (`RSA2048` → `RSA`, `ECDSA-P256`/`ECDH-P384` → `EC`, `Ed25519` as is).
+pub fn composite_trad_algorithm(trad: &str) -> &str {
+    if trad.starts_with("RSA") {
+        "RSA"
+    } else if trad.starts_with("ECDSA-") || trad.starts_with("ECDH-") {
+        "EC"
+    } else {
+        trad
+    }
+}
+
 /// The curve named in a traditional composite component (`ECDSA-P256` → `P-256`).
 pub fn composite_curve(trad: &str) -> Option<&'static str> {
     let c = trad

@@ -151,9 +151,13 @@ pub fn spki(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     let p = params(&s.algorithm);
     let bytes = s.subject_public_key.raw_bytes();
     let (key, findings) = algorithm::public_key(&s.algorithm.oid.to_string(), p.as_deref(), bytes);
-    let regions = region(der, bytes, "public_key", key.algorithm.clone(), 900, "spki")
-        .into_iter()
-        .collect();
+    let mut regions: Vec<Region> =
+        region(der, bytes, "public_key", key.algorithm.clone(), 900, "spki")
+            .into_iter()
+            .collect();
+    if let Some(whole) = regions.first().cloned() {
+        regions.extend(crate::regions::composite_components(&whole, &key));
+    }
     Ok(Parsed {
         info: KeyInfo {
             key: key.clone(),

@@ -169,6 +169,38 @@ pub fn der(bytes: &[u8], walk: &Walk, out: &mut Vec<Region>) {
     }
 }
 
+/// The components of a composite public key (PQ ‖ traditional) as regions
+/// of their own, inside the region of the whole key.
+pub fn composite_components(whole: &Region, key: &crate::algorithm::KeyAlg) -> Vec<Region> {
+    let (Some(pq), Some(trad)) = (key.components.first(), key.components.get(1)) else {
+        return Vec::new();
+    };
+    let Some(pq_len) = pqc_params::by_name(pq).and_then(|p| p.public_key) else {
+        return Vec::new();
+    };
+    let pq_len = pq_len as u64;
+    if whole.length <= pq_len {
+        return Vec::new();
+    }
+    vec![
+        Region {
+            length: pq_len,
+            algorithm: Some(pq.clone()),
+            score: whole.score.saturating_sub(20),
+            source: "composite",
+            ..whole.clone()
+        },
+        Region {
+            offset: whole.offset + pq_len,
+            length: whole.length - pq_len,
+            algorithm: Some(fx_formats::oids::composite_trad_algorithm(trad).to_owned()),
+            score: whole.score.saturating_sub(30),
+            source: "composite",
+            ..whole.clone()
+        },
+    ]
+}
+
 /// Candidates the cap dropped, summarised for the `regions` event.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pruned {
@@ -199,6 +231,13 @@ pub fn prune(mut regions: Vec<Region>, cap: usize) -> Pruned {
             && a.kind == b.kind
             && a.algorithm == b.algorithm
     });
+    // A DER string that a parser already named is not a second candidate.
+    let named: Vec<(Option<u32>, u64, u64)> = regions
+        .iter()
+        .filter(|r| r.kind != "der_element")
+        .map(|r| (r.block, r.offset, r.length))
+        .collect();
+    regions.retain(|r| r.kind != "der_element" || !named.contains(&(r.block, r.offset, r.length)));
     let dropped: Vec<Region> = if regions.len() > cap {
         regions.split_off(cap)
     } else {

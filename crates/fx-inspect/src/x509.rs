@@ -196,7 +196,7 @@ fn key_and_sig_regions(
 ) -> Vec<Region> {
     let mut out = Vec::new();
     if let Some(off) = find(der, key_bytes) {
-        out.push(Region {
+        let whole = Region {
             offset: off as u64,
             length: key_bytes.len() as u64,
             kind: "public_key",
@@ -204,11 +204,13 @@ fn key_and_sig_regions(
             score: if key.algorithm.is_some() { 900 } else { 600 },
             block: None,
             source,
-        });
+        };
+        out.extend(crate::regions::composite_components(&whole, key));
+        out.push(whole);
     }
     // The signature is the last element of the structure.
     if !sig.is_empty() && der.len() >= sig.len() && der.ends_with(sig) {
-        out.push(Region {
+        let whole = Region {
             offset: (der.len() - sig.len()) as u64,
             length: sig.len() as u64,
             kind: "signature",
@@ -216,7 +218,31 @@ fn key_and_sig_regions(
             score: if sig_alg.name.is_some() { 850 } else { 550 },
             block: None,
             source,
-        });
+        };
+        // Composite signature: ML-DSA signature ‖ traditional signature.
+        if let Some((pq, trad)) = sig_alg.name.and_then(oids::composite_components)
+            && let Some(n) = fx_formats::pqc_params::by_name(pq)
+                .and_then(|p| p.signature)
+                .map(|l| l.max() as u64)
+            && whole.length > n
+        {
+            out.push(Region {
+                length: n,
+                algorithm: Some(pq.to_owned()),
+                score: 830,
+                source: "composite",
+                ..whole.clone()
+            });
+            out.push(Region {
+                offset: whole.offset + n,
+                length: whole.length - n,
+                algorithm: Some(oids::composite_trad_algorithm(&trad).to_owned()),
+                score: 820,
+                source: "composite",
+                ..whole.clone()
+            });
+        }
+        out.push(whole);
     }
     out
 }
