@@ -163,14 +163,21 @@ fn the_audit_computes_no_digest() {
         let src = std::fs::read_to_string(&path).expect("source");
         files += 1;
         for needle in [
+            "use sha2",
+            "use sha1",
+            "use md5",
+            "use md_5",
+            "use hmac",
+            "use pbkdf2",
+            "use bcrypt",
+            "use argon2",
+            "use scrypt",
             "sha2::",
-            "sha1::",
             "md5::",
-            "md-5",
             "::Digest",
             "Digest::",
             "hmac::",
-            "pbkdf2::",
+            "pbkdf2_hmac",
             "hashpw",
             "verify_password",
         ] {

@@ -53,6 +53,8 @@ pub struct Totals {
     pub not_audited: u64,
     /// Lines that were not valid UTF-8.
     pub not_text: u64,
+    /// Account lines without a password hash (shadow/passwd `*`, `!`, `!!`, `x`, empty).
+    pub no_hash: u64,
     /// Identified lines per scheme.
     pub per_scheme: BTreeMap<&'static str, u64>,
     /// Lines per weakness id.
@@ -104,6 +106,10 @@ pub fn audit(bytes: &[u8], baseline: &Baseline, max_lines: u64, work_bytes: u64)
             continue;
         }
         audited += 1;
+        if is_account_without_hash(t) {
+            a.totals.no_hash += 1;
+            continue;
+        }
         let Some(id) = identify(t) else {
             a.totals.unidentified += 1;
             a.lines.push(LineResult {
@@ -155,6 +161,15 @@ pub fn audit(bytes: &[u8], baseline: &Baseline, max_lines: u64, work_bytes: u64)
     }
     a.totals.truncated = a.totals.not_audited > 0 || a.totals.byte_budget_hit;
     a
+}
+
+/// `user:*:…`, `user:!:…`, `user:x:…` (7+ fields): an account line that holds no hash.
+fn is_account_without_hash(line: &str) -> bool {
+    let mut it = line.split(':');
+    let (Some(_), Some(pw)) = (it.next(), it.next()) else {
+        return false;
+    };
+    it.count() >= 5 && matches!(pw, "" | "*" | "!" | "!!" | "!*" | "x" | "*LK*" | "NP")
 }
 
 impl Audit {

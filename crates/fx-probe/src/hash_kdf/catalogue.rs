@@ -1054,11 +1054,14 @@ pub fn lookup(s: &str) -> Vec<&'static Entry> {
             }
         }
     }
-    for &i in &ix.shapes {
-        let e = &ENTRIES[usize::from(i)];
-        if (e.check)(s) && !out.iter().any(|o| std::ptr::eq(*o, e)) {
-            out.push(e);
-        }
+    // Shapes only when no hex row matched: no shape row accepts a hex digest form.
+    if out.is_empty() {
+        out.extend(
+            ix.shapes
+                .iter()
+                .map(|&i| &ENTRIES[usize::from(i)])
+                .filter(|e| (e.check)(s)),
+        );
     }
     out
 }

@@ -104,8 +104,8 @@ pub fn identify(line: &str) -> Option<Identified<'_>> {
     }
     // `hexdigest:salt` keeps its reading unless the first field cannot be a digest.
     if line.contains(':')
-        && let Some(id) = with_user(line)
         && !(salted_hex && line.split(':').next().is_some_and(is_hex))
+        && let Some(id) = with_user(line)
     {
         return Some(id);
     }

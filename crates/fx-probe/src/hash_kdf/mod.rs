@@ -13,6 +13,7 @@
 
 use fx_core::event::Event;
 use fx_core::job::Job;
+use fx_core::routing::{Decision, Target};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Conclusion, Container, Label};
 
@@ -38,20 +39,55 @@ pub use identify::identify;
 /// The `hash_kdf` probe.
 pub struct HashKdf;
 
+/// Lines sniffed to decide whether an artifact that fx-route did not label
+/// `hash_kdf_material` (but routed to this probe as plaintext/unknown) holds hashes.
+const SNIFF_LINES: usize = 64;
+/// Bytes sniffed at most for that decision.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Whether the text is hash lines: at least one, and ≥ 80 % of the first
+/// [`SNIFF_LINES`] non-empty lines identified.
+pub fn looks_like_hash_lines(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let (mut seen, mut hits) = (0usize, 0usize);
+    for raw in head.split(|b| *b == b'\n').take(SNIFF_LINES * 2) {
+        let Ok(line) = std::str::from_utf8(raw) else {
+            return false;
+        };
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        seen += 1;
+        hits += usize::from(identify(t).is_some());
+        if seen == SNIFF_LINES {
+            break;
+        }
+    }
+    seen > 0 && hits * 5 >= seen * 4
+}
+
 impl Probe for HashKdf {
     fn name(&self) -> &'static str {
         "hash_kdf"
     }
 
+    /// Labelled hash material always; otherwise only when fx-route's decision
+    /// routes the job here (plaintext/unknown text), and then `run` sniffs it.
     fn applies(&self, job: &Job, _ctx: &StageCtx<'_>) -> Applies {
         if job.has_label(Label::HashKdfMaterial) {
-            Applies::Yes
-        } else {
-            Applies::No("not_applicable".into())
+            return Applies::Yes;
+        }
+        match Decision::of(job) {
+            Some(d) if d.allows(Target::ProbeHashKdf) => Applies::Yes,
+            _ => Applies::No("not_applicable".into()),
         }
     }
 
-    fn run(&self, _job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+    fn run(&self, job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
+        if !job.has_label(Label::HashKdfMaterial) && !looks_like_hash_lines(bytes) {
+            return vec![Event::skipped(MODULE, self.name(), "not_applicable")];
+        }
         let policy = &ctx.run.policy().probe;
         let Some(baseline) = baseline::by_name(&policy.hash_baseline) else {
             return vec![Event::skipped(
