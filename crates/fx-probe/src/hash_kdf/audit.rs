@@ -8,9 +8,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::baseline::{Baseline, Finding};
-use super::catalogue::Entry;
 use super::identify::{Context, identify};
 use super::params::Params;
+
+/// Alternative hashcat modes listed per hash at most.
+const MAX_ALTERNATIVES: usize = 16;
 
 /// One audited line (DESIGN §9 `hash.lines[]`).
 #[derive(Clone, Debug, Serialize)]
@@ -76,7 +78,8 @@ pub struct Audit {
     pub totals: Totals,
     /// Details of the first finding of each weakness id, with the line it came from.
     pub findings: Vec<(u64, Finding)>,
-    first: BTreeMap<&'static str, (u64, &'static Entry, Params, Vec<&'static str>)>,
+    /// Index in `lines` of the first line of each scheme.
+    first: BTreeMap<&'static str, usize>,
 }
 
 /// Audits `bytes` as hash lines.
@@ -138,15 +141,16 @@ pub fn audit(bytes: &[u8], baseline: &Baseline, max_lines: u64, work_bytes: u64)
             }
             *seen += 1;
         }
-        a.first
-            .entry(top.scheme)
-            .or_insert_with(|| (number, top, params, weaknesses.clone()));
-        let mut alternatives: Vec<u32> = id.candidates[1..]
-            .iter()
-            .filter_map(|e| e.hashcat_mode)
-            .collect();
-        alternatives.dedup();
-        alternatives.retain(|m| Some(*m) != top.hashcat_mode);
+        a.first.entry(top.scheme).or_insert(a.lines.len());
+        let mut alternatives: Vec<u32> = Vec::new();
+        for m in id.candidates[1..].iter().filter_map(|e| e.hashcat_mode) {
+            if Some(m) != top.hashcat_mode
+                && !alternatives.contains(&m)
+                && alternatives.len() < MAX_ALTERNATIVES
+            {
+                alternatives.push(m);
+            }
+        }
         a.lines.push(LineResult {
             line: number,
             scheme: Some(top.scheme),
@@ -173,13 +177,21 @@ fn is_account_without_hash(line: &str) -> bool {
 }
 
 impl Audit {
-    /// The dominant scheme: most lines, then first seen.
-    fn dominant(&self) -> Option<&(u64, &'static Entry, Params, Vec<&'static str>)> {
-        self.first.values().max_by(|x, y| {
-            let cx = self.totals.per_scheme.get(x.1.scheme).copied().unwrap_or(0);
-            let cy = self.totals.per_scheme.get(y.1.scheme).copied().unwrap_or(0);
-            cx.cmp(&cy).then(y.0.cmp(&x.0))
-        })
+    /// The first line of the dominant scheme: most lines, then first seen.
+    fn dominant(&self) -> Option<&LineResult> {
+        let count = |i: usize| {
+            self.lines
+                .get(i)
+                .and_then(|l| l.scheme)
+                .and_then(|s| self.totals.per_scheme.get(s).copied())
+                .unwrap_or(0)
+        };
+        let best = self
+            .first
+            .values()
+            .copied()
+            .max_by(|&x, &y| count(x).cmp(&count(y)).then(y.cmp(&x)))?;
+        self.lines.get(best)
     }
 
     /// The DESIGN §9 `hash` object.
@@ -199,11 +211,13 @@ impl Audit {
             "baseline": baseline.name,
             "totals": self.totals,
         });
-        if let Some((_, e, params, _)) = self.dominant() {
-            out["scheme"] = json!(e.scheme);
-            out["hashcat_mode"] = json!(e.hashcat_mode);
-            out["john_format"] = json!(e.john_format);
-            out["params"] = json!(params);
+        if let Some(l) = self.dominant() {
+            out["scheme"] = json!(l.scheme);
+            out["hashcat_mode"] = json!(l.hashcat_mode);
+            out["john_format"] = json!(l.john_format);
+            out["params"] = json!(l.params);
+            out["alternatives"] = json!(l.alternatives);
+            out["context"] = json!(l.context);
         }
         if self.totals.lines_seen > 1 {
             out["lines"] = json!(self.lines);
