@@ -58,7 +58,8 @@ def vary(h):
         if re.fullmatch(r"[0-9a-f]+", run): alpha = HEXL
         elif re.fullmatch(r"[0-9A-F]+", run): alpha = HEXU
         else: alpha = B64
-        return "".join(rng.choice(alpha) for _ in run)
+        # The first character stays: some formats carry a marker there (NetScaler's 1/2).
+        return run[0] + "".join(rng.choice(alpha) for _ in run[1:])
     # Only long payload runs change; prefixes, separators, counts and short fields stay.
     return re.sub(r"(?<=[$:*])[0-9A-Za-z]{20,}$|^[0-9a-fA-F]{16,}(?=$|:)", rep, h)
 lines, truth = [], []
