@@ -125,18 +125,40 @@ pub struct ScanResult {
     pub go_buildinfo: Vec<u64>,
 }
 
-/// Reads a version token (`3.0.13`, `1.0.2u`, `3.8.2-beta`) at the start of `b`.
+/// Reads a version token at the start of `b`: dotted digits (`3.0.13`), an
+/// optional single letter (`1.0.2u`) and an optional `-suffix` (`-fips`).
 pub fn version_token(b: &[u8]) -> Option<String> {
-    let end = b
-        .iter()
-        .take(32)
-        .position(|c| !(c.is_ascii_alphanumeric() || *c == b'.' || *c == b'-' || *c == b'_'))
-        .unwrap_or(b.len().min(32));
-    let tok = std::str::from_utf8(&b[..end]).ok()?;
-    let tok = tok.trim_end_matches(['.', '-', '_']);
-    let mut chars = tok.chars();
-    let first_digit = chars.next()?.is_ascii_digit();
-    (first_digit && tok.contains('.') && tok.len() <= 24).then(|| tok.to_string())
+    let b = &b[..b.len().min(40)];
+    let mut i = 0;
+    let mut dots = 0;
+    while i < b.len()
+        && (b[i].is_ascii_digit()
+            || (b[i] == b'.' && i > 0 && b.get(i + 1).is_some_and(u8::is_ascii_digit)))
+    {
+        dots += usize::from(b[i] == b'.');
+        i += 1;
+    }
+    if dots == 0 || !b[0].is_ascii_digit() {
+        return None;
+    }
+    if b.get(i).is_some_and(u8::is_ascii_lowercase)
+        && !b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
+        i += 1;
+    }
+    if b.get(i) == Some(&b'-') {
+        let n = b[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        if (1..=12).contains(&n) {
+            i += 1 + n;
+        }
+    }
+    if b.get(i).is_some_and(u8::is_ascii_alphanumeric) {
+        return None; // glued to other text: not a version
+    }
+    std::str::from_utf8(&b[..i]).ok().map(str::to_string)
 }
 
 fn crate_version(component: &[u8]) -> Option<(String, String)> {
@@ -269,5 +291,8 @@ mod tests {
         );
         assert_eq!(version_token(b"is great"), None);
         assert_eq!(version_token(b"3"), None);
+        assert_eq!(version_token(b"0.13.0no"), None);
+        assert_eq!(version_token(b"0.13.0\0"), Some("0.13.0".into()));
+        assert_eq!(version_token(b"1.1.1w  11 Sep").as_deref(), Some("1.1.1w"));
     }
 }
