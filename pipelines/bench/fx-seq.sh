@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# fx-seq benchmark: N synthetic job lines (default 1,000,000; about 1 KiB and
+# four to six events each, shuffled) through the release fx-seq, reporting
+# jobs/s and peak RSS against the targets (≥ 200,000 jobs/s, ≤ 256 MiB), side
+# by side with GNU sort sorting the same lines by artifact_seq (each line
+# prefixed with its key, `sort -t TAB -k1,1n`, same memory budget as fx-seq's
+# default sort budget, all cores) — the peer tool for "restore the order of a
+# shuffled stream in bounded memory". fx-seq does more than sort (parse,
+# check, summarise, stamp, and write events, module files and job lines:
+# about 5× its input), so the ratio is the price of that work.
+#
+#   pipelines/bench/fx-seq.sh [N] [-j J]
+#
+# Needs about 9 KB of disk per job under ${TMPDIR:-/tmp} (9 GB for 1M) and
+# GNU time (/usr/bin/time; Debian package `time`, installed with apt when
+# missing and run as root).
+set -euo pipefail
+
+n=1000000
+jobs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -j) jobs=(-j "$2"); shift 2 ;;
+    -j*) jobs=(-j "${1#-j}"); shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) n="$1"; shift ;;
+  esac
+done
+
+if [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "fx-seq bench: /usr/bin/time is missing; installing it (apt-get install time)…" >&2
+    apt-get install -y -qq time >/dev/null
+  else
+    echo "fx-seq bench: needs GNU time (/usr/bin/time): apt-get install time" >&2
+    exit 1
+  fi
+fi
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$repo"
+echo "building (cargo build --release)…" >&2
+cargo build --release --quiet --bin fx-seq
+cargo build --release --quiet -p fx-seq --example gen_jobs
+bin="$repo/target/release"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/fx-seq-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+
+# Runs a command under /usr/bin/time -v; prints "seconds peak_kib".
+measure() {
+  local log="$work/time.log"
+  /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i] }
+    /Maximum resident set size/ { r = $2 }
+    END { printf "%.3f %d\n", s, r }' "$log"
+}
+
+echo "generating $n shuffled job lines…" >&2
+"$bin/examples/gen_jobs" "$work/run" "$n" "$work/keyed.tsv" > "$work/jobs.jsonl"
+bytes=$(stat -c %s "$work/jobs.jsonl")
+sync
+
+echo "fx-seq…" >&2
+read -r fx_s fx_kib < <(measure "$bin/fx-seq" --run "$work/run" "${jobs[@]}" "$work/jobs.jsonl")
+tele=$(du -sb "$work/run/telemetry" | cut -f1)
+spills=$(awk -F': ' '/"spill_runs"/ {gsub(/,/, "", $2); print $2}' "$work/run/metrics/seq.json")
+"$bin/fx-seq" --run "$work/run" --verify >/dev/null 2>&1 && verified=yes || verified=NO
+rm -rf "$work/run/telemetry"
+sync
+
+echo "GNU sort…" >&2
+threads=${jobs[1]:-$(nproc)}
+read -r sort_s sort_kib < <(measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
+  --parallel="$threads" -T "$work" -o "$work/sorted.tsv" "$work/keyed.tsv")
+rm -f "$work/sorted.tsv"
+
+awk -v n="$n" -v bytes="$bytes" -v tele="$tele" -v spills="$spills" -v verified="$verified" \
+    -v fx_s="$fx_s" -v fx_kib="$fx_kib" -v sort_s="$sort_s" -v sort_kib="$sort_kib" \
+    -v cores="$(nproc)" -v j="${jobs[1]:-all}" 'BEGIN {
+  fx_rate = n / (fx_s > 0 ? fx_s : 1e-9); sort_rate = n / (sort_s > 0 ? sort_s : 1e-9)
+  printf "\nfx-seq benchmark: %d job lines, %.0f MiB of input, %d cores, -j %s\n", n, bytes / 1048576, cores, j
+  printf "%-10s %10s %14s %14s\n", "tool", "seconds", "jobs/s", "peak RSS MiB"
+  printf "%-10s %10.2f %14.0f %14.1f\n", "fx-seq", fx_s, fx_rate, fx_kib / 1024
+  printf "%-10s %10.2f %14.0f %14.1f\n", "GNU sort", sort_s, sort_rate, sort_kib / 1024
+  printf "ratio fx-seq/sort throughput: %.2f   (fx-seq wrote %.0f MiB of telemetry, %d spill runs; verify: %s)\n", \
+    fx_rate / sort_rate, tele / 1048576, spills, verified
+  printf "target peak RSS <= 256 MiB: %s   target >= 200000 jobs/s: %s\n", \
+    (fx_kib <= 262144 ? "met" : "MISSED"), (fx_rate >= 200000 ? "met" : "MISSED")
+}'
