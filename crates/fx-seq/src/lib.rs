@@ -158,6 +158,10 @@ pub struct Outcome {
     pub sort_memory_bytes: u64,
     /// Worker threads.
     pub threads: usize,
+    /// Wall-clock time of reading, parsing and spilling (metrics only).
+    pub read_phase: std::time::Duration,
+    /// Wall-clock time of merging and writing, syncs included (metrics only).
+    pub write_phase: std::time::Duration,
     /// Wall-clock time (metrics only).
     pub wall: std::time::Duration,
 }
@@ -264,6 +268,7 @@ pub fn sequence(
         Ok(())
     })?;
 
+    let read_done = started.elapsed();
     let mut merged = sorter.finish()?;
     let staging = Staging::new(run.path())?;
     let mut events_writer = staging.events_writer()?;
@@ -345,6 +350,7 @@ pub fn sequence(
     }
     let sort = merged.stats();
     drop(merged);
+    let write_done = started.elapsed();
     staging.commit()?;
     Ok(Outcome {
         written,
@@ -354,6 +360,8 @@ pub fn sequence(
         sort,
         sort_memory_bytes,
         threads,
+        read_phase: read_done,
+        write_phase: write_done.saturating_sub(read_done),
         wall: started.elapsed(),
     })
 }
@@ -392,6 +400,10 @@ pub struct Metrics {
     pub threads: usize,
     /// Wall-clock milliseconds.
     pub wall_ms: u64,
+    /// Milliseconds reading, parsing, rendering and spilling the input.
+    pub read_ms: u64,
+    /// Milliseconds merging and writing the staged files (syncs included).
+    pub write_ms: u64,
     /// Jobs per second, rounded.
     pub jobs_per_s: u64,
     /// Peak resident set size of the process in KiB (Linux `VmHWM`), if known.
@@ -403,6 +415,10 @@ pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
@@ -420,7 +436,9 @@ fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
         merge_passes: o.sort.merge_passes,
         spilled_bytes: o.sort.spilled_bytes,
         threads: o.threads,
-        wall_ms: u64::try_from(o.wall.as_millis()).unwrap_or(u64::MAX),
+        wall_ms: millis(o.wall),
+        read_ms: millis(o.read_phase),
+        write_ms: millis(o.write_phase),
         jobs_per_s: o.jobs_per_s().round() as u64,
         peak_rss_kib: peak_rss_kib(),
     };
