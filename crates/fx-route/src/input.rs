@@ -61,18 +61,31 @@ pub struct ByteStats {
 impl ByteStats {
     /// One pass over `bytes`; no allocation.
     pub fn of(bytes: &[u8]) -> ByteStats {
-        let mut hist = [0u32; 256];
-        for &b in bytes {
-            hist[b as usize] += 1;
+        // Four interleaved histograms: consecutive equal bytes would
+        // otherwise serialise on one counter.
+        let mut lanes = [[0u64; 256]; 4];
+        let mut quads = bytes.chunks_exact(4);
+        for q in &mut quads {
+            lanes[0][usize::from(q[0])] += 1;
+            lanes[1][usize::from(q[1])] += 1;
+            lanes[2][usize::from(q[2])] += 1;
+            lanes[3][usize::from(q[3])] += 1;
+        }
+        for &b in quads.remainder() {
+            lanes[0][usize::from(b)] += 1;
+        }
+        let mut hist = [0u64; 256];
+        for (i, h) in hist.iter_mut().enumerate() {
+            *h = lanes[0][i] + lanes[1][i] + lanes[2][i] + lanes[3][i];
         }
         let len = bytes.len();
         let distinct = hist.iter().filter(|&&c| c > 0).count() as u16;
         let entropy_millibits = entropy_millibits(&hist, len, distinct);
         let controls: u64 = (0u8..0x20)
             .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
-            .map(|b| u64::from(hist[b as usize]))
+            .map(|b| hist[usize::from(b)])
             .sum::<u64>()
-            + u64::from(hist[0x7f]);
+            + hist[0x7f];
         let is_text = len > 0
             && hist[0] == 0
             && controls * 50 <= len as u64
@@ -89,7 +102,7 @@ impl ByteStats {
     }
 }
 
-fn entropy_millibits(hist: &[u32; 256], len: usize, distinct: u16) -> u32 {
+fn entropy_millibits(hist: &[u64; 256], len: usize, distinct: u16) -> u32 {
     if len == 0 {
         return 0;
     }
@@ -97,7 +110,7 @@ fn entropy_millibits(hist: &[u32; 256], len: usize, distinct: u16) -> u32 {
     let mut h = 0.0f64;
     for &c in hist {
         if c > 0 {
-            let p = f64::from(c) / n;
+            let p = c as f64 / n;
             h -= p * p.log2();
         }
     }

@@ -34,11 +34,17 @@ use fx_core::stage::{Stage, StageCtx};
 use fx_core::text::Text;
 use fx_core::vocab::{Conclusion, FailureKind, Label};
 use serde::Serialize;
+use std::io::Read;
 
 use crate::findings::{LabelScore, Verdict};
 use crate::input::ByteStats;
 
 pub use crate::sniff::sniff;
+
+thread_local! {
+    /// The sniff buffer of this worker thread.
+    static PREFIX: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// The route stage.
 pub struct Router {
@@ -140,26 +146,30 @@ impl Router {
                 .unwrap_or(usize::MAX)
                 .min(self.sniff_bytes)
         });
-        let bytes = ctx
-            .run
-            .blobs()
-            .read_prefix(hash, want)
-            .map_err(|e| e.to_string())?;
-        // Without a recorded size, a short read is the whole artifact.
-        let size = size.or_else(|| (bytes.len() < want).then_some(bytes.len() as u64));
-        let input = input::Input::new(&bytes, size, 0);
-        let stats = input.stats.clone();
-        let f = sniff::findings(&input);
-        let verdict = f.conclude(if size == Some(0) {
-            "size:empty"
-        } else {
-            "nothing:fits"
-        });
-        Ok(Sniffed {
-            verdict,
-            sniffed: bytes.len() as u64,
-            size,
-            stats,
+        let file = ctx.run.blobs().open_blob(hash).map_err(|e| e.to_string())?;
+        // One prefix buffer per worker thread, reused: no allocation of
+        // `sniff_bytes` per job.
+        PREFIX.with_borrow_mut(|buf| {
+            buf.clear();
+            file.take(want as u64)
+                .read_to_end(buf)
+                .map_err(|e| format!("blob {hash}: {e}"))?;
+            // Without a recorded size, a short read is the whole artifact.
+            let size = size.or_else(|| (buf.len() < want).then_some(buf.len() as u64));
+            let input = input::Input::new(buf, size, 0);
+            let stats = input.stats.clone();
+            let f = sniff::findings(&input);
+            let verdict = f.conclude(if size == Some(0) {
+                "size:empty"
+            } else {
+                "nothing:fits"
+            });
+            Ok(Sniffed {
+                verdict,
+                sniffed: buf.len() as u64,
+                size,
+                stats,
+            })
         })
     }
 

@@ -33,10 +33,11 @@ struct Classes {
     url_only: usize,
     pad: usize,
     pad_then_more: bool,
-    other: usize,
 }
 
-fn classes(b: &[u8]) -> Classes {
+/// Counts the classes; `None` at the first byte that is neither base64,
+/// hex nor whitespace (prose fails within a few bytes).
+fn classes(b: &[u8]) -> Option<Classes> {
     let mut c = Classes::default();
     for &x in b {
         if x.is_ascii_whitespace() {
@@ -64,10 +65,10 @@ fn classes(b: &[u8]) -> Classes {
             b'+' | b'/' => c.std_only += 1,
             b'-' | b'_' => c.url_only += 1,
             b'=' => c.pad += 1,
-            _ => c.other += 1,
+            _ => return None,
         }
     }
-    c
+    Some(c)
 }
 
 /// Adds the base64/hex findings of `inp`.
@@ -85,8 +86,8 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
         return;
     }
     let b = inp.bytes;
-    let c = classes(b);
-    if c.other > 0 || c.chars < 24 || c.pad_then_more || c.pad > 2 {
+    let Some(c) = classes(b) else { return };
+    if c.chars < 24 || c.pad_then_more || c.pad > 2 {
         return;
     }
     let compact: Vec<u8> = b
