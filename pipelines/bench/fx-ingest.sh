@@ -46,14 +46,13 @@ if [ ! -f "$WORK/.done-small-$SMALL_N" ]; then
     touch "$WORK/.done-small-$SMALL_N"
 fi
 
-now() { date +%s.%N; }
-# secs CMD...: wall seconds of CMD (output discarded)
-secs() {
-    local t0 t1
-    t0=$(now)
-    "$@" > /dev/null
-    t1=$(now)
-    echo "$t1 - $t0" | bc -l
+# measure CMD...: prints "WALL CPU" seconds of CMD and its children (output
+# discarded). CPU (user + sys) is shown as well because on a shared machine
+# the wall clock also measures everybody else's load.
+measure() {
+    local TIMEFORMAT='%R %U %S' t
+    t=$( { time "$@" > /dev/null 2>&1; } 2>&1 )
+    echo "$t" | awk '{printf "%s %.3f", $1, $2 + $3}'
 }
 RUN_DIR=$WORK/run
 fx_run() { # fx_run DIR: ingest DIR into a fresh run
@@ -64,6 +63,13 @@ fx_run() { # fx_run DIR: ingest DIR into a fresh run
 # the disk's metadata operations (create/link/unlink per blob).
 SHM=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then SHM=/dev/shm/fx-ingest-bench-$$; fi
+fx_run_shm() {
+    local keep=$RUN_DIR
+    RUN_DIR=$SHM
+    fx_run "$1"
+    rm -rf "$SHM"
+    RUN_DIR=$keep
+}
 peer() { # peer DIR N-PER-CALL TOOL...
     local dir=$1 n=$2
     shift 2
@@ -77,45 +83,49 @@ peer "$WORK/small" 5000 cat > /dev/null
 ref_kbs=$(openssl speed -evp sha256 -bytes 1048576 -seconds 2 2>/dev/null | awk '/^sha256/ {sub("k","",$2); print $2}')
 ref_mbs=$(echo "$ref_kbs * 1000 * $CORES / 1000000" | bc -l)
 
-large_bytes=$(find "$WORK/large" -type f -printf '%s\n' | awk '{s+=$1} END {print s}')
+large_bytes=$(find "$WORK/large" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 small_files=$(find "$WORK/small" -type f | wc -l)
 
-t_fx_l=$(secs fx_run "$WORK/large")
-t_sum_l=$(secs peer "$WORK/large" 1 sha256sum)
-t_ossl_l=$(secs peer "$WORK/large" 1 openssl dgst -sha256)
-t_fx_s=$(secs fx_run "$WORK/small")
-t_fx_s_shm=""
+read -r w_fx_l c_fx_l <<< "$(measure fx_run "$WORK/large")"
+read -r w_sum_l c_sum_l <<< "$(measure peer "$WORK/large" 1 sha256sum)"
+read -r w_ossl_l c_ossl_l <<< "$(measure peer "$WORK/large" 1 openssl dgst -sha256)"
+read -r w_fx_s c_fx_s <<< "$(measure fx_run "$WORK/small")"
+w_fx_s_shm=""
 if [ -n "$SHM" ]; then
-    RUN_DIR=$SHM
-    t_fx_s_shm=$(secs fx_run "$WORK/small")
-    rm -rf "$SHM"
-    RUN_DIR=$WORK/run
+    read -r w_fx_s_shm c_fx_s_shm <<< "$(measure fx_run_shm "$WORK/small")"
 fi
-t_sum_s=$(secs peer "$WORK/small" 1000 sha256sum)
-t_ossl_s=$(secs peer "$WORK/small" 1000 openssl dgst -sha256)
+read -r w_sum_s c_sum_s <<< "$(measure peer "$WORK/small" 1000 sha256sum)"
+read -r w_ossl_s c_ossl_s <<< "$(measure peer "$WORK/small" 1000 openssl dgst -sha256)"
 rm -rf "$WORK/run"
 
-mbs() { echo "$large_bytes / $1 / 1000000" | bc -l; }
-fps() { echo "$small_files / $1" | bc -l; }
+calc() { echo "$*" | bc -l; }
+mbs() { calc "$large_bytes / $1 / 1000000"; }
+fps() { calc "$small_files / $1"; }
+# Throughput the CPU time allows on CORES cores (contention-free estimate).
+mbs_cpu() { calc "$large_bytes * $CORES / $1 / 1000000"; }
+fps_cpu() { calc "$small_files * $CORES / $1"; }
+row_l() { printf '  %-38s %7.2f s wall %6.0f MB/s | %7.2f s cpu %6.0f MB/s\n' "$1" "$2" "$(mbs "$2")" "$3" "$(mbs_cpu "$3")"; }
+row_s() { printf '  %-38s %7.2f s wall %6.0f f/s  | %7.2f s cpu %6.0f f/s\n' "$1" "$2" "$(fps "$2")" "$3" "$(fps_cpu "$3")"; }
 
-echo "fx-ingest benchmark: $CORES cores, $(uname -m), $(openssl version | cut -d' ' -f1-2)"
+echo "fx-ingest benchmark: $CORES cores, $(uname -m), $(openssl version | cut -d' ' -f1-2), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "reference: openssl speed -evp sha256 (1 MiB blocks) x $CORES cores = $(printf '%.0f' "$ref_mbs") MB/s"
+echo "(cpu columns: the rate the user+sys CPU time allows on $CORES cores, i.e. without other load)"
 echo
 printf 'large files: %d MB in 8 files\n' "$((large_bytes / 1000000))"
-printf '  %-34s %8.2f s %8.0f MB/s\n' "fx-ingest -j$CORES (hash + blob write)" "$t_fx_l" "$(mbs "$t_fx_l")"
-printf '  %-34s %8.2f s %8.0f MB/s\n' "sha256sum (xargs -P$CORES)" "$t_sum_l" "$(mbs "$t_sum_l")"
-printf '  %-34s %8.2f s %8.0f MB/s\n' "openssl dgst -sha256 (xargs -P$CORES)" "$t_ossl_l" "$(mbs "$t_ossl_l")"
-printf '  fx / reference     = %.2f  (target >= 0.80)\n' "$(echo "$(mbs "$t_fx_l") / $ref_mbs" | bc -l)"
-printf '  fx / sha256sum     = %.2f\n' "$(echo "$t_sum_l / $t_fx_l" | bc -l)"
-printf '  fx / openssl dgst  = %.2f\n' "$(echo "$t_ossl_l / $t_fx_l" | bc -l)"
+row_l "fx-ingest -j$CORES (hash + blob write)" "$w_fx_l" "$c_fx_l"
+row_l "sha256sum (xargs -P$CORES)" "$w_sum_l" "$c_sum_l"
+row_l "openssl dgst -sha256 (xargs -P$CORES)" "$w_ossl_l" "$c_ossl_l"
+printf '  fx / reference    = %.2f wall, %.2f cpu  (target >= 0.80)\n' "$(calc "$(mbs "$w_fx_l") / $ref_mbs")" "$(calc "$(mbs_cpu "$c_fx_l") / $ref_mbs")"
+printf '  fx / sha256sum    = %.2f wall, %.2f cpu\n' "$(calc "$w_sum_l / $w_fx_l")" "$(calc "$c_sum_l / $c_fx_l")"
+printf '  fx / openssl dgst = %.2f wall, %.2f cpu\n' "$(calc "$w_ossl_l / $w_fx_l")" "$(calc "$c_ossl_l / $c_fx_l")"
 echo
 printf 'small files: %d files of 1 KiB\n' "$small_files"
-printf '  %-34s %8.2f s %8.0f files/s\n' "fx-ingest -j$CORES (hash + blob write)" "$t_fx_s" "$(fps "$t_fx_s")"
-if [ -n "$t_fx_s_shm" ]; then
-    printf '  %-34s %8.2f s %8.0f files/s\n' "fx-ingest -j$CORES, run dir on tmpfs" "$t_fx_s_shm" "$(fps "$t_fx_s_shm")"
+row_s "fx-ingest -j$CORES (hash + blob write)" "$w_fx_s" "$c_fx_s"
+if [ -n "$w_fx_s_shm" ]; then
+    row_s "fx-ingest -j$CORES, run dir on tmpfs" "$w_fx_s_shm" "$c_fx_s_shm"
 fi
-printf '  %-34s %8.2f s %8.0f files/s\n' "sha256sum (xargs -P$CORES -n1000)" "$t_sum_s" "$(fps "$t_sum_s")"
-printf '  %-34s %8.2f s %8.0f files/s\n' "openssl dgst (xargs -P$CORES -n1000)" "$t_ossl_s" "$(fps "$t_ossl_s")"
-printf '  fx files/s         = %.0f  (target >= 20000)\n' "$(fps "$t_fx_s")"
-printf '  fx / sha256sum     = %.2f\n' "$(echo "$t_sum_s / $t_fx_s" | bc -l)"
-printf '  fx / openssl dgst  = %.2f\n' "$(echo "$t_ossl_s / $t_fx_s" | bc -l)"
+row_s "sha256sum (xargs -P$CORES -n1000)" "$w_sum_s" "$c_sum_s"
+row_s "openssl dgst (xargs -P$CORES -n1000)" "$w_ossl_s" "$c_ossl_s"
+printf '  fx files/s        = %.0f wall, %.0f cpu  (target >= 20000)\n' "$(fps "$w_fx_s")" "$(fps_cpu "$c_fx_s")"
+printf '  fx / sha256sum    = %.2f wall, %.2f cpu\n' "$(calc "$w_sum_s / $w_fx_s")" "$(calc "$c_sum_s / $c_fx_s")"
+printf '  fx / openssl dgst = %.2f wall, %.2f cpu\n' "$(calc "$w_ossl_s / $w_fx_s")" "$(calc "$c_ossl_s / $c_fx_s")"

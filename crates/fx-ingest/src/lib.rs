@@ -151,6 +151,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
     let policy = resolve_policy(args)?;
     let defaults = default_context(args)?;
+    let mut clock = Phases::start();
 
     // Everything that can be wrong with the inputs is found before writing.
     let csv = match &args.intake {
@@ -196,6 +197,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
     }
     let tenants = tenants_of(&tasks, &defaults, &policy)?;
+    clock.lap("walk");
 
     let flake = match &args.flake_lock {
         Some(p) => Some(fx_core::hashing::sha256_tagged(
@@ -204,6 +206,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         None => None,
     };
     let inventory = fx_core::inventory::discover(flake);
+    clock.lap("inventory");
     let inputs: Vec<InputRecord> = inputs.into_iter().collect();
     let policy_hash = policy.hash();
     let run_id = run_id(
@@ -229,10 +232,12 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let store = BlobStore::open(run_dir.join("artifacts"))?;
 
     let threads = fx_core::cli::resolve_jobs(args.jobs);
-    let started = std::time::Instant::now();
+    clock.lap("run_setup");
     let stored = store_all(&store, &tasks, threads)?;
-    let metrics = Metrics::of(&stored, threads, started.elapsed());
+    let hashing = clock.lap("hash_store");
+    let mut metrics = Metrics::of(&stored, threads, hashing);
     let jobs = plan(&run_id, tasks, stored, &args.custody_note);
+    clock.lap("plan");
 
     let mut registry = Registry::open(&run_dir)?;
     for job in &jobs {
@@ -247,8 +252,9 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             members: a.members.clone(),
         })?;
     }
-    let appended = registry.finish()?;
-    metrics.write(&run_dir, jobs.len() as u64, appended)?;
+    metrics.registry_appended = registry.finish()?;
+    metrics.jobs = jobs.len() as u64;
+    clock.lap("registry");
 
     let stdout = std::io::stdout().lock();
     let mut out =
@@ -257,7 +263,33 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         out.write(job)?;
     }
     out.flush()?;
+    clock.lap("output");
+    metrics.write(&run_dir, clock)?;
     Ok(())
+}
+
+/// Wall-clock time per phase, in milliseconds (metrics only).
+struct Phases {
+    last: std::time::Instant,
+    ms: Vec<(&'static str, u64)>,
+}
+
+impl Phases {
+    fn start() -> Phases {
+        Phases {
+            last: std::time::Instant::now(),
+            ms: Vec::new(),
+        }
+    }
+
+    /// Ends a phase; returns its duration.
+    fn lap(&mut self, name: &'static str) -> std::time::Duration {
+        let now = std::time::Instant::now();
+        let took = now - self.last;
+        self.last = now;
+        self.ms.push((name, took.as_millis() as u64));
+        took
+    }
 }
 
 /// Wall-clock figures of one ingest, written to `RUN/metrics/fx-ingest.json`
@@ -274,6 +306,7 @@ struct Metrics {
     jobs: u64,
     registry_appended: u64,
     peak_rss_kib: Option<u64>,
+    phases_ms: BTreeMap<&'static str, u64>,
 }
 
 impl Metrics {
@@ -297,12 +330,12 @@ impl Metrics {
             jobs: 0,
             registry_appended: 0,
             peak_rss_kib: None,
+            phases_ms: BTreeMap::new(),
         }
     }
 
-    fn write(mut self, run: &Path, jobs: u64, appended: u64) -> anyhow::Result<()> {
-        self.jobs = jobs;
-        self.registry_appended = appended;
+    fn write(mut self, run: &Path, phases: Phases) -> anyhow::Result<()> {
+        self.phases_ms = phases.ms.into_iter().collect();
         self.peak_rss_kib = std::fs::read_to_string("/proc/self/status")
             .ok()
             .and_then(|s| {
