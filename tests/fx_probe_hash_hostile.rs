@@ -5,7 +5,7 @@
 //! audit without a panic.
 
 use fx_probe::hash_kdf::audit::audit;
-use fx_probe::hash_kdf::baseline::{BASELINES, OWASP_2025};
+use fx_probe::hash_kdf::baseline::{BASELINES, OWASP_2025, WEAKNESS_IDS};
 use fx_probe::hash_kdf::identify;
 
 /// A fixed-seed xorshift generator: the same mutations on every run.
@@ -88,7 +88,13 @@ fn hundred_thousand_mutations_never_panic() {
                 identified += 1;
                 let p = id.params();
                 for b in BASELINES {
-                    let _ = id.findings(&p, b);
+                    for f in id.findings(&p, b) {
+                        assert!(
+                            WEAKNESS_IDS.contains(&f.id),
+                            "weakness id {} is listed",
+                            f.id
+                        );
+                    }
                 }
             }
         }
