@@ -23,6 +23,7 @@ pub mod crosscheck;
 mod derr;
 pub mod jose;
 pub mod keys;
+pub mod names;
 pub mod openssh;
 pub mod pbe;
 pub mod pkcs12;

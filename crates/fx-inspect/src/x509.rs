@@ -276,8 +276,8 @@ pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, F
     );
     let exts = extensions(tbs.extensions(), limits, &mut alt);
     let sig = cert.signature().raw_bytes();
-    let subject = tbs.subject().to_string();
-    let issuer = tbs.issuer().to_string();
+    let subject = crate::names::rfc4514(tbs.subject());
+    let issuer = crate::names::rfc4514(tbs.issuer());
     let regions = key_and_sig_regions(
         der,
         &key,
@@ -346,7 +346,7 @@ pub fn csr(der: &[u8]) -> Result<Parsed<CsrInfo>, Finding> {
         "x509_csr",
     );
     let info = CsrInfo {
-        subject: req.info.subject.to_string(),
+        subject: crate::names::rfc4514(&req.info.subject),
         signature_algorithm: sig_alg,
         public_key: key.clone(),
         attributes: req
@@ -397,7 +397,7 @@ pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
     let mut alt = Vec::new();
     let tbs = &crl.tbs_cert_list;
     let info = CrlInfo {
-        issuer: tbs.issuer.to_string(),
+        issuer: crate::names::rfc4514(&tbs.issuer),
         this_update: tbs.this_update.to_string(),
         next_update: tbs.next_update.map(|t| t.to_string()),
         revoked: tbs.revoked_certificates.as_ref().map(Vec::len).unwrap_or(0),
