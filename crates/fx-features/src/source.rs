@@ -136,7 +136,51 @@ pub fn for_each_row(
     threads: usize,
     file: Option<(&Path, bool)>,
     events_check: Option<(&Path, u64)>,
-    mut sink: impl FnMut(&[Cell]) -> anyhow::Result<()>,
+    mut sink: impl FnMut(&[Cell]) -> anyhow::Result<()> + Send,
+) -> anyhow::Result<u64> {
+    // The writer runs on its own thread, fed whole batches through a
+    // bounded channel, so writing overlaps parsing and memory stays bounded
+    // (at most a few batches in flight).
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Vec<Cell>>>(2);
+        let writer = scope.spawn(move || -> anyhow::Result<()> {
+            for batch in rx {
+                for cells in &batch {
+                    sink(cells)?;
+                }
+            }
+            Ok(())
+        });
+        let read = read_rows(
+            run,
+            reader,
+            input_name,
+            threads,
+            file,
+            events_check,
+            |rows| tx.send(rows).is_ok(),
+        );
+        drop(tx);
+        let wrote = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the table writer panicked"))?;
+        let rows = read?;
+        wrote?;
+        Ok(rows)
+    })
+}
+
+/// Reads, checks and converts every line, handing rows to `emit` a batch at
+/// a time in input order; stops early when `emit` returns false (the
+/// writer failed and will report why).
+fn read_rows(
+    run: &RunDir,
+    reader: impl BufRead,
+    input_name: &str,
+    threads: usize,
+    file: Option<(&Path, bool)>,
+    events_check: Option<(&Path, u64)>,
+    mut emit: impl FnMut(Vec<Vec<Cell>>) -> bool,
 ) -> anyhow::Result<u64> {
     use rayon::prelude::*;
 
@@ -178,6 +222,7 @@ pub fn for_each_row(
                 .collect()
         });
         drop(batch);
+        let mut out = Vec::with_capacity(results.len());
         for result in results {
             let Parsed {
                 line,
@@ -214,8 +259,11 @@ pub fn for_each_row(
             }
             prev = Some(seq);
             last_event_seq = last.or(last_event_seq);
-            sink(&cells)?;
+            out.push(cells);
             rows += 1;
+        }
+        if !emit(out) {
+            return Ok(rows);
         }
     }
     if let Some((events, expected)) = events_check
