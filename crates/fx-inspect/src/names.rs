@@ -91,3 +91,25 @@ pub fn rfc4514(name: &Name) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn same_text_as_x509_cert_display() {
+        for s in [
+            "CN=fx test CA,O=fx fixtures,C=DE",
+            "CN=a\\,b+UID=x,OU=unit 3,O=Org,DC=example,DC=com",
+            "CN=\\ lead",
+        ] {
+            let n = Name::from_str(s).unwrap();
+            assert_eq!(rfc4514(&n), n.to_string(), "{s}");
+        }
+        // emailAddress keeps OpenSSL's name (x509-cert says EMAIL).
+        let n = Name::from_str("emailAddress=a@example.com,CN=x").unwrap();
+        assert_eq!(rfc4514(&n), "emailAddress=a@example.com,CN=x");
+    }
+}
