@@ -521,7 +521,11 @@ impl Inspector_<'_> {
 /// SEQUENCE; `None` for anything else.
 fn text_encoded_der(bytes: &[u8]) -> Option<(Encoding, Vec<u8>)> {
     use base64::Engine as _;
-    if bytes.len() < 16 {
+    if bytes.len() < 16
+        || !bytes.iter().all(|b| {
+            b.is_ascii_alphanumeric() || b.is_ascii_whitespace() || matches!(b, b'+' | b'/' | b'=')
+        })
+    {
         return None;
     }
     let clean: Vec<u8> = bytes
