@@ -41,7 +41,7 @@ pub const MIN_AEAD: usize = 28;
 /// and alignment always describe the whole part): the splits of one
 /// artifact overlap almost entirely, so a full scan per split would only
 /// repeat the same work.
-pub const AEAD_WINDOW: usize = 64 * 1024;
+pub const AEAD_WINDOW: usize = 16 * 1024;
 /// Dropped splits listed in the event (the rest are counted).
 pub const MAX_DROPPED_LISTED: usize = 16;
 

@@ -8,9 +8,8 @@
 //! (15.54 of 16 for 16-byte blocks, 7.89 of 8 for 8-byte blocks), and the
 //! repeated blocks themselves must look random.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
+/// Bytes of a region the ECB scan looks at (16 MiB: the default work budget).
+pub const ECB_WINDOW: usize = 16 << 20;
 /// Repeats listed per scan.
 pub const MAX_LOCATIONS: usize = 8;
 /// Distinct blocks whose byte diversity is measured.
@@ -55,48 +54,93 @@ impl Repeats {
         self.diverse_repeats > 0 && self.mean_distinct_x100 >= floor
     }
 
-    /// Scans `bytes` in aligned blocks of `block` (8 or 16) bytes.
+    /// The result of a scan that cannot find a repeat (every block distinct),
+    /// without scanning.
+    pub fn none(bytes: &[u8], block: usize) -> Repeats {
+        let n = (bytes.len().min(ECB_WINDOW) / block) as u64;
+        Repeats {
+            block,
+            blocks: n,
+            distinct: n,
+            locations: Vec::new(),
+            mean_distinct_x100: 0,
+            diverse_repeats: 0,
+        }
+    }
+
+    /// Scans the first [`ECB_WINDOW`] bytes of `bytes` in aligned blocks of
+    /// `block` (8 or 16) bytes.
     pub fn scan(bytes: &[u8], block: usize) -> Repeats {
-        let mut seen: HashMap<u128, u64, BuildHasherDefault<BlockHasher>> = HashMap::default();
+        let bytes = &bytes[..bytes.len().min(ECB_WINDOW)];
+        let n = bytes.len() / block;
+        // Open addressing, at most half full: each slot holds the upper 32
+        // bits of the block's hash and its index + 1 (0 = empty); a tag
+        // match is confirmed on the bytes.
+        let cap = (n * 2).next_power_of_two().max(16);
+        let mask = cap - 1;
+        let mut table: Vec<u64> = vec![0; cap];
         let mut locations = Vec::new();
-        let mut blocks = 0u64;
+        let mut distinct = 0u64;
         let mut diversity_sum = 0u64;
         let mut diversity_n = 0u64;
         let mut diverse_repeats = 0u64;
         let diverse_floor = if block == 16 { 12 } else { 6 };
         for (i, chunk) in bytes.chunks_exact(block).enumerate() {
-            blocks += 1;
-            let mut buf = [0u8; 16];
-            buf[..block].copy_from_slice(chunk);
-            let key = u128::from_le_bytes(buf);
-            let off = (i * block) as u64;
-            match seen.get(&key) {
-                Some(&first) => {
-                    if distinct_bytes(chunk) >= diverse_floor {
-                        diverse_repeats += 1;
-                    }
-                    if locations.len() < MAX_LOCATIONS {
-                        locations.push(RepeatAt { offset: off, first });
-                    }
-                }
-                None => {
-                    seen.insert(key, off);
+            let hash = hash_block(chunk);
+            let tag = hash >> 32;
+            let mut h = (hash as usize) & mask;
+            loop {
+                let slot = table[h];
+                if slot == 0 {
+                    table[h] = (tag << 32) | (i as u64 + 1);
+                    distinct += 1;
                     if (diversity_n as usize) < DIVERSITY_SAMPLE {
                         diversity_n += 1;
                         diversity_sum += distinct_bytes(chunk);
                     }
+                    break;
                 }
+                let j = ((slot & 0xffff_ffff) - 1) as usize;
+                if slot >> 32 == tag && bytes[j * block..(j + 1) * block] == *chunk {
+                    if distinct_bytes(chunk) >= diverse_floor {
+                        diverse_repeats += 1;
+                    }
+                    if locations.len() < MAX_LOCATIONS {
+                        locations.push(RepeatAt {
+                            offset: (i * block) as u64,
+                            first: (j * block) as u64,
+                        });
+                    }
+                    break;
+                }
+                h = (h + 1) & mask;
             }
         }
         Repeats {
             block,
-            blocks,
-            distinct: seen.len() as u64,
+            blocks: n as u64,
+            distinct,
             locations,
             mean_distinct_x100: (diversity_sum * 100).checked_div(diversity_n).unwrap_or(0),
             diverse_repeats,
         }
     }
+}
+
+/// Hash of one 8- or 16-byte block (keys are attacker-chosen, but a
+/// collision only costs a probe step, and [`ECB_WINDOW`] bounds the input).
+fn hash_block(chunk: &[u8]) -> u64 {
+    let mut buf = [0u8; 16];
+    buf[..chunk.len()].copy_from_slice(chunk);
+    let lo = u64::from_le_bytes([
+        buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
+    ]);
+    let hi = u64::from_le_bytes([
+        buf[8], buf[9], buf[10], buf[11], buf[12], buf[13], buf[14], buf[15],
+    ]);
+    let x = lo ^ hi.rotate_left(29).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let x = (x ^ (x >> 31)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^ (x >> 29)
 }
 
 fn distinct_bytes(chunk: &[u8]) -> u64 {
@@ -109,27 +153,6 @@ fn distinct_bytes(chunk: &[u8]) -> u64 {
         }
     }
     n
-}
-
-/// A fast hasher for 128-bit block keys (the keys are attacker-chosen, but a
-/// collision only costs time, and the work budget bounds the input).
-#[derive(Default)]
-pub struct BlockHasher(u64);
-
-impl Hasher for BlockHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u128(&mut self, v: u128) {
-        let x = (v as u64) ^ ((v >> 64) as u64).rotate_left(29);
-        self.0 = (x ^ (x >> 31)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        self.0 ^= self.0 >> 29;
-    }
 }
 
 #[cfg(test)]

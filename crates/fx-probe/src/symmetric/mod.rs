@@ -104,21 +104,28 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
     };
     let len = full_len.saturating_sub(header);
     let stats = entropy::Stats::of(ct);
-    let r16 = ecb::Repeats::scan(ct, 16);
-    let r8 = ecb::Repeats::scan(ct, 8);
     let aligned16 = len > 0 && len % 16 == 0;
     let aligned8 = len > 0 && len % 8 == 0;
+    // A repeated 16-byte block is two repeated 8-byte blocks: scan at 8
+    // bytes (3DES, Blowfish) first and at 16 only when something repeats.
+    let r8 = ecb::Repeats::scan(ct, 8);
+    let r16 = if r8.repeated() > 0 {
+        ecb::Repeats::scan(ct, 16)
+    } else {
+        ecb::Repeats::none(ct, 16)
+    };
+    let r8 = Some(r8);
     cipher.insert("ciphertext_length".into(), json!(len));
     cipher.insert("mod8".into(), json!(len % 8));
     cipher.insert("mod16".into(), json!(len % 16));
     insert_stats(&mut cipher, &stats);
 
     let ecb16 = aligned16 && r16.looks_like_ecb();
-    let ecb8 = !ecb16 && aligned8 && r8.looks_like_ecb();
+    let ecb8 = !ecb16 && aligned8 && r8.as_ref().is_some_and(ecb::Repeats::looks_like_ecb);
     let (block_size, ecb_rep) = if ecb16 {
         (Some(16), Some(&r16))
     } else if ecb8 {
-        (Some(8), Some(&r8))
+        (Some(8), r8.as_ref())
     } else if aligned16 {
         (Some(16), None)
     } else if aligned8 {
