@@ -147,7 +147,7 @@ if os.path.exists(f"{work}/hashid.out"):
 
 if os.path.exists(f"{work}/nth.json") and os.path.getsize(f"{work}/nth.json") > 0:
     raw = open(f"{work}/nth.json").read()
-    data = json.loads(raw[raw.index("{"):])
+    data = json.loads(raw[raw.index("{"):], strict=False)  # nth copies control characters of odd hashes
     per = [[str(c["hashcat"]) if c.get("hashcat") is not None else "none" for c in data.get(l, [])] for l in lines]
     on_sample["name-that-hash"] = score(per, sample)
     results["name-that-hash"] = (nth_rate, on_sample["name-that-hash"])
