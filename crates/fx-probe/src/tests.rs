@@ -63,10 +63,11 @@ fn hash_kdf_material_never_reaches_the_other_probes_even_if_allowed() {
 
 #[test]
 fn every_probe_leaves_an_event_and_the_probe_budget_skips_the_rest() {
-    let mut p = Policy::default();
-    p.probe.probes_per_artifact = 1;
-    let (_d, run) = run_with(p);
     let bytes = xorshift(2, 2000);
+    // No probe may run: each one that applies is skipped by the budget.
+    let mut p = Policy::default();
+    p.probe.probes_per_artifact = 0;
+    let (_d, run) = run_with(p);
     let j = job(&run, &bytes, vec![allow_all()]);
     let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
     for probe in PROBES {
@@ -76,12 +77,24 @@ fn every_probe_leaves_an_event_and_the_probe_budget_skips_the_rest() {
             probe.name()
         );
     }
-    let budget_skips = ev
-        .iter()
-        .filter(|e| e.reason.as_deref() == Some("budget:probes_per_artifact"))
-        .count();
-    assert!(budget_skips >= 1, "{:?}", steps(&ev));
-    // The symmetric probe always records the tamper gate.
+    assert_eq!(
+        find(&ev, "symmetric").reason.as_deref(),
+        Some("budget:probes_per_artifact"),
+        "{:?}",
+        steps(&ev)
+    );
+    // Under the default policy every probe leaves an event, and the
+    // symmetric probe records the tamper gate.
+    let (_d2, run2) = run_with(Policy::default());
+    let j = job(&run2, &bytes, vec![allow_all()]);
+    let ev = probe_job(&j, &bytes, &StageCtx { run: &run2 });
+    for probe in PROBES {
+        assert!(
+            ev.iter().any(|e| e.step == probe.name()),
+            "{}",
+            probe.name()
+        );
+    }
     let t = find(&ev, "tamper");
     assert_eq!(t.reason.as_deref(), Some(reason::TAMPER_CHECKS_DISABLED));
 }
