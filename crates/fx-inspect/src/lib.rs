@@ -103,7 +103,8 @@ pub struct Inspection {
     pub cross: Option<CrossTarget>,
 }
 
-struct Inspector_<'c> {
+/// One inspection in progress: the config and what was found so far.
+struct Session<'c> {
     cfg: &'c InspectConfig,
     out: Inspection,
     nested: usize,
@@ -114,7 +115,7 @@ fn with_block(mut r: Region, block: Option<u32>) -> Region {
     r
 }
 
-impl Inspector_<'_> {
+impl Session<'_> {
     /// Records a parsed object as a step.
     fn object<D: Serialize>(
         &mut self,
@@ -553,7 +554,7 @@ fn text_encoded_der(bytes: &[u8]) -> Option<(Encoding, Vec<u8>)> {
 
 /// Inspects `bytes`. Pure: no I/O, bounded by the input and `cfg`.
 pub fn inspect(bytes: &[u8], cfg: &InspectConfig) -> Inspection {
-    let mut i = Inspector_ {
+    let mut i = Session {
         cfg,
         out: Inspection::default(),
         nested: 0,

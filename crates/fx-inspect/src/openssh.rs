@@ -107,13 +107,8 @@ fn key_blob(blob: &[u8]) -> Result<(String, KeyAlg), Finding> {
             k.algorithm = Some("EC".into());
             k.curve = curve_of(&curve).map(str::to_owned);
         }
-        other => {
-            k.algorithm = Some(other.to_owned());
-            return Ok((ty, k)).map(|(t, mut k)| {
-                k.algorithm = None;
-                (t, k)
-            });
-        }
+        // Unknown key types keep no algorithm; the caller reports them.
+        _ => {}
     }
     Ok((ty, k))
 }
