@@ -587,6 +587,9 @@ fn store_all(
         .map_err(Into::into)
 }
 
+/// The planner order: path bytes, then content hash, then artifact id.
+type PlanKey = (Vec<u8>, Option<String>, String);
+
 /// Builds the jobs, drops duplicates (same id), and orders them.
 fn plan(
     run_id: &str,
@@ -595,7 +598,19 @@ fn plan(
     notes: &[String],
 ) -> Vec<Job> {
     let custody = custody(notes);
-    let mut jobs: BTreeMap<String, Job> = BTreeMap::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // (planner key, job): the key is computed once per job, not per comparison.
+    let mut keyed: Vec<(PlanKey, Job)> = Vec::with_capacity(tasks.len());
+    let mut keep = |job: Job| {
+        if seen.insert(job.artifact.artifact_id.clone()) {
+            let key = (
+                job.artifact.intake.path.to_bytes().unwrap_or_default(),
+                job.artifact.artifact_hash.clone(),
+                job.artifact.artifact_id.clone(),
+            );
+            keyed.push((key, job));
+        }
+    };
     let mut bundles: BTreeMap<String, Vec<(Task, Option<blobs::Read1>)>> = BTreeMap::new();
     for (task, res) in tasks.into_iter().zip(stored) {
         if let Some(b) = &task.bundle {
@@ -605,29 +620,21 @@ fn plan(
                 .push((task, res));
             continue;
         }
-        let job = single_job(run_id, &task, res, &custody);
-        jobs.entry(job.artifact.artifact_id.clone()).or_insert(job);
+        keep(single_job(run_id, &task, res, &custody));
     }
     for (name, members) in bundles {
-        let job = bundle_job(run_id, &name, members, &custody);
-        jobs.entry(job.artifact.artifact_id.clone()).or_insert(job);
+        keep(bundle_job(run_id, &name, members, &custody));
     }
-    let mut jobs: Vec<Job> = jobs.into_values().collect();
-    jobs.sort_by(|a, b| {
-        let key = |j: &Job| {
-            (
-                j.artifact.intake.path.to_bytes().unwrap_or_default(),
-                j.artifact.artifact_hash.clone(),
-            )
-        };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.artifact.artifact_id.cmp(&b.artifact.artifact_id))
-    });
-    for (seq, job) in jobs.iter_mut().enumerate() {
-        job.artifact.artifact_seq = seq as u64;
-    }
-    jobs
+    // Ids are unique after deduplication, so the order is total.
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed
+        .into_iter()
+        .enumerate()
+        .map(|(seq, (_, mut job))| {
+            job.artifact.artifact_seq = seq as u64;
+            job
+        })
+        .collect()
 }
 
 fn custody(notes: &[String]) -> Vec<CustodyNote> {
