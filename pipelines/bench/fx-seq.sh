@@ -13,7 +13,8 @@
 #
 # Needs about 9 KB of disk per job under ${TMPDIR:-/tmp} (9 GB for 1M) and
 # GNU time (/usr/bin/time; Debian package `time`, installed with apt when
-# missing and run as root).
+# missing and run as root). FX_BENCH_NO_BUILD=1 uses the binaries already in
+# target/release.
 set -euo pipefail
 
 n=1000000
@@ -22,7 +23,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -j) jobs=(-j "$2"); shift 2 ;;
     -j*) jobs=(-j "${1#-j}"); shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) n="$1"; shift ;;
   esac
 done
@@ -39,22 +40,26 @@ fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-echo "building (cargo build --release)…" >&2
-cargo build --release --quiet --bin fx-seq
-cargo build --release --quiet -p fx-seq --example gen_jobs
+if [ -z "${FX_BENCH_NO_BUILD:-}" ]; then
+  echo "building (cargo build --release)…" >&2
+  cargo build --release --quiet --bin fx-seq
+  cargo build --release --quiet -p fx-seq --example gen_jobs
+fi
 bin="$repo/target/release"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-seq-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command under /usr/bin/time -v; prints "seconds peak_kib".
+# Runs a command under /usr/bin/time -v; prints "seconds peak_kib cpu_seconds".
 measure() {
   local log="$work/time.log"
   /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
   awk -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i] }
     /Maximum resident set size/ { r = $2 }
-    END { printf "%.3f %d\n", s, r }' "$log"
+    /User time \(seconds\)/ { c += $2 }
+    /System time \(seconds\)/ { c += $2 }
+    END { printf "%.3f %d %.2f\n", s, r, c }' "$log"
 }
 
 echo "generating $n shuffled job lines…" >&2
@@ -63,29 +68,31 @@ bytes=$(stat -c %s "$work/jobs.jsonl")
 sync
 
 echo "fx-seq…" >&2
-read -r fx_s fx_kib < <(measure "$bin/fx-seq" --run "$work/run" "${jobs[@]}" "$work/jobs.jsonl")
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+read -r fx_s fx_kib fx_cpu < <(measure "$bin/fx-seq" --run "$work/run" "${jobs[@]}" "$work/jobs.jsonl")
 tele=$(du -sb "$work/run/telemetry" | cut -f1)
 spills=$(awk -F': ' '/"spill_runs"/ {gsub(/,/, "", $2); print $2}' "$work/run/metrics/seq.json")
-"$bin/fx-seq" --run "$work/run" --verify >/dev/null 2>&1 && verified=yes || verified=NO
 rm -rf "$work/run/telemetry"
 sync
 
 echo "GNU sort…" >&2
 threads=${jobs[1]:-$(nproc)}
-read -r sort_s sort_kib < <(measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
+read -r sort_s sort_kib sort_cpu < <(measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
   --parallel="$threads" -T "$work" -o "$work/sorted.tsv" "$work/keyed.tsv")
 rm -f "$work/sorted.tsv"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-awk -v n="$n" -v bytes="$bytes" -v tele="$tele" -v spills="$spills" -v verified="$verified" \
+awk -v n="$n" -v bytes="$bytes" -v tele="$tele" -v spills="$spills" -v fx_cpu="$fx_cpu" -v sort_cpu="$sort_cpu" \
     -v fx_s="$fx_s" -v fx_kib="$fx_kib" -v sort_s="$sort_s" -v sort_kib="$sort_kib" \
-    -v cores="$(nproc)" -v j="${jobs[1]:-all}" 'BEGIN {
+    -v load="$load_before → $load_after" -v cores="$(nproc)" -v j="${jobs[1]:-all}" 'BEGIN {
   fx_rate = n / (fx_s > 0 ? fx_s : 1e-9); sort_rate = n / (sort_s > 0 ? sort_s : 1e-9)
   printf "\nfx-seq benchmark: %d job lines, %.0f MiB of input, %d cores, -j %s\n", n, bytes / 1048576, cores, j
-  printf "%-10s %10s %14s %14s\n", "tool", "seconds", "jobs/s", "peak RSS MiB"
-  printf "%-10s %10.2f %14.0f %14.1f\n", "fx-seq", fx_s, fx_rate, fx_kib / 1024
-  printf "%-10s %10.2f %14.0f %14.1f\n", "GNU sort", sort_s, sort_rate, sort_kib / 1024
-  printf "ratio fx-seq/sort throughput: %.2f   (fx-seq wrote %.0f MiB of telemetry, %d spill runs; verify: %s)\n", \
-    fx_rate / sort_rate, tele / 1048576, spills, verified
+  printf "%-10s %10s %14s %14s %14s\n", "tool", "seconds", "jobs/s", "peak RSS MiB", "CPU us/job"
+  printf "%-10s %10.2f %14.0f %14.1f %14.1f\n", "fx-seq", fx_s, fx_rate, fx_kib / 1024, fx_cpu * 1e6 / n
+  printf "%-10s %10.2f %14.0f %14.1f %14.1f\n", "GNU sort", sort_s, sort_rate, sort_kib / 1024, sort_cpu * 1e6 / n
+  printf "ratio fx-seq/sort throughput: %.2f   (fx-seq wrote %.0f MiB of telemetry, %d spill runs)\n", \
+    fx_rate / sort_rate, tele / 1048576, spills
+  printf "load average (1/5/15 min) before → after: %s; on a busy machine compare CPU us/job\n", load
   printf "target peak RSS <= 256 MiB: %s   target >= 200000 jobs/s: %s\n", \
     (fx_kib <= 262144 ? "met" : "MISSED"), (fx_rate >= 200000 ? "met" : "MISSED")
 }'

@@ -222,7 +222,7 @@ fn record_of(run: &RunDir, raw: &[u8], line: u64) -> Result<Record> {
     let mut job: Job = parse_line(raw, line)?;
     run.check_job(&job, line)?;
     record::prepare(&mut job, line)?;
-    record::render(job, line)
+    record::render(job, line, raw.len())
 }
 
 /// Sequences the job lines of `input` into `RUN/telemetry/` (see the crate docs).

@@ -63,8 +63,9 @@ pub struct RecordView<'a> {
     pub job_prefix: &'a [u8],
     /// Stamp prefix up to and including `"event_seq":`.
     pub head: &'a [u8],
-    /// The events, the summary last.
-    pub events: Vec<EventView<'a>>,
+    /// Number of events.
+    pub count: usize,
+    rest: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -76,10 +77,6 @@ struct Stamps<'a> {
 
 fn internal(what: &str) -> Error {
     Error::Other(format!("fx-seq internal error: {what}"))
-}
-
-fn to_json(v: &impl Serialize) -> Result<Vec<u8>> {
-    serde_json::to_vec(v).map_err(|e| Error::Other(format!("serialize: {e}")))
 }
 
 /// True when `name` can be a module name (and so a file name):
@@ -118,38 +115,48 @@ pub fn prepare(job: &mut Job, line: u64) -> Result<()> {
     Ok(())
 }
 
-/// Renders a prepared job (see [`prepare`]) into a record.
-pub fn render(mut job: Job, line: u64) -> Result<Record> {
+/// Renders a prepared job (see [`prepare`]) into a record. `size_hint` is
+/// the length of the input line, which the rendering is close to.
+pub fn render(mut job: Job, line: u64, size_hint: usize) -> Result<Record> {
     let events: Vec<Event> = std::mem::take(&mut job.events);
-    let mut job_prefix = to_json(&job)?;
+    // Everything is serialized straight into the body; lengths are patched in.
+    let mut body = Vec::with_capacity(size_hint + 1024);
+
+    let at = begin(&mut body);
+    write_json(&mut body, &job)?;
     // `events` is the last field of a job and always written.
-    if !job_prefix.ends_with(b"[]}") {
+    if !body.ends_with(b"[]}") {
         return Err(internal("job did not serialize with events last"));
     }
-    job_prefix.truncate(job_prefix.len() - 2);
+    body.truncate(body.len() - 2);
+    end(&mut body, at)?;
 
-    let mut head = to_json(&Stamps {
-        run_id: &job.run_id,
-        artifact_id: &job.artifact.artifact_id,
-        artifact_seq: job.artifact.artifact_seq,
-    })?;
-    head.pop();
-    head.extend_from_slice(b",\"event_seq\":");
+    let at = begin(&mut body);
+    write_json(
+        &mut body,
+        &Stamps {
+            run_id: &job.run_id,
+            artifact_id: &job.artifact.artifact_id,
+            artifact_seq: job.artifact.artifact_seq,
+        },
+    )?;
+    body.pop();
+    body.extend_from_slice(b",\"event_seq\":");
+    end(&mut body, at)?;
 
-    let mut body = Vec::with_capacity(job_prefix.len() + head.len() + 256 * events.len() + 16);
-    put_bytes32(&mut body, &job_prefix)?;
-    put_bytes32(&mut body, &head)?;
     put_u32(&mut body, events.len())?;
     for e in &events {
-        let json = to_json(e)?;
-        let tail = json
-            .strip_prefix(b"{")
-            .ok_or_else(|| internal("event did not serialize as an object"))?;
         body.push(u8::from(e.tool.is_some()));
         let m = e.module.as_bytes();
         body.push(u8::try_from(m.len()).map_err(|_| internal("module name too long"))?);
         body.extend_from_slice(m);
-        put_bytes32(&mut body, tail)?;
+        // Stored with its opening `{`, which readers skip.
+        let at = begin(&mut body);
+        write_json(&mut body, e)?;
+        if body.get(at + 4) != Some(&b'{') {
+            return Err(internal("event did not serialize as an object"));
+        }
+        end(&mut body, at)?;
     }
     Ok(Record {
         seq: job.artifact.artifact_seq,
@@ -158,15 +165,27 @@ pub fn render(mut job: Job, line: u64) -> Result<Record> {
     })
 }
 
-fn put_u32(out: &mut Vec<u8>, n: usize) -> Result<()> {
-    let n = u32::try_from(n).map_err(|_| internal("record part over 4 GiB"))?;
-    out.extend_from_slice(&n.to_le_bytes());
+fn write_json(out: &mut Vec<u8>, v: &impl Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, v).map_err(|e| Error::Other(format!("serialize: {e}")))
+}
+
+/// Reserves a length field; returns its position.
+fn begin(out: &mut Vec<u8>) -> usize {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    at
+}
+
+/// Patches the length field at `at` with the bytes written since.
+fn end(out: &mut [u8], at: usize) -> Result<()> {
+    let len = u32::try_from(out.len() - at - 4).map_err(|_| internal("record part over 4 GiB"))?;
+    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
     Ok(())
 }
 
-fn put_bytes32(out: &mut Vec<u8>, b: &[u8]) -> Result<()> {
-    put_u32(out, b.len())?;
-    out.extend_from_slice(b);
+fn put_u32(out: &mut Vec<u8>, n: usize) -> Result<()> {
+    let n = u32::try_from(n).map_err(|_| internal("record part over 4 GiB"))?;
+    out.extend_from_slice(&n.to_le_bytes());
     Ok(())
 }
 
@@ -200,26 +219,64 @@ impl<'a> Cursor<'a> {
 }
 
 impl Record {
-    /// Decodes the body.
+    /// Decodes the body (no allocation; events are decoded as iterated).
     pub fn view(&self) -> Result<RecordView<'_>> {
         let mut c = Cursor { b: &self.body };
         let job_prefix = c.bytes32()?;
         let head = c.bytes32()?;
-        let n = c.u32()?;
-        let mut events = Vec::with_capacity(n.min(1024));
-        for _ in 0..n {
-            let tool = c.u8()? != 0;
-            let mlen = c.u8()? as usize;
-            let module = std::str::from_utf8(c.take(mlen)?)
-                .map_err(|_| internal("module name not UTF-8"))?;
-            let tail = c.bytes32()?;
-            events.push(EventView { module, tool, tail });
-        }
+        let count = c.u32()?;
         Ok(RecordView {
             job_prefix,
             head,
-            events,
+            count,
+            rest: c.b,
         })
+    }
+}
+
+impl<'a> RecordView<'a> {
+    /// The events, the summary last.
+    pub fn events(&self) -> EventIter<'a> {
+        EventIter {
+            c: Cursor { b: self.rest },
+            left: self.count,
+        }
+    }
+}
+
+/// Iterator over the events of a [`RecordView`].
+pub struct EventIter<'a> {
+    c: Cursor<'a>,
+    left: usize,
+}
+
+impl<'a> EventIter<'a> {
+    fn decode(&mut self) -> Result<EventView<'a>> {
+        let tool = self.c.u8()? != 0;
+        let mlen = self.c.u8()? as usize;
+        let module = std::str::from_utf8(self.c.take(mlen)?)
+            .map_err(|_| internal("module name not UTF-8"))?;
+        let json = self.c.bytes32()?;
+        let tail = json
+            .strip_prefix(b"{")
+            .ok_or_else(|| internal("stored event is not an object"))?;
+        Ok(EventView { module, tool, tail })
+    }
+}
+
+impl<'a> Iterator for EventIter<'a> {
+    type Item = Result<EventView<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let r = self.decode();
+        if r.is_err() {
+            self.left = 0;
+        }
+        Some(r)
     }
 }
 
@@ -289,16 +346,17 @@ mod tests {
     fn rendering_equals_serde_of_the_stamped_job() {
         let mut j = job();
         prepare(&mut j, 1).unwrap();
-        let rec = render(j.clone(), 1).unwrap();
+        let rec = render(j.clone(), 1, 0).unwrap();
         assert_eq!(rec.seq, 7);
         let v = rec.view().unwrap();
-        assert_eq!(v.events.len(), 4);
-        assert_eq!(v.events[3].module, "seq");
-        assert!(v.events[2].tool && !v.events[1].tool);
+        let evs: Vec<EventView<'_>> = v.events().map(|e| e.unwrap()).collect();
+        assert_eq!((v.count, evs.len()), (4, 4));
+        assert_eq!(evs[3].module, "seq");
+        assert!(evs[2].tool && !evs[1].tool);
 
         let mut expected = j.clone();
         let mut line = v.job_prefix.to_vec();
-        for (i, (e, ev)) in expected.events.iter_mut().zip(&v.events).enumerate() {
+        for (i, (e, ev)) in expected.events.iter_mut().zip(&evs).enumerate() {
             e.run_id = Some(j.run_id.clone());
             e.artifact_id = Some(j.artifact.artifact_id.clone());
             e.artifact_seq = Some(7);

@@ -188,7 +188,8 @@ impl EventsWriter {
     /// Writes the events of one job (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
         let view = rec.view()?;
-        for ev in &view.events {
+        for ev in view.events() {
+            let ev = ev?;
             self.line.clear();
             stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
             self.event_seq += 1;
@@ -200,7 +201,7 @@ impl EventsWriter {
             module_out(&mut self.modules, &self.module_dir, ev.module)?.line(&self.line)?;
         }
         self.written.jobs += 1;
-        self.written.events += view.events.len() as u64;
+        self.written.events += view.count as u64;
         Ok(())
     }
 
@@ -223,7 +224,8 @@ impl JobsWriter {
         let view = rec.view()?;
         self.line.clear();
         self.line.extend_from_slice(view.job_prefix);
-        for (i, ev) in view.events.iter().enumerate() {
+        for (i, ev) in view.events().enumerate() {
+            let ev = ev?;
             if i > 0 {
                 self.line.push(b',');
             }
