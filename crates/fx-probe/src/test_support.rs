@@ -2,11 +2,12 @@
 #![allow(clippy::unwrap_used)]
 
 use fx_core::event::Event;
-use fx_core::job::Job;
+use fx_core::job::{Job, Member};
 use fx_core::policy::Policy;
 use fx_core::routing::{Decision, Target};
 use fx_core::run::RunDir;
 use fx_core::testing::{job_for, scratch_run};
+use fx_core::text::Text;
 use serde_json::Value;
 
 /// A scratch run with `policy` (kept alive by the returned directory).
@@ -45,4 +46,24 @@ pub(crate) fn regions_event(regions: Vec<Value>) -> Event {
         regions,
         ..Default::default()
     })
+}
+
+/// A bundle job: `parts` are (role, bytes) stored as members.
+pub(crate) fn bundle(run: &RunDir, parts: &[(&str, &[u8])], events: Vec<Event>) -> Job {
+    let mut j = job(run, b"bundle", events);
+    j.artifact.artifact_ref = None;
+    j.artifact.members = parts
+        .iter()
+        .map(|(role, bytes)| {
+            let b = run.blobs().put_bytes(bytes).unwrap();
+            Member {
+                role: (*role).to_owned(),
+                path: Text::from(*role),
+                hash: Some(b.hash),
+                artifact_ref: Some(b.rel),
+                size: Some(b.size),
+            }
+        })
+        .collect();
+    j
 }

@@ -2,17 +2,15 @@
 #![allow(clippy::unwrap_used)]
 
 use fx_core::event::Status;
-use fx_core::job::Member;
 use fx_core::policy::Policy;
 use fx_core::routing::reason;
 use fx_core::stage::StageCtx;
-use fx_core::text::Text;
 use fx_core::vocab::{Conclusion, Label};
 use serde_json::Value;
 
 use super::*;
 use crate::symmetric::entropy::tests_support::xorshift;
-use crate::test_support::{allow_all, allow_all_but, job, run_with};
+use crate::test_support::{allow_all, allow_all_but, bundle, job, run_with};
 
 fn steps(events: &[Event]) -> Vec<(String, Status, Option<String>)> {
     events
@@ -111,25 +109,6 @@ fn route_denials_are_copied() {
     let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
     assert_eq!(find(&ev, "pqc").reason.as_deref(), Some("not_applicable"));
     assert_eq!(find(&ev, "symmetric").status, Status::Ok);
-}
-
-fn bundle(run: &RunDir, parts: &[(&str, &[u8])], events: Vec<Event>) -> Job {
-    let mut j = job(run, b"bundle", events);
-    j.artifact.artifact_ref = None;
-    j.artifact.members = parts
-        .iter()
-        .map(|(role, bytes)| {
-            let b = run.blobs().put_bytes(bytes).unwrap();
-            Member {
-                role: (*role).to_owned(),
-                path: Text::from(*role),
-                hash: Some(b.hash),
-                artifact_ref: Some(b.rel),
-                size: Some(b.size),
-            }
-        })
-        .collect();
-    j
 }
 
 fn pqc_conclusion(ev: &[Event]) -> Value {
