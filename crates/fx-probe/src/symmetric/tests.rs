@@ -245,3 +245,20 @@ fn budget_caps_the_scan() {
     assert_eq!(field(&a, "length"), 10_000);
     assert!(b.spent());
 }
+
+#[test]
+fn eight_byte_block_ecb_is_seen() {
+    // A 64-bit block cipher in ECB (3DES, Blowfish): one random-looking
+    // 8-byte block repeated among others; 8-aligned, not 16-aligned.
+    let r = entropy::tests_support::xorshift(77, 8 * 301);
+    let rep = r[..8].to_vec();
+    let mut b = Vec::new();
+    for (i, chunk) in r.chunks(8).enumerate() {
+        b.extend_from_slice(if i % 5 == 0 { &rep } else { chunk });
+    }
+    let a = run(&b);
+    assert_eq!(field(&a, "block_size"), 8);
+    assert_eq!(hints(&a), vec!["ecb"]);
+    assert_eq!(field(&a, "ecb_repeats"), 60);
+    assert_eq!(field(&a, "mod16"), 8);
+}
