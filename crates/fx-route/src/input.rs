@@ -25,6 +25,22 @@ impl<'a> Input<'a> {
         }
     }
 
+    /// Wraps bytes without computing their statistics (for sniffers that
+    /// read only magic numbers).
+    pub fn bare(bytes: &'a [u8], size: Option<u64>) -> Input<'a> {
+        Input {
+            bytes,
+            size,
+            depth: 0,
+            stats: ByteStats {
+                len: bytes.len(),
+                distinct: 0,
+                entropy_millibits: 0,
+                is_text: false,
+            },
+        }
+    }
+
     /// True when the prefix is the whole artifact.
     pub fn complete(&self) -> bool {
         self.size == Some(self.bytes.len() as u64)

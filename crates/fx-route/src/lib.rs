@@ -41,6 +41,10 @@ use crate::input::ByteStats;
 
 pub use crate::sniff::sniff;
 
+/// Bytes read first; when a magic number settles the type there, the rest
+/// of the sniff window is not read.
+pub const FIRST_LOOK: usize = 4096;
+
 thread_local! {
     /// The sniff buffer of this worker thread.
     static PREFIX: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
@@ -151,9 +155,19 @@ impl Router {
         // `sniff_bytes` per job.
         PREFIX.with_borrow_mut(|buf| {
             buf.clear();
-            file.take(want as u64)
+            let mut reader = file.take(want as u64);
+            let first = want.min(FIRST_LOOK);
+            (&mut reader)
+                .take(first as u64)
                 .read_to_end(buf)
                 .map_err(|e| format!("blob {hash}: {e}"))?;
+            // Sniff first: a validated magic number of a binary, a capture or
+            // a compressed stream settles the type; only the rest read on.
+            if buf.len() == first && first < want && !sniff::magic::settles(buf, size) {
+                reader
+                    .read_to_end(buf)
+                    .map_err(|e| format!("blob {hash}: {e}"))?;
+            }
             // Without a recorded size, a short read is the whole artifact.
             let size = size.or_else(|| (buf.len() < want).then_some(buf.len() as u64));
             let input = input::Input::new(buf, size, 0);
@@ -403,6 +417,32 @@ mod tests {
             .unwrap();
         assert_eq!(data["sniffed_bytes"], 16);
         assert_eq!(data["size"], 1700);
+    }
+
+    #[test]
+    fn a_settling_magic_number_stops_the_read_early() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.resize(100_000, 0x90);
+        let job = routed(&run, job_for(&run, "a.out", &elf, 0).unwrap());
+        let data = job
+            .find_event(MODULE, LABEL_STEP)
+            .unwrap()
+            .data
+            .clone()
+            .unwrap();
+        assert_eq!(data["sniffed_bytes"], FIRST_LOOK);
+        assert_eq!(job.labels(), vec![Label::BinaryTarget]);
+        // Without a settling magic number the whole window is read.
+        let job = routed(&run, job_for(&run, "b", &vec![0x41; 100_000], 1).unwrap());
+        let data = job
+            .find_event(MODULE, LABEL_STEP)
+            .unwrap()
+            .data
+            .clone()
+            .unwrap();
+        assert_eq!(data["sniffed_bytes"], 64 * 1024);
     }
 
     #[test]

@@ -30,6 +30,18 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     encryption(b, f);
 }
 
+/// True when the magic numbers of `prefix` alone settle the type with
+/// certainty as an executable, a capture or a compressed stream: reading
+/// further would change nothing but the entropy figure.
+pub fn settles(prefix: &[u8], size: Option<u64>) -> bool {
+    let mut f = Findings::default();
+    let inp = Input::bare(prefix, size);
+    executables(&inp, &mut f);
+    captures(prefix, &mut f);
+    compression(prefix, &mut f);
+    f.best() >= conf::CERTAIN
+}
+
 fn binary(f: &mut Findings, confidence: u16, signal: &str, container: Option<Container>) {
     f.add(Label::BinaryTarget, confidence, signal);
     if let Some(c) = container {
@@ -235,6 +247,17 @@ mod tests {
         let class = [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 52, 0, 0];
         let v = run(&class);
         assert_eq!((v.labels[0].label, v.container), (BinaryTarget, None));
+    }
+
+    #[test]
+    fn what_settles_early() {
+        let mut elf = b"\x7fELF\x02\x01\x01".to_vec();
+        elf.resize(64, 0);
+        assert!(settles(&elf, Some(1 << 20)));
+        assert!(settles(b"\x1f\x8b\x08\0", None));
+        assert!(!settles(b"Salted__12345678", None));
+        assert!(!settles(b"-----BEGIN CERTIFICATE-----", None));
+        assert!(!settles(b"\x78\x9c\x01\x02\x03\x04\x05\x06", None));
     }
 
     #[test]
