@@ -39,8 +39,14 @@ struct Classes {
 /// hex nor whitespace (prose fails within a few bytes).
 fn classes(b: &[u8]) -> Option<Classes> {
     let mut c = Classes::default();
+    let mut spaces = false;
     for &x in b {
         if x.is_ascii_whitespace() {
+            // Base64 text breaks lines but has no spaces; hex dumps may.
+            spaces |= x == b' ' || x == b'\t';
+            if spaces && c.hex < c.chars {
+                return None;
+            }
             continue;
         }
         if c.pad > 0 && x != b'=' {
@@ -60,6 +66,7 @@ fn classes(b: &[u8]) -> Option<Classes> {
                 c.upper += 1;
                 c.hex += 1;
             }
+            _ if spaces => return None,
             b'g'..=b'z' => c.lower += 1,
             b'G'..=b'Z' => c.upper += 1,
             b'+' | b'/' => c.std_only += 1,
@@ -90,22 +97,25 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     if c.chars < 24 || c.pad_then_more || c.pad > 2 {
         return;
     }
-    let compact: Vec<u8> = b
-        .iter()
-        .copied()
-        .filter(|x| !x.is_ascii_whitespace())
-        .collect();
     let complete = inp.complete();
-    let (encoding, decoded) = if c.hex == c.chars && (c.chars % 2 == 0 || !complete) {
-        let even = &compact[..compact.len() & !1];
-        (Encoding::Hex, hex::decode(even).ok())
-    } else {
+    let hex_text = c.hex == c.chars && (c.chars % 2 == 0 || !complete);
+    if !hex_text {
         let classes_present =
             usize::from(c.upper > 0) + usize::from(c.lower > 0) + usize::from(c.digit > 0);
         let varied = classes_present == 3 || classes_present == 2 && c.chars >= 64;
         if !varied || c.std_only > 0 && c.url_only > 0 {
             return;
         }
+    }
+    let compact: Vec<u8> = b
+        .iter()
+        .copied()
+        .filter(|x| !x.is_ascii_whitespace())
+        .collect();
+    let (encoding, decoded) = if hex_text {
+        let even = &compact[..compact.len() & !1];
+        (Encoding::Hex, hex::decode(even).ok())
+    } else {
         let usable = if complete {
             compact.len()
         } else {
@@ -151,6 +161,14 @@ mod tests {
         assert_eq!(v.encoding, Some(Encoding::Base64));
         assert_eq!(v.container, Some(Container::X509Certificate));
         assert!(v.labels[0].signals[0].starts_with("base64>der:"));
+    }
+
+    #[test]
+    fn spaced_hex_is_hex_and_prose_is_not_base64() {
+        let v = run("1f 8b 08 00 00 00 00 00 00 03 cb c8 e4 02 00 00 00 00 00 00\n");
+        assert_eq!(v.encoding, Some(Encoding::Hex));
+        let v = run("these are plain words without any digits at all in them\n");
+        assert_eq!(v.encoding, Some(Encoding::Text));
     }
 
     #[test]
