@@ -245,7 +245,18 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
 
     // A DER-wrapped key names its set by OID: unwrap, check the size.
     let mut targets: Vec<(Region, Vec<u8>, Option<Object>)> = Vec::new();
-    if let Some(k) = keys::public_key(bytes) {
+    // A PEM-armored key is read from its first block (fx-inspect reports
+    // the armor itself).
+    let pem_der;
+    let mut der_bytes = bytes;
+    if fx_formats::pem::looks_like_pem(bytes)
+        && let Some(block) = fx_formats::pem::scan(bytes, 1).blocks.into_iter().next()
+    {
+        data.insert("pem_label".into(), json!(block.label));
+        pem_der = block.der;
+        der_bytes = &pem_der;
+    }
+    if let Some(k) = keys::public_key(der_bytes) {
         data.insert("der".into(), json!({"wrapper": "spki", "oid": k.oid}));
         if let Some(set) = k.set {
             hints.push(set.name.to_owned());
@@ -264,7 +275,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             block: None,
         };
         targets.push((r, k.key, Some(Object::PublicKey)));
-    } else if let Some(k) = keys::private_key(bytes) {
+    } else if let Some(k) = keys::private_key(der_bytes) {
         data.insert(
             "der".into(),
             json!({"wrapper": "pkcs8", "oid": k.oid, "form": k.form}),

@@ -433,3 +433,29 @@ fn ietf_self_signed_trust_anchors_verify() {
     assert_eq!(sphincs_accepted, 0);
     assert!(verified > 0);
 }
+
+#[test]
+fn pem_armored_pqc_keys_are_unwrapped() {
+    use base64::Engine;
+    // PKCS#8 ML-KEM-512 with a 64-byte seed [0], PEM-armored.
+    let oid = [
+        0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x04, 0x01,
+    ];
+    let mut der = vec![0x30, 0x54, 0x02, 0x01, 0x00, 0x30, 0x0b];
+    der.extend_from_slice(&oid);
+    der.extend_from_slice(&[0x04, 0x42, 0x80, 0x40]);
+    der.extend_from_slice(&[9u8; 64]);
+    assert_eq!(der.len(), 0x56);
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&der);
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n");
+    let (_d, run) = run_with(Policy::default());
+    let j = crate::test_support::job(&run, pem.as_bytes(), vec![allow_all()]);
+    let ev = run_single(&j, pem.as_bytes(), &StageCtx { run: &run });
+    let e = &ev[0];
+    let c = e.conclusion.as_ref().unwrap();
+    assert_eq!(c.oid.as_deref(), Some("2.16.840.1.101.3.4.4.1"));
+    assert_eq!(c.algorithm.as_deref(), Some("ML-KEM-512"));
+    let d = e.data.as_ref().unwrap();
+    assert_eq!(d["pem_label"], "PRIVATE KEY");
+    assert_eq!(d["der"]["form"], "seed");
+}
