@@ -7,7 +7,7 @@
 //! events, in event order, by these rules:
 //!
 //! * **conclusions** — every event's `conclusion` is merged with
-//!   [`merge_conclusion`]: later scalar and object values win, lists
+//!   [`merge_conclusion`](crate::vocab::merge_conclusion): later scalar and object values win, lists
 //!   (`labels`, `failures`, `regions`, `libraries`) become unions kept in
 //!   first-seen order. The merged keys sit at the top level of `data`, with
 //!   their DESIGN §9 names (`labels`, `container`, `algorithm`, …). A key no
@@ -46,7 +46,7 @@ use serde_json::{Map, Value};
 
 use crate::event::{Event, Status};
 use crate::job::Job;
-use crate::vocab::merge_conclusion;
+use crate::vocab::{Conclusion, FailureKind};
 
 /// Module name of the summary event.
 pub const SUMMARY_MODULE: &str = "seq";
@@ -77,65 +77,120 @@ pub fn is_summary(event: &Event) -> bool {
 /// Builds the summary `data` of a job from its events (see the module docs
 /// for the rules). Summary events among `events` are skipped.
 pub fn summary_data(events: &[Event]) -> Map<String, Value> {
-    let mut merged = Map::new();
-    let mut failures: Vec<Value> = Vec::new();
-    let mut outcomes: BTreeMap<String, Outcomes> = BTreeMap::new();
-    let mut budgets: Vec<String> = Vec::new();
+    // The conclusions are merged typed and turned into JSON once; the result
+    // is what folding `merge_conclusion` over each `to_map()` gives (a test
+    // holds the two together).
+    let mut merged = Conclusion::default();
+    let mut failures: Vec<FailureKind> = Vec::new();
+    let mut outcomes: BTreeMap<&str, Outcomes> = BTreeMap::new();
+    let mut budgets: Vec<&str> = Vec::new();
     let mut count = 0u64;
 
     for event in events.iter().filter(|e| !is_summary(e)) {
         count += 1;
-        let o = outcomes.entry(event.module.clone()).or_default();
+        let o = outcomes.entry(event.module.as_str()).or_default();
         match event.status {
             Status::Ok => o.ok += 1,
             Status::Error => o.error += 1,
             Status::Skipped => o.skipped += 1,
         }
         if let Some(c) = &event.conclusion {
-            let mut map = c.to_map();
+            merge_typed(&mut merged, c);
             // Failures are gathered separately so that error kinds interleave
             // with concluded failures in event order.
-            if let Some(Value::Array(fs)) = map.remove("failures") {
-                for f in fs {
-                    push_unique(&mut failures, f);
-                }
+            for f in &c.failures {
+                push_unique(&mut failures, *f);
             }
-            merge_conclusion(&mut merged, &map);
         }
         if let Some(err) = &event.error {
-            push_unique(&mut failures, Value::String(err.kind.as_str().to_owned()));
+            push_unique(&mut failures, err.kind);
         }
         if event.status == Status::Skipped {
             if let Some(reason) = event.reason.as_deref() {
                 if reason.starts_with(BUDGET_PREFIX) {
-                    push_unique(&mut budgets, reason.to_owned());
+                    push_unique(&mut budgets, reason);
                 }
             }
         }
         if let Some(Value::Array(caps)) = event.data.as_ref().and_then(|d| d.get(CAPS_HIT_KEY)) {
             for cap in caps.iter().filter_map(Value::as_str) {
-                push_unique(&mut budgets, cap.to_owned());
+                push_unique(&mut budgets, cap);
             }
         }
     }
 
-    if !failures.is_empty() {
-        merged.insert("failures".into(), Value::Array(failures));
-    }
+    merged.failures = failures;
+    let mut data = merged.to_map();
     let outcomes = outcomes
         .into_iter()
         .map(|(m, o)| {
-            let v = serde_json::to_value(o).unwrap_or(Value::Null);
-            (m, v)
+            let mut counts = Map::new();
+            counts.insert("ok".into(), Value::from(o.ok));
+            counts.insert("error".into(), Value::from(o.error));
+            counts.insert("skipped".into(), Value::from(o.skipped));
+            (m.to_owned(), Value::Object(counts))
         })
         .collect::<Map<String, Value>>();
-    merged.insert("outcomes".into(), Value::Object(outcomes));
-    merged.insert(
+    data.insert("outcomes".into(), Value::Object(outcomes));
+    data.insert(
         "budgets_hit".into(),
-        Value::Array(budgets.into_iter().map(Value::String).collect()),
+        Value::Array(
+            budgets
+                .into_iter()
+                .map(|b| Value::String(b.to_owned()))
+                .collect(),
+        ),
     );
-    merged.insert("events".into(), Value::from(count));
-    merged
+    data.insert("events".into(), Value::from(count));
+    data
+}
+
+/// The merge rule of [`merge_conclusion`](crate::vocab::merge_conclusion) on typed conclusions (failures
+/// excepted): present scalars and objects replace, lists are unions in
+/// first-seen order.
+fn merge_typed(acc: &mut Conclusion, c: &Conclusion) {
+    fn set<T: Clone>(acc: &mut Option<T>, v: &Option<T>) {
+        if let Some(v) = v {
+            *acc = Some(v.clone());
+        }
+    }
+    fn union<T: Clone + PartialEq>(acc: &mut Vec<T>, more: &[T]) {
+        for v in more {
+            if !acc.contains(v) {
+                acc.push(v.clone());
+            }
+        }
+    }
+    // Exhaustive on purpose: a new Conclusion field must be merged here.
+    let Conclusion {
+        labels,
+        container,
+        encoding,
+        algorithm,
+        oid,
+        key_bits,
+        curve,
+        hash,
+        cipher,
+        regions,
+        pqc,
+        failures: _,
+        tls,
+        libraries,
+    } = c;
+    union(&mut acc.labels, labels);
+    set(&mut acc.container, container);
+    set(&mut acc.encoding, encoding);
+    set(&mut acc.algorithm, algorithm);
+    set(&mut acc.oid, oid);
+    set(&mut acc.key_bits, key_bits);
+    set(&mut acc.curve, curve);
+    set(&mut acc.hash, hash);
+    set(&mut acc.cipher, cipher);
+    union(&mut acc.regions, regions);
+    set(&mut acc.pqc, pqc);
+    set(&mut acc.tls, tls);
+    union(&mut acc.libraries, libraries);
 }
 
 /// The summary event of a job with these events (unstamped).
@@ -161,7 +216,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::event::ErrorInfo;
-    use crate::vocab::{Conclusion, FailureKind, Label};
+    use crate::vocab::{Conclusion, FailureKind, Label, merge_conclusion};
     use serde_json::json;
 
     fn labels(ls: &[Label]) -> Conclusion {
@@ -269,6 +324,52 @@ mod tests {
             Value::Object(empty),
             json!({"outcomes":{},"budgets_hit":[],"events":0})
         );
+    }
+
+    #[test]
+    fn typed_merge_equals_folding_merge_conclusion() {
+        let cs = vec![
+            Conclusion {
+                labels: vec![Label::Certificate],
+                algorithm: Some("RSA".into()),
+                regions: vec![json!({"offset":0})],
+                hash: Some(json!({"a":1})),
+                ..Default::default()
+            },
+            Conclusion {
+                labels: vec![Label::KeyMaterial, Label::Certificate],
+                container: Some(crate::vocab::Container::Pkcs8PrivateKey),
+                encoding: Some(crate::vocab::Encoding::Pem),
+                oid: Some("1.2.3".into()),
+                key_bits: Some(4096),
+                curve: Some("P-256".into()),
+                cipher: Some(json!({"block_size":16})),
+                regions: vec![json!({"offset":0}), json!({"offset":9})],
+                pqc: Some(json!({"valid_structure":true})),
+                tls: Some(json!({"ja4":["x"]})),
+                libraries: vec![json!({"name":"openssl"})],
+                ..Default::default()
+            },
+            Conclusion {
+                algorithm: Some("EC".into()),
+                hash: Some(json!({"b":2})),
+                libraries: vec![json!({"name":"openssl"}), json!({"name":"boringssl"})],
+                ..Default::default()
+            },
+        ];
+        let mut reference = Map::new();
+        for c in &cs {
+            merge_conclusion(&mut reference, &c.to_map());
+        }
+        let events: Vec<Event> = cs
+            .into_iter()
+            .map(|c| Event::ok("m", "s").with_conclusion(c))
+            .collect();
+        let mut got = summary_data(&events);
+        for k in ["outcomes", "budgets_hit", "events"] {
+            got.remove(k);
+        }
+        assert_eq!(got, reference);
     }
 
     #[test]
