@@ -620,7 +620,7 @@ impl Inspector {
 fn not_for_inspect(job: &Job) -> Option<&'static str> {
     if job.has_label(Label::HashKdfMaterial) {
         // Fail-closed (DESIGN §7): hash/KDF material only goes to the audit path.
-        return Some("policy:hash_kdf_audit_only");
+        return Some(routing::reason::AUDIT_ONLY_HASHES);
     }
     let labels = job.labels();
     if !labels.is_empty()
@@ -724,7 +724,10 @@ mod tests {
         );
         assert_eq!(evs.len(), 1);
         assert_eq!(evs[0].status, Status::Skipped);
-        assert_eq!(evs[0].reason.as_deref(), Some("policy:hash_kdf_audit_only"));
+        assert_eq!(
+            evs[0].reason.as_deref(),
+            Some(routing::reason::AUDIT_ONLY_HASHES)
+        );
     }
 
     #[test]
