@@ -55,8 +55,7 @@ measure() {
     echo "$t" | awk '{printf "%s %.3f", $1, $2 + $3}'
 }
 RUN_DIR=$WORK/run
-fx_run() { # fx_run DIR: ingest DIR into a fresh run
-    rm -rf "$RUN_DIR"
+fx_run() { # fx_run DIR: ingest DIR into the (fresh) run RUN_DIR
     "$BIN" --run "$RUN_DIR" -j "$CORES" "$1"
 }
 # On tmpfs as well when there is one: separates fx's own cost from the cost of
@@ -64,11 +63,7 @@ fx_run() { # fx_run DIR: ingest DIR into a fresh run
 SHM=""
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then SHM=/dev/shm/fx-ingest-bench-$$; fi
 fx_run_shm() {
-    local keep=$RUN_DIR
-    RUN_DIR=$SHM
-    fx_run "$1"
-    rm -rf "$SHM"
-    RUN_DIR=$keep
+    "$BIN" --run "$SHM" -j "$CORES" "$1"
 }
 peer() { # peer DIR N-PER-CALL TOOL...
     local dir=$1 n=$2
@@ -86,16 +81,22 @@ ref_mbs=$(echo "$ref_kbs * 1000 * $CORES / 1000000" | bc -l)
 large_bytes=$(find "$WORK/large" -type f -printf '%s\n' | awk '{s+=$1} END {printf "%d", s}')
 small_files=$(find "$WORK/small" -type f | wc -l)
 
-read -r w_fx_l c_fx_l <<< "$(measure fx_run "$WORK/large")"
-read -r w_sum_l c_sum_l <<< "$(measure peer "$WORK/large" 1 sha256sum)"
-read -r w_ossl_l c_ossl_l <<< "$(measure peer "$WORK/large" 1 openssl dgst -sha256)"
-read -r w_fx_s c_fx_s <<< "$(measure fx_run "$WORK/small")"
+# Each fx-ingest starts from an empty run directory; removing the previous
+# one is not timed.
+rm -rf "$RUN_DIR"
+sync; read -r w_fx_l c_fx_l <<< "$(measure fx_run "$WORK/large")"
+sync; read -r w_sum_l c_sum_l <<< "$(measure peer "$WORK/large" 1 sha256sum)"
+sync; read -r w_ossl_l c_ossl_l <<< "$(measure peer "$WORK/large" 1 openssl dgst -sha256)"
+rm -rf "$RUN_DIR"
+sync; read -r w_fx_s c_fx_s <<< "$(measure fx_run "$WORK/small")"
 w_fx_s_shm=""
 if [ -n "$SHM" ]; then
-    read -r w_fx_s_shm c_fx_s_shm <<< "$(measure fx_run_shm "$WORK/small")"
+    rm -rf "$SHM"
+    sync; read -r w_fx_s_shm c_fx_s_shm <<< "$(measure fx_run_shm "$WORK/small")"
+    rm -rf "$SHM"
 fi
-read -r w_sum_s c_sum_s <<< "$(measure peer "$WORK/small" 1000 sha256sum)"
-read -r w_ossl_s c_ossl_s <<< "$(measure peer "$WORK/small" 1000 openssl dgst -sha256)"
+sync; read -r w_sum_s c_sum_s <<< "$(measure peer "$WORK/small" 1000 sha256sum)"
+sync; read -r w_ossl_s c_ossl_s <<< "$(measure peer "$WORK/small" 1000 openssl dgst -sha256)"
 rm -rf "$WORK/run"
 
 calc() { echo "$*" | bc -l; }
