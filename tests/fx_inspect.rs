@@ -103,6 +103,8 @@ fn pipeline_over_the_fixtures() {
             assert_eq!(t["container"], "x509_certificate");
             assert_eq!(t["algorithm"], "RSA");
             assert_eq!(t["key_bits"], 2048);
+            let tri = evs.iter().find(|e| e["step"] == "triage").unwrap();
+            assert_eq!(tri["data"]["agrees_with_route"], true, "{tri}");
             let cc = evs.iter().find(|e| e["step"] == "crosscheck").unwrap();
             if openssl && cc["status"] == "ok" {
                 assert_eq!(cc["data"]["agree"], true, "{cc}");

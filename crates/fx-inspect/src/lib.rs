@@ -616,6 +616,29 @@ impl Inspector {
     }
 }
 
+/// The route label a container implies.
+fn expected_label(c: Container) -> Option<Label> {
+    Some(match c {
+        Container::X509Certificate
+        | Container::X509Csr
+        | Container::X509Crl
+        | Container::Pkcs7
+        | Container::PemBundle => Label::Certificate,
+        Container::Pkcs1PrivateKey
+        | Container::Pkcs1PublicKey
+        | Container::Pkcs8PrivateKey
+        | Container::Pkcs8EncryptedPrivateKey
+        | Container::Sec1PrivateKey
+        | Container::SpkiPublicKey
+        | Container::OpensshPrivateKey
+        | Container::OpensshPublicKey
+        | Container::OpensshCertificate
+        | Container::Pkcs12 => Label::KeyMaterial,
+        Container::Pcap | Container::Pcapng | Container::TlsRecords => Label::ProtocolCapture,
+        _ => return None,
+    })
+}
+
 /// Labels whose artifacts inspect leaves alone.
 fn not_for_inspect(job: &Job) -> Option<&'static str> {
     if job.has_label(Label::HashKdfMaterial) {
@@ -689,7 +712,17 @@ impl Stage for Inspector {
         } else {
             job.events.extend(crosscheck::run(&self.runner, &ins));
         }
-        if let Some(t) = triage {
+        if let Some(mut t) = triage {
+            let route = job.labels();
+            if let Some(c) = t.conclusion.as_ref().and_then(|c| c.container)
+                && let Some(expected) = expected_label(c)
+                && !route.is_empty()
+            {
+                // Does the router's type set agree with the wrapper found?
+                t = t.with_data(
+                    json!({"route_labels": route, "agrees_with_route": route.contains(&expected)}),
+                );
+            }
             job.push(t);
         }
     }
