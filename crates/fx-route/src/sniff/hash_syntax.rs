@@ -235,6 +235,7 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
         }
     }
     if total == 0 || schemes + hex == 0 {
+        embedded(text, f);
         return;
     }
     let hits = schemes + hex;
@@ -272,6 +273,41 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     f.encoding(Encoding::Text, confidence);
 }
 
+/// `$` and `{` positions examined at most for embedded hashes.
+const MAX_EMBEDDED_CANDIDATES: usize = 4096;
+
+/// Hashes inside other text (a JSON or SQL dump, a config file): tokens
+/// that start with `$` or `{` and classify as a hash scheme. Fail-closed:
+/// such a file is hash material too (at `PLAUSIBLE`: most of it is
+/// something else, which keeps its own label).
+fn embedded(text: &str, f: &mut Findings) {
+    let b = text.as_bytes();
+    let delimiter = |c: &u8| c.is_ascii_whitespace() || b"\"'`,;<>()[]".contains(c);
+    let mut found = 0usize;
+    for at in memchr::memchr2_iter(b'$', b'{', b).take(MAX_EMBEDDED_CANDIDATES) {
+        // A token starts the text or follows a delimiter.
+        if at > 0 && !delimiter(&b[at - 1]) {
+            continue;
+        }
+        let len = b[at..].iter().position(delimiter).unwrap_or(b.len() - at);
+        if matches!(token(&text[at..at + len]), Some(Kind::Scheme(_))) {
+            found += 1;
+        }
+    }
+    if found > 0 {
+        f.add(
+            Label::HashKdfMaterial,
+            conf::PLAUSIBLE,
+            "hash:embedded_token",
+        );
+        f.add(
+            Label::HashKdfMaterial,
+            conf::PLAUSIBLE,
+            format!("hash:embedded_tokens:{found}"),
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +339,22 @@ mod tests {
             assert_eq!(v.labels[0].confidence, conf::CERTAIN, "{h}");
             assert_eq!(v.container, Some(Container::PasswordHash), "{h}");
         }
+    }
+
+    #[test]
+    fn hashes_embedded_in_other_text() {
+        let json = r#"[{"user":"alice","pw":"$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"}]"#;
+        let v = run(json);
+        assert_eq!(v.labels[0].label, Label::HashKdfMaterial);
+        assert_eq!(v.labels[0].confidence, conf::PLAUSIBLE);
+        assert_eq!(v.container, None);
+        let sql =
+            "INSERT INTO users VALUES (1, 'bob', '{SSHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g5Tlh5');\n";
+        assert!(run(sql).has(Label::HashKdfMaterial));
+        assert_eq!(
+            run("costs $5 or ${HOME}/x and {a}\n").labels[0].label,
+            Label::Unknown
+        );
     }
 
     #[test]
