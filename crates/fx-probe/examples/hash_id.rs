@@ -6,8 +6,10 @@
 //! cargo run --release -p fx-probe --example hash_id < hashes.txt > ids.tsv
 //! ```
 //!
-//! With `--count` it writes only the totals. Either way it reports on stderr
-//! the identification rate, timed over the in-memory lines on one thread.
+//! With `--count` it writes only the totals, and times the identification of
+//! the in-memory lines `--repeat N` times (default 5), reporting the best pass
+//! (the machine is shared; the best pass is the least disturbed one). Either
+//! way the rate on stderr is for one thread.
 
 use std::io::{BufWriter, Read, Write};
 use std::process::ExitCode;
@@ -25,34 +27,56 @@ fn main() -> ExitCode {
     let text = String::from_utf8_lossy(&input);
     let lines: Vec<&str> = text.lines().collect();
 
+    let repeat: usize = std::env::args()
+        .skip_while(|a| a != "--repeat")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
+    if count_only {
+        let mut best = f64::MAX;
+        let mut identified = 0u64;
+        for _ in 0..repeat.max(1) {
+            let start = Instant::now();
+            identified = lines.iter().filter(|l| identify(l).is_some()).count() as u64;
+            best = best.min(start.elapsed().as_secs_f64());
+        }
+        let rate = if best > 0.0 {
+            lines.len() as f64 / best
+        } else {
+            0.0
+        };
+        eprintln!(
+            "hash_id: lines={} identified={} best_of={} seconds={:.6} lines_per_s={:.0}",
+            lines.len(),
+            identified,
+            repeat.max(1),
+            best,
+            rate
+        );
+        return ExitCode::SUCCESS;
+    }
+
     let start = Instant::now();
     let mut identified = 0u64;
-    let mut out = String::with_capacity(if count_only { 0 } else { lines.len() * 24 });
+    let mut out = String::with_capacity(lines.len() * 24);
     for line in &lines {
-        match identify(line) {
-            Some(id) => {
-                identified += 1;
-                if !count_only {
-                    let top = id.top();
-                    push_mode(&mut out, top.hashcat_mode);
-                    out.push('\t');
-                    out.push_str(top.scheme);
-                    out.push('\t');
-                    for (i, e) in id.candidates.iter().enumerate() {
-                        if i > 0 {
-                            out.push(',');
-                        }
-                        push_mode(&mut out, e.hashcat_mode);
-                    }
-                    out.push('\n');
-                }
+        let Some(id) = identify(line) else {
+            out.push_str("-\t-\t-\n");
+            continue;
+        };
+        identified += 1;
+        let top = id.top();
+        push_mode(&mut out, top.hashcat_mode);
+        out.push('\t');
+        out.push_str(top.scheme);
+        out.push('\t');
+        for (i, e) in id.candidates.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
             }
-            None => {
-                if !count_only {
-                    out.push_str("-\t-\t-\n");
-                }
-            }
+            push_mode(&mut out, e.hashcat_mode);
         }
+        out.push('\n');
     }
     let secs = start.elapsed().as_secs_f64();
     let stdout = std::io::stdout();
