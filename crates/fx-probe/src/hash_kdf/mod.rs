@@ -46,7 +46,7 @@ const SNIFF_LINES: usize = 64;
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// Whether the text is hash lines: at least one, and ≥ 80 % of the first
-/// [`SNIFF_LINES`] non-empty lines identified.
+/// 64 non-empty lines (within 64 KiB) identified.
 pub fn looks_like_hash_lines(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let (mut seen, mut hits) = (0usize, 0usize);
