@@ -197,6 +197,10 @@ fn baseline_comes_from_the_policy_and_output_is_deterministic() {
     let h = &hash_event(&a[0])["conclusion"]["hash"];
     assert_eq!(h["baseline"], "nist-800-63b");
     assert_eq!(h["totals"]["truncated"], true);
+    assert_eq!(
+        hash_event(&a[0])["data"]["caps_hit"],
+        serde_json::json!(["budget:max_hash_lines"])
+    );
     assert_eq!(h["totals"]["not_audited"], 15);
     assert_eq!(h["lines"].as_array().unwrap().len(), 5);
     // NIST sets no bcrypt cost: the cost-4 bcrypt line is not flagged under it.

@@ -232,11 +232,23 @@ impl Audit {
             .iter()
             .map(|(line, f)| json!({"id": f.id, "detail": f.detail, "first_line": line}))
             .collect();
-        json!({
+        let mut data = json!({
             "baseline": baseline,
             "findings": details,
             "recovery": "none: fx audits hash syntax and parameters; it never hashes a candidate password",
-        })
+        });
+        // Budgets that cut the audit short, named as fx-seq's summary collects them.
+        let mut caps: Vec<&str> = Vec::new();
+        if self.totals.not_audited > 0 {
+            caps.push("budget:max_hash_lines");
+        }
+        if self.totals.byte_budget_hit {
+            caps.push("budget:work_bytes");
+        }
+        if !caps.is_empty() {
+            data["caps_hit"] = json!(caps);
+        }
+        data
     }
 }
 
