@@ -111,9 +111,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let budget = args
         .sort_memory
         .unwrap_or(run.policy().seq.sort_memory_bytes);
-    let outcome = sequence(&run, input, args.run.jobs(), budget)?;
+    let terminal = std::io::stderr().is_terminal();
+    let outcome = sequence(&run, input, args.run.jobs(), budget, terminal);
+    if terminal {
+        // Clear the progress line.
+        eprint!("\r\x1b[K");
+    }
+    let outcome = outcome?;
     write_metrics(&run, &outcome)?;
-    if args.stats || std::io::stderr().is_terminal() {
+    if args.stats || terminal {
         eprintln!(
             "fx-seq: {} jobs, {} events → {} ({} duplicate lines collapsed, {} spill runs, {:.0} jobs/s)",
             outcome.written.jobs,
@@ -226,11 +232,14 @@ fn record_of(run: &RunDir, raw: &[u8], line: u64) -> Result<Record> {
 }
 
 /// Sequences the job lines of `input` into `RUN/telemetry/` (see the crate docs).
+/// With `progress`, a line counter is shown on stderr while reading
+/// (use it only when stderr is a terminal).
 pub fn sequence(
     run: &RunDir,
     input: Box<dyn BufRead + Send>,
     threads: usize,
     sort_memory_bytes: u64,
+    progress: bool,
 ) -> Result<Outcome> {
     use rayon::prelude::*;
     let started = Instant::now();
@@ -264,9 +273,15 @@ pub fn sequence(
             for r in records {
                 sorter.push(r?)?;
             }
+            if progress {
+                eprint!("\rfx-seq: {input_lines} lines read");
+            }
         }
         Ok(())
     })?;
+    if progress {
+        eprint!("\rfx-seq: {input_lines} lines read, writing telemetry…");
+    }
 
     let read_done = started.elapsed();
     let mut merged = sorter.finish()?;
