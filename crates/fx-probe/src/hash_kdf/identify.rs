@@ -151,6 +151,21 @@ fn with_user(line: &str) -> Option<Identified<'_>> {
             lm_present: !lm.eq_ignore_ascii_case(EMPTY_LM),
         });
     }
+    // hashcat's `--username` form: `user:<hash with its own colons>` (e.g. `user:hex:salt`).
+    if (3..7).contains(&n_fields)
+        && let Some((_, rest)) = line.split_once(':')
+    {
+        let candidates = lookup(rest);
+        if !candidates.is_empty() {
+            return Some(Identified {
+                hash: rest,
+                context: Context::UserHash,
+                candidates,
+                locked: false,
+                lm_present: false,
+            });
+        }
+    }
     let (hash, locked) = match second.strip_prefix(['!', '*']) {
         Some(rest) => (rest, true),
         None => (second, false),
@@ -194,6 +209,15 @@ mod tests {
         );
         let h = identify("3d83c8e717ff0e7ecfe187f088d69954:343141").expect("hash:salt");
         assert_eq!((h.context, h.top().hashcat_mode), (Context::Bare, Some(10)));
+        let w = identify("bob:3d83c8e717ff0e7ecfe187f088d69954:343141").expect("user:hash:salt");
+        assert_eq!(
+            (w.context, w.top().hashcat_mode, w.hash),
+            (
+                Context::UserHash,
+                Some(10),
+                "3d83c8e717ff0e7ecfe187f088d69954:343141"
+            )
+        );
         let c = identify("{CRYPT}$1$38652870$DUjsu4TTlTsOe/xxZ05uf/").expect("ldap crypt");
         assert_eq!(
             (c.context, c.top().hashcat_mode),
