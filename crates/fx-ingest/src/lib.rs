@@ -236,11 +236,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let stored = store_all(&store, &tasks, threads)?;
     let hashing = clock.lap("hash_store");
     let mut metrics = Metrics::of(&stored, threads, hashing);
-    let jobs = plan(&run_id, tasks, stored, &args.custody_note);
+    let custody = custody(&args.custody_note);
+    let planned = plan(&run_id, &tasks, &stored, &custody);
     clock.lap("plan");
 
+    // Jobs are built again from the plan when written (memory holds the
+    // tasks and a small plan entry per job, not every job line).
+    let build = |seq: usize, p: &Planned| p.build(&run_id, seq as u64, &tasks, &stored, &custody);
     let mut registry = Registry::open(&run_dir)?;
-    for job in &jobs {
+    for (seq, p) in planned.iter().enumerate() {
+        let job = build(seq, p);
         let a = &job.artifact;
         registry.append(&RegistryLine {
             fx: REGISTRY_FORMAT.into(),
@@ -253,14 +258,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         })?;
     }
     metrics.registry_appended = registry.finish()?;
-    metrics.jobs = jobs.len() as u64;
+    metrics.jobs = planned.len() as u64;
     clock.lap("registry");
 
     let stdout = std::io::stdout().lock();
     let mut out =
         fx_core::jsonl::JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 20, stdout));
-    for job in &jobs {
-        out.write(job)?;
+    for (seq, p) in planned.iter().enumerate() {
+        out.write(&build(seq, p))?;
     }
     out.flush()?;
     clock.lap("output");
@@ -590,51 +595,83 @@ fn store_all(
 /// The planner order: path bytes, then content hash, then artifact id.
 type PlanKey = (Vec<u8>, Option<String>, String);
 
-/// Builds the jobs, drops duplicates (same id), and orders them.
+/// One job of the plan: where its parts are in the task list.
+struct Planned {
+    key: PlanKey,
+    what: JobParts,
+}
+
+enum JobParts {
+    Single(usize),
+    Bundle(String, Vec<usize>),
+}
+
+impl Planned {
+    fn build(
+        &self,
+        run_id: &str,
+        seq: u64,
+        tasks: &[Task],
+        stored: &[Option<blobs::Read1>],
+        custody: &[CustodyNote],
+    ) -> Job {
+        let mut job = match &self.what {
+            JobParts::Single(i) => single_job(run_id, &tasks[*i], stored[*i].as_ref(), custody),
+            JobParts::Bundle(name, idx) => {
+                let parts = idx
+                    .iter()
+                    .map(|&i| (&tasks[i], stored[i].as_ref()))
+                    .collect();
+                bundle_job(run_id, name, parts, custody)
+            }
+        };
+        job.artifact.artifact_seq = seq;
+        job
+    }
+}
+
+/// Orders the jobs (planner order) and drops duplicates (same id).
 fn plan(
     run_id: &str,
-    tasks: Vec<Task>,
-    stored: Vec<Option<blobs::Read1>>,
-    notes: &[String],
-) -> Vec<Job> {
-    let custody = custody(notes);
+    tasks: &[Task],
+    stored: &[Option<blobs::Read1>],
+    custody: &[CustodyNote],
+) -> Vec<Planned> {
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
-    // (planner key, job): the key is computed once per job, not per comparison.
-    let mut keyed: Vec<(PlanKey, Job)> = Vec::with_capacity(tasks.len());
-    let mut keep = |job: Job| {
+    let mut planned: Vec<Planned> = Vec::with_capacity(tasks.len());
+    let mut keep = |job: Job, what: JobParts| {
         if seen.insert(job.artifact.artifact_id.clone()) {
+            let a = job.artifact;
             let key = (
-                job.artifact.intake.path.to_bytes().unwrap_or_default(),
-                job.artifact.artifact_hash.clone(),
-                job.artifact.artifact_id.clone(),
+                a.intake.path.to_bytes().unwrap_or_default(),
+                a.artifact_hash,
+                a.artifact_id,
             );
-            keyed.push((key, job));
+            planned.push(Planned { key, what });
         }
     };
-    let mut bundles: BTreeMap<String, Vec<(Task, Option<blobs::Read1>)>> = BTreeMap::new();
-    for (task, res) in tasks.into_iter().zip(stored) {
+    let mut bundles: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, task) in tasks.iter().enumerate() {
         if let Some(b) = &task.bundle {
-            bundles
-                .entry(b.bundle.clone())
-                .or_default()
-                .push((task, res));
+            bundles.entry(b.bundle.clone()).or_default().push(i);
             continue;
         }
-        keep(single_job(run_id, &task, res, &custody));
+        keep(
+            single_job(run_id, task, stored[i].as_ref(), custody),
+            JobParts::Single(i),
+        );
     }
-    for (name, members) in bundles {
-        keep(bundle_job(run_id, &name, members, &custody));
+    for (name, idx) in bundles {
+        let parts = idx
+            .iter()
+            .map(|&i| (&tasks[i], stored[i].as_ref()))
+            .collect();
+        let job = bundle_job(run_id, &name, parts, custody);
+        keep(job, JobParts::Bundle(name, idx));
     }
     // Ids are unique after deduplication, so the order is total.
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed
-        .into_iter()
-        .enumerate()
-        .map(|(seq, (_, mut job))| {
-            job.artifact.artifact_seq = seq as u64;
-            job
-        })
-        .collect()
+    planned.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    planned
 }
 
 fn custody(notes: &[String]) -> Vec<CustodyNote> {
@@ -692,7 +729,7 @@ fn artifact_id(
 fn single_job(
     run_id: &str,
     task: &Task,
-    res: Option<blobs::Read1>,
+    res: Option<&blobs::Read1>,
     custody: &[CustodyNote],
 ) -> Job {
     let path_bytes = task.found.path.as_os_str().as_bytes();
@@ -705,19 +742,19 @@ fn single_job(
             }
             (Some(b), Event::ok(MODULE, STEP).with_data(data))
         }
-        (What::Open(_), Some(Err(why))) => (None, unreadable(&why)),
+        (What::Open(_), Some(Err(why))) => (None, unreadable(why)),
         (What::Open(_), None) => (None, unreadable("not read")),
     };
-    let hash = blob.as_ref().map(|b| b.hash.clone());
+    let hash = blob.map(|b| b.hash.clone());
     Job {
         fx: fx_core::JOB_FORMAT.into(),
         run_id: run_id.into(),
         artifact: Artifact {
             artifact_id: artifact_id(hash.as_deref(), &task.ctx, path_bytes, "", ""),
             artifact_hash: hash,
-            artifact_ref: blob.as_ref().map(|b: &BlobRef| b.rel.clone()),
+            artifact_ref: blob.map(|b: &BlobRef| b.rel.clone()),
             artifact_seq: 0,
-            size: blob.as_ref().map(|b| b.size),
+            size: blob.map(|b| b.size),
             intake: intake_of(&task.ctx, Text::from_bytes(path_bytes), None),
             custody: custody.to_vec(),
             members: Vec::new(),
@@ -737,7 +774,7 @@ fn unreadable(why: &str) -> Event {
 fn bundle_job(
     run_id: &str,
     name: &str,
-    mut parts: Vec<(Task, Option<blobs::Read1>)>,
+    mut parts: Vec<(&Task, Option<&blobs::Read1>)>,
     custody: &[CustodyNote],
 ) -> Job {
     parts.sort_by(|a, b| {
@@ -747,7 +784,7 @@ fn bundle_job(
                 t.found.path.as_os_str().as_bytes().to_vec(),
             )
         };
-        key(&a.0).cmp(&key(&b.0))
+        key(a.0).cmp(&key(b.0))
     });
     let ctx = parts[0].0.ctx.clone();
     let mut members = Vec::with_capacity(parts.len());
