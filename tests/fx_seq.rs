@@ -596,3 +596,79 @@ fn help_and_bad_usage() {
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn verify_detects_inconsistent_module_and_tool_files() {
+    let (_d, run) = new_run(Policy::default());
+    fx_seq(&run, &[], joined(&job_lines(&run, 6))).success();
+    let t = run.path().join("telemetry");
+    // Drop the last line of route.jsonl, empty the tool-run file, add a stray module file.
+    let route = t.join("module_events/route.jsonl");
+    let text = std::fs::read_to_string(&route).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    std::fs::write(&route, format!("{}\n", lines[..lines.len() - 1].join("\n"))).unwrap();
+    std::fs::write(t.join("tool_run_events.jsonl"), b"").unwrap();
+    std::fs::write(t.join("module_events/ghost.jsonl"), b"").unwrap();
+    let problems = verify_problems(&run);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("telemetry/module_events/route.jsonl: ends before event")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("telemetry/tool_run_events.jsonl: ends before event")),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(
+            &"telemetry/module_events/ghost.jsonl: no event of this module in jobs.jsonl"
+                .to_owned()
+        ),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn verify_checks_jobs_against_the_registry() {
+    let files = tempfile::tempdir().unwrap();
+    for name in ["a.txt", "b.txt"] {
+        std::fs::write(files.path().join(name), name).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let run_path = dir.path().join("run");
+    let ingest = Command::cargo_bin("fx-ingest")
+        .unwrap()
+        .current_dir(files.path())
+        .args(["--run", run_path.to_str().unwrap(), "a.txt", "b.txt"])
+        .output()
+        .unwrap();
+    assert!(
+        ingest.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ingest.stderr)
+    );
+    let run = RunDir::open(&run_path).unwrap();
+    fx_seq(&run, &[], ingest.stdout).success();
+    let out = fx_seq(&run, &["--verify"], Vec::new()).success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("is consistent (2 jobs,") && !err.contains("no registry"),
+        "{err}"
+    );
+
+    // Forget the second artifact in the registry.
+    let reg = run_path.join("registry/registry.jsonl");
+    let text = std::fs::read_to_string(&reg).unwrap();
+    let first = text.lines().next().unwrap().to_owned();
+    std::fs::write(&reg, format!("{first}\n")).unwrap();
+    let problems = verify_problems(&run);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("telemetry/jobs.jsonl:2: artifact ")
+            && problems[0].ends_with("is not in the registry"),
+        "{problems:?}"
+    );
+}
