@@ -33,22 +33,17 @@ synth="$bin/examples/synth_jobs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-features-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command under /usr/bin/time -v; prints "seconds peak_kib".
+# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_kib cpu_seconds"
+# (cpu = user + system: what the work cost, whatever else loads the machine).
 measure() {
   local log="$work/time.log"
   /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
-  # wall is [h:]m:ss.cc
-  python3 - "$wall" "$rss" <<'PY' 2>/dev/null || awk -v w="$wall" -v r="$rss" 'BEGIN{n=split(w,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s, r}'
-import sys
-parts = [float(p) for p in sys.argv[1].split(":")]
-s = 0.0
-for p in parts:
-    s = s * 60 + p
-print(f"{s:.3f} {sys.argv[2]}")
-PY
+  awk -F': ' '
+    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + a[i] }
+    /User time \(seconds\)/ { u = $2 }
+    /System time \(seconds\)/ { s = $2 }
+    /Maximum resident set size/ { r = $2 }
+    END { printf "%.3f %d %.3f\n", w, r, u + s }' "$log"
 }
 
 make_run() { # DIR COUNT
@@ -63,9 +58,9 @@ make_run "$work/big" "$n"
 make_run "$work/small" "$small"
 bytes=$(stat -c %s "$work/big/telemetry/jobs.jsonl")
 
-read -r t_replay rss_replay < <(measure "$bin/fx-features" --run "$work/big" "${jobs[@]}")
-read -r t_small rss_small < <(measure "$bin/fx-features" --run "$work/small" "${jobs[@]}")
-read -r t_stream rss_stream < <(measure sh -c "exec '$bin/fx-features' --run '$work/big.stream' ${jobs[*]} - < '$work/big.jobs.jsonl'")
+read -r t_replay rss_replay cpu_replay < <(measure "$bin/fx-features" --run "$work/big" "${jobs[@]}")
+read -r t_small rss_small cpu_small < <(measure "$bin/fx-features" --run "$work/small" "${jobs[@]}")
+read -r t_stream rss_stream cpu_stream < <(measure sh -c "exec '$bin/fx-features' --run '$work/big.stream' ${jobs[*]} - < '$work/big.jobs.jsonl'")
 cmp -s "$work/big/features/features.parquet" "$work/big.stream/features/features.parquet" \
   && same="yes" || same="NO"
 
@@ -74,8 +69,9 @@ mib() { awk -v k="$1" 'BEGIN{ printf "%.1f", k / 1024 }'; }
 
 echo
 echo "fx-features on $n jobs ($(mib $((bytes / 1024))) MiB of job lines), $(nproc) cores"
-printf '  replay  %8.2f s  %10s rows/s  peak RSS %7s MiB\n' "$t_replay" "$(rate "$n" "$t_replay")" "$(mib "$rss_replay")"
-printf '  stream  %8.2f s  %10s rows/s  peak RSS %7s MiB\n' "$t_stream" "$(rate "$n" "$t_stream")" "$(mib "$rss_stream")"
+echo "  (rows/s = wall clock; rows/cpu-s = per second of CPU, user + system, load-independent)"
+printf '  replay  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_replay" "$(rate "$n" "$t_replay")" "$(rate "$n" "$cpu_replay")" "$(mib "$rss_replay")"
+printf '  stream  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_stream" "$(rate "$n" "$t_stream")" "$(rate "$n" "$cpu_stream")" "$(mib "$rss_stream")"
 printf '  replay of %d jobs: peak RSS %s MiB (flat memory: compare with %d jobs above)\n' "$small" "$(mib "$rss_small")" "$n"
 echo "  replay and stream Parquet byte-identical: $same"
 ls -l "$work/big/features" | awk 'NR>1 {printf "  %-22s %12d bytes\n", $9, $5}'
@@ -88,10 +84,11 @@ con = duckdb.connect()
 con.execute("SET threads = %d" % int(sys.argv[3]))
 con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', maximum_depth = 2)) TO '{dst}' (FORMAT parquet)")
 PY
-  read -r t_duck rss_duck < <(measure python3 "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$work/duck.parquet" "$(nproc)")
-  printf '  duckdb  %8.2f s  %10s rows/s  peak RSS %7s MiB  (read_json_auto → parquet, no features)\n' \
-    "$t_duck" "$(rate "$n" "$t_duck")" "$(mib "$rss_duck")"
-  awk -v a="$t_duck" -v b="$t_replay" 'BEGIN{ printf "  ratio: fx-features replay is %.2fx the speed of DuckDB loading the same lines\n", a / b }'
+  read -r t_duck rss_duck cpu_duck < <(measure python3 "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$work/duck.parquet" "$(nproc)")
+  printf '  duckdb  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (read_json_auto → parquet, no features)\n' \
+    "$t_duck" "$(rate "$n" "$t_duck")" "$(rate "$n" "$cpu_duck")" "$(mib "$rss_duck")"
+  awk -v a="$t_duck" -v b="$t_replay" -v c="$cpu_duck" -v d="$cpu_replay" \
+    'BEGIN{ printf "  ratio fx-features replay / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
 else
   echo "  (pip install duckdb to compare with DuckDB's read_json_auto → parquet)"
 fi
