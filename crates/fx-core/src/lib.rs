@@ -13,8 +13,6 @@
 //! * [`ids`] — deterministic ids, seeds and canonical hashing;
 //! * [`inventory`] — the external tools of the profile (`tools.json`) and the toolchain hash;
 //! * [`tool`] — the sandboxed, bounded tool runner every command uses;
-//! * [`inventory`] — the external tools of the profile (`tools.json`) and the toolchain hash;
-//! * [`tool`] — the sandboxed, bounded tool runner every command uses;
 //! * [`summary`] — the per-job `summary` event of DESIGN §9;
 //! * [`routing`] — fx-route's decision record and the fail-closed `check`
 //!   every later stage calls before running a target;
@@ -30,7 +28,6 @@ pub mod event;
 pub mod hashing;
 pub mod ids;
 pub mod inventory;
-pub mod inventory;
 pub mod job;
 pub mod jsonl;
 pub mod policy;
@@ -41,7 +38,6 @@ pub mod store;
 pub mod summary;
 pub mod testing;
 pub mod text;
-pub mod tool;
 pub mod tool;
 pub mod vocab;
 
