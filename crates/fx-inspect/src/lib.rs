@@ -182,7 +182,7 @@ impl Session<'_> {
                 data["block"] = json!(b);
             }
             if walk.node_limit_hit {
-                data["caps_hit"] = json!(["inspect.max_der_nodes"]);
+                data["caps_hit"] = json!(["budget:max_der_nodes"]);
             }
             let mut s = Step::ok("der", data);
             let fatal = walk
@@ -401,7 +401,7 @@ impl Session<'_> {
         }
         if scan.block_limit_hit {
             s.data
-                .insert("caps_hit".into(), json!(["inspect.max_pem_blocks"]));
+                .insert("caps_hit".into(), json!(["budget:max_pem_blocks"]));
         }
         self.out.report.push(s);
         self.out.report.verdict.encoding = Some(Encoding::Pem);
@@ -572,7 +572,7 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
     if candidates > 0 {
         let mut data = json!({"candidates": candidates, "kept": pruned.kept.len()});
         if pruned.dropped > 0 {
-            data["caps_hit"] = json!(["inspect.max_regions"]);
+            data["caps_hit"] = json!(["budget:max_regions"]);
             data["dropped"] = json!(pruned.dropped);
             data["dropped_regions"] = json!(pruned.dropped_regions);
         }
@@ -801,7 +801,7 @@ mod tests {
         let evs = events(&inspect(&[9u8; 3000], &cfg), &cfg);
         let r = evs.iter().find(|e| e.step == "regions").unwrap();
         let d = r.data.as_ref().unwrap();
-        assert_eq!(d["caps_hit"], json!(["inspect.max_regions"]));
+        assert_eq!(d["caps_hit"], json!(["budget:max_regions"]));
         assert!(d["dropped"].as_u64().unwrap() > 0);
         let t = evs.last().unwrap().conclusion.as_ref().unwrap();
         assert_eq!(t.regions.len(), 2);
