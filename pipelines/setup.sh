@@ -7,9 +7,15 @@
 set -euo pipefail
 
 apt_packages=(
+  # build: liboqs (oqs-sys) compiles with cmake; bindgen needs libclang
   build-essential cmake libclang-dev pkg-config
+  # the external tools of the profile (tools.json; radare2 is not in Debian 12)
   openssl file binutils bubblewrap util-linux tshark
-  openssh-client python3 python3-pip time nix-bin
+  # tests: static libcrypto for a static-copy fingerprint test, ssh-keygen
+  # fixtures, compressors for probe tests, unzip for the IETF conformance zips
+  libssl-dev openssh-client gzip zstd xz-utils bzip2 unzip
+  # Python (Parquet read-back test), GNU time and bc (benchmarks), Nix (flake checks)
+  python3 python3-pip time bc nix-bin
 )
 pip_packages=(duckdb)
 
