@@ -2,8 +2,8 @@
 //!
 //! Layout: `ROOT/blobs/sha256/ab/cdef…` where `abcdef…` is the SHA-256 of the
 //! content. A blob is written once: bytes go to a temporary file under
-//! `ROOT/tmp/`, and the temporary file is hard-linked to its final name, which
-//! fails if the blob already exists. So a partial blob is never visible (not
+//! `ROOT/tmp/`, and the temporary file is renamed to its final name with an
+//! atomic no-clobber rename, which fails if the blob already exists. So a partial blob is never visible (not
 //! after `kill -9` either: what is left is an orphan in `tmp/`), an existing
 //! blob is never rewritten, and concurrent writers of the same content are
 //! safe. Reads can verify the content against its name.
@@ -94,7 +94,7 @@ impl BlobStore {
             let mut tmp = self.temp_file()?;
             tmp.write_all(bytes)
                 .map_err(|e| Error::io(tmp.path().to_path_buf(), e))?;
-            self.publish(tmp, &final_path)?
+            self.publish_temp(tmp, &hex)?
         };
         Ok(BlobRef {
             hash: format!("{SHA256_PREFIX}{hex}"),
@@ -127,7 +127,7 @@ impl BlobStore {
         let created = if final_path.exists() {
             false
         } else {
-            self.publish(tmp, &final_path)?
+            self.publish_temp(tmp, &hex)?
         };
         Ok(BlobRef {
             hash: format!("{SHA256_PREFIX}{hex}"),
@@ -206,7 +206,9 @@ impl BlobStore {
         Ok(size)
     }
 
-    fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
+    /// A new temporary file in the store's `tmp/` (same filesystem as the
+    /// blobs), for writers that publish with [`BlobStore::publish_temp`].
+    pub fn temp_file(&self) -> Result<tempfile::NamedTempFile> {
         let dir = self.root.join("tmp");
         tempfile::Builder::new()
             .prefix(".blob-")
@@ -214,27 +216,27 @@ impl BlobStore {
             .map_err(|e| Error::io(&dir, e))
     }
 
-    /// Links the finished temp file to its final name; `false` when another
-    /// writer got there first (the content is the same by construction).
-    fn publish(&self, tmp: tempfile::NamedTempFile, final_path: &Path) -> Result<bool> {
-        let parent = final_path.parent().unwrap_or(&self.root);
-        let link = |p: &Path| fs::hard_link(tmp.path(), p);
-        let created = match link(final_path) {
-            Ok(()) => true,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                match link(final_path) {
-                    Ok(()) => true,
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
-                    Err(e) => return Err(Error::io(final_path, e)),
+    /// Moves a finished temporary file (made by [`BlobStore::temp_file`]) to the
+    /// content address of `hex` with an atomic no-clobber rename
+    /// (`renameat2(RENAME_NOREPLACE)`, one directory operation); `false` when
+    /// the blob already existed (same content by construction), in which case
+    /// the temporary file is removed. Never replaces an existing blob.
+    pub fn publish_temp(&self, tmp: tempfile::NamedTempFile, hex: &str) -> Result<bool> {
+        let final_path = self.root.join(Self::rel_path(hex));
+        match tmp.persist_noclobber(&final_path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) if e.error.kind() == io::ErrorKind::NotFound => {
+                let parent = final_path.parent().unwrap_or(&self.root);
+                fs::create_dir_all(parent).map_err(|err| Error::io(parent, err))?;
+                match e.file.persist_noclobber(&final_path) {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+                    Err(e) => Err(Error::io(&final_path, e.error)),
                 }
             }
-            Err(e) => return Err(Error::io(final_path, e)),
-        };
-        // Dropping the NamedTempFile unlinks the temporary name.
-        drop(tmp);
-        Ok(created)
+            Err(e) => Err(Error::io(&final_path, e.error)),
+        }
     }
 }
 

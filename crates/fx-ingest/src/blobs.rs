@@ -6,8 +6,8 @@
 //! and stored with [`BlobStore::put_bytes`] (which writes nothing when the
 //! blob exists). Anything larger is streamed in 1 MiB chunks through SHA-256
 //! into a temporary file of the store, with all-zero chunks written as holes
-//! (a sparse multi-GB file stays sparse and costs no disk), then hard-linked
-//! to its content address exactly as the store does: a partial blob is never
+//! (a sparse multi-GB file stays sparse and costs no disk), then published
+//! by the store itself (atomic no-clobber rename): a partial blob is never
 //! visible, an existing blob is never rewritten.
 
 use std::fs::{File, OpenOptions};
@@ -60,11 +60,7 @@ pub fn store_file(store: &BlobStore, path: &Path) -> fx_core::Result<Read1> {
 }
 
 fn stream_large(store: &BlobStore, head: Vec<u8>, mut f: File) -> fx_core::Result<Read1> {
-    let tmp_dir = store.root().join("tmp");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".blob-")
-        .tempfile_in(&tmp_dir)
-        .map_err(|e| fx_core::Error::io(&tmp_dir, e))?;
+    let mut tmp = store.temp_file()?;
     let tmp_path = tmp.path().to_path_buf();
     let mut hasher = Sha256::new();
     let mut size = 0u64;
@@ -97,39 +93,17 @@ fn stream_large(store: &BlobStore, head: Vec<u8>, mut f: File) -> fx_core::Resul
         .map_err(|e| fx_core::Error::io(&tmp_path, e))?;
     let hex = hex::encode(hasher.finalize());
     let rel = BlobStore::rel_path(&hex);
-    let final_path = store.root().join(&rel);
-    let created = if final_path.exists() {
+    let created = if store.root().join(&rel).exists() {
         false
     } else {
-        publish(tmp.path(), &final_path)?
+        store.publish_temp(tmp, &hex)?
     };
-    drop(tmp);
     Ok(Ok(BlobRef {
         hash: format!("{}{hex}", fx_core::hashing::SHA256_PREFIX),
         rel,
         size,
         created,
     }))
-}
-
-/// Links the finished temporary file to its content address; false when the
-/// blob appeared meanwhile (same content by construction).
-fn publish(tmp: &Path, final_path: &Path) -> fx_core::Result<bool> {
-    match std::fs::hard_link(tmp, final_path) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            if let Some(parent) = final_path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| fx_core::Error::io(parent, e))?;
-            }
-            match std::fs::hard_link(tmp, final_path) {
-                Ok(()) => Ok(true),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-                Err(e) => Err(fx_core::Error::io(final_path, e)),
-            }
-        }
-        Err(e) => Err(fx_core::Error::io(final_path, e)),
-    }
 }
 
 #[cfg(test)]
