@@ -200,6 +200,28 @@ vocabulary! {
     }
 }
 
+/// Weakness ids of the hash/KDF audit (`hash.weaknesses`), the vocabulary
+/// fx-probe writes and fx-features turns into one indicator column each.
+/// The rules behind each id, with their cited baselines, are in
+/// docs/hash-audit.md.
+pub const HASH_WEAKNESSES: &[&str] = &[
+    "unsalted_fast_hash",
+    "fast_hash",
+    "obsolete_scheme",
+    "scheme_not_recommended",
+    "cost_below_baseline",
+    "argon2_variant_not_id",
+    "memory_below_baseline",
+    "iterations_below_baseline",
+    "iterations_below_minimum",
+    "weak_prf",
+    "salt_too_short",
+    "salt_below_recommended",
+    "password_truncated",
+    "buggy_implementation_marker",
+    "lm_hash_present",
+];
+
 /// What a stage concluded, attached to an event (DESIGN §9).
 ///
 /// Field names are fixed: reports, features and users read them from the

@@ -708,7 +708,7 @@ fn hash(d: &mut Def) {
         "The weakness flags, `;`-separated in the probe's order.",
         |f| list_cell(f.get_in("hash", "weaknesses")),
     );
-    for &weakness in HASH_WEAKNESSES {
+    for &weakness in fx_core::vocab::HASH_WEAKNESSES {
         d.col(
             format!("hash_weak_{weakness}"),
             Int8,
@@ -769,23 +769,6 @@ fn hash(d: &mut Def) {
     );
 }
 
-/// The weakness ids fx-probe's hash/KDF audit writes (its `baseline`
-/// module). One indicator each; an id outside this list still counts in
-/// `hash_weakness_count` and appears in `hash_weaknesses`.
-const HASH_WEAKNESSES: &[&str] = &[
-    "fast_hash",
-    "unsalted_fast_hash",
-    "obsolete_scheme",
-    "scheme_not_recommended",
-    "argon2_variant_not_id",
-    "iterations_below_minimum",
-    "iterations_below_baseline",
-    "memory_below_baseline",
-    "salt_too_short",
-    "salt_below_recommended",
-    "password_truncated",
-    "buggy_implementation_marker",
-];
 
 fn fingerprint(d: &mut Def) {
     d.col(

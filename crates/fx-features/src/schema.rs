@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the feature schema this build writes. Adding, removing,
 /// renaming, reordering or retyping a column bumps it.
-pub const SCHEMA_VERSION: &str = "features/1";
+pub const SCHEMA_VERSION: &str = "features/2";
 
 /// The type of a column, as written in `feature_schema.json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,10 +179,18 @@ mod tests {
 
     /// The column fingerprint (names and types, in order) of every schema
     /// version. A change of the columns without a new version fails here.
-    const FINGERPRINTS: &[(&str, &str)] = &[(
-        "features/1",
-        "sha256:727785435544056db605ad0188fd4cb6450ef46a7359e76fad99b952825ee3ab",
-    )];
+    const FINGERPRINTS: &[(&str, &str)] = &[
+        (
+            "features/1",
+            "sha256:727785435544056db605ad0188fd4cb6450ef46a7359e76fad99b952825ee3ab",
+        ),
+        // features/2: hash_weak_* now covers every id of fx_core::vocab::HASH_WEAKNESSES
+        // (adds cost_below_baseline, weak_prf, lm_hash_present; reorders to the vocabulary order).
+        (
+            "features/2",
+            "sha256:fe148e9b522a4f9d0c8d24384c1af8046c2ef1be0c58d0eee682730da2731bc0",
+        ),
+    ];
 
     fn fingerprint(schema: &FeatureSchema) -> String {
         let mut text = String::new();

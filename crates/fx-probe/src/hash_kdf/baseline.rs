@@ -84,23 +84,7 @@ pub fn by_name(name: &str) -> Option<&'static Baseline> {
 
 /// Every weakness id the audit can report (the values of `hash.weaknesses`),
 /// for consumers that need the closed set (feature columns, reports).
-pub const WEAKNESS_IDS: &[&str] = &[
-    "unsalted_fast_hash",
-    "fast_hash",
-    "obsolete_scheme",
-    "scheme_not_recommended",
-    "cost_below_baseline",
-    "argon2_variant_not_id",
-    "memory_below_baseline",
-    "iterations_below_baseline",
-    "iterations_below_minimum",
-    "weak_prf",
-    "salt_too_short",
-    "salt_below_recommended",
-    "password_truncated",
-    "buggy_implementation_marker",
-    "lm_hash_present",
-];
+pub use fx_core::vocab::HASH_WEAKNESSES as WEAKNESS_IDS;
 
 /// One weakness, with the rule that makes it one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
