@@ -769,7 +769,6 @@ fn hash(d: &mut Def) {
     );
 }
 
-
 fn fingerprint(d: &mut Def) {
     d.col(
         "library_count",
