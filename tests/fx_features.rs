@@ -4,9 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use fx_core::testing::{SCRATCH_RUN_ID, SCRATCH_TENANT, scratch_run};
 
@@ -34,23 +33,9 @@ fn stream(n: u64) -> Vec<u8> {
     out
 }
 
-fn run_cmd(name: &str, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
-}
+mod common;
+
+use common::run_cmd;
 
 fn ok(out: Output, what: &str) -> Output {
     assert!(

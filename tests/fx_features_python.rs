@@ -7,34 +7,12 @@
 //! fails, naming the package, unless `FX_SKIP_PYTHON=1` is set explicitly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use fx_core::testing::{SCRATCH_RUN_ID, SCRATCH_TENANT, scratch_run};
 
-fn run_with_stdin(bin: &Path, args: &[&str], stdin: &[u8]) {
-    let mut child = Command::new(bin)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    assert!(
-        out.status.success(),
-        "{} {args:?}: {}",
-        bin.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+mod common;
 
 #[test]
 fn parquet_and_csv_open_in_duckdb_and_the_recipe_runs() {
@@ -54,16 +32,8 @@ fn parquet_and_csv_open_in_duckdb_and_the_recipe_runs() {
         jobs.push(b'\n');
     }
     let run_s = run.to_str().unwrap();
-    run_with_stdin(
-        &assert_cmd::cargo::cargo_bin("fx-seq"),
-        &["--run", run_s],
-        &jobs,
-    );
-    run_with_stdin(
-        &assert_cmd::cargo::cargo_bin("fx-features"),
-        &["--run", run_s],
-        b"",
-    );
+    common::run_stage("fx-seq", &["--run", run_s], &jobs);
+    common::run_stage("fx-features", &["--run", run_s], b"");
 
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = Command::new("python3")

@@ -4,40 +4,22 @@
 //! `fx-route`, fingerprinted with the real binary.
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
-fn bin(name: &str) -> PathBuf {
-    assert_cmd::cargo::cargo_bin(name)
-}
+mod common;
+
+use common::repo;
 
 fn run(name: &str, args: &[&str], stdin: &[u8]) -> (i32, Vec<u8>, String) {
-    use std::io::Write;
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let feeder = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
+    let out = common::run_cmd(name, args, stdin);
     (
         out.status.code().unwrap_or(-1),
         out.stdout,
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 struct Fixture {

@@ -25,8 +25,10 @@ pub struct BatchOutput {
     pub stage_outputs: Vec<(String, String)>,
 }
 
-/// Runs one command with `stdin`, asserting success; returns stdout.
-pub fn run_stage(name: &str, args: &[&str], stdin: &[u8]) -> String {
+/// Runs one fx command with `stdin` fed from a thread (so a large output
+/// cannot deadlock against a large input); returns its output, whatever the
+/// exit status.
+pub fn run_cmd(name: &str, args: &[&str], stdin: &[u8]) -> std::process::Output {
     use std::io::Write;
     let mut child = Command::new(bin(name))
         .args(args)
@@ -42,6 +44,12 @@ pub fn run_stage(name: &str, args: &[&str], stdin: &[u8]) -> String {
     });
     let out = child.wait_with_output().unwrap();
     feeder.join().unwrap();
+    out
+}
+
+/// Runs one command with `stdin`, asserting success; returns stdout.
+pub fn run_stage(name: &str, args: &[&str], stdin: &[u8]) -> String {
+    let out = run_cmd(name, args, stdin);
     assert!(
         out.status.success(),
         "{name} {args:?} failed: {}",
