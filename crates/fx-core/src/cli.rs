@@ -66,13 +66,20 @@ pub fn exit_on_clap_error(name: &str, e: clap::Error) -> ! {
             std::process::exit(i32::from(EXIT_OK));
         }
         _ => {
+            // clap's message is "error: …" then, for some kinds, indented
+            // details (the missing arguments), a blank line and the usage:
+            // keep the message and its details, on one line.
             let text = e.to_string();
-            let first = text
+            let reason = text
                 .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("invalid usage")
-                .trim_start_matches("error: ");
-            eprintln!("{name}: {first} (see --help)");
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let reason = reason.trim_start_matches("error: ");
+            let reason = if reason.is_empty() { "invalid usage" } else { reason };
+            eprintln!("{name}: {reason} (see --help)");
             std::process::exit(i32::from(EXIT_USAGE));
         }
     }
