@@ -78,7 +78,11 @@ pub fn exit_on_clap_error(name: &str, e: clap::Error) -> ! {
                 .collect::<Vec<_>>()
                 .join(" ");
             let reason = reason.trim_start_matches("error: ");
-            let reason = if reason.is_empty() { "invalid usage" } else { reason };
+            let reason = if reason.is_empty() {
+                "invalid usage"
+            } else {
+                reason
+            };
             eprintln!("{name}: {reason} (see --help)");
             std::process::exit(i32::from(EXIT_USAGE));
         }
