@@ -6,6 +6,8 @@
 //! the CLI conventions.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -30,24 +32,6 @@ fn run_bin(name: &str, run: &Path, args: &[&str], stdin: Vec<u8>) -> Vec<u8> {
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
-}
-
-fn ingest(root: &Path, input: &Path) -> (PathBuf, Vec<u8>) {
-    let run = root.join("run");
-    let out = Command::cargo_bin("fx-ingest")
-        .unwrap()
-        .arg("--run")
-        .arg(&run)
-        .arg(input)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "fx-ingest: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (run, out.stdout)
 }
 
 fn jobs(out: &[u8]) -> Vec<Value> {
@@ -84,7 +68,7 @@ fn triage(job: &Value) -> Option<&Value> {
 #[test]
 fn pipeline_over_the_fixtures() {
     let tmp = tempfile::tempdir().unwrap();
-    let (run, ingested) = ingest(tmp.path(), &fixtures());
+    let (run, ingested) = common::ingest_in(tmp.path(), &fixtures(), &[]);
     let routed = run_bin("fx-route", &run, &["-j", "2"], ingested.clone());
     let inspected = run_bin("fx-inspect", &run, &["-j", "1"], routed.clone());
     let again = run_bin("fx-inspect", &run, &["-j", "3"], routed.clone());
@@ -153,7 +137,7 @@ fn hash_kdf_material_is_never_inspected() {
         "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW\n",
     )
     .unwrap();
-    let (run, ingested) = ingest(tmp.path(), &dir);
+    let (run, ingested) = common::ingest_in(tmp.path(), &dir, &[]);
     let routed = run_bin("fx-route", &run, &[], ingested);
     let out = jobs(&run_bin("fx-inspect", &run, &[], routed));
     let evs = inspect_events(&out[0]);
@@ -175,7 +159,7 @@ fn cli_conventions() {
         .assert()
         .code(2);
     let tmp = tempfile::tempdir().unwrap();
-    let (run, _) = ingest(tmp.path(), &fixtures().join("p256.cert.pem"));
+    let (run, _) = common::ingest_in(tmp.path(), &fixtures().join("p256.cert.pem"), &[]);
     Command::cargo_bin("fx-inspect")
         .unwrap()
         .arg("--run")

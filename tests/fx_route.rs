@@ -5,6 +5,8 @@
 //! Needs `openssl`, `ssh-keygen` and `gzip` on PATH.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command as StdCommand;
@@ -394,25 +396,6 @@ fn base64_encode(b: &[u8]) -> String {
     s
 }
 
-fn ingest(root: &Path, input: &Path, extra: &[&str]) -> (std::path::PathBuf, Vec<u8>) {
-    let run = root.join("run");
-    let out = Command::cargo_bin("fx-ingest")
-        .unwrap()
-        .arg("--run")
-        .arg(&run)
-        .args(extra)
-        .arg(input)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "fx-ingest: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (run, out.stdout)
-}
-
 fn route(run: &Path, jobs: &[u8], threads: &str) -> Vec<u8> {
     let out = Command::cargo_bin("fx-route")
         .unwrap()
@@ -478,7 +461,7 @@ fn labels_of(s: &BTreeMap<String, Value>, name: &str) -> Vec<String> {
 fn real_artifacts_are_labelled_and_routed() {
     let tmp = tempfile::tempdir().unwrap();
     let input = corpus(tmp.path());
-    let (run, jobs) = ingest(tmp.path(), &input, &[]);
+    let (run, jobs) = common::ingest_in(tmp.path(), &input, &[]);
     let out = route(&run, &jobs, "2");
     let s = summary(&out);
 
@@ -697,7 +680,7 @@ fn real_artifacts_are_labelled_and_routed() {
 fn output_is_identical_at_any_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
     let input = corpus(tmp.path());
-    let (run, jobs) = ingest(tmp.path(), &input, &[]);
+    let (run, jobs) = common::ingest_in(tmp.path(), &input, &[]);
     let one = route(&run, &jobs, "1");
     let two = route(&run, &jobs, "2");
     assert_eq!(one, two);
@@ -787,7 +770,7 @@ fn unreadable_jobs_are_denied_everything() {
     std::fs::create_dir_all(&d).unwrap();
     write(&d, "ok.txt", "hello\n");
     std::os::unix::fs::symlink("/nonexistent/fx", d.join("dangling")).unwrap();
-    let (run, jobs) = ingest(tmp.path(), &d, &[]);
+    let (run, jobs) = common::ingest_in(tmp.path(), &d, &[]);
     let routed = lines(&route(&run, &jobs, "1"));
     let bad = routed
         .iter()
@@ -822,7 +805,7 @@ fn cli_conventions() {
         .code(2);
     let tmp = tempfile::tempdir().unwrap();
     write(tmp.path(), "a.txt", "x\n");
-    let (run, _) = ingest(tmp.path(), &tmp.path().join("a.txt"), &[]);
+    let (run, _) = common::ingest_in(tmp.path(), &tmp.path().join("a.txt"), &[]);
     Command::cargo_bin("fx-route")
         .unwrap()
         .arg("--run")
@@ -839,7 +822,7 @@ fn cli_conventions() {
 fn committed_samples_golden() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/route");
-    let (run, jobs) = ingest(tmp.path(), &samples, &[]);
+    let (run, jobs) = common::ingest_in(tmp.path(), &samples, &[]);
     let out = route(&run, &jobs, "2");
     let events: BTreeMap<String, Value> = lines(&out)
         .iter()

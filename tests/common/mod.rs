@@ -58,6 +58,26 @@ pub fn run_stage(name: &str, args: &[&str], stdin: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `fx-ingest --run ROOT/run EXTRA… INPUT` run from `root` (so intake paths
+/// are relative to it); asserts success; returns the run and the job lines.
+pub fn ingest_in(root: &Path, input: &Path, extra: &[&str]) -> (PathBuf, Vec<u8>) {
+    let run = root.join("run");
+    let out = Command::new(bin("fx-ingest"))
+        .arg("--run")
+        .arg(&run)
+        .args(extra)
+        .arg(input)
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "fx-ingest: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (run, out.stdout)
+}
+
 /// The whole batch over `inputs` into a fresh run, with `-j jobs`.
 pub fn batch(inputs: &[&Path], jobs: &str) -> BatchOutput {
     let dir = tempfile::tempdir().unwrap();
