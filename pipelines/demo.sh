@@ -5,7 +5,10 @@
 #   pipelines/demo.sh [RUN]      (default RUN: runs/demo)
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-run="${1:-$repo/runs/demo}"
+run="$(realpath -m "${1:-$repo/runs/demo}")"
 "$repo/pipelines/setup.sh"
-(cd "$repo" && cargo build --release --quiet --bins)
-FX_BIN_DIR="$repo/target/release" "$repo/pipelines/forensics-batch.sh" --case demo "$repo/samples" "$run"
+# Inputs are named relative to the checkout, so intake paths in the evidence
+# read `samples/…` on every machine, not this checkout's absolute location.
+cd "$repo"
+cargo build --release --quiet --bins
+FX_BIN_DIR="$repo/target/release" pipelines/forensics-batch.sh --case demo samples "$run"
