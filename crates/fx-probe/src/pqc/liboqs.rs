@@ -74,6 +74,26 @@ pub fn supports(set: &ParamSet) -> bool {
         .is_some_and(|n| kem_algorithm(n).is_some() || sig_algorithm(n).is_some())
 }
 
+/// The liboqs KEM of a parameter set, or why there is none.
+fn kem_for(set: &ParamSet) -> Result<kem::Kem, String> {
+    let alg = set
+        .liboqs
+        .and_then(kem_algorithm)
+        .ok_or_else(|| format!("{} is not in this liboqs build", set.name))?;
+    oqs::init();
+    kem::Kem::new(alg).map_err(|e| e.to_string())
+}
+
+/// The liboqs signature scheme of a parameter set, or why there is none.
+fn sig_for(set: &ParamSet) -> Result<sig::Sig, String> {
+    let alg = set
+        .liboqs
+        .and_then(sig_algorithm)
+        .ok_or_else(|| format!("{} is not in this liboqs build", set.name))?;
+    oqs::init();
+    sig::Sig::new(alg).map_err(|e| e.to_string())
+}
+
 /// Verifies `signature` on `message` under `public_key`. `Ok(true/false)`
 /// is the verdict; `Err` means liboqs could not run it (unsupported, or
 /// lengths liboqs refuses).
@@ -83,12 +103,7 @@ pub fn verify(
     message: &[u8],
     signature: &[u8],
 ) -> Result<bool, String> {
-    let alg = set
-        .liboqs
-        .and_then(sig_algorithm)
-        .ok_or_else(|| format!("{} is not in this liboqs build", set.name))?;
-    oqs::init();
-    let s = sig::Sig::new(alg).map_err(|e| e.to_string())?;
+    let s = sig_for(set)?;
     let pk = s
         .public_key_from_bytes(public_key)
         .ok_or("public key length")?;
@@ -100,12 +115,7 @@ pub fn verify(
 
 /// Expands an ML-KEM seed (d‖z, 64 bytes) to the decapsulation key.
 pub fn expand_kem_seed(set: &ParamSet, seed: &[u8]) -> Result<Vec<u8>, String> {
-    let alg = set
-        .liboqs
-        .and_then(kem_algorithm)
-        .ok_or_else(|| format!("{} is not in this liboqs build", set.name))?;
-    oqs::init();
-    let k = kem::Kem::new(alg).map_err(|e| e.to_string())?;
+    let k = kem_for(set)?;
     if k.length_keypair_seed() == 0 || seed.len() != k.length_keypair_seed() {
         return Err("no seed form for this algorithm".into());
     }
@@ -121,12 +131,7 @@ pub fn decapsulate(
     secret_key: &[u8],
     ciphertext: &[u8],
 ) -> Result<Vec<u8>, String> {
-    let alg = set
-        .liboqs
-        .and_then(kem_algorithm)
-        .ok_or_else(|| format!("{} is not in this liboqs build", set.name))?;
-    oqs::init();
-    let k = kem::Kem::new(alg).map_err(|e| e.to_string())?;
+    let k = kem_for(set)?;
     let sk = k
         .secret_key_from_bytes(secret_key)
         .ok_or("secret key length")?;
