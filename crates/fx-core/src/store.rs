@@ -17,10 +17,6 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::hashing::{SHA256_PREFIX, parse_tagged};
 
-/// Files up to this size are read into memory and hashed before anything is
-/// written, so a blob that already exists costs no write at all.
-const SMALL_FILE: u64 = 1024 * 1024;
-
 /// Where a stored blob is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlobRef {
@@ -135,18 +131,6 @@ impl BlobStore {
             size,
             created,
         })
-    }
-
-    /// Stores the content of an open file: small files are read whole and
-    /// hashed first (no write when the blob exists), large ones are streamed.
-    pub fn put_file(&self, file: &mut File, size_hint: u64) -> Result<BlobRef> {
-        if size_hint <= SMALL_FILE {
-            let mut bytes = Vec::with_capacity(size_hint as usize + 1);
-            file.read_to_end(&mut bytes)?;
-            self.put_bytes(&bytes)
-        } else {
-            self.put_reader(io::BufReader::with_capacity(0, file))
-        }
     }
 
     /// Opens a blob for reading, unverified (the caller trusts the store).
