@@ -1,6 +1,8 @@
 //! The JSON Schemas in `schemas/` and the Rust types stay in step: the
 //! vocabulary enums match, records built from the types validate, and every
-//! line the real commands write over the bundled samples validates.
+//! line the real commands write over the bundled samples validates — job
+//! lines, telemetry, manifests, report, the registry and every file under
+//! `RUN/metrics/` (a metrics file without a schema fails the batch test).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -199,4 +201,338 @@ fn every_line_the_batch_writes_validates() {
         assert_valid(&validator(schema_name), file, &v);
     }
     assert!(lines > 0, "the batch wrote nothing");
+    registry_matches_the_ingested_jobs(&out);
+    let metrics = every_metrics_file_validates(&out.run);
+    for written in ["fx-ingest.json", "seq.json"] {
+        assert!(
+            metrics.iter().any(|m| m == written),
+            "the batch wrote no metrics/{written} (found {metrics:?})"
+        );
+    }
+}
+
+/// Every kind of file the commands write under `RUN/metrics/`, with its
+/// schema (for a `.jsonl` file, the schema of one line). A new metrics file
+/// must come with a schema listed here, or the batch test fails.
+const METRICS_SCHEMAS: &[(&str, &str)] = &[
+    ("fx-ingest.json", "metrics_ingest.schema.json"),
+    ("seq.json", "metrics_seq.schema.json"),
+    (
+        "fingerprint_cache.jsonl",
+        "metrics_fingerprint_cache.schema.json",
+    ),
+];
+
+/// Validates every file of `run/metrics/` against its schema; fails on a
+/// file no schema covers. Returns the file names, sorted.
+fn every_metrics_file_validates(run: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(run.join("metrics"))
+        .expect("RUN/metrics")
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    for name in &names {
+        let Some((_, schema_name)) = METRICS_SCHEMAS.iter().find(|(f, _)| f == name) else {
+            panic!(
+                "RUN/metrics/{name} has no schema: add schemas/metrics_<kind>.schema.json \
+                 and list it in METRICS_SCHEMAS (tests/schemas.rs)"
+            )
+        };
+        let v = validator(schema_name);
+        let path = run.join("metrics").join(name);
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name.ends_with(".jsonl") {
+            assert!(
+                text.ends_with('\n'),
+                "metrics/{name}: last line unterminated"
+            );
+            for (i, line) in text.lines().enumerate() {
+                let line: Value = serde_json::from_str(line).unwrap();
+                assert_valid(&v, &format!("metrics/{name} line {}", i + 1), &line);
+            }
+        } else {
+            assert_valid(
+                &v,
+                &format!("metrics/{name}"),
+                &serde_json::from_str(&text).unwrap(),
+            );
+        }
+    }
+    names
+}
+
+/// Every registry line validates, reads back into `RegistryLine` and writes
+/// the same bytes, and is the artifact of the job line fx-ingest printed
+/// (less `artifact_seq` and `custody`), in the same order.
+fn registry_matches_the_ingested_jobs(out: &common::BatchOutput) {
+    use fx_ingest::registry::{REGISTRY, RegistryLine};
+    let v = validator("registry_line.schema.json");
+    let text = std::fs::read_to_string(out.run.join(REGISTRY)).unwrap();
+    let (stage, jobs) = &out.stage_outputs[0];
+    assert_eq!(stage, "fx-ingest");
+    let jobs: Vec<&str> = jobs.lines().collect();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        jobs.len(),
+        "one registry line per ingested job"
+    );
+    for (i, (line, job)) in lines.iter().zip(&jobs).enumerate() {
+        let what = format!("{REGISTRY} line {}", i + 1);
+        let value: Value = serde_json::from_str(line).unwrap();
+        assert_valid(&v, &what, &value);
+        let typed: RegistryLine = serde_json::from_str(line).expect(&what);
+        assert_eq!(&serde_json::to_string(&typed).unwrap(), line, "{what}");
+        let mut artifact = serde_json::from_str::<Value>(job).unwrap()["artifact"].take();
+        let a = artifact.as_object_mut().unwrap();
+        a.remove("artifact_seq");
+        a.remove("custody");
+        let mut expected = serde_json::Map::new();
+        expected.insert("fx".into(), "registry/1".into());
+        expected.extend(a.clone());
+        assert_eq!(
+            value,
+            Value::Object(expected),
+            "{what} is not its job's artifact"
+        );
+    }
+}
+
+/// Registry lines of the three shapes fx-ingest writes: a readable file, an
+/// unreadable one, a bundle.
+fn registry_lines() -> Vec<fx_ingest::registry::RegistryLine> {
+    use fx_core::job::{Intake, Member};
+    use fx_core::text::Text;
+    use fx_ingest::registry::{REGISTRY_FORMAT, RegistryLine};
+    let intake = |path: Text, bundle: Option<&str>| Intake {
+        case: "c".into(),
+        source: "local".into(),
+        tenant: "default".into(),
+        path,
+        collected_at: Some("2024-01-01".into()),
+        hints: [("k".to_owned(), Value::from(1))].into(),
+        bundle: bundle.map(str::to_owned),
+    };
+    let hash = format!("sha256:{}", "a".repeat(64));
+    let blob = format!("blobs/sha256/aa/{}", "a".repeat(62));
+    vec![
+        RegistryLine {
+            fx: REGISTRY_FORMAT.into(),
+            artifact_id: "0".repeat(32),
+            artifact_hash: Some(hash.clone()),
+            artifact_ref: Some(blob.clone()),
+            size: Some(7),
+            intake: intake(Text::from_bytes(b"bad\xffpath"), None),
+            members: Vec::new(),
+        },
+        RegistryLine {
+            fx: REGISTRY_FORMAT.into(),
+            artifact_id: "1".repeat(32),
+            artifact_hash: None,
+            artifact_ref: None,
+            size: None,
+            intake: intake(Text::from("gone"), None),
+            members: Vec::new(),
+        },
+        RegistryLine {
+            fx: REGISTRY_FORMAT.into(),
+            artifact_id: "2".repeat(32),
+            artifact_hash: Some(hash.clone()),
+            artifact_ref: None,
+            size: Some(7),
+            intake: intake(Text::from("b1"), Some("b1")),
+            members: vec![Member {
+                role: "key".into(),
+                path: Text::from("b1/key.pem"),
+                hash: Some(hash),
+                artifact_ref: Some(blob),
+                size: Some(7),
+            }],
+        },
+    ]
+}
+
+#[test]
+fn registry_lines_built_from_the_type_validate() {
+    let v = validator("registry_line.schema.json");
+    let schema = schema("registry_line.schema.json");
+    let mut listed: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
+    listed.sort();
+    let mut written = std::collections::BTreeSet::new();
+    for line in registry_lines() {
+        let value = serde_json::to_value(&line).unwrap();
+        assert_valid(&v, "registry line", &value);
+        written.extend(value.as_object().unwrap().keys().cloned());
+    }
+    // The schema lists exactly the fields the type writes.
+    assert_eq!(listed, written.iter().collect::<Vec<_>>());
+}
+
+#[test]
+fn the_fingerprint_cache_lines_validate() {
+    use fx_fingerprint::binary::heavy::{cache_key, record_cache};
+    let dir = tempfile::tempdir().unwrap();
+    let key = cache_key(&format!("sha256:{}", "a".repeat(64)), "sha256:toolchain");
+    record_cache(dir.path(), &key, false);
+    record_cache(dir.path(), &key, true);
+    assert_eq!(
+        every_metrics_file_validates(dir.path()),
+        ["fingerprint_cache.jsonl"]
+    );
+}
+
+/// The metrics schemas are strict (every field required, no other field),
+/// and every `schemas/metrics_*.schema.json` is listed in `METRICS_SCHEMAS`.
+#[test]
+fn metrics_schemas_are_strict_and_listed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("metrics_"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = METRICS_SCHEMAS.iter().map(|(_, s)| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    for (_, name) in METRICS_SCHEMAS {
+        let s = schema(name);
+        assert_eq!(s["additionalProperties"], Value::Bool(false), "{name}");
+        let mut props: Vec<&str> = s["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut required: Vec<&str> = s["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        props.sort_unstable();
+        required.sort_unstable();
+        assert_eq!(props, required, "{name}: every field is always written");
+        for (field, p) in s["properties"].as_object().unwrap() {
+            assert!(p["description"].is_string(), "{name}: {field} undocumented");
+        }
+    }
+}
+
+/// A valid instance of a strict object schema: each property at its
+/// `const`, first `enum` value, `minimum`, or (nested object) recursively.
+fn example(s: &Value) -> Value {
+    if let Some(c) = s.get("const") {
+        return c.clone();
+    }
+    if let Some(e) = s.get("enum") {
+        return e[0].clone();
+    }
+    if let Some(props) = s.get("properties").and_then(Value::as_object) {
+        return Value::Object(props.iter().map(|(k, p)| (k.clone(), example(p))).collect());
+    }
+    if s["pattern"] == "^[0-9a-f]{64}$" {
+        return Value::from("0".repeat(64));
+    }
+    Value::from(s.get("minimum").and_then(Value::as_u64).unwrap_or(0) + 1)
+}
+
+#[test]
+fn broken_registry_lines_and_metrics_are_rejected() {
+    // Registry: each edit breaks one rule of a valid line.
+    let v = validator("registry_line.schema.json");
+    let lines: Vec<Value> = registry_lines()
+        .iter()
+        .map(|l| serde_json::to_value(l).unwrap())
+        .collect();
+    let (single, bundle) = (&lines[0], &lines[2]);
+    type Edit = fn(&mut Value);
+    let broken: [(&Value, &str, Edit); 11] = [
+        (single, "unknown field", |l| l["surprise"] = true.into()),
+        (single, "wrong format tag", |l| {
+            l["fx"] = "registry/2".into()
+        }),
+        (single, "short id", |l| l["artifact_id"] = "abc".into()),
+        (single, "no intake", |l| {
+            l.as_object_mut().unwrap().remove("intake");
+        }),
+        (single, "unknown intake field", |l| {
+            l["intake"]["surprise"] = 1.into();
+        }),
+        (single, "negative size", |l| l["size"] = (-1).into()),
+        (single, "ref without hash", |l| {
+            l.as_object_mut().unwrap().remove("artifact_hash");
+        }),
+        (single, "bad blob ref", |l| {
+            l["artifact_ref"] = "../x".into()
+        }),
+        (single, "bundle intake, no members", |l| {
+            l["intake"]["bundle"] = "b".into();
+        }),
+        (bundle, "bundle with a blob ref", |l| {
+            l["artifact_ref"] = format!("blobs/sha256/aa/{}", "a".repeat(62)).into();
+        }),
+        (bundle, "empty members", |l| {
+            l["members"] = Value::Array(vec![])
+        }),
+    ];
+    for (good, what, edit) in broken {
+        assert!(v.is_valid(good), "{what}: the unedited line is valid");
+        let mut bad = good.clone();
+        edit(&mut bad);
+        assert!(
+            !v.is_valid(&bad),
+            "registry line accepted with {what}: {bad}"
+        );
+    }
+
+    // Metrics: the minimal valid object of each schema, then broken.
+    for (file, name) in METRICS_SCHEMAS {
+        let v = validator(name);
+        let good = example(&schema(name));
+        assert_valid(&v, file, &good);
+        let fields: Vec<String> = good.as_object().unwrap().keys().cloned().collect();
+        for field in &fields {
+            let mut bad = good.clone();
+            bad.as_object_mut().unwrap().remove(field);
+            assert!(!v.is_valid(&bad), "{file} accepted without {field}");
+            let mut bad = good.clone();
+            bad[field] = Value::from("1");
+            assert!(!v.is_valid(&bad), "{file} accepted a string {field}");
+        }
+        let mut bad = good.clone();
+        bad["elapsed_s"] = 1.5.into();
+        assert!(!v.is_valid(&bad), "{file} accepted an unknown field");
+    }
+    let seq = validator("metrics_seq.schema.json");
+    let mut bad = example(&schema("metrics_seq.schema.json"));
+    bad["jobs"] = (-3).into();
+    assert!(!seq.is_valid(&bad), "negative count");
+    let ingest = validator("metrics_ingest.schema.json");
+    let good = example(&schema("metrics_ingest.schema.json"));
+    let mut bad = good.clone();
+    bad["phases_ms"]["sleep"] = 1.into();
+    assert!(!ingest.is_valid(&bad), "unknown phase");
+    let mut bad = good;
+    bad["phases_ms"].as_object_mut().unwrap().remove("walk");
+    assert!(!ingest.is_valid(&bad), "missing phase");
+}
+
+/// The guard of the batch test: a file under `RUN/metrics/` that no schema
+/// covers fails it, naming the file.
+#[test]
+fn a_metrics_file_without_a_schema_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("metrics")).unwrap();
+    std::fs::write(dir.path().join("metrics/new-stage.json"), b"{}").unwrap();
+    let failed = std::panic::catch_unwind(|| every_metrics_file_validates(dir.path()))
+        .expect_err("an unschema'd metrics file was accepted");
+    let message = failed
+        .downcast_ref::<String>()
+        .expect("panic message")
+        .clone();
+    assert!(
+        message.contains("metrics/new-stage.json has no schema"),
+        "{message}"
+    );
 }

@@ -298,19 +298,32 @@ impl Phases {
 }
 
 /// Wall-clock figures of one ingest, written to `RUN/metrics/fx-ingest.json`
-/// (the only place timings go; never evidence).
+/// (the only place timings go; never evidence). Its schema,
+/// `schemas/metrics_ingest.schema.json`, lists every field and phase name:
+/// change both together (`tests/schemas.rs` checks the file written).
 #[derive(serde::Serialize)]
 struct Metrics {
+    /// Worker threads hashing and storing (`-j`, resolved).
     threads: usize,
+    /// Files read and stored (bundle members included).
     files_read: u64,
+    /// Bytes of those files.
     bytes_read: u64,
+    /// Blobs new to the store.
     blobs_created: u64,
+    /// Milliseconds hashing and storing (= `phases_ms["hash_store"]`).
     hash_store_ms: u64,
+    /// Files per second of the hash-and-store phase, truncated.
     files_per_s: u64,
+    /// MB (10^6 bytes) per second of the hash-and-store phase, truncated.
     mb_per_s: u64,
+    /// Job lines written.
     jobs: u64,
+    /// Lines appended to the registry.
     registry_appended: u64,
+    /// Peak resident set size in KiB (Linux `VmHWM`), if known.
     peak_rss_kib: Option<u64>,
+    /// Milliseconds per phase ([`Phases::lap`] names).
     phases_ms: BTreeMap<&'static str, u64>,
 }
 
