@@ -185,29 +185,36 @@ impl RunDir {
 
     /// Refuses a job line of another run or of a tenant the run does not hold.
     pub fn check_job(&self, job: &Job, line: u64) -> Result<()> {
-        if job.fx != crate::JOB_FORMAT {
+        self.check_parts(&job.fx, &job.run_id, job.tenant(), line)
+    }
+
+    /// [`RunDir::check_job`] on the parts it reads: the job's `fx` format
+    /// tag, its `run_id` and its tenant (for readers that do not build a
+    /// typed [`Job`]).
+    pub fn check_parts(&self, fx: &str, run_id: &str, tenant: &str, line: u64) -> Result<()> {
+        if fx != crate::JOB_FORMAT {
             return Err(Error::BadLine {
                 line,
                 reason: format!(
                     "unsupported job format {:?} (expected {:?})",
-                    job.fx,
+                    fx,
                     crate::JOB_FORMAT
                 ),
             });
         }
-        if job.run_id != self.manifest.run_id {
+        if run_id != self.manifest.run_id {
             return Err(Error::WrongRun {
                 line,
                 reason: format!(
                     "job belongs to run {} but this is run {}",
-                    job.run_id, self.manifest.run_id
+                    run_id, self.manifest.run_id
                 ),
             });
         }
-        if !self.manifest.tenants.iter().any(|t| t == job.tenant()) {
+        if !self.manifest.tenants.iter().any(|t| t == tenant) {
             return Err(Error::WrongRun {
                 line,
-                reason: format!("tenant {:?} is not a tenant of this run", job.tenant()),
+                reason: format!("tenant {tenant:?} is not a tenant of this run"),
             });
         }
         Ok(())

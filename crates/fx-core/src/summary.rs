@@ -74,80 +74,238 @@ pub fn is_summary(event: &Event) -> bool {
     event.module == SUMMARY_MODULE && event.step == SUMMARY_STEP
 }
 
-/// Builds the summary `data` of a job from its events (see the module docs
-/// for the rules). Summary events among `events` are skipped.
+/// The summary `data` of a job's events (see the module docs).
 pub fn summary_data(events: &[Event]) -> Map<String, Value> {
-    // The conclusions are merged typed and turned into JSON once; the result
-    // is what folding `merge_conclusion` over each `to_map()` gives (a test
-    // holds the two together).
-    let mut merged = Conclusion::default();
-    let mut failures: Vec<FailureKind> = Vec::new();
-    let mut outcomes: BTreeMap<&str, Outcomes> = BTreeMap::new();
-    let mut budgets: Vec<&str> = Vec::new();
-    let mut count = 0u64;
+    let mut b = SummaryBuilder::default();
+    for event in events {
+        b.add_event(event);
+    }
+    b.finish().to_map()
+}
 
-    for event in events.iter().filter(|e| !is_summary(e)) {
-        count += 1;
-        let o = outcomes.entry(event.module.as_str()).or_default();
-        match event.status {
+/// Builds a summary event by event, for callers that do not hold typed
+/// [`Event`]s (fx-seq reads borrowed views of its input lines). Feeding it
+/// the events of a job in order gives exactly [`summary_data`].
+#[derive(Clone, Debug, Default)]
+pub struct SummaryBuilder {
+    merged: Conclusion,
+    failures: Vec<FailureKind>,
+    outcomes: BTreeMap<String, Outcomes>,
+    budgets: Vec<String>,
+    count: u64,
+}
+
+impl SummaryBuilder {
+    /// Adds a typed event (summaries are ignored).
+    pub fn add_event(&mut self, event: &Event) {
+        if is_summary(event) {
+            return;
+        }
+        let caps = match event.data.as_ref().and_then(|d| d.get(CAPS_HIT_KEY)) {
+            Some(Value::Array(caps)) => caps.as_slice(),
+            _ => &[],
+        };
+        self.add(
+            &event.module,
+            event.status,
+            event.conclusion.as_ref(),
+            event.error.as_ref().map(|e| e.kind),
+            event.reason.as_deref(),
+            caps.iter().filter_map(Value::as_str),
+        );
+    }
+
+    /// Adds one event that is not a summary, given the parts the summary
+    /// reads: its module, status, conclusion, `error.kind`, skip `reason`
+    /// and the strings of its `data.caps_hit` array.
+    pub fn add<'c>(
+        &mut self,
+        module: &str,
+        status: Status,
+        conclusion: Option<&Conclusion>,
+        error: Option<FailureKind>,
+        reason: Option<&str>,
+        caps_hit: impl IntoIterator<Item = &'c str>,
+    ) {
+        self.count += 1;
+        let o = match self.outcomes.get_mut(module) {
+            Some(o) => o,
+            None => self.outcomes.entry(module.to_owned()).or_default(),
+        };
+        match status {
             Status::Ok => o.ok += 1,
             Status::Error => o.error += 1,
             Status::Skipped => o.skipped += 1,
         }
-        if let Some(c) = &event.conclusion {
-            merge_typed(&mut merged, c);
-            // Failures are gathered separately so that error kinds interleave
-            // with concluded failures in event order.
+        if let Some(c) = conclusion {
+            merge_typed(&mut self.merged, c);
             for f in &c.failures {
-                push_unique(&mut failures, *f);
+                push_unique(&mut self.failures, *f);
             }
         }
-        if let Some(err) = &event.error {
-            push_unique(&mut failures, err.kind);
+        if let Some(kind) = error {
+            push_unique(&mut self.failures, kind);
         }
-        if event.status == Status::Skipped {
-            if let Some(reason) = event.reason.as_deref() {
-                if reason.starts_with(BUDGET_PREFIX) {
-                    push_unique(&mut budgets, reason);
+        if status == Status::Skipped {
+            if let Some(reason) = reason {
+                if reason.starts_with(BUDGET_PREFIX) && !self.budgets.iter().any(|b| b == reason) {
+                    self.budgets.push(reason.to_owned());
                 }
             }
         }
-        if let Some(Value::Array(caps)) = event.data.as_ref().and_then(|d| d.get(CAPS_HIT_KEY)) {
-            for cap in caps.iter().filter_map(Value::as_str) {
-                push_unique(&mut budgets, cap);
+        for cap in caps_hit {
+            if !self.budgets.iter().any(|b| b == cap) {
+                self.budgets.push(cap.to_owned());
             }
         }
     }
 
-    merged.failures = failures;
-    let mut data = merged.to_map();
-    let outcomes = outcomes
-        .into_iter()
-        .map(|(m, o)| {
-            let mut counts = Map::new();
-            counts.insert("ok".into(), Value::from(o.ok));
-            counts.insert("error".into(), Value::from(o.error));
-            counts.insert("skipped".into(), Value::from(o.skipped));
-            (m.to_owned(), Value::Object(counts))
-        })
-        .collect::<Map<String, Value>>();
-    data.insert("outcomes".into(), Value::Object(outcomes));
-    data.insert(
-        "budgets_hit".into(),
-        Value::Array(
-            budgets
+    /// The summary data.
+    pub fn finish(self) -> SummaryData {
+        let SummaryBuilder {
+            merged,
+            failures,
+            outcomes,
+            budgets,
+            count,
+        } = self;
+        let Conclusion {
+            labels,
+            container,
+            encoding,
+            algorithm,
+            oid,
+            key_bits,
+            curve,
+            hash,
+            cipher,
+            regions,
+            pqc,
+            failures: _,
+            tls,
+            libraries,
+        } = merged;
+        SummaryData {
+            algorithm,
+            budgets_hit: budgets,
+            cipher,
+            container,
+            curve,
+            encoding,
+            events: count,
+            failures,
+            hash,
+            key_bits,
+            labels,
+            libraries,
+            oid,
+            outcomes: outcomes
                 .into_iter()
-                .map(|b| Value::String(b.to_owned()))
+                .map(|(m, o)| {
+                    (
+                        m,
+                        OutcomeCounts {
+                            error: o.error,
+                            ok: o.ok,
+                            skipped: o.skipped,
+                        },
+                    )
+                })
                 .collect(),
-        ),
-    );
-    data.insert("events".into(), Value::from(count));
-    data
+            pqc,
+            regions,
+            tls,
+        }
+    }
 }
 
-/// The merge rule of [`merge_conclusion`](crate::vocab::merge_conclusion) on typed conclusions (failures
-/// excepted): present scalars and objects replace, lists are unions in
-/// first-seen order.
+/// The summary `data` as a typed value. Its fields are declared in
+/// alphabetical order, so it serializes to exactly the bytes of the JSON
+/// object [`summary_data`] returns (whose keys a `serde_json::Map` sorts),
+/// without building that map.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SummaryData {
+    /// Merged `algorithm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// Budgets and caps hit, first seen first.
+    pub budgets_hit: Vec<String>,
+    /// Merged `cipher`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cipher: Option<Value>,
+    /// Merged `container`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<crate::vocab::Container>,
+    /// Merged `curve`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
+    /// Merged `encoding`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<crate::vocab::Encoding>,
+    /// Events summarised.
+    pub events: u64,
+    /// Failure shapes, first seen first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failures: Vec<FailureKind>,
+    /// Merged `hash`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<Value>,
+    /// Merged `key_bits`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_bits: Option<u64>,
+    /// Union of `labels`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<crate::vocab::Label>,
+    /// Union of `libraries`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub libraries: Vec<Value>,
+    /// Merged `oid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oid: Option<String>,
+    /// Outcome counts per module, sorted by module name.
+    pub outcomes: BTreeMap<String, OutcomeCounts>,
+    /// Merged `pqc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pqc: Option<Value>,
+    /// Union of `regions`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Value>,
+    /// Merged `tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Value>,
+}
+
+/// One module's outcome counts inside [`SummaryData`], fields in the
+/// alphabetical order a `serde_json::Map` would give them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    /// `error` events.
+    pub error: u64,
+    /// `ok` events.
+    pub ok: u64,
+    /// `skipped` events.
+    pub skipped: u64,
+}
+
+impl SummaryData {
+    /// The data as a JSON object.
+    pub fn to_map(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
+
+    /// Writes the whole summary event, as serde writes
+    /// [`summary_event`]`(…)` with no stamps, into `out`.
+    pub fn write_event(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(br#"{"module":"seq","step":"summary","status":"ok","data":"#);
+        serde_json::to_writer(&mut *out, self)?;
+        out.push(b'}');
+        Ok(())
+    }
+}
+
 fn merge_typed(acc: &mut Conclusion, c: &Conclusion) {
     fn set<T: Clone>(acc: &mut Option<T>, v: &Option<T>) {
         if let Some(v) = v {
@@ -383,5 +541,53 @@ mod tests {
         let again = summary_event(&events);
         assert_eq!(first, again);
         assert_eq!(again.data.as_ref().unwrap()["labels"], json!(["unknown"]));
+    }
+
+    #[test]
+    fn typed_summary_serializes_like_its_map() {
+        let events = vec![
+            Event::ok("route", "label").with_conclusion(Conclusion {
+                labels: vec![Label::Certificate, Label::KeyMaterial],
+                container: Some(crate::vocab::Container::X509Certificate),
+                encoding: Some(crate::vocab::Encoding::Pem),
+                ..Default::default()
+            }),
+            Event::ok("inspect", "x509").with_conclusion(Conclusion {
+                algorithm: Some("RSA".into()),
+                oid: Some("1.2.840.113549.1.1.1".into()),
+                key_bits: Some(2048),
+                curve: Some("P-256".into()),
+                hash: Some(json!({"z":1,"a":[null,2.5]})),
+                cipher: Some(json!("aes")),
+                regions: vec![json!({"offset":3})],
+                pqc: Some(json!({"set":"ML-KEM-768"})),
+                tls: Some(json!({"ja4":"t13d"})),
+                libraries: vec![json!("openssl")],
+                failures: vec![FailureKind::Truncated],
+                ..Default::default()
+            }),
+            Event::error("inspect", "pem", ErrorInfo::new(FailureKind::BadPemArmor)),
+            Event::skipped("probe", "hybrid", "budget:probes"),
+            Event::ok("probe", "regions").with_data(json!({"caps_hit":["budget:max_regions"]})),
+        ];
+        let mut b = SummaryBuilder::default();
+        for e in &events {
+            b.add_event(e);
+        }
+        let typed = b.finish();
+        let via_map = serde_json::to_vec(&Value::Object(summary_data(&events))).unwrap();
+        assert_eq!(
+            String::from_utf8(serde_json::to_vec(&typed).unwrap()).unwrap(),
+            String::from_utf8(via_map).unwrap()
+        );
+        let mut line = Vec::new();
+        typed.write_event(&mut line).unwrap();
+        assert_eq!(line, serde_json::to_vec(&summary_event(&events)).unwrap());
+        // And for a job with no conclusions at all.
+        let bare = SummaryBuilder::default().finish();
+        assert_eq!(
+            serde_json::to_vec(&bare).unwrap(),
+            serde_json::to_vec(&Value::Object(summary_data(&[]))).unwrap()
+        );
     }
 }

@@ -17,30 +17,43 @@
 //! `RUN/metrics/seq.json` only. `fx-seq --run RUN --verify` checks a run
 //! directory (blobs, sequences, summaries, file consistency).
 //!
-//! The pipeline: a reader thread cuts the input into batches of lines; the
-//! batches are parsed, checked against the run, summarised and pre-rendered
-//! in parallel ([`record`]); the records go through the external sorter
-//! ([`sort`]); the merged stream is written in order ([`telemetry`]), which
-//! is mere concatenation.
+//! The pipeline, in two phases:
+//!
+//! 1. **read** ([`input`]): one sequential pass cuts the input into lines
+//!    and takes each line's sort key (`artifact_seq`) from its opening
+//!    bytes; the keys (28 bytes each, whatever the line) go through an
+//!    external sorter ([`sort`]). A piped input is spooled to a file in the
+//!    run as it streams by; a file input is read again in place.
+//! 2. **write**: the keys come back in order, in batches; each batch's lines
+//!    are read again, parsed, checked against the run, summarised and
+//!    rendered in parallel ([`record`], mostly by copying each event's bytes
+//!    through, [`wire`]); duplicates are collapsed; two writer threads
+//!    stamp and concatenate them into the staged files ([`telemetry`]),
+//!    written around the page cache where possible ([`direct`]), and the
+//!    set is committed by renames.
 
+#[allow(unsafe_code)] // aligned buffers and fcntl, each with its SAFETY note
+pub mod direct;
+pub mod input;
 pub mod record;
 pub mod sort;
 pub mod telemetry;
 pub mod verify;
+pub mod wire;
 
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::fs::File;
+use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use fx_core::cli::RunArgs;
-use fx_core::job::Job;
-use fx_core::jsonl::{LineReader, parse_line};
 use fx_core::run::RunDir;
 use fx_core::{Error, Result};
 use serde::Serialize;
 
+use crate::input::{Key, Source};
 use crate::record::Record;
 use crate::sort::{SortStats, Sorter};
 use crate::telemetry::{Staging, Written};
@@ -70,6 +83,10 @@ pub struct Args {
     /// Sort memory budget in bytes (default: the policy's `seq.sort_memory_bytes`).
     #[arg(long, value_name = "BYTES")]
     pub sort_memory: Option<u64>,
+    /// Write the telemetry files through the page cache even where the
+    /// filesystem allows bypassing it (`O_DIRECT`); same bytes, more CPU.
+    #[arg(long)]
+    pub buffered_io: bool,
 }
 
 /// Runs the command.
@@ -80,7 +97,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         true => None,
         false => Some(open_input(args.input.as_deref())?),
     };
-    if let Some(i) = input.as_mut() {
+    if let Some(Input::Stream(i)) = input.as_mut() {
         fx_core::cli::wait_for_input(i)?;
     }
     let run = RunDir::open(&args.run.run)?;
@@ -112,7 +129,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .sort_memory
         .unwrap_or(run.policy().seq.sort_memory_bytes);
     let terminal = std::io::stderr().is_terminal();
-    let outcome = sequence(&run, input, args.run.jobs(), budget, terminal);
+    let options = Options {
+        threads: args.run.jobs(),
+        sort_memory_bytes: budget,
+        progress: terminal,
+        direct_io: !args.buffered_io,
+    };
+    let outcome = sequence(&run, input, &options);
     if terminal {
         // Clear the progress line.
         eprint!("\r\x1b[K");
@@ -133,17 +156,35 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Opens the input: `-` or `None` is stdin.
-fn open_input(path: Option<&Path>) -> Result<Box<dyn BufRead + Send>> {
+/// The input of a sequencing pass.
+pub enum Input {
+    /// A regular file, read twice (scanned, then each line again in order).
+    File(File),
+    /// A stream (stdin, a pipe), spooled into the run while it is scanned.
+    Stream(Box<dyn BufRead + Send>),
+}
+
+impl Input {
+    /// A stream input.
+    pub fn stream(r: impl Read + Send + 'static) -> Input {
+        Input::Stream(Box::new(BufReader::with_capacity(1 << 20, r)))
+    }
+}
+
+/// Opens the input: `-` or `None` is stdin. A path that is not a regular
+/// file (a FIFO, `/dev/stdin`) is read as a stream.
+fn open_input(path: Option<&Path>) -> Result<Input> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
-            let f = std::fs::File::open(p).map_err(|e| Error::io(p, e))?;
-            Ok(Box::new(BufReader::with_capacity(1 << 20, f)))
+            let f = File::open(p).map_err(|e| Error::io(p, e))?;
+            let regular = f.metadata().map_err(|e| Error::io(p, e))?.is_file();
+            Ok(if regular {
+                Input::File(f)
+            } else {
+                Input::stream(f)
+            })
         }
-        _ => Ok(Box::new(BufReader::with_capacity(
-            1 << 20,
-            std::io::stdin(),
-        ))),
+        _ => Ok(Input::stream(std::io::stdin())),
     }
 }
 
@@ -158,15 +199,18 @@ pub struct Outcome {
     pub input_bytes: u64,
     /// Lines dropped as duplicates of an identical job.
     pub duplicates: u64,
+    /// Jobs whose events were copied through from the input line (the
+    /// others were re-serialized; see [`record`]).
+    pub copied_jobs: u64,
     /// Sorter counters.
     pub sort: SortStats,
     /// Sort memory budget used.
     pub sort_memory_bytes: u64,
     /// Worker threads.
     pub threads: usize,
-    /// Wall-clock time of reading, parsing and spilling (metrics only).
+    /// Wall-clock time of reading the input and sorting its keys (metrics only).
     pub read_phase: std::time::Duration,
-    /// Wall-clock time of merging and writing, syncs included (metrics only).
+    /// Wall-clock time of parsing, rendering and writing, syncs included (metrics only).
     pub write_phase: std::time::Duration,
     /// Wall-clock time (metrics only).
     pub wall: std::time::Duration,
@@ -179,119 +223,89 @@ impl Outcome {
     }
 }
 
-/// Lines per parse batch.
+/// Most lines per write batch.
 const BATCH_LINES: usize = 4096;
-/// Records per batch handed to the writer threads.
-const WRITE_BATCH: usize = 1024;
-/// Raw bytes per parse batch.
-const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// Most line bytes per write batch.
+const BATCH_BYTES: u64 = 8 << 20;
 
-/// A batch of raw input lines.
-struct Batch {
-    buf: Vec<u8>,
-    /// (line number, start, end) into `buf`.
-    lines: Vec<(u64, usize, usize)>,
+/// How to run a sequencing pass.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Worker threads for parsing and rendering.
+    pub threads: usize,
+    /// Sort memory budget in bytes.
+    pub sort_memory_bytes: u64,
+    /// Show a line counter on stderr (only when it is a terminal).
+    pub progress: bool,
+    /// Write telemetry around the page cache where the filesystem allows it.
+    pub direct_io: bool,
 }
 
-fn read_batches(input: Box<dyn BufRead + Send>, max_line: usize, tx: SyncSender<Result<Batch>>) {
-    let mut reader = LineReader::new(input, max_line);
-    loop {
-        let mut batch = Batch {
-            buf: Vec::with_capacity(BATCH_BYTES.min(1 << 20)),
-            lines: Vec::with_capacity(BATCH_LINES),
-        };
-        while batch.lines.len() < BATCH_LINES && batch.buf.len() < BATCH_BYTES {
-            match reader.next_line() {
-                Ok(Some((line, raw))) => {
-                    let start = batch.buf.len();
-                    batch.buf.extend_from_slice(raw);
-                    batch.lines.push((line, start, batch.buf.len()));
-                }
-                Ok(None) => break,
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    return;
-                }
-            }
-        }
-        if batch.lines.is_empty() {
-            return;
-        }
-        if tx.send(Ok(batch)).is_err() {
-            return;
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            threads: 1,
+            sort_memory_bytes: 64 << 20,
+            progress: false,
+            direct_io: true,
         }
     }
 }
 
-/// Parses, checks, summarises and renders one input line.
-fn record_of(run: &RunDir, raw: &[u8], line: u64) -> Result<Record> {
-    let mut job: Job = parse_line(raw, line)?;
-    run.check_job(&job, line)?;
-    record::prepare(&mut job, line)?;
-    record::render(job, line, raw.len())
-}
-
 /// Sequences the job lines of `input` into `RUN/telemetry/` (see the crate docs).
-/// With `progress`, a line counter is shown on stderr while reading
-/// (use it only when stderr is a terminal).
-pub fn sequence(
-    run: &RunDir,
-    input: Box<dyn BufRead + Send>,
-    threads: usize,
-    sort_memory_bytes: u64,
-    progress: bool,
-) -> Result<Outcome> {
+pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     use rayon::prelude::*;
     let started = Instant::now();
-    let threads = threads.max(1);
+    let threads = opts.threads.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .map_err(|e| Error::Other(format!("thread pool: {e}")))?;
     let telemetry = run.subdir(telemetry::TELEMETRY_DIR)?;
-    let budget = usize::try_from(sort_memory_bytes).unwrap_or(usize::MAX);
+    let budget = usize::try_from(opts.sort_memory_bytes).unwrap_or(usize::MAX);
     let mut sorter = Sorter::new(&telemetry, budget)?;
     let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
-    let mut input_lines = 0u64;
-    let mut input_bytes = 0u64;
 
-    std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx): (SyncSender<Result<Batch>>, Receiver<Result<Batch>>) = sync_channel(2);
-        scope.spawn(move || read_batches(input, max_line, tx));
-        for batch in rx {
-            let batch = batch?;
-            input_lines += batch.lines.len() as u64;
-            input_bytes += batch.buf.len() as u64;
-            let records: Vec<Result<Record>> = pool.install(|| {
-                batch
-                    .lines
-                    .par_iter()
-                    .map(|&(line, s, e)| record_of(run, &batch.buf[s..e], line))
-                    .collect()
-            });
-            drop(batch);
-            for r in records {
-                sorter.push(r?)?;
-            }
-            if progress {
-                eprint!("\rfx-seq: {input_lines} lines read");
-            }
+    // Read phase.
+    let progress = opts.progress;
+    let spool_path = sorter.dir().join("input-spool");
+    let mut push = |k: Key| -> Result<()> {
+        if progress && k.line % 65536 == 0 {
+            eprint!("\rfx-seq: {} lines read", k.line);
         }
-        Ok(())
-    })?;
+        sorter.push(k)
+    };
+    let (scanned, source) = match input {
+        Input::File(mut f) => {
+            let scanned = input::scan(&mut f, None, max_line, &mut push)?;
+            (scanned, Source::File(f))
+        }
+        Input::Stream(mut r) => {
+            let mut spool = File::options()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .open(&spool_path)
+                .map_err(|e| Error::io(&spool_path, e))?;
+            let scanned = input::scan(&mut r, Some(&mut spool), max_line, &mut push)?;
+            (scanned, Source::Spool(spool))
+        }
+    };
     if progress {
-        eprint!("\rfx-seq: {input_lines} lines read, writing telemetry…");
+        eprint!("\rfx-seq: {} lines read, writing telemetry…", scanned.lines);
     }
-
     let read_done = started.elapsed();
+
+    // Write phase.
     let mut merged = sorter.finish()?;
-    let staging = Staging::new(run.path())?;
+    let staging = Staging::new(run.path(), opts.direct_io)?;
     let mut events_writer = staging.events_writer()?;
     let mut jobs_writer = staging.jobs_writer()?;
     let mut duplicates = 0u64;
+    let mut copied = 0u64;
     let (written, jobs_written) = std::thread::scope(|scope| -> Result<(Written, u64)> {
-        let (etx, erx) = sync_channel::<Arc<Vec<Record>>>(4);
-        let (jtx, jrx) = sync_channel::<Arc<Vec<Record>>>(4);
+        let (etx, erx) = sync_channel::<Arc<Vec<Record>>>(3);
+        let (jtx, jrx) = sync_channel::<Arc<Vec<Record>>>(3);
         let events = scope.spawn(move || -> Result<Written> {
             for batch in erx {
                 for r in batch.iter() {
@@ -309,43 +323,62 @@ pub fn sequence(
             jobs_writer.finish()
         });
         let merged_ok = (|| -> Result<()> {
-            let mut batch: Vec<Record> = Vec::with_capacity(WRITE_BATCH);
-            let mut last: Option<(u64, u64, Vec<u8>)> = None;
-            let send = |batch: Vec<Record>| -> Result<()> {
-                let shared = Arc::new(batch);
-                let closed = || Error::Other("fx-seq: telemetry writer stopped".into());
-                etx.send(Arc::clone(&shared)).map_err(|_| closed())?;
-                jtx.send(shared).map_err(|_| closed())
-            };
-            while let Some(r) = merged.next_record()? {
-                let prev = batch.last().map(|p| (p.seq, p.line, &p.body));
-                let prev = prev.or(last.as_ref().map(|(s, l, b)| (*s, *l, b)));
-                if let Some((seq, line, body)) = prev {
-                    if seq == r.seq {
-                        if *body == r.body {
+            let mut prev: Option<Arc<Vec<Record>>> = None;
+            let mut keys: Vec<Key> = Vec::with_capacity(BATCH_LINES);
+            loop {
+                keys.clear();
+                let mut bytes = 0u64;
+                while keys.len() < BATCH_LINES && bytes < BATCH_BYTES {
+                    let Some(k) = merged.next_key()? else { break };
+                    bytes += u64::from(k.len);
+                    keys.push(k);
+                }
+                if keys.is_empty() {
+                    return Ok(());
+                }
+                let records: Vec<Result<Record>> = pool.install(|| {
+                    keys.par_iter()
+                        .map(|k| {
+                            let rec = record::from_line(run, source.line(k)?, k.line)?;
+                            if rec.seq != k.seq {
+                                return Err(Error::Other(format!(
+                                    "fx-seq: line {} changed while it was read (artifact_seq {} became {})",
+                                    k.line, k.seq, rec.seq
+                                )));
+                            }
+                            Ok(rec)
+                        })
+                        .collect()
+                });
+                let mut batch: Vec<Record> = Vec::with_capacity(records.len());
+                for r in records {
+                    let r = r?;
+                    let before = batch.last().or(prev.as_ref().and_then(|p| p.last()));
+                    if let Some(p) = before.filter(|p| p.seq == r.seq) {
+                        if p.same_rendering(&r) {
                             duplicates += 1;
                             continue;
                         }
                         return Err(Error::BadLine {
                             line: r.line,
                             reason: format!(
-                                "artifact_seq {} is also on line {line} with different content",
-                                r.seq
+                                "artifact_seq {} is also on line {} with different content",
+                                r.seq, p.line
                             ),
                         });
                     }
+                    copied += u64::from(r.copied);
+                    batch.push(r);
                 }
-                batch.push(r);
-                if batch.len() == WRITE_BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(WRITE_BATCH));
-                    last = full.last().map(|p| (p.seq, p.line, p.body.clone()));
-                    send(full)?;
+                if batch.is_empty() {
+                    continue;
                 }
+                let shared = Arc::new(batch);
+                let closed = || Error::Other("fx-seq: telemetry writer stopped".into());
+                etx.send(Arc::clone(&shared)).map_err(|_| closed())?;
+                jtx.send(Arc::clone(&shared)).map_err(|_| closed())?;
+                prev = Some(shared);
             }
-            if !batch.is_empty() {
-                send(batch)?;
-            }
-            Ok(())
         })();
         drop(etx);
         drop(jtx);
@@ -365,15 +398,17 @@ pub fn sequence(
     }
     let sort = merged.stats();
     drop(merged);
+    drop(source);
     let write_done = started.elapsed();
     staging.commit()?;
     Ok(Outcome {
         written,
-        input_lines,
-        input_bytes,
+        input_lines: scanned.lines,
+        input_bytes: scanned.bytes,
         duplicates,
+        copied_jobs: copied,
         sort,
-        sort_memory_bytes,
+        sort_memory_bytes: opts.sort_memory_bytes,
         threads,
         read_phase: read_done,
         write_phase: write_done.saturating_sub(read_done),
@@ -403,6 +438,9 @@ pub struct Metrics {
     pub input_bytes: u64,
     /// Duplicate lines collapsed.
     pub duplicates_collapsed: u64,
+    /// Jobs whose events were copied through from their input line (the
+    /// rest were re-serialized: stamped, non-compact or summarised input).
+    pub copied_jobs: u64,
     /// Sort memory budget in bytes.
     pub sort_memory_bytes: u64,
     /// Sorted runs spilled to disk.
@@ -415,9 +453,9 @@ pub struct Metrics {
     pub threads: usize,
     /// Wall-clock milliseconds.
     pub wall_ms: u64,
-    /// Milliseconds reading, parsing, rendering and spilling the input.
+    /// Milliseconds reading the input and sorting its keys.
     pub read_ms: u64,
-    /// Milliseconds merging and writing the staged files (syncs included).
+    /// Milliseconds parsing, rendering and writing the staged files (syncs included).
     pub write_ms: u64,
     /// Jobs per second, rounded.
     pub jobs_per_s: u64,
@@ -446,6 +484,7 @@ fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
         input_lines: o.input_lines,
         input_bytes: o.input_bytes,
         duplicates_collapsed: o.duplicates,
+        copied_jobs: o.copied_jobs,
         sort_memory_bytes: o.sort_memory_bytes,
         spill_runs: o.sort.spill_runs,
         merge_passes: o.sort.merge_passes,

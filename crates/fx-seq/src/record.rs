@@ -1,14 +1,13 @@
-//! A job line turned into a pre-rendered, sortable record.
+//! A job line turned into a sortable, pre-rendered record.
 //!
-//! Parsing, checking, summarising and serializing a job is the expensive part
-//! of sequencing, and none of it depends on where the job lands in the
-//! global order except its `event_seq` numbers. So each job is rendered once,
-//! in parallel, into the bytes of its output lines with a gap where the
-//! `event_seq` goes:
+//! Rendering a job is the expensive part of sequencing, and none of it
+//! depends on where the job lands in the global order except its
+//! `event_seq` numbers. So each job is rendered once, in parallel, into
+//! the pieces of its output lines with a gap where the `event_seq` goes:
 //!
 //! * `head` — `{"run_id":"…","artifact_id":"…","artifact_seq":N,"event_seq":`
-//! * one `tail` per event — the event serialized without stamps, minus its
-//!   opening `{` (`"module":"route",…}`)
+//! * one `tail` per event — the event without stamps, minus its opening `{`
+//!   (`"module":"route",…}`)
 //! * `job_prefix` — the job serialized with no events, cut after `"events":[`
 //!
 //! A stamped event line is then `head ‖ event_seq ‖ "," ‖ tail`, exactly what
@@ -16,36 +15,65 @@
 //! a job line is `job_prefix ‖ stamped events joined by "," ‖ "]}"`. Writing
 //! in order is concatenation.
 //!
-//! The rendering is a function of the parsed job, so two input lines that
-//! parse to the same job give the same record bytes: that is what
-//! duplicate detection compares.
+//! Two ways to get there, with the same result for the lines the fx stages
+//! write:
+//!
+//! * **copy-through** ([`from_line`]): the line is parsed borrowed
+//!   ([`crate::wire`]); each event's tail is a slice of the input line,
+//!   provided the event carries no stamps, is not a summary and is in
+//!   serde_json's compact form ([`crate::wire::is_compact`]). The job prefix,
+//!   the head and the summary are serialized from typed values.
+//! * **re-serialization** (otherwise, and always with [`from_job`]): the line
+//!   is parsed into a typed [`Job`], earlier stamps and summaries are dropped
+//!   ([`prepare`]) and every event is serialized again.
+//!
+//! A record's rendering is a function of its input line, so the output is
+//! byte-identical whatever the order, thread count or engine. Duplicate
+//! lines are detected by comparing renderings ([`Record::same_rendering`]).
+
+use std::borrow::Cow;
+use std::ops::Range;
 
 use fx_core::event::Event;
 use fx_core::job::Job;
-use fx_core::summary::{is_summary, summary_event};
+use fx_core::jsonl::parse_line;
+use fx_core::run::RunDir;
+use fx_core::summary::{SUMMARY_MODULE, SUMMARY_STEP, SummaryBuilder, is_summary, summary_event};
 use fx_core::{Error, Result};
 use serde::Serialize;
+
+use serde_json::value::RawValue;
+
+use crate::wire::{ArtifactWire, EventWire, JobWire, is_compact};
 
 /// Longest accepted module name (module names become file names).
 pub const MAX_MODULE_NAME: usize = 64;
 
 /// A job rendered for sequencing.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Record {
     /// The job's `artifact_seq` (the sort key).
     pub seq: u64,
     /// 1-based input line number (tie-break and error messages).
     pub line: u64,
-    /// The encoded rendering (see [`RecordView`]).
-    pub body: Vec<u8>,
+    /// True when the events were copied through from the input line.
+    pub copied: bool,
+    /// The input line (copy-through only), then the rendered pieces.
+    buf: Vec<u8>,
+    job_prefix: Range<usize>,
+    head: Range<usize>,
+    events: Vec<EventPart>,
 }
 
-/// Bytes a record is charged against the sort memory budget.
-pub fn charge(r: &Record) -> usize {
-    r.body.capacity() + std::mem::size_of::<Record>()
+/// Where one event's pieces sit in a record's buffer.
+#[derive(Clone, Debug)]
+struct EventPart {
+    module: Range<usize>,
+    tail: Range<usize>,
+    tool: bool,
 }
 
-/// One event of a decoded record.
+/// One event of a record, as the writers see it.
 #[derive(Clone, Copy, Debug)]
 pub struct EventView<'a> {
     /// Module name (a valid file name stem).
@@ -54,18 +82,6 @@ pub struct EventView<'a> {
     pub tool: bool,
     /// Event JSON without stamps and without its opening `{`.
     pub tail: &'a [u8],
-}
-
-/// A decoded record body.
-#[derive(Clone, Debug)]
-pub struct RecordView<'a> {
-    /// Job JSON up to and including `"events":[`.
-    pub job_prefix: &'a [u8],
-    /// Stamp prefix up to and including `"event_seq":`.
-    pub head: &'a [u8],
-    /// Number of events.
-    pub count: usize,
-    rest: &'a [u8],
 }
 
 #[derive(Serialize)]
@@ -79,6 +95,13 @@ fn internal(what: &str) -> Error {
     Error::Other(format!("fx-seq internal error: {what}"))
 }
 
+fn bad_line(line: u64, e: impl std::fmt::Display) -> Error {
+    Error::BadLine {
+        line,
+        reason: format!("invalid job line: {e}"),
+    }
+}
+
 /// True when `name` can be a module name (and so a file name):
 /// `[a-z0-9][a-z0-9_-]*`, at most [`MAX_MODULE_NAME`] bytes.
 pub fn valid_module_name(name: &str) -> bool {
@@ -90,21 +113,25 @@ pub fn valid_module_name(name: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'_' || *c == b'-')
 }
 
+fn check_module(name: &str, line: u64) -> Result<()> {
+    if valid_module_name(name) {
+        return Ok(());
+    }
+    Err(Error::BadLine {
+        line,
+        reason: format!(
+            "module name {name:?} is not [a-z0-9][a-z0-9_-]* of at most {MAX_MODULE_NAME} bytes"
+        ),
+    })
+}
+
 /// Prepares a parsed job for sequencing: drops earlier summaries and stamps
 /// (so re-sequencing sequenced lines is idempotent), checks module names,
 /// and appends the summary. `line` names the input line in errors.
 pub fn prepare(job: &mut Job, line: u64) -> Result<()> {
     job.events.retain(|e| !is_summary(e));
     for e in &mut job.events {
-        if !valid_module_name(&e.module) {
-            return Err(Error::BadLine {
-                line,
-                reason: format!(
-                    "module name {:?} is not [a-z0-9][a-z0-9_-]* of at most {MAX_MODULE_NAME} bytes",
-                    e.module
-                ),
-            });
-        }
+        check_module(&e.module, line)?;
         e.run_id = None;
         e.artifact_id = None;
         e.artifact_seq = None;
@@ -115,168 +142,282 @@ pub fn prepare(job: &mut Job, line: u64) -> Result<()> {
     Ok(())
 }
 
-/// Renders a prepared job (see [`prepare`]) into a record. `size_hint` is
-/// the length of the input line, which the rendering is close to.
-pub fn render(mut job: Job, line: u64, size_hint: usize) -> Result<Record> {
-    let events: Vec<Event> = std::mem::take(&mut job.events);
-    // Everything is serialized straight into the body; lengths are patched in.
-    let mut body = Vec::with_capacity(size_hint + 1024);
+/// Builds the record of one input line, checked against `run`: by
+/// copy-through when the line allows it, else by re-serialization (see the
+/// module docs).
+pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::BadLine {
+            line,
+            reason: "empty line".into(),
+        });
+    }
+    let parsed = {
+        let wire: JobWire<'_> = serde_json::from_slice(&raw).map_err(|e| bad_line(line, e))?;
+        copy_through(run, &wire, &raw, line)?
+    };
+    match parsed {
+        Some((extra, pieces)) => Ok(assemble(raw, extra, pieces, line)),
+        None => {
+            let mut job: Job = parse_line(&raw, line)?;
+            drop(raw);
+            run.check_job(&job, line)?;
+            prepare(&mut job, line)?;
+            from_job(job, line)
+        }
+    }
+}
 
-    let at = begin(&mut body);
-    write_json(&mut body, &job)?;
+/// The pieces of a copy-through rendering: offsets below the input line's
+/// length point into the line, the others into the rendered bytes after it.
+struct Pieces {
+    seq: u64,
+    job_prefix: Range<usize>,
+    head: Range<usize>,
+    events: Vec<EventPart>,
+}
+
+/// Renders a borrowed job; `None` when a part cannot be copied through.
+fn copy_through(
+    run: &RunDir,
+    wire: &JobWire<'_>,
+    raw: &[u8],
+    line: u64,
+) -> Result<Option<(Vec<u8>, Pieces)>> {
+    let span = |part: &RawValue| -> Result<Range<usize>> {
+        let text = part.get().as_bytes();
+        (text.as_ptr() as usize)
+            .checked_sub(raw.as_ptr() as usize)
+            .map(|s| s..s + text.len())
+            .filter(|r| r.end <= raw.len())
+            .ok_or_else(|| internal("part outside its line"))
+    };
+    let art_text = wire.artifact.get().as_bytes();
+    let artifact: ArtifactWire<'_> =
+        serde_json::from_slice(art_text).map_err(|e| bad_line(line, e))?;
+    run.check_parts(&wire.fx, &wire.run_id, &artifact.intake.tenant, line)?;
+    // The job prefix is the line's own opening bytes when they are exactly
+    // what serializing would write.
+    let art = span(wire.artifact)?;
+    let opening = [
+        &br#"{"fx":""#[..],
+        wire.fx.as_bytes(),
+        br#"","run_id":""#,
+        wire.run_id.as_bytes(),
+        br#"","artifact":"#,
+    ];
+    let canonical_opening = matches!(
+        (&wire.fx, &wire.run_id),
+        (Cow::Borrowed(_), Cow::Borrowed(_))
+    ) && opening.iter().map(|p| p.len()).sum::<usize>() == art.start
+        && opening.concat() == raw[..art.start];
+    if !canonical_opening || !artifact.canonical() || !is_compact(art_text, true) {
+        return Ok(None);
+    }
+    let at = raw.len();
+    let mut extra = Vec::with_capacity(2048);
+    let mut events = Vec::with_capacity(wire.events.len() + 1);
+    let mut summary = SummaryBuilder::default();
+    for ev in &wire.events {
+        let text = ev.get().as_bytes();
+        let e: EventWire<'_> = serde_json::from_slice(text).map_err(|e| bad_line(line, e))?;
+        check_module(&e.module, line)?;
+        if e.stamped()
+            || (e.module == SUMMARY_MODULE && e.step == SUMMARY_STEP)
+            || !is_compact(text, false)
+        {
+            return Ok(None);
+        }
+        let sp = span(ev)?;
+        let m = at + extra.len();
+        extra.extend_from_slice(e.module.as_bytes());
+        events.push(EventPart {
+            module: m..at + extra.len(),
+            tail: sp.start + 1..sp.end,
+            tool: e.tool.is_some(),
+        });
+        summary.add(
+            &e.module,
+            e.status,
+            e.conclusion.as_ref(),
+            e.error.as_ref().map(|x| x.kind),
+            e.reason.as_deref(),
+            e.data
+                .iter()
+                .flat_map(|d| d.caps_hit.iter().map(String::as_str)),
+        );
+    }
+    let m = at + extra.len();
+    extra.extend_from_slice(SUMMARY_MODULE.as_bytes());
+    let module = m..at + extra.len();
+    let s = at + extra.len();
+    summary
+        .finish()
+        .write_event(&mut extra)
+        .map_err(|e| internal(&format!("serialize: {e}")))?;
+    events.push(EventPart {
+        module,
+        tail: s + 1..at + extra.len(),
+        tool: false,
+    });
+    let p = at + extra.len();
+    extra.extend_from_slice(&raw[..art.end]);
+    extra.extend_from_slice(br#","events":["#);
+    let job_prefix = p..at + extra.len();
+    let head = render_head(
+        &mut extra,
+        at,
+        &wire.run_id,
+        &artifact.artifact_id,
+        artifact.artifact_seq,
+    )?;
+    Ok(Some((
+        extra,
+        Pieces {
+            seq: artifact.artifact_seq,
+            job_prefix,
+            head,
+            events,
+        },
+    )))
+}
+
+fn assemble(mut raw: Vec<u8>, extra: Vec<u8>, p: Pieces, line: u64) -> Record {
+    raw.extend_from_slice(&extra);
+    Record {
+        seq: p.seq,
+        line,
+        copied: true,
+        buf: raw,
+        job_prefix: p.job_prefix,
+        head: p.head,
+        events: p.events,
+    }
+}
+
+fn write_json(out: &mut Vec<u8>, v: &impl Serialize) -> Result<()> {
+    serde_json::to_writer(&mut *out, v).map_err(|e| internal(&format!("serialize: {e}")))
+}
+
+/// Serializes the job without events into `out`, cut after `"events":[`;
+/// returns its range shifted by `at`.
+fn render_prefix(out: &mut Vec<u8>, at: usize, job: &impl Serialize) -> Result<Range<usize>> {
+    let start = out.len();
+    write_json(out, job)?;
     // `events` is the last field of a job and always written.
-    if !body.ends_with(b"[]}") {
+    if !out.ends_with(b"[]}") {
         return Err(internal("job did not serialize with events last"));
     }
-    body.truncate(body.len() - 2);
-    end(&mut body, at)?;
+    out.truncate(out.len() - 2);
+    Ok(at + start..at + out.len())
+}
 
-    let at = begin(&mut body);
-    write_json(
-        &mut body,
-        &Stamps {
-            run_id: &job.run_id,
-            artifact_id: &job.artifact.artifact_id,
-            artifact_seq: job.artifact.artifact_seq,
-        },
-    )?;
-    body.pop();
-    body.extend_from_slice(b",\"event_seq\":");
-    end(&mut body, at)?;
+fn render_head(
+    out: &mut Vec<u8>,
+    at: usize,
+    run_id: &str,
+    artifact_id: &str,
+    artifact_seq: u64,
+) -> Result<Range<usize>> {
+    let start = out.len();
+    let plain = |s: &str| !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    if plain(run_id) && plain(artifact_id) {
+        // What serde writes for `Stamps`, without its escaping machinery.
+        out.extend_from_slice(br#"{"run_id":""#);
+        out.extend_from_slice(run_id.as_bytes());
+        out.extend_from_slice(br#"","artifact_id":""#);
+        out.extend_from_slice(artifact_id.as_bytes());
+        out.extend_from_slice(br#"","artifact_seq":"#);
+        out.extend_from_slice(itoa(artifact_seq, &mut [0u8; 20]));
+    } else {
+        write_json(
+            out,
+            &Stamps {
+                run_id,
+                artifact_id,
+                artifact_seq,
+            },
+        )?;
+        out.pop();
+    }
+    out.extend_from_slice(b",\"event_seq\":");
+    Ok(at + start..at + out.len())
+}
 
-    put_u32(&mut body, events.len())?;
+/// Renders a prepared job (see [`prepare`]) by re-serialization.
+pub fn from_job(mut job: Job, line: u64) -> Result<Record> {
+    let events: Vec<Event> = std::mem::take(&mut job.events);
+    let mut buf = Vec::with_capacity(2048);
+    let job_prefix = render_prefix(&mut buf, 0, &job)?;
+    let a = &job.artifact;
+    let head = render_head(&mut buf, 0, &job.run_id, &a.artifact_id, a.artifact_seq)?;
+    let mut parts = Vec::with_capacity(events.len());
     for e in &events {
-        body.push(u8::from(e.tool.is_some()));
-        let m = e.module.as_bytes();
-        body.push(u8::try_from(m.len()).map_err(|_| internal("module name too long"))?);
-        body.extend_from_slice(m);
-        // Stored with its opening `{`, which readers skip.
-        let at = begin(&mut body);
-        write_json(&mut body, e)?;
-        if body.get(at + 4) != Some(&b'{') {
+        let m = buf.len();
+        buf.extend_from_slice(e.module.as_bytes());
+        let module = m..buf.len();
+        let start = buf.len();
+        write_json(&mut buf, e)?;
+        if buf.get(start) != Some(&b'{') {
             return Err(internal("event did not serialize as an object"));
         }
-        end(&mut body, at)?;
+        parts.push(EventPart {
+            module,
+            tail: start + 1..buf.len(),
+            tool: e.tool.is_some(),
+        });
     }
     Ok(Record {
         seq: job.artifact.artifact_seq,
         line,
-        body,
+        copied: false,
+        buf,
+        job_prefix,
+        head,
+        events: parts,
     })
 }
 
-fn write_json(out: &mut Vec<u8>, v: &impl Serialize) -> Result<()> {
-    serde_json::to_writer(&mut *out, v).map_err(|e| Error::Other(format!("serialize: {e}")))
-}
-
-/// Reserves a length field; returns its position.
-fn begin(out: &mut Vec<u8>) -> usize {
-    let at = out.len();
-    out.extend_from_slice(&[0; 4]);
-    at
-}
-
-/// Patches the length field at `at` with the bytes written since.
-fn end(out: &mut [u8], at: usize) -> Result<()> {
-    let len = u32::try_from(out.len() - at - 4).map_err(|_| internal("record part over 4 GiB"))?;
-    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
-    Ok(())
-}
-
-fn put_u32(out: &mut Vec<u8>, n: usize) -> Result<()> {
-    let n = u32::try_from(n).map_err(|_| internal("record part over 4 GiB"))?;
-    out.extend_from_slice(&n.to_le_bytes());
-    Ok(())
-}
-
-struct Cursor<'a> {
-    b: &'a [u8],
-}
-
-impl<'a> Cursor<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        if self.b.len() < n {
-            return Err(internal("truncated record"));
-        }
-        let (head, rest) = self.b.split_at(n);
-        self.b = rest;
-        Ok(head)
-    }
-
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Result<usize> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-    }
-
-    fn bytes32(&mut self) -> Result<&'a [u8]> {
-        let n = self.u32()?;
-        self.take(n)
-    }
-}
-
 impl Record {
-    /// Decodes the body (no allocation; events are decoded as iterated).
-    pub fn view(&self) -> Result<RecordView<'_>> {
-        let mut c = Cursor { b: &self.body };
-        let job_prefix = c.bytes32()?;
-        let head = c.bytes32()?;
-        let count = c.u32()?;
-        Ok(RecordView {
-            job_prefix,
-            head,
-            count,
-            rest: c.b,
+    /// Job JSON up to and including `"events":[`.
+    pub fn job_prefix(&self) -> &[u8] {
+        &self.buf[self.job_prefix.clone()]
+    }
+
+    /// Stamp prefix up to and including `"event_seq":`.
+    pub fn head(&self) -> &[u8] {
+        &self.buf[self.head.clone()]
+    }
+
+    /// Number of events (the summary included).
+    pub fn count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// The events, the summary last.
+    pub fn events(&self) -> impl Iterator<Item = EventView<'_>> {
+        self.events.iter().map(|p| EventView {
+            // Module names are checked ASCII when the record is built.
+            module: std::str::from_utf8(&self.buf[p.module.clone()]).unwrap_or("invalid"),
+            tool: p.tool,
+            tail: &self.buf[p.tail.clone()],
         })
     }
-}
 
-impl<'a> RecordView<'a> {
-    /// The events, the summary last.
-    pub fn events(&self) -> EventIter<'a> {
-        EventIter {
-            c: Cursor { b: self.rest },
-            left: self.count,
-        }
+    /// Bytes this record holds (charged against memory budgets).
+    pub fn weight(&self) -> usize {
+        self.buf.capacity() + self.events.capacity() * std::mem::size_of::<EventPart>()
     }
-}
 
-/// Iterator over the events of a [`RecordView`].
-pub struct EventIter<'a> {
-    c: Cursor<'a>,
-    left: usize,
-}
-
-impl<'a> EventIter<'a> {
-    fn decode(&mut self) -> Result<EventView<'a>> {
-        let tool = self.c.u8()? != 0;
-        let mlen = self.c.u8()? as usize;
-        let module = std::str::from_utf8(self.c.take(mlen)?)
-            .map_err(|_| internal("module name not UTF-8"))?;
-        let json = self.c.bytes32()?;
-        let tail = json
-            .strip_prefix(b"{")
-            .ok_or_else(|| internal("stored event is not an object"))?;
-        Ok(EventView { module, tool, tail })
-    }
-}
-
-impl<'a> Iterator for EventIter<'a> {
-    type Item = Result<EventView<'a>>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.left == 0 {
-            return None;
-        }
-        self.left -= 1;
-        let r = self.decode();
-        if r.is_err() {
-            self.left = 0;
-        }
-        Some(r)
+    /// True when both records render to the same output bytes.
+    pub fn same_rendering(&self, other: &Record) -> bool {
+        self.job_prefix() == other.job_prefix()
+            && self.head() == other.head()
+            && self.count() == other.count()
+            && self
+                .events()
+                .zip(other.events())
+                .all(|(a, b)| a.module == b.module && a.tool == b.tool && a.tail == b.tail)
     }
 }
 
@@ -288,7 +429,8 @@ pub fn stamped_event(out: &mut Vec<u8>, head: &[u8], event_seq: u64, tail: &[u8]
     out.extend_from_slice(tail);
 }
 
-fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+/// The decimal digits of `n`, written into `buf`.
+pub fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut i = buf.len();
     loop {
         i -= 1;
@@ -307,11 +449,10 @@ mod tests {
     use super::*;
     use fx_core::event::{ErrorInfo, StreamRef, ToolRun};
     use fx_core::vocab::{Conclusion, FailureKind, Label};
+    use serde_json::json;
 
-    fn job() -> Job {
-        let dir = tempfile::tempdir().unwrap();
-        let run = fx_core::testing::scratch_run(dir.path(), Default::default()).unwrap();
-        let mut j = fx_core::testing::job_for(&run, "a/\"quoted\".pem", b"bytes", 7).unwrap();
+    fn job(run: &RunDir) -> Job {
+        let mut j = fx_core::testing::job_for(run, "a/\"quoted\".pem", b"bytes", 7).unwrap();
         j.push(Event::ok("route", "label").with_conclusion(Conclusion {
             labels: vec![Label::Certificate],
             ..Default::default()
@@ -321,6 +462,11 @@ mod tests {
             "pem",
             ErrorInfo::new(FailureKind::Truncated).at(3),
         ));
+        j.push(
+            Event::ok("inspect", "regions")
+                .with_data(json!({"caps_hit":["budget:max_regions"],"z":[1.5,"\u{1}é"],"a":{}})),
+        );
+        j.push(Event::skipped("probe", "hybrid", "budget:probes"));
         j.push(Event::ok("inspect", "openssl").with_tool(ToolRun {
             name: "openssl".into(),
             version: None,
@@ -342,40 +488,93 @@ mod tests {
         j
     }
 
+    fn scratch() -> (tempfile::TempDir, RunDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let run = fx_core::testing::scratch_run(dir.path(), Default::default()).unwrap();
+        (dir, run)
+    }
+
+    /// The stamped job line a record renders with events numbered from `first`.
+    fn job_line(rec: &Record, first: u64) -> Vec<u8> {
+        let mut line = rec.job_prefix().to_vec();
+        for (i, ev) in rec.events().enumerate() {
+            if i > 0 {
+                line.push(b',');
+            }
+            stamped_event(&mut line, rec.head(), first + i as u64, ev.tail);
+        }
+        line.extend_from_slice(b"]}");
+        line
+    }
+
     #[test]
     fn rendering_equals_serde_of_the_stamped_job() {
-        let mut j = job();
+        let (_d, run) = scratch();
+        let mut j = job(&run);
         prepare(&mut j, 1).unwrap();
-        let rec = render(j.clone(), 1, 0).unwrap();
+        let rec = from_job(j.clone(), 1).unwrap();
+        assert!(!rec.copied);
         assert_eq!(rec.seq, 7);
-        let v = rec.view().unwrap();
-        let evs: Vec<EventView<'_>> = v.events().map(|e| e.unwrap()).collect();
-        assert_eq!((v.count, evs.len()), (4, 4));
-        assert_eq!(evs[3].module, "seq");
-        assert!(evs[2].tool && !evs[1].tool);
+        let evs: Vec<EventView<'_>> = rec.events().collect();
+        assert_eq!((rec.count(), evs.len()), (6, 6));
+        assert_eq!(evs[5].module, "seq");
+        assert!(evs[4].tool && !evs[1].tool);
 
         let mut expected = j.clone();
-        let mut line = v.job_prefix.to_vec();
         for (i, (e, ev)) in expected.events.iter_mut().zip(&evs).enumerate() {
             e.run_id = Some(j.run_id.clone());
             e.artifact_id = Some(j.artifact.artifact_id.clone());
             e.artifact_seq = Some(7);
             e.event_seq = Some(100 + i as u64);
             let mut out = Vec::new();
-            stamped_event(&mut out, v.head, 100 + i as u64, ev.tail);
+            stamped_event(&mut out, rec.head(), 100 + i as u64, ev.tail);
             assert_eq!(out, serde_json::to_vec(e).unwrap());
-            if i > 0 {
-                line.push(b',');
-            }
-            line.extend_from_slice(&out);
         }
-        line.extend_from_slice(b"]}");
-        assert_eq!(line, serde_json::to_vec(&expected).unwrap());
+        assert_eq!(job_line(&rec, 100), serde_json::to_vec(&expected).unwrap());
+    }
+
+    #[test]
+    fn copy_through_renders_exactly_what_reserializing_does() {
+        let (_d, run) = scratch();
+        let j = job(&run);
+        let line = serde_json::to_vec(&j).unwrap();
+        let fast = from_line(&run, line.clone(), 3).unwrap();
+        assert!(fast.copied);
+        let mut typed = j.clone();
+        prepare(&mut typed, 3).unwrap();
+        let slow = from_job(typed, 3).unwrap();
+        assert!(fast.same_rendering(&slow));
+        assert_eq!(job_line(&fast, 0), job_line(&slow, 0));
+
+        // Stamped input (a replay of jobs.jsonl), a summary, `null` fields
+        // or whitespace take the re-serializing path, with the same result.
+        let replay = job_line(&fast, 40);
+        let again = from_line(&run, replay, 9).unwrap();
+        assert!(!again.copied);
+        assert!(again.same_rendering(&slow));
+        let mut v: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        v["events"][1]["reason"] = serde_json::Value::Null;
+        let with_null = from_line(&run, serde_json::to_vec(&v).unwrap(), 4).unwrap();
+        assert!(!with_null.copied);
+        assert!(with_null.same_rendering(&slow));
+        let pretty = from_line(
+            &run,
+            serde_json::to_vec_pretty(&j)
+                .unwrap()
+                .into_iter()
+                .filter(|&b| b != b'\n')
+                .collect(),
+            5,
+        )
+        .unwrap();
+        assert!(!pretty.copied);
+        assert!(pretty.same_rendering(&slow));
     }
 
     #[test]
     fn prepare_is_idempotent_on_sequenced_jobs() {
-        let mut a = job();
+        let (_d, run) = scratch();
+        let mut a = job(&run);
         prepare(&mut a, 1).unwrap();
         let mut b = a.clone();
         for (i, e) in b.events.iter_mut().enumerate() {
@@ -387,17 +586,41 @@ mod tests {
     }
 
     #[test]
-    fn bad_module_names_are_refused() {
+    fn bad_lines_are_refused_on_both_paths() {
+        let (_d, run) = scratch();
         for bad in ["", "../x", "A", "a/b", ".hidden", &"x".repeat(65)] {
             assert!(!valid_module_name(bad), "{bad}");
-            let mut j = job();
+            let mut j = job(&run);
             j.push(Event::ok(bad, "s"));
-            let err = prepare(&mut j, 9).unwrap_err().to_string();
+            let err = prepare(&mut j.clone(), 9).unwrap_err().to_string();
+            assert!(err.starts_with("line 9: module name"), "{err}");
+            let err = from_line(&run, serde_json::to_vec(&j).unwrap(), 9)
+                .unwrap_err()
+                .to_string();
             assert!(err.starts_with("line 9: module name"), "{err}");
         }
         for good in ["route", "re_fingerprint", "x-1", "0"] {
             assert!(valid_module_name(good));
         }
+        let err = from_line(&run, b"  ".to_vec(), 2).unwrap_err().to_string();
+        assert_eq!(err, "line 2: empty line");
+        let mut v = serde_json::to_value(job(&run)).unwrap();
+        v["events"][0]["extra"] = json!(1);
+        let err = from_line(&run, serde_json::to_vec(&v).unwrap(), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 1: invalid job line: unknown field `extra`"),
+            "{err}"
+        );
+        v["events"][0]["extra"] = json!(null);
+        let err = from_line(&run, serde_json::to_vec(&v).unwrap(), 1)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 1: invalid job line: unknown field `extra`"),
+            "{err}"
+        );
     }
 
     #[test]

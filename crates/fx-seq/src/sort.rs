@@ -1,16 +1,19 @@
-//! External merge sort of records by (`artifact_seq`, input line).
+//! External merge sort of [`Key`]s by (`artifact_seq`, input line).
 //!
-//! Records accumulate in memory until they are charged more than half the
-//! budget; then they are handed to a background thread that sorts them and
-//! spills them as a *run* file in a private temporary directory (inside the
-//! run directory, removed when the sorter is dropped, also on error), while
-//! the next half fills. So at most the whole budget is held, and parsing
-//! does not wait for the disk. At the end the runs and what is still in memory are
-//! merged k ways. When there are more runs than [`MAX_FAN_IN`], groups of
-//! runs are first merged into bigger runs, so the number of open files (and
-//! their read buffers) stays bounded whatever the input size.
+//! Keys accumulate in memory until they take more than half the budget;
+//! then they are handed to a background thread that sorts them and spills
+//! them as a *run* file in a private temporary directory (inside the run
+//! directory, removed when the sorter is dropped, also on error), while the
+//! next half fills. So at most the whole budget is held, and reading does
+//! not wait for the disk. At the end the runs and what is still in memory
+//! are merged k ways. When there are more runs than [`MAX_FAN_IN`], groups
+//! of runs are first merged into bigger runs, so the number of open files
+//! (and their read buffers) stays bounded whatever the input size.
 //!
-//! Run file format: a sequence of `seq:u64le ‖ line:u64le ‖ len:u32le ‖ body`.
+//! A key is 28 bytes, so the default 64 MiB budget holds about a million
+//! jobs before the first spill, whatever the size of their lines.
+//!
+//! Run file format: a sequence of [`Key::encode`] records.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -20,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use fx_core::{Error, Result};
 
-use crate::record::{Record, charge};
+use crate::input::{KEY_BYTES, Key};
 
 /// Most runs merged at once.
 pub const MAX_FAN_IN: usize = 64;
@@ -37,20 +40,21 @@ pub struct SortStats {
     pub spilled_bytes: u64,
 }
 
-/// Accumulates records and spills sorted runs above a memory budget.
+/// Accumulates keys and spills sorted runs above a memory budget.
 pub struct Sorter {
     pending: Option<std::thread::JoinHandle<Result<u64>>>,
-    mem: Vec<Record>,
-    mem_bytes: usize,
-    budget: usize,
-    dir: Option<tempfile::TempDir>,
+    mem: Vec<Key>,
+    /// Keys held in memory before a spill.
+    cap: usize,
+    dir: tempfile::TempDir,
     runs: Vec<PathBuf>,
     next_run: u64,
     stats: SortStats,
 }
 
 impl Sorter {
-    /// A sorter spilling into a fresh temporary directory under `parent`.
+    /// A sorter of at most `budget` bytes of keys, spilling into a fresh
+    /// temporary directory under `parent`.
     pub fn new(parent: &Path, budget: usize) -> Result<Sorter> {
         let dir = tempfile::Builder::new()
             .prefix(".fx-seq-spill-")
@@ -59,32 +63,36 @@ impl Sorter {
         Ok(Sorter {
             pending: None,
             mem: Vec::new(),
-            mem_bytes: 0,
-            budget: budget.max(2),
-            dir: Some(dir),
+            cap: (budget / 2 / std::mem::size_of::<Key>()).max(1),
+            dir,
             runs: Vec::new(),
             next_run: 0,
             stats: SortStats::default(),
         })
     }
 
-    /// Adds a record, spilling when the budget is exceeded.
-    pub fn push(&mut self, r: Record) -> Result<()> {
-        self.mem_bytes += charge(&r);
-        self.mem.push(r);
-        if self.mem_bytes > self.budget / 2 {
+    /// The sorter's private directory (removed with it).
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Adds a key, spilling when the budget is reached.
+    pub fn push(&mut self, k: Key) -> Result<()> {
+        if self.mem.len() == self.mem.capacity() && self.mem.len() < self.cap {
+            // Grow by doubling, but never past the cap.
+            let want = (self.mem.len() * 2).max(1024).min(self.cap);
+            self.mem.reserve_exact(want - self.mem.len());
+        }
+        self.mem.push(k);
+        if self.mem.len() >= self.cap {
             self.spill()?;
         }
         Ok(())
     }
 
-    fn new_run_path(&mut self) -> Result<PathBuf> {
+    fn new_run_path(&mut self) -> PathBuf {
         self.next_run += 1;
-        let dir = self
-            .dir
-            .as_ref()
-            .ok_or_else(|| Error::Other("fx-seq: sorter already finished".into()))?;
-        Ok(dir.path().join(format!("run-{:06}", self.next_run)))
+        self.dir.path().join(format!("run-{:06}", self.next_run))
     }
 
     /// Waits for the spill in flight, if any.
@@ -103,30 +111,29 @@ impl Sorter {
         if self.mem.is_empty() {
             return Ok(());
         }
-        let mut mem = std::mem::take(&mut self.mem);
-        self.mem_bytes = 0;
-        let path = self.new_run_path()?;
+        let mut mem = std::mem::replace(&mut self.mem, Vec::with_capacity(self.cap));
+        let path = self.new_run_path();
         self.runs.push(path.clone());
         self.stats.spill_runs += 1;
         self.pending = Some(std::thread::spawn(move || -> Result<u64> {
-            mem.sort_unstable_by_key(|r| (r.seq, r.line));
+            mem.sort_unstable();
             let mut w = RunWriter::create(&path)?;
-            for r in &mem {
-                w.write(r)?;
+            for k in &mem {
+                w.write(k)?;
             }
             w.finish()
         }));
         Ok(())
     }
 
-    /// Finishes the input: returns the records in (seq, line) order.
+    /// Finishes the input: returns the keys in (seq, line) order.
     pub fn finish(mut self) -> Result<Merged> {
         self.wait()?;
-        self.mem.sort_unstable_by_key(|r| (r.seq, r.line));
+        self.mem.sort_unstable();
         // Reduce the runs until one final merge can take them all.
         while self.runs.len() > MAX_FAN_IN {
             let group: Vec<PathBuf> = self.runs.drain(..MAX_FAN_IN).collect();
-            let path = self.new_run_path()?;
+            let path = self.new_run_path();
             let mut w = RunWriter::create(&path)?;
             let mut m = Merge::new(
                 group
@@ -134,8 +141,8 @@ impl Sorter {
                     .map(|p| Source::open(p))
                     .collect::<Result<_>>()?,
             )?;
-            while let Some(r) = m.next_record()? {
-                w.write(&r)?;
+            while let Some(k) = m.next_key()? {
+                w.write(&k)?;
             }
             self.stats.spilled_bytes += w.finish()?;
             self.stats.spill_runs += 1;
@@ -155,7 +162,6 @@ impl Sorter {
         Ok(Merged {
             merge: Merge::new(sources)?,
             stats: self.stats,
-            _dir: self.dir.take(),
         })
     }
 }
@@ -167,17 +173,17 @@ impl Drop for Sorter {
     }
 }
 
-/// The sorted records; owns the spill directory until dropped.
+/// The sorted keys. The spill files stay open (and so readable) even once
+/// the sorter's directory is gone.
 pub struct Merged {
     merge: Merge,
     stats: SortStats,
-    _dir: Option<tempfile::TempDir>,
 }
 
 impl Merged {
-    /// The next record in (seq, line) order.
-    pub fn next_record(&mut self) -> Result<Option<Record>> {
-        self.merge.next_record()
+    /// The next key in (seq, line) order.
+    pub fn next_key(&mut self) -> Result<Option<Key>> {
+        self.merge.next_key()
     }
 
     /// Spill counters.
@@ -202,15 +208,11 @@ impl RunWriter {
         })
     }
 
-    fn write(&mut self, r: &Record) -> Result<()> {
-        let len = u32::try_from(r.body.len())
-            .map_err(|_| Error::Other("fx-seq: record over 4 GiB".into()))?;
-        let io = |e| Error::io(&self.path, e);
-        self.w.write_all(&r.seq.to_le_bytes()).map_err(io)?;
-        self.w.write_all(&r.line.to_le_bytes()).map_err(io)?;
-        self.w.write_all(&len.to_le_bytes()).map_err(io)?;
-        self.w.write_all(&r.body).map_err(io)?;
-        self.bytes += 20 + r.body.len() as u64;
+    fn write(&mut self, k: &Key) -> Result<()> {
+        self.w
+            .write_all(&k.encode())
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.bytes += KEY_BYTES as u64;
         Ok(())
     }
 
@@ -221,7 +223,7 @@ impl RunWriter {
 }
 
 enum Source {
-    Mem(std::vec::IntoIter<Record>),
+    Mem(std::vec::IntoIter<Key>),
     File(BufReader<File>, PathBuf),
 }
 
@@ -234,27 +236,16 @@ impl Source {
         ))
     }
 
-    fn next_record(&mut self) -> Result<Option<Record>> {
+    fn next_key(&mut self) -> Result<Option<Key>> {
         match self {
             Source::Mem(it) => Ok(it.next()),
             Source::File(r, path) => {
-                let mut hdr = [0u8; 20];
-                match read_exact_or_eof(r, &mut hdr) {
-                    Ok(false) => return Ok(None),
-                    Ok(true) => {}
-                    Err(e) => return Err(Error::io(&*path, e)),
+                let mut b = [0u8; KEY_BYTES];
+                match read_exact_or_eof(r, &mut b) {
+                    Ok(false) => Ok(None),
+                    Ok(true) => Ok(Some(Key::decode(&b))),
+                    Err(e) => Err(Error::io(&*path, e)),
                 }
-                let u64_at = |i: usize| {
-                    let mut b = [0u8; 8];
-                    b.copy_from_slice(&hdr[i..i + 8]);
-                    u64::from_le_bytes(b)
-                };
-                let seq = u64_at(0);
-                let line = u64_at(8);
-                let len = u32::from_le_bytes([hdr[16], hdr[17], hdr[18], hdr[19]]) as usize;
-                let mut body = vec![0u8; len];
-                r.read_exact(&mut body).map_err(|e| Error::io(&*path, e))?;
-                Ok(Some(Record { seq, line, body }))
             }
         }
     }
@@ -278,37 +269,28 @@ fn read_exact_or_eof(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<bool>
 /// k-way merge over sorted sources.
 struct Merge {
     sources: Vec<Source>,
-    heads: Vec<Option<Record>>,
-    heap: BinaryHeap<Reverse<(u64, u64, usize)>>,
+    heap: BinaryHeap<Reverse<(Key, usize)>>,
 }
 
 impl Merge {
     fn new(mut sources: Vec<Source>) -> Result<Merge> {
-        let mut heads = Vec::with_capacity(sources.len());
         let mut heap = BinaryHeap::with_capacity(sources.len());
         for (i, s) in sources.iter_mut().enumerate() {
-            let r = s.next_record()?;
-            if let Some(r) = &r {
-                heap.push(Reverse((r.seq, r.line, i)));
+            if let Some(k) = s.next_key()? {
+                heap.push(Reverse((k, i)));
             }
-            heads.push(r);
         }
-        Ok(Merge {
-            sources,
-            heads,
-            heap,
-        })
+        Ok(Merge { sources, heap })
     }
 
-    fn next_record(&mut self) -> Result<Option<Record>> {
-        let Some(Reverse((_, _, i))) = self.heap.pop() else {
+    fn next_key(&mut self) -> Result<Option<Key>> {
+        let Some(Reverse((k, i))) = self.heap.pop() else {
             return Ok(None);
         };
-        let next = self.sources[i].next_record()?;
-        if let Some(r) = &next {
-            self.heap.push(Reverse((r.seq, r.line, i)));
+        if let Some(next) = self.sources[i].next_key()? {
+            self.heap.push(Reverse((next, i)));
         }
-        Ok(std::mem::replace(&mut self.heads[i], next))
+        Ok(Some(k))
     }
 }
 
@@ -317,33 +299,32 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn rec(seq: u64, line: u64) -> Record {
-        Record {
+    fn key(seq: u64, line: u64) -> Key {
+        Key {
             seq,
             line,
-            body: format!("{seq}/{line}").into_bytes(),
+            off: seq * 1000 + line,
+            len: line as u32,
         }
     }
 
-    fn sorted_with_budget(budget: usize, n: u64) -> (Vec<(u64, u64)>, SortStats) {
+    fn sorted_with_budget(budget: usize, n: u64) -> (Vec<Key>, SortStats) {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Sorter::new(dir.path(), budget).unwrap();
         // A fixed permutation with repeats of seq.
         for i in 0..n {
             let seq = (i * 7919) % (n / 2 + 1);
-            s.push(rec(seq, i + 1)).unwrap();
+            s.push(key(seq, i + 1)).unwrap();
         }
         let mut m = s.finish().unwrap();
-        let mut out = Vec::new();
-        while let Some(r) = m.next_record().unwrap() {
-            assert_eq!(r.body, format!("{}/{}", r.seq, r.line).into_bytes());
-            out.push((r.seq, r.line));
-        }
-        let stats = m.stats();
-        drop(m);
-        // The spill directory is gone.
+        // The spill directory is gone; the open runs still read.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
-        (out, stats)
+        let mut out = Vec::new();
+        while let Some(k) = m.next_key().unwrap() {
+            assert_eq!(k, key(k.seq, k.line));
+            out.push(k);
+        }
+        (out, m.stats())
     }
 
     #[test]
@@ -354,7 +335,7 @@ mod tests {
         expected.sort();
         assert_eq!(mem, expected);
         assert_eq!(mem.len(), 500);
-        // One record per run: 500 runs, several merge passes.
+        // One key per run: 500 runs, several merge passes.
         let (tiny, st) = sorted_with_budget(1, 500);
         assert_eq!(tiny, mem);
         assert!(st.merge_passes > 0, "{st:?}");

@@ -1,18 +1,19 @@
 //! Writing `RUN/telemetry/`: every file is staged in a private temporary
 //! directory inside `RUN/telemetry/` and renamed into place only when the
 //! whole set is complete and synced. The event files and the job file are
-//! written by two writers that can run on two threads. An error before the commit (a bad input
-//! line, a disk full) leaves the previous telemetry untouched and removes the
-//! staging directory.
+//! written by two writers that can run on two threads. An error before the
+//! commit (a bad input line, a disk full) leaves the previous telemetry
+//! untouched and removes the staging directory. Files are written around
+//! the page cache where the filesystem allows it ([`crate::direct`]).
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use fx_core::{Error, Result};
 
-use crate::record::{Record, stamped_event};
+use crate::direct::DirectFile;
+use crate::record::{Record, itoa};
 
 /// `RUN/telemetry`, relative to the run directory.
 pub const TELEMETRY_DIR: &str = "telemetry";
@@ -27,8 +28,9 @@ pub const MODULE_EVENTS: &str = "module_events";
 /// Most distinct module names in one run (each is an open file).
 pub const MAX_MODULES: usize = 256;
 
-const BIG_BUF: usize = 1 << 20;
-const MODULE_BUF: usize = 128 * 1024;
+const BIG_BUF: usize = 4 << 20;
+const MODULE_BUF: usize = 512 * 1024;
+const TOOL_BUF: usize = 256 * 1024;
 
 /// Counts of what was written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -43,40 +45,13 @@ pub struct Written {
     pub modules: u64,
 }
 
-struct Out {
-    path: PathBuf,
-    w: BufWriter<File>,
-}
-
-impl Out {
-    fn create(path: PathBuf, cap: usize) -> Result<Out> {
-        let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
-        Ok(Out {
-            w: BufWriter::with_capacity(cap, f),
-            path,
-        })
-    }
-
-    fn line(&mut self, bytes: &[u8]) -> Result<()> {
-        self.w
-            .write_all(bytes)
-            .and_then(|()| self.w.write_all(b"\n"))
-            .map_err(|e| Error::io(&self.path, e))
-    }
-
-    fn finish(self) -> Result<()> {
-        let Out { path, w } = self;
-        let f = w
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))?;
-        f.sync_data().map_err(|e| Error::io(&path, e))
-    }
-}
+type Out = DirectFile;
 
 fn module_out<'m>(
     modules: &'m mut BTreeMap<String, Out>,
     module_dir: &Path,
     module: &str,
+    direct: bool,
 ) -> Result<&'m mut Out> {
     if !modules.contains_key(module) {
         if modules.len() >= MAX_MODULES {
@@ -85,7 +60,7 @@ fn module_out<'m>(
             )));
         }
         let path = module_dir.join(format!("{module}.jsonl"));
-        modules.insert(module.to_owned(), Out::create(path, MODULE_BUF)?);
+        modules.insert(module.to_owned(), Out::create(path, MODULE_BUF, direct)?);
     }
     modules
         .get_mut(module)
@@ -97,6 +72,7 @@ fn module_out<'m>(
 pub struct Staging {
     telemetry: PathBuf,
     dir: tempfile::TempDir,
+    direct: bool,
 }
 
 /// Writes `events.jsonl`, `tool_run_events.jsonl` and `module_events/`.
@@ -105,9 +81,9 @@ pub struct EventsWriter {
     tools: Out,
     modules: BTreeMap<String, Out>,
     module_dir: PathBuf,
+    direct: bool,
     event_seq: u64,
     written: Written,
-    line: Vec<u8>,
 }
 
 /// Writes `jobs.jsonl`. It numbers events on its own, exactly as the
@@ -116,12 +92,12 @@ pub struct JobsWriter {
     jobs: Out,
     event_seq: u64,
     jobs_written: u64,
-    line: Vec<u8>,
 }
 
 impl Staging {
-    /// Starts staging under `RUN/telemetry/`.
-    pub fn new(run: &Path) -> Result<Staging> {
+    /// Starts staging under `RUN/telemetry/`; with `direct`, files bypass
+    /// the page cache where the filesystem allows it.
+    pub fn new(run: &Path, direct: bool) -> Result<Staging> {
         let telemetry = run.join(TELEMETRY_DIR);
         std::fs::create_dir_all(&telemetry).map_err(|e| Error::io(&telemetry, e))?;
         let dir = tempfile::Builder::new()
@@ -130,30 +106,33 @@ impl Staging {
             .map_err(|e| Error::io(&telemetry, e))?;
         let md = dir.path().join(MODULE_EVENTS);
         std::fs::create_dir(&md).map_err(|e| Error::io(&md, e))?;
-        Ok(Staging { telemetry, dir })
+        Ok(Staging {
+            telemetry,
+            dir,
+            direct,
+        })
     }
 
     /// The writer of the event files.
     pub fn events_writer(&self) -> Result<EventsWriter> {
         let s = self.dir.path();
         Ok(EventsWriter {
-            events: Out::create(s.join(EVENTS), BIG_BUF)?,
-            tools: Out::create(s.join(TOOL_RUN_EVENTS), MODULE_BUF)?,
+            events: Out::create(s.join(EVENTS), BIG_BUF, self.direct)?,
+            tools: Out::create(s.join(TOOL_RUN_EVENTS), TOOL_BUF, self.direct)?,
             modules: BTreeMap::new(),
             module_dir: s.join(MODULE_EVENTS),
+            direct: self.direct,
             event_seq: 0,
             written: Written::default(),
-            line: Vec::with_capacity(4096),
         })
     }
 
     /// The writer of `jobs.jsonl`.
     pub fn jobs_writer(&self) -> Result<JobsWriter> {
         Ok(JobsWriter {
-            jobs: Out::create(self.dir.path().join(JOBS), BIG_BUF)?,
+            jobs: Out::create(self.dir.path().join(JOBS), BIG_BUF, self.direct)?,
             event_seq: 0,
             jobs_written: 0,
-            line: Vec::with_capacity(4096),
         })
     }
 
@@ -162,7 +141,7 @@ impl Staging {
     /// `tool_run_events.jsonl`, `events.jsonl` and `jobs.jsonl`. The writers
     /// must have been finished (flushed and synced).
     pub fn commit(self) -> Result<()> {
-        let Staging { telemetry, dir } = self;
+        let Staging { telemetry, dir, .. } = self;
         let s = dir.path();
         let rename = |from: &Path, to: &Path| -> Result<()> {
             std::fs::rename(from, to).map_err(|e| Error::io(to, e))
@@ -187,21 +166,21 @@ impl Staging {
 impl EventsWriter {
     /// Writes the events of one job (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
-        let view = rec.view()?;
-        for ev in view.events() {
-            let ev = ev?;
-            self.line.clear();
-            stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
+        let head = rec.head();
+        let mut digits = [0u8; 20];
+        for ev in rec.events() {
+            let seq = itoa(self.event_seq, &mut digits);
             self.event_seq += 1;
-            self.events.line(&self.line)?;
+            self.events.event_line(head, seq, ev.tail)?;
             if ev.tool {
-                self.tools.line(&self.line)?;
+                self.tools.event_line(head, seq, ev.tail)?;
                 self.written.tool_runs += 1;
             }
-            module_out(&mut self.modules, &self.module_dir, ev.module)?.line(&self.line)?;
+            module_out(&mut self.modules, &self.module_dir, ev.module, self.direct)?
+                .event_line(head, seq, ev.tail)?;
         }
         self.written.jobs += 1;
-        self.written.events += view.count as u64;
+        self.written.events += rec.count() as u64;
         Ok(())
     }
 
@@ -221,19 +200,20 @@ impl EventsWriter {
 impl JobsWriter {
     /// Writes one stamped job line (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
-        let view = rec.view()?;
-        self.line.clear();
-        self.line.extend_from_slice(view.job_prefix);
-        for (i, ev) in view.events().enumerate() {
-            let ev = ev?;
+        let head = rec.head();
+        let mut digits = [0u8; 20];
+        self.jobs.write(rec.job_prefix())?;
+        for (i, ev) in rec.events().enumerate() {
             if i > 0 {
-                self.line.push(b',');
+                self.jobs.write(b",")?;
             }
-            stamped_event(&mut self.line, view.head, self.event_seq, ev.tail);
+            self.jobs.write(head)?;
+            self.jobs.write(itoa(self.event_seq, &mut digits))?;
+            self.jobs.write(b",")?;
+            self.jobs.write(ev.tail)?;
             self.event_seq += 1;
         }
-        self.line.extend_from_slice(b"]}");
-        self.jobs.line(&self.line)?;
+        self.jobs.write(b"]}\n")?;
         self.jobs_written += 1;
         Ok(())
     }

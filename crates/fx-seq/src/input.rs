@@ -1,0 +1,344 @@
+//! The read phase: one sequential pass over the input that cuts it into
+//! lines and finds each line's sort key, without building the job.
+//!
+//! A line is remembered as a [`Key`] — its `artifact_seq`, its line number,
+//! and where its bytes are — and read again when it is its turn to be
+//! written. A regular input file is read again in place; a pipe is copied,
+//! as it streams by, into a spool file inside the run, which is removed
+//! afterwards. So the sort moves 28-byte keys, not job lines, and the
+//! memory held does not grow with the size of the lines.
+//!
+//! The key comes from a scan of the line's opening bytes ([`scan_seq`]),
+//! which matches the field order every fx stage writes
+//! (`{"fx":…,"run_id":…,"artifact":{"artifact_id":…,…,"artifact_seq":N`).
+//! A line that does not start that way is parsed whole instead (and a
+//! malformed one is refused there, naming its line). The write phase
+//! parses every line strictly and checks that its `artifact_seq` is the
+//! key it was sorted by.
+
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::os::unix::fs::FileExt;
+
+use fx_core::job::Job;
+use fx_core::jsonl::parse_line;
+use fx_core::{Error, Result};
+
+/// Where a line is and where it goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    /// The job's `artifact_seq`.
+    pub seq: u64,
+    /// 1-based input line number (the tie-break).
+    pub line: u64,
+    /// Byte offset of the line in the input.
+    pub off: u64,
+    /// Length of the line without its newline (and `\r`).
+    pub len: u32,
+}
+
+/// Bytes of a key on disk (see [`Key::encode`]).
+pub const KEY_BYTES: usize = 28;
+
+impl Key {
+    /// `seq ‖ line ‖ off ‖ len`, little endian.
+    pub fn encode(&self) -> [u8; KEY_BYTES] {
+        let mut b = [0u8; KEY_BYTES];
+        b[0..8].copy_from_slice(&self.seq.to_le_bytes());
+        b[8..16].copy_from_slice(&self.line.to_le_bytes());
+        b[16..24].copy_from_slice(&self.off.to_le_bytes());
+        b[24..28].copy_from_slice(&self.len.to_le_bytes());
+        b
+    }
+
+    /// The inverse of [`Key::encode`].
+    pub fn decode(b: &[u8; KEY_BYTES]) -> Key {
+        let u64_at = |i: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[i..i + 8]);
+            u64::from_le_bytes(x)
+        };
+        Key {
+            seq: u64_at(0),
+            line: u64_at(8),
+            off: u64_at(16),
+            len: u32::from_le_bytes([b[24], b[25], b[26], b[27]]),
+        }
+    }
+}
+
+/// The bytes of the input, readable at any offset.
+pub enum Source {
+    /// The input file itself.
+    File(File),
+    /// A spool of a piped input.
+    Spool(File),
+}
+
+impl Source {
+    /// The line a key names.
+    pub fn line(&self, key: &Key) -> Result<Vec<u8>> {
+        let f = match self {
+            Source::File(f) | Source::Spool(f) => f,
+        };
+        // Room for what rendering appends (see `record::from_line`).
+        let len = key.len as usize;
+        let mut buf = Vec::with_capacity(len + len / 2 + 2048);
+        buf.resize(len, 0);
+        f.read_exact_at(&mut buf, key.off).map_err(|e| {
+            Error::Other(format!(
+                "fx-seq: reading line {} again: {e} (did the input change while it was read?)",
+                key.line
+            ))
+        })?;
+        Ok(buf)
+    }
+}
+
+/// What the read phase saw.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Scanned {
+    /// Lines read.
+    pub lines: u64,
+    /// Bytes of the lines (without newlines).
+    pub bytes: u64,
+    /// Lines whose key needed a whole parse.
+    pub parsed: u64,
+}
+
+const CHUNK: usize = 4 << 20;
+
+/// Reads `input` to its end, calling `key` for every line in order.
+/// With `spool`, every byte read is also written there (so offsets are
+/// offsets in the spool). Lines over `max_line` bytes are refused unread;
+/// blank lines are refused.
+pub fn scan(
+    input: &mut dyn Read,
+    mut spool: Option<&mut File>,
+    max_line: usize,
+    mut key: impl FnMut(Key) -> Result<()>,
+) -> Result<Scanned> {
+    let mut buf = vec![0u8; CHUNK];
+    let (mut start, mut end) = (0usize, 0usize);
+    let mut base = 0u64; // stream offset of buf[0]
+    let mut seen = Scanned::default();
+    let mut on_line = |seen: &mut Scanned, off: u64, mut line: &[u8]| -> Result<()> {
+        seen.lines += 1;
+        if line.last() == Some(&b'\r') {
+            line = &line[..line.len() - 1];
+        }
+        if line.len() > max_line {
+            return Err(too_long(seen.lines, max_line));
+        }
+        if line.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::BadLine {
+                line: seen.lines,
+                reason: "empty line".into(),
+            });
+        }
+        let seq = match scan_seq(line) {
+            Some(seq) => seq,
+            None => {
+                seen.parsed += 1;
+                parse_line::<Job>(line, seen.lines)?.artifact.artifact_seq
+            }
+        };
+        seen.bytes += line.len() as u64;
+        let len = u32::try_from(line.len()).map_err(|_| too_long(seen.lines, max_line))?;
+        key(Key {
+            seq,
+            line: seen.lines,
+            off,
+            len,
+        })
+    };
+    loop {
+        while let Some(k) = memchr::memchr(b'\n', &buf[start..end]) {
+            on_line(&mut seen, base + start as u64, &buf[start..start + k])?;
+            start += k + 1;
+        }
+        if end - start > max_line.saturating_add(1) {
+            return Err(too_long(seen.lines + 1, max_line));
+        }
+        buf.copy_within(start..end, 0);
+        base += start as u64;
+        end -= start;
+        start = 0;
+        if end == buf.len() {
+            let grown = (buf.len() * 2)
+                .min(max_line.saturating_add(2))
+                .max(buf.len() + 1);
+            buf.resize(grown, 0);
+        }
+        let n = match input.read(&mut buf[end..]) {
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::Stream(e)),
+        };
+        if n == 0 {
+            if end > 0 {
+                on_line(&mut seen, base, &buf[..end])?;
+            }
+            return Ok(seen);
+        }
+        if let Some(s) = spool.as_deref_mut() {
+            s.write_all(&buf[end..end + n]).map_err(Error::Stream)?;
+        }
+        end += n;
+    }
+}
+
+fn too_long(line: u64, max_line: usize) -> Error {
+    Error::BadLine {
+        line,
+        reason: format!("line longer than the limit of {max_line} bytes"),
+    }
+}
+
+/// The `artifact_seq` of a job line written in the fx stages' field order,
+/// read from its opening bytes; `None` when the line does not start as
+/// `{"fx":S,"run_id":S,"artifact":{"artifact_id":S[,"artifact_hash":S][,"artifact_ref":S],"artifact_seq":N`
+/// followed by `,` or `}`.
+pub fn scan_seq(line: &[u8]) -> Option<u64> {
+    let mut i = expect(line, 0, br#"{"fx":"#)?;
+    i = skip_string(line, i)?;
+    i = expect(line, i, br#","run_id":"#)?;
+    i = skip_string(line, i)?;
+    i = expect(line, i, br#","artifact":{"artifact_id":"#)?;
+    i = skip_string(line, i)?;
+    for optional in [&br#","artifact_hash":"#[..], br#","artifact_ref":"#] {
+        if let Some(j) = expect(line, i, optional) {
+            i = skip_string(line, j)?;
+        }
+    }
+    i = expect(line, i, br#","artifact_seq":"#)?;
+    let digits = line
+        .get(i..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if digits == 0 || (digits > 1 && line[i] == b'0') {
+        return None;
+    }
+    if !matches!(line.get(i + digits), Some(b',' | b'}')) {
+        return None;
+    }
+    std::str::from_utf8(&line[i..i + digits]).ok()?.parse().ok()
+}
+
+fn expect(line: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    line.get(i..)?.starts_with(lit).then_some(i + lit.len())
+}
+
+/// Skips a JSON string starting at `i` (its opening quote); returns the
+/// index after the closing quote.
+fn skip_string(line: &[u8], i: usize) -> Option<usize> {
+    if line.get(i) != Some(&b'"') {
+        return None;
+    }
+    let mut j = i + 1;
+    loop {
+        j += memchr::memchr2(b'"', b'\\', line.get(j..)?)?;
+        if line[j] == b'"' {
+            return Some(j + 1);
+        }
+        j += 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn scan_seq_reads_the_stage_field_order_only() {
+        let ok = br#"{"fx":"job/1","run_id":"r\"x","artifact":{"artifact_id":"a","artifact_hash":"sha256:00","artifact_ref":"blobs/x","artifact_seq":42,"size":1}}"#;
+        assert_eq!(scan_seq(ok), Some(42));
+        let bare =
+            br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a\\","artifact_seq":0}}"#;
+        assert_eq!(scan_seq(bare), Some(0));
+        for other in [
+            &br#"{"run_id":"r","fx":"job/1","artifact":{"artifact_id":"a","artifact_seq":1}}"#[..],
+            br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a","artifact_seq":01}}"#,
+            br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a","artifact_seq":1.5}}"#,
+            br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a","artifact_seq":99999999999999999999}}"#,
+            br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a","size":3,"artifact_seq":1}}"#,
+            br#"{"fx":"job/1","run_id":"#,
+            b"",
+        ] {
+            assert_eq!(scan_seq(other), None, "{}", String::from_utf8_lossy(other));
+        }
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        let k = Key {
+            seq: u64::MAX - 3,
+            line: 7,
+            off: 1 << 40,
+            len: 99,
+        };
+        assert_eq!(Key::decode(&k.encode()), k);
+    }
+
+    fn keys_of(input: &[u8], max_line: usize) -> Result<Vec<Key>> {
+        let mut keys = Vec::new();
+        let mut spool = tempfile::tempfile().unwrap();
+        scan(&mut &input[..], Some(&mut spool), max_line, |k| {
+            keys.push(k);
+            Ok(())
+        })?;
+        let src = Source::Spool(spool);
+        for k in &keys {
+            let line = src.line(k).unwrap();
+            assert_eq!(
+                Some(&line[..]),
+                input.get(k.off as usize..k.off as usize + k.len as usize)
+            );
+        }
+        Ok(keys)
+    }
+
+    #[test]
+    fn lines_offsets_and_limits() {
+        let a = br#"{"fx":"job/1","run_id":"r","artifact":{"artifact_id":"a","artifact_seq":5}}"#;
+        let mut input = Vec::new();
+        input.extend_from_slice(a);
+        input.extend_from_slice(b"\r\n");
+        input.extend_from_slice(&a[..]);
+        let keys = keys_of(&input, 1 << 20).unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(
+            (keys[0].off, keys[0].len, keys[1].line),
+            (0, a.len() as u32, 2)
+        );
+        assert_eq!(keys[1].off, a.len() as u64 + 2);
+        // Small limits and a line spanning reads of any size.
+        let err = keys_of(&input, 10).unwrap_err().to_string();
+        assert_eq!(err, "line 1: line longer than the limit of 10 bytes");
+        let mut blank = input.clone();
+        blank.splice(0..0, b"\n".iter().copied());
+        let err = keys_of(&blank, 1 << 20).unwrap_err().to_string();
+        assert_eq!(err, "line 1: empty line");
+        let long = format!(
+            r#"{{"fx":"job/1","run_id":"{}","artifact":{{"artifact_id":"a","artifact_seq":9}}}}"#,
+            "x".repeat(3 * CHUNK)
+        );
+        let keys = keys_of(format!("{long}\n{long}").as_bytes(), 4 * CHUNK).unwrap();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(keys[1].seq, 9);
+        let err = keys_of(format!("{long}\n").as_bytes(), 2 * CHUNK)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("line 1: line longer than the limit"),
+            "{err}"
+        );
+        // A line that is not in stage order is parsed whole; a broken one is refused.
+        let err = keys_of(br#"{"fx":"job/1","run_id":"#, 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("line 1: invalid job line"), "{err}");
+    }
+}

@@ -1,0 +1,615 @@
+//! A borrowed, still strict, parse of a job line.
+//!
+//! The typed [`fx_core::job::Job`] owns every string and builds a
+//! `serde_json::Map` for every event's `data`: most of fx-seq's time went
+//! there, and into serializing it all again. This parse checks the same
+//! things — the job's fields, the artifact's and every event's (unknown
+//! fields refused, types checked: strings, numbers, `status` one of the
+//! three; `error`, `conclusion` and `tool` typed) and the JSON syntax of
+//! everything else — but keeps the artifact and each event as the bytes
+//! they came as ([`RawValue`]), allocates no string it does not need, reads
+//! only the part of `data` the summary needs (`caps_hit`), and reports
+//! whether those bytes can be copied through unchanged ([`is_compact`],
+//! [`ArtifactWire::canonical`]).
+//!
+//! [`ArtifactWire`] mirrors [`fx_core::job::Artifact`] field for field; a
+//! test keeps the two in step.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use fx_core::event::{ErrorInfo, Status, ToolRun};
+use fx_core::summary::CAPS_HIT_KEY;
+use fx_core::vocab::Conclusion;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// A job line with its artifact and events left as raw JSON.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobWire<'a> {
+    /// Format tag.
+    #[serde(borrow)]
+    pub fx: Cow<'a, str>,
+    /// Run id.
+    #[serde(borrow)]
+    pub run_id: Cow<'a, str>,
+    /// The artifact, the exact bytes of its JSON object (see [`ArtifactWire`]).
+    #[serde(borrow)]
+    pub artifact: &'a RawValue,
+    /// The events, each the exact bytes of its JSON object.
+    #[serde(borrow, default)]
+    pub events: Vec<&'a RawValue>,
+}
+
+/// [`fx_core::job::Artifact`], checked field by field without allocating,
+/// keeping what fx-seq reads.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactWire<'a> {
+    /// Artifact id.
+    #[serde(borrow)]
+    pub artifact_id: Cow<'a, str>,
+    #[serde(default)]
+    artifact_hash: Opt<AnyStr>,
+    #[serde(default)]
+    artifact_ref: Opt<AnyStr>,
+    /// The sort key.
+    pub artifact_seq: u64,
+    #[serde(default)]
+    size: Opt<u64>,
+    /// Intake metadata.
+    #[serde(borrow)]
+    pub intake: IntakeWire<'a>,
+    #[serde(default)]
+    custody: Vec<CustodyWire>,
+    #[serde(default, deserialize_with = "some_vec")]
+    members: Option<Vec<MemberWire>>,
+}
+
+fn some_vec<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Vec<T>>, D::Error> {
+    Vec::deserialize(d).map(Some)
+}
+
+/// [`fx_core::job::Intake`], checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields are checked while parsing, not read
+pub struct IntakeWire<'a> {
+    case: AnyStr,
+    source: AnyStr,
+    /// Tenant.
+    #[serde(borrow)]
+    pub tenant: Cow<'a, str>,
+    path: TextWire,
+    #[serde(default)]
+    collected_at: Option<AnyStr>,
+    #[serde(default)]
+    hints: AnyMap,
+    #[serde(default)]
+    bundle: Opt<AnyStr>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields are checked while parsing, not read
+struct CustodyWire {
+    actor: AnyStr,
+    action: AnyStr,
+    #[serde(default)]
+    note: Opt<AnyStr>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields are checked while parsing, not read
+struct MemberWire {
+    role: AnyStr,
+    path: TextWire,
+    #[serde(default)]
+    hash: Opt<AnyStr>,
+    #[serde(default)]
+    artifact_ref: Opt<AnyStr>,
+    #[serde(default)]
+    size: Opt<u64>,
+}
+
+impl ArtifactWire<'_> {
+    /// True when serializing the typed artifact would give back its bytes,
+    /// provided they are compact ([`is_compact`] with nulls allowed): no
+    /// `null` where the typed field would be left out, no empty `members`.
+    pub fn canonical(&self) -> bool {
+        let null = [
+            self.artifact_hash.is_null(),
+            self.artifact_ref.is_null(),
+            self.size.is_null(),
+            self.intake.bundle.is_null(),
+        ];
+        let custody_null = self.custody.iter().any(|c| c.note.is_null());
+        let members = match &self.members {
+            None => true,
+            Some(m) => {
+                !m.is_empty()
+                    && m.iter().all(|m| {
+                        !(m.hash.is_null() || m.artifact_ref.is_null() || m.size.is_null())
+                    })
+            }
+        };
+        !null.contains(&true) && !custody_null && members
+    }
+}
+
+/// An optional field of a type that leaves `None` out when it serializes:
+/// absent, `null`, or a value.
+#[derive(Debug, Default)]
+enum Opt<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(#[allow(dead_code)] T),
+}
+
+impl<T> Opt<T> {
+    fn is_null(&self) -> bool {
+        matches!(self, Opt::Null)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Opt<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Opt<T>, D::Error> {
+        Ok(match Option::<T>::deserialize(d)? {
+            None => Opt::Null,
+            Some(v) => Opt::Value(v),
+        })
+    }
+}
+
+/// Any JSON string, checked and dropped.
+#[derive(Debug)]
+struct AnyStr;
+
+impl<'de> Deserialize<'de> for AnyStr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AnyStr, D::Error> {
+        d.deserialize_str(AnyStrVisitor)
+    }
+}
+
+struct AnyStrVisitor;
+
+impl Visitor<'_> for AnyStrVisitor {
+    type Value = AnyStr;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<AnyStr, E> {
+        Ok(AnyStr)
+    }
+}
+
+/// Any JSON object with string keys, checked and dropped.
+#[derive(Debug, Default)]
+struct AnyMap;
+
+impl<'de> Deserialize<'de> for AnyMap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<AnyMap, D::Error> {
+        d.deserialize_map(AnyMapVisitor)
+    }
+}
+
+struct AnyMapVisitor;
+
+impl<'de> Visitor<'de> for AnyMapVisitor {
+    type Value = AnyMap;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyMap, A::Error> {
+        while map.next_key::<AnyStr>()?.is_some() {
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(AnyMap)
+    }
+}
+
+/// [`fx_core::text::Text`]: a string, or `{"bytes": "<base64>"}`.
+#[derive(Debug)]
+struct TextWire;
+
+impl<'de> Deserialize<'de> for TextWire {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TextWire, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = TextWire;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string or {\"bytes\": string}")
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<TextWire, E> {
+        Ok(TextWire)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TextWire, A::Error> {
+        let mut seen = false;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            if key != "bytes" || seen {
+                return Err(de::Error::custom(
+                    "data did not match any variant of untagged enum Text",
+                ));
+            }
+            map.next_value::<AnyStr>()?;
+            seen = true;
+        }
+        if !seen {
+            return Err(de::Error::custom(
+                "data did not match any variant of untagged enum Text",
+            ));
+        }
+        Ok(TextWire)
+    }
+}
+
+/// One event, with what fx-seq reads from it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventWire<'a> {
+    /// A `run_id` stamp is present (with any value).
+    #[serde(default, deserialize_with = "present")]
+    pub run_id: bool,
+    /// An `artifact_id` stamp is present.
+    #[serde(default, deserialize_with = "present")]
+    pub artifact_id: bool,
+    /// An `artifact_seq` stamp is present.
+    #[serde(default, deserialize_with = "present")]
+    pub artifact_seq: bool,
+    /// An `event_seq` stamp is present.
+    #[serde(default, deserialize_with = "present")]
+    pub event_seq: bool,
+    /// Module name.
+    #[serde(borrow)]
+    pub module: Cow<'a, str>,
+    /// Step name.
+    #[serde(borrow)]
+    pub step: Cow<'a, str>,
+    /// Outcome.
+    pub status: Status,
+    /// Skip reason.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Failure shape.
+    #[serde(default)]
+    pub error: Option<ErrorInfo>,
+    /// The `caps_hit` strings of `data` (the rest is only checked to be a JSON object).
+    #[serde(default)]
+    pub data: Option<DataCaps>,
+    /// Conclusion, typed.
+    #[serde(default)]
+    pub conclusion: Option<Conclusion>,
+    /// Tool-run record, typed.
+    #[serde(default)]
+    pub tool: Option<ToolRun>,
+}
+
+impl EventWire<'_> {
+    /// True when the event carries any of fx-seq's stamps.
+    pub fn stamped(&self) -> bool {
+        self.run_id || self.artifact_id || self.artifact_seq || self.event_seq
+    }
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// An event's `data` object, reduced to the strings of its `caps_hit`
+/// array (the last `caps_hit` key wins, as in a `serde_json::Map`).
+#[derive(Debug, Default)]
+pub struct DataCaps {
+    /// The strings of `data.caps_hit`, in order; non-strings are dropped.
+    pub caps_hit: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for DataCaps {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<DataCaps, D::Error> {
+        d.deserialize_map(DataVisitor)
+    }
+}
+
+struct DataVisitor;
+
+impl<'de> Visitor<'de> for DataVisitor {
+    type Value = DataCaps;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<DataCaps, A::Error> {
+        let mut caps = DataCaps::default();
+        while let Some(is_caps) = map.next_key_seed(IsCapsKey)? {
+            if is_caps {
+                caps.caps_hit = match map.next_value::<Value>()? {
+                    Value::Array(items) => items
+                        .into_iter()
+                        .filter_map(|v| match v {
+                            Value::String(s) => Some(s),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(caps)
+    }
+}
+
+/// Reads a map key without allocating; true when it is `caps_hit`.
+struct IsCapsKey;
+
+impl<'de> DeserializeSeed<'de> for IsCapsKey {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for IsCapsKey {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string key")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        Ok(v == CAPS_HIT_KEY)
+    }
+}
+
+/// True when `json` (one complete JSON value) is in the compact form
+/// serde_json writes, so copying it through gives the bytes re-serializing
+/// would: no whitespace outside strings, no `null` either unless `nulls`
+/// (a typed event drops `null` optional fields; an artifact keeps some,
+/// see [`ArtifactWire::canonical`]), and inside strings only the escapes
+/// serde_json writes (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, and
+/// `\u00XX` in lowercase hex for the other control characters).
+///
+/// Not checked, because serde_json's own writers never produce them and
+/// they pass through harmlessly: number spellings (`1e3`, `1.50`) and key
+/// order inside `data`.
+pub fn is_compact(json: &[u8], nulls: bool) -> bool {
+    let mut i = 0;
+    while let Some(&b) = json.get(i) {
+        match b {
+            b'"' => match string_end(json, i + 1) {
+                Some(end) => i = end,
+                None => return false,
+            },
+            b' ' | b'\t' | b'\r' | b'\n' => return false,
+            b'n' if !nulls => return false,
+            _ => i += 1,
+        }
+    }
+    true
+}
+
+/// Given the index just after an opening quote, returns the index just
+/// after the closing quote, or `None` if the string is unterminated or uses
+/// an escape serde_json does not write.
+fn string_end(json: &[u8], mut i: usize) -> Option<usize> {
+    loop {
+        i += memchr::memchr2(b'"', b'\\', json.get(i..)?)?;
+        if json[i] == b'"' {
+            return Some(i + 1);
+        }
+        match json.get(i + 1)? {
+            b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r' => i += 2,
+            b'u' => {
+                let h = json.get(i + 2..i + 6)?;
+                let low = match h[3] {
+                    c @ b'0'..=b'9' => c - b'0',
+                    c @ b'a'..=b'f' => c - b'a' + 10,
+                    _ => return None,
+                };
+                let hi = match h[2] {
+                    b'0' => 0,
+                    b'1' => 16,
+                    _ => return None,
+                };
+                let code = hi + low;
+                if h[0] != b'0' || h[1] != b'0' || matches!(code, 8 | 9 | 10 | 12 | 13) {
+                    return None;
+                }
+                i += 6;
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn compact_form_is_what_serde_writes() {
+        let v = serde_json::json!({
+            "module": "x", "s": "quote \" backslash \\ nl \n tab \t ctl \u{1} del \u{7f} é / end",
+            "a": [1, 2.5, true, false, {"k": "v"}], "e": {}
+        });
+        let s = serde_json::to_vec(&v).unwrap();
+        assert!(is_compact(&s, false), "{}", String::from_utf8_lossy(&s));
+        for bad in [
+            r#"{"a": 1}"#,
+            r#"{"a":null}"#,
+            r#"{"a":"\/"}"#,
+            r#"{"a":"\u00e9"}"#,
+            r#"{"a":"\u000A"}"#,
+            r#"{"a":"\u000a"}"#,
+            r#"{"a":"\u001F"}"#,
+            r#"{"a":"unterminated}"#,
+            "{\"a\":\t1}",
+        ] {
+            assert!(!is_compact(bad.as_bytes(), false), "{bad}");
+        }
+        assert!(is_compact(br#"{"a":"\u001f\u0000","n":"null"}"#, false));
+        assert!(is_compact(br#"{"a":null}"#, true));
+        assert!(!is_compact(br#"{"a": null}"#, true));
+    }
+
+    #[test]
+    fn data_caps_reads_only_caps_hit() {
+        let e: EventWire<'_> = serde_json::from_str(
+            r#"{"module":"m","step":"s","status":"ok","data":{"a":{"caps_hit":["no"]},"caps_hit":["budget:x",3,"budget:y"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.data.as_ref().unwrap().caps_hit, ["budget:x", "budget:y"]);
+        assert!(!e.stamped());
+        let e: EventWire<'_> =
+            serde_json::from_str(r#"{"event_seq":null,"module":"m","step":"s","status":"ok"}"#)
+                .unwrap();
+        assert!(e.stamped());
+        for bad in [
+            r#"{"module":"m","step":"s","status":"ok","data":[1]}"#,
+            r#"{"module":"m","step":"s","status":"fine"}"#,
+            r#"{"module":"m","step":"s","status":"ok","extra":1}"#,
+            r#"{"module":"m","status":"ok"}"#,
+        ] {
+            assert!(serde_json::from_str::<EventWire<'_>>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn artifact_wire_accepts_exactly_what_artifact_does() {
+        use fx_core::job::{Artifact, CustodyNote, Intake, Member};
+        use fx_core::text::Text;
+        let full = Artifact {
+            artifact_id: "id\"q".into(),
+            artifact_hash: Some("sha256:00".into()),
+            artifact_ref: Some("blobs/sha256/00/11".into()),
+            artifact_seq: 3,
+            size: Some(5),
+            intake: Intake {
+                case: "c".into(),
+                source: "s".into(),
+                tenant: "t".into(),
+                path: Text::from_bytes(b"\xff\xfe"),
+                collected_at: None,
+                hints: [("k".to_owned(), serde_json::json!({"x":[null,1]}))].into(),
+                bundle: Some("b".into()),
+            },
+            custody: vec![CustodyNote {
+                actor: "a".into(),
+                action: "ingested".into(),
+                note: Some("n".into()),
+            }],
+            members: vec![Member {
+                role: "signature".into(),
+                path: Text::Str("sig".into()),
+                hash: None,
+                artifact_ref: None,
+                size: Some(1),
+            }],
+        };
+        let mut bare = full.clone();
+        bare.artifact_hash = None;
+        bare.artifact_ref = None;
+        bare.size = None;
+        bare.intake.bundle = None;
+        bare.intake.path = Text::Str("p".into());
+        bare.custody.clear();
+        bare.members.clear();
+        for a in [&full, &bare] {
+            let v = serde_json::to_value(a).unwrap();
+            let text = serde_json::to_string(&v).unwrap();
+            let w: ArtifactWire<'_> = serde_json::from_str(&text).unwrap();
+            assert!(w.canonical() && is_compact(text.as_bytes(), true), "{text}");
+            assert_eq!((w.artifact_seq, &*w.intake.tenant), (3, "t"));
+            // Every field can be broken the same way for both parsers.
+            let fields = |v: &Value| -> Vec<Vec<&'static str>> {
+                let mut out = Vec::new();
+                for k in [
+                    "artifact_id",
+                    "artifact_hash",
+                    "artifact_ref",
+                    "artifact_seq",
+                    "size",
+                    "intake",
+                    "custody",
+                    "members",
+                ] {
+                    if v.get(k).is_some() {
+                        out.push(vec![k]);
+                    }
+                }
+                for k in [
+                    "case",
+                    "source",
+                    "tenant",
+                    "path",
+                    "collected_at",
+                    "hints",
+                    "bundle",
+                ] {
+                    if v["intake"].get(k).is_some() {
+                        out.push(vec!["intake", k]);
+                    }
+                }
+                out
+            };
+            for path in fields(&v) {
+                for bad in [
+                    serde_json::json!(17.5),
+                    serde_json::json!([1]),
+                    serde_json::json!({"z":1}),
+                    serde_json::json!(true),
+                ] {
+                    let mut b = v.clone();
+                    let slot = path.iter().fold(&mut b, |acc, k| &mut acc[*k]);
+                    *slot = bad.clone();
+                    let text = serde_json::to_string(&b).unwrap();
+                    let typed = serde_json::from_str::<Artifact>(&text).is_ok();
+                    let wire = serde_json::from_str::<ArtifactWire<'_>>(&text).is_ok();
+                    assert_eq!(typed, wire, "{path:?} = {bad}: typed {typed}, wire {wire}");
+                }
+            }
+            let mut extra = v.clone();
+            extra["intake"]["new"] = Value::Bool(true);
+            assert!(serde_json::from_str::<ArtifactWire<'_>>(&extra.to_string()).is_err());
+        }
+        // Nulls the typed artifact would drop make it non-canonical.
+        let mut v = serde_json::to_value(&bare).unwrap();
+        v["size"] = Value::Null;
+        let text = v.to_string();
+        assert!(
+            !serde_json::from_str::<ArtifactWire<'_>>(&text)
+                .unwrap()
+                .canonical()
+        );
+        let mut v = serde_json::to_value(&bare).unwrap();
+        v["members"] = serde_json::json!([]);
+        let text = v.to_string();
+        assert!(
+            !serde_json::from_str::<ArtifactWire<'_>>(&text)
+                .unwrap()
+                .canonical()
+        );
+    }
+}
