@@ -44,7 +44,7 @@ use serde::Serialize;
 
 use serde_json::value::RawValue;
 
-use crate::wire::{ArtifactWire, EventWire, JobWire, is_compact};
+use crate::wire::{self, ArtifactWire, EventWire, JobWire, is_compact};
 
 /// Longest accepted module name (module names become file names).
 pub const MAX_MODULE_NAME: usize = 64;
@@ -152,9 +152,53 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
             reason: "empty line".into(),
         });
     }
-    let parsed = {
-        let wire: JobWire<'_> = serde_json::from_slice(&raw).map_err(|e| bad_line(line, e))?;
-        copy_through(run, &wire, &raw, line)?
+    let parsed = match wire::layout(&raw, run.manifest().run_id.as_str()) {
+        // The stages' layout: the spans come from one structural scan, and
+        // the line must be UTF-8 as a whole (the parts are parsed below).
+        Some(l) => {
+            std::str::from_utf8(&raw).map_err(|e| bad_line(line, e))?;
+            let parts = Parts {
+                fx: fx_core::JOB_FORMAT,
+                run_id: &run.manifest().run_id,
+                opening_canonical: true,
+                artifact: l.artifact,
+                events: l.events,
+            };
+            copy_through(run, &parts, &raw, line)?
+        }
+        None => {
+            let wire: JobWire<'_> = serde_json::from_slice(&raw).map_err(|e| bad_line(line, e))?;
+            let span = |part: &RawValue| -> Result<Range<usize>> {
+                let text = part.get().as_bytes();
+                (text.as_ptr() as usize)
+                    .checked_sub(raw.as_ptr() as usize)
+                    .map(|s| s..s + text.len())
+                    .filter(|r| r.end <= raw.len())
+                    .ok_or_else(|| internal("part outside its line"))
+            };
+            let artifact = span(wire.artifact)?;
+            let opening = [
+                &br#"{"fx":""#[..],
+                wire.fx.as_bytes(),
+                br#"","run_id":""#,
+                wire.run_id.as_bytes(),
+                br#"","artifact":"#,
+            ];
+            let opening_canonical = matches!(
+                (&wire.fx, &wire.run_id),
+                (Cow::Borrowed(_), Cow::Borrowed(_))
+            ) && opening.iter().map(|p| p.len()).sum::<usize>()
+                == artifact.start
+                && opening.concat() == raw[..artifact.start];
+            let parts = Parts {
+                fx: &wire.fx,
+                run_id: &wire.run_id,
+                opening_canonical,
+                artifact,
+                events: wire.events.iter().map(|e| span(e)).collect::<Result<_>>()?,
+            };
+            copy_through(run, &parts, &raw, line)?
+        }
     };
     match parsed {
         Some((extra, pieces)) => Ok(assemble(raw, extra, pieces, line)),
@@ -177,49 +221,38 @@ struct Pieces {
     events: Vec<EventPart>,
 }
 
+/// Where the parts of a job line are.
+struct Parts<'a> {
+    fx: &'a str,
+    run_id: &'a str,
+    /// The line starts with exactly `{"fx":"<fx>","run_id":"<run_id>","artifact":`.
+    opening_canonical: bool,
+    artifact: Range<usize>,
+    events: Vec<Range<usize>>,
+}
+
 /// Renders a borrowed job; `None` when a part cannot be copied through.
 fn copy_through(
     run: &RunDir,
-    wire: &JobWire<'_>,
+    parts: &Parts<'_>,
     raw: &[u8],
     line: u64,
 ) -> Result<Option<(Vec<u8>, Pieces)>> {
-    let span = |part: &RawValue| -> Result<Range<usize>> {
-        let text = part.get().as_bytes();
-        (text.as_ptr() as usize)
-            .checked_sub(raw.as_ptr() as usize)
-            .map(|s| s..s + text.len())
-            .filter(|r| r.end <= raw.len())
-            .ok_or_else(|| internal("part outside its line"))
-    };
-    let art_text = wire.artifact.get().as_bytes();
+    let art_text = &raw[parts.artifact.clone()];
     let artifact: ArtifactWire<'_> =
         serde_json::from_slice(art_text).map_err(|e| bad_line(line, e))?;
-    run.check_parts(&wire.fx, &wire.run_id, &artifact.intake.tenant, line)?;
+    run.check_parts(parts.fx, parts.run_id, &artifact.intake.tenant, line)?;
     // The job prefix is the line's own opening bytes when they are exactly
     // what serializing would write.
-    let art = span(wire.artifact)?;
-    let opening = [
-        &br#"{"fx":""#[..],
-        wire.fx.as_bytes(),
-        br#"","run_id":""#,
-        wire.run_id.as_bytes(),
-        br#"","artifact":"#,
-    ];
-    let canonical_opening = matches!(
-        (&wire.fx, &wire.run_id),
-        (Cow::Borrowed(_), Cow::Borrowed(_))
-    ) && opening.iter().map(|p| p.len()).sum::<usize>() == art.start
-        && opening.concat() == raw[..art.start];
-    if !canonical_opening || !artifact.canonical() || !is_compact(art_text, true) {
+    if !parts.opening_canonical || !artifact.canonical() || !is_compact(art_text, true) {
         return Ok(None);
     }
     let at = raw.len();
     let mut extra = Vec::with_capacity(2048);
-    let mut events = Vec::with_capacity(wire.events.len() + 1);
+    let mut events = Vec::with_capacity(parts.events.len() + 1);
     let mut summary = SummaryBuilder::default();
-    for ev in &wire.events {
-        let text = ev.get().as_bytes();
+    for sp in &parts.events {
+        let text = &raw[sp.clone()];
         let e: EventWire<'_> = serde_json::from_slice(text).map_err(|e| bad_line(line, e))?;
         check_module(&e.module, line)?;
         if e.stamped()
@@ -228,7 +261,6 @@ fn copy_through(
         {
             return Ok(None);
         }
-        let sp = span(ev)?;
         let m = at + extra.len();
         extra.extend_from_slice(e.module.as_bytes());
         events.push(EventPart {
@@ -261,13 +293,13 @@ fn copy_through(
         tool: false,
     });
     let p = at + extra.len();
-    extra.extend_from_slice(&raw[..art.end]);
+    extra.extend_from_slice(&raw[..parts.artifact.end]);
     extra.extend_from_slice(br#","events":["#);
     let job_prefix = p..at + extra.len();
     let head = render_head(
         &mut extra,
         at,
-        &wire.run_id,
+        parts.run_id,
         &artifact.artifact_id,
         artifact.artifact_seq,
     )?;

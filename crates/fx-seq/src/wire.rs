@@ -382,6 +382,84 @@ impl Visitor<'_> for IsCapsKey {
     }
 }
 
+/// Where the artifact and the events of a job line are, found by a
+/// structural scan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The artifact object.
+    pub artifact: std::ops::Range<usize>,
+    /// Each event object.
+    pub events: Vec<std::ops::Range<usize>>,
+}
+
+/// The layout of a job line of run `run_id` written the way the fx stages
+/// write it — exactly `{"fx":"job/1","run_id":"<run_id>","artifact":{…},"events":[{…},…]}`
+/// — or `None` for any other line (which then goes through [`JobWire`]).
+/// Only the structure is checked here: brackets are matched outside
+/// strings; the caller parses the artifact and every event strictly, and
+/// checks the line is UTF-8, which together make the whole line checked.
+pub fn layout(line: &[u8], run_id: &str) -> Option<Layout> {
+    let mut i = lit(line, 0, br#"{"fx":""#)?;
+    i = lit(line, i, fx_core::JOB_FORMAT.as_bytes())?;
+    i = lit(line, i, br#"","run_id":""#)?;
+    i = lit(line, i, run_id.as_bytes())?;
+    i = lit(line, i, br#"","artifact":"#)?;
+    let artifact = i..object_end(line, i)?;
+    i = lit(line, artifact.end, br#","events":["#)?;
+    let mut events = Vec::with_capacity(8);
+    if line.get(i) != Some(&b']') {
+        loop {
+            let ev = i..object_end(line, i)?;
+            i = ev.end;
+            events.push(ev);
+            match line.get(i)? {
+                b',' => i += 1,
+                b']' => break,
+                _ => return None,
+            }
+        }
+    }
+    (line.get(i + 1..)? == b"}").then_some(Layout { artifact, events })
+}
+
+fn lit(line: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    line.get(i..)?.starts_with(lit).then_some(i + lit.len())
+}
+
+/// The index after the object that starts at `i` (with `{`), matching
+/// brackets outside strings; `None` if it does not start there or end.
+fn object_end(line: &[u8], i: usize) -> Option<usize> {
+    if line.get(i) != Some(&b'{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut j = i;
+    while let Some(&b) = line.get(j) {
+        match b {
+            b'"' => {
+                j += 1;
+                loop {
+                    j += memchr::memchr2(b'"', b'\\', line.get(j..)?)?;
+                    if line[j] == b'"' {
+                        break;
+                    }
+                    j += 2;
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(j + 1);
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
 /// True when `json` (one complete JSON value) is in the compact form
 /// serde_json writes, so copying it through gives the bytes re-serializing
 /// would: no whitespace outside strings, no `null` either unless `nulls`
@@ -611,5 +689,34 @@ mod tests {
                 .unwrap()
                 .canonical()
         );
+    }
+
+    #[test]
+    fn layout_finds_the_parts_of_stage_lines_only() {
+        let line = br#"{"fx":"job/1","run_id":"r1","artifact":{"a":"}\"{","b":[{}]},"events":[{"m":"x]"},{"n":[1,{"o":2}]}]}"#;
+        let l = layout(line, "r1").unwrap();
+        assert_eq!(&line[l.artifact.clone()], br#"{"a":"}\"{","b":[{}]}"#);
+        let evs: Vec<&[u8]> = l.events.iter().map(|r| &line[r.clone()]).collect();
+        assert_eq!(evs, [&br#"{"m":"x]"}"#[..], br#"{"n":[1,{"o":2}]}"#]);
+        let empty = br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[]}"#;
+        assert_eq!(layout(empty, "r1").unwrap().events.len(), 0);
+        for other in [
+            &br#"{"fx":"job/1","run_id":"r2","artifact":{},"events":[]}"#[..],
+            br#"{"fx":"job/2","run_id":"r1","artifact":{},"events":[]}"#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[]} "#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[],"x":1}"#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[{}{}]}"#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{"a":"}"#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{]},"events":[]}"#,
+            br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[1]}"#,
+            br#"{"fx":"job/1","run_id":"r1","events":[],"artifact":{}}"#,
+        ] {
+            assert_eq!(
+                layout(other, "r1"),
+                None,
+                "{}",
+                String::from_utf8_lossy(other)
+            );
+        }
     }
 }
