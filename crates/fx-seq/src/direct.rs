@@ -14,6 +14,11 @@
 //! Where the filesystem refuses `O_DIRECT` (tmpfs, some network or FUSE
 //! filesystems), at open or at the first write, the file is written through
 //! the page cache instead, with the same result on disk.
+//!
+//! A direct write returns only once the device has the bytes, so full
+//! buffers are handed to an I/O thread ([`IoThread`], shared by the files of
+//! one writer) while the next buffer fills: each file has at most one
+//! buffer in flight, and its writes stay in order.
 
 use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::fs::{File, OpenOptions};
@@ -22,6 +27,8 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::ptr::NonNull;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use fx_core::{Error, Result};
 
@@ -72,20 +79,106 @@ impl Drop for AlignedBuf {
     }
 }
 
-/// A file written line by line through an aligned buffer.
-pub struct DirectFile {
-    path: PathBuf,
-    file: File,
+/// One buffer to write, and where to send it back.
+struct Request {
+    file: Arc<File>,
     buf: AlignedBuf,
     len: usize,
-    direct: bool,
+    reply: SyncSender<(AlignedBuf, std::io::Result<()>)>,
+}
+
+/// A thread that writes full buffers for the files it serves, in the order
+/// they come; it ends when every file using it is dropped.
+#[derive(Clone)]
+pub struct IoThread {
+    tx: SyncSender<Request>,
+}
+
+impl IoThread {
+    /// Starts the thread.
+    pub fn spawn() -> Result<IoThread> {
+        let (tx, rx) = sync_channel::<Request>(8);
+        std::thread::Builder::new()
+            .name("fx-seq-io".into())
+            .spawn(move || {
+                for req in rx {
+                    let res = write_at_end(&req.file, &req.buf.as_slice()[..req.len]);
+                    // A file that went away no longer needs its buffer.
+                    let _ = req.reply.send((req.buf, res));
+                }
+            })
+            .map_err(|e| Error::Other(format!("fx-seq: starting an I/O thread: {e}")))?;
+        Ok(IoThread { tx })
+    }
+}
+
+/// Writes `bytes`; if the descriptor is in direct mode and the filesystem
+/// refuses the direct write, switches it to the page cache and retries
+/// (the failed call wrote nothing).
+fn write_at_end(file: &File, bytes: &[u8]) -> std::io::Result<()> {
+    match (&*file).write_all(bytes) {
+        Err(e) if e.raw_os_error() == Some(libc::EINVAL) && is_direct(file)? => {
+            set_direct(file, false)?;
+            (&*file).write_all(bytes)
+        }
+        other => other,
+    }
+}
+
+fn is_direct(file: &File) -> std::io::Result<bool> {
+    // SAFETY: fcntl on a descriptor owned by `file`; no memory is passed.
+    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
+    if flags < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(flags & libc::O_DIRECT != 0)
+}
+
+fn set_direct(file: &File, on: bool) -> std::io::Result<()> {
+    let fd = file.as_raw_fd();
+    // SAFETY: as in `is_direct`.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    if flags < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    let flags = if on {
+        flags | libc::O_DIRECT
+    } else {
+        flags & !libc::O_DIRECT
+    };
+    // SAFETY: as in `is_direct`.
+    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// A file written line by line through aligned buffers.
+pub struct DirectFile {
+    path: PathBuf,
+    file: Arc<File>,
+    buf: AlignedBuf,
+    len: usize,
+    cap: usize,
+    /// A free buffer, when one is not in flight.
+    spare: Option<AlignedBuf>,
+    in_flight: bool,
+    io: Option<IoThread>,
+    reply_tx: SyncSender<(AlignedBuf, std::io::Result<()>)>,
+    reply_rx: Receiver<(AlignedBuf, std::io::Result<()>)>,
 }
 
 impl DirectFile {
-    /// Creates `path` (which must not exist) with a buffer of about `cap`
+    /// Creates `path` (which must not exist) with buffers of about `cap`
     /// bytes; with `try_direct`, bypassing the page cache where the
-    /// filesystem allows it.
-    pub fn create(path: PathBuf, cap: usize, try_direct: bool) -> Result<DirectFile> {
+    /// filesystem allows it; with `io`, full buffers are written by that
+    /// thread while the next one fills (else by the caller).
+    pub fn create(
+        path: PathBuf,
+        cap: usize,
+        try_direct: bool,
+        io: Option<IoThread>,
+    ) -> Result<DirectFile> {
         let open = |flags: i32| {
             OpenOptions::new()
                 .write(true)
@@ -93,22 +186,29 @@ impl DirectFile {
                 .custom_flags(flags)
                 .open(&path)
         };
-        let (file, direct) = match try_direct {
+        let file = match try_direct {
             true => match open(libc::O_DIRECT) {
-                Ok(f) => (f, true),
+                Ok(f) => f,
                 Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
-                    (open(0).map_err(|e| Error::io(&path, e))?, false)
+                    open(0).map_err(|e| Error::io(&path, e))?
                 }
                 Err(e) => return Err(Error::io(&path, e)),
             },
-            false => (open(0).map_err(|e| Error::io(&path, e))?, false),
+            false => open(0).map_err(|e| Error::io(&path, e))?,
         };
+        let buf = AlignedBuf::new(cap);
+        let (reply_tx, reply_rx) = sync_channel(1);
         Ok(DirectFile {
             path,
-            file,
-            buf: AlignedBuf::new(cap),
+            file: Arc::new(file),
+            cap: buf.cap,
+            buf,
             len: 0,
-            direct,
+            spare: None,
+            in_flight: false,
+            io,
+            reply_tx,
+            reply_rx,
         })
     }
 
@@ -119,18 +219,26 @@ impl DirectFile {
 
     /// True while writes bypass the page cache.
     pub fn is_direct(&self) -> bool {
-        self.direct
+        is_direct(&self.file).unwrap_or(false)
     }
 
     /// Appends `bytes`.
     pub fn write(&mut self, mut bytes: &[u8]) -> Result<()> {
+        if bytes.len() <= self.cap - self.len {
+            // The common case: it fits.
+            self.buf.as_mut_slice()[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.len += bytes.len();
+            if self.len == self.cap {
+                self.flush_full()?;
+            }
+            return Ok(());
+        }
         while !bytes.is_empty() {
-            let room = self.buf.cap - self.len;
-            let n = room.min(bytes.len());
+            let n = (self.cap - self.len).min(bytes.len());
             self.buf.as_mut_slice()[self.len..self.len + n].copy_from_slice(&bytes[..n]);
             self.len += n;
             bytes = &bytes[n..];
-            if self.len == self.buf.cap {
+            if self.len == self.cap {
                 self.flush_full()?;
             }
         }
@@ -153,73 +261,74 @@ impl DirectFile {
         self.write(b"\n")
     }
 
-    /// Writes the whole (full) buffer.
+    /// Waits for the buffer in flight, if any, and returns it.
+    fn wait(&mut self) -> Result<Option<AlignedBuf>> {
+        if !self.in_flight {
+            return Ok(None);
+        }
+        self.in_flight = false;
+        let (buf, res) = self
+            .reply_rx
+            .recv()
+            .map_err(|_| Error::Other("fx-seq: I/O thread stopped".into()))?;
+        res.map_err(|e| Error::io(&self.path, e))?;
+        Ok(Some(buf))
+    }
+
+    /// Writes the whole (full) buffer: hands it to the I/O thread and goes
+    /// on with the spare one, or writes it here.
     fn flush_full(&mut self) -> Result<()> {
         let len = self.len;
-        self.write_out(len)?;
         self.len = 0;
-        Ok(())
-    }
-
-    /// Writes the first `n` bytes of the buffer (`n` a multiple of
-    /// [`ALIGN`] while direct), falling back to the page cache if the
-    /// filesystem refuses the direct write.
-    fn write_out(&mut self, n: usize) -> Result<()> {
-        let res = (&self.file).write_all(&self.buf.as_slice()[..n]);
-        match res {
-            Ok(()) => Ok(()),
-            Err(e) if self.direct && e.raw_os_error() == Some(libc::EINVAL) => {
-                // Nothing was written by the failed call: retry buffered.
-                self.set_direct(false)?;
-                (&self.file)
-                    .write_all(&self.buf.as_slice()[..n])
-                    .map_err(|e| Error::io(&self.path, e))
-            }
-            Err(e) => Err(Error::io(&self.path, e)),
-        }
-    }
-
-    fn set_direct(&mut self, on: bool) -> Result<()> {
-        let fd = self.file.as_raw_fd();
-        // SAFETY: fcntl on a descriptor this value owns; no memory is passed.
-        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-        if flags < 0 {
-            return Err(Error::io(&self.path, std::io::Error::last_os_error()));
-        }
-        let flags = if on {
-            flags | libc::O_DIRECT
-        } else {
-            flags & !libc::O_DIRECT
+        let Some(io) = self.io.clone() else {
+            return write_at_end(&self.file, &self.buf.as_slice()[..len])
+                .map_err(|e| Error::io(&self.path, e));
         };
-        // SAFETY: as above.
-        if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
-            return Err(Error::io(&self.path, std::io::Error::last_os_error()));
-        }
-        self.direct = on;
+        let next = match self.spare.take() {
+            Some(b) => b,
+            None => match self.wait()? {
+                Some(b) => b,
+                None => AlignedBuf::new(self.cap),
+            },
+        };
+        let full = std::mem::replace(&mut self.buf, next);
+        io.tx
+            .send(Request {
+                file: Arc::clone(&self.file),
+                buf: full,
+                len,
+                reply: self.reply_tx.clone(),
+            })
+            .map_err(|_| Error::Other("fx-seq: I/O thread stopped".into()))?;
+        self.in_flight = true;
         Ok(())
     }
 
     /// Writes what is buffered and syncs the file's data.
     pub fn finish(mut self) -> Result<()> {
-        let whole = if self.direct {
+        if let Some(b) = self.wait()? {
+            self.spare = Some(b);
+        }
+        let io = |e| Error::io(&self.path, e);
+        let direct = is_direct(&self.file).map_err(io)?;
+        let whole = if direct {
             self.len / ALIGN * ALIGN
         } else {
             self.len
         };
         if whole > 0 {
-            self.write_out(whole)?;
+            write_at_end(&self.file, &self.buf.as_slice()[..whole]).map_err(io)?;
         }
         if whole < self.len {
-            if self.direct {
-                self.set_direct(false)?;
+            if is_direct(&self.file).map_err(io)? {
+                set_direct(&self.file, false).map_err(io)?;
             }
-            let tail = &self.buf.as_slice()[whole..self.len];
-            (&self.file)
-                .write_all(tail)
-                .map_err(|e| Error::io(&self.path, e))?;
+            (&*self.file)
+                .write_all(&self.buf.as_slice()[whole..self.len])
+                .map_err(io)?;
         }
         self.len = 0;
-        self.file.sync_data().map_err(|e| Error::io(&self.path, e))
+        self.file.sync_data().map_err(io)
     }
 }
 
@@ -228,9 +337,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    fn roundtrip(dir: &Path, cap: usize, try_direct: bool) -> bool {
-        let path = dir.join(format!("out-{cap}-{try_direct}"));
-        let mut f = DirectFile::create(path.clone(), cap, try_direct).unwrap();
+    fn roundtrip(dir: &Path, cap: usize, try_direct: bool, io: Option<IoThread>) -> bool {
+        let path = dir.join(format!("out-{cap}-{try_direct}-{}", io.is_some()));
+        let mut f = DirectFile::create(path.clone(), cap, try_direct, io).unwrap();
         let mut expected = Vec::new();
         for i in 0..5000u32 {
             let line = format!(
@@ -254,14 +363,18 @@ mod tests {
     #[test]
     fn writes_the_same_bytes_direct_or_not() {
         let dir = tempfile::tempdir().unwrap();
+        let io = IoThread::spawn().unwrap();
         for cap in [1, ALIGN, 3 * ALIGN + 5, 1 << 20] {
-            roundtrip(dir.path(), cap, true);
-            assert!(!roundtrip(dir.path(), cap, false));
+            for thread in [None, Some(io.clone())] {
+                roundtrip(dir.path(), cap, true, thread.clone());
+                assert!(!roundtrip(dir.path(), cap, false, thread));
+            }
         }
         // tmpfs refuses O_DIRECT: the page cache path takes over.
         if Path::new("/dev/shm").is_dir() {
             let shm = tempfile::tempdir_in("/dev/shm").unwrap();
-            roundtrip(shm.path(), 1 << 16, true);
+            roundtrip(shm.path(), 1 << 16, true, None);
+            roundtrip(shm.path(), 1 << 16, true, Some(io));
         }
     }
 
@@ -270,7 +383,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x");
         std::fs::write(&p, "keep").unwrap();
-        assert!(DirectFile::create(p.clone(), ALIGN, true).is_err());
+        assert!(DirectFile::create(p.clone(), ALIGN, true, None).is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"keep");
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use fx_core::{Error, Result};
 
-use crate::direct::DirectFile;
+use crate::direct::{DirectFile, IoThread};
 use crate::record::{Record, itoa};
 
 /// `RUN/telemetry`, relative to the run directory.
@@ -29,7 +29,19 @@ pub const MODULE_EVENTS: &str = "module_events";
 pub const MAX_MODULES: usize = 256;
 
 const BIG_BUF: usize = 4 << 20;
-const MODULE_BUF: usize = 512 * 1024;
+const MODULE_BUF: usize = 1 << 20;
+/// Buffer of the module files after the first [`ROOMY_MODULES`] (two are
+/// held per file), so even [`MAX_MODULES`] files stay in a bounded memory.
+const SMALL_MODULE_BUF: usize = 128 * 1024;
+const ROOMY_MODULES: usize = 16;
+
+fn module_buf(open: usize) -> usize {
+    if open < ROOMY_MODULES {
+        MODULE_BUF
+    } else {
+        SMALL_MODULE_BUF
+    }
+}
 const TOOL_BUF: usize = 256 * 1024;
 
 /// Counts of what was written.
@@ -52,6 +64,7 @@ fn module_out<'m>(
     module_dir: &Path,
     module: &str,
     direct: bool,
+    io: &IoThread,
 ) -> Result<&'m mut Out> {
     if !modules.contains_key(module) {
         if modules.len() >= MAX_MODULES {
@@ -60,7 +73,10 @@ fn module_out<'m>(
             )));
         }
         let path = module_dir.join(format!("{module}.jsonl"));
-        modules.insert(module.to_owned(), Out::create(path, MODULE_BUF, direct)?);
+        modules.insert(
+            module.to_owned(),
+            Out::create(path, module_buf(modules.len()), direct, Some(io.clone()))?,
+        );
     }
     modules
         .get_mut(module)
@@ -82,6 +98,7 @@ pub struct EventsWriter {
     modules: BTreeMap<String, Out>,
     module_dir: PathBuf,
     direct: bool,
+    io: IoThread,
     event_seq: u64,
     written: Written,
 }
@@ -116,12 +133,19 @@ impl Staging {
     /// The writer of the event files.
     pub fn events_writer(&self) -> Result<EventsWriter> {
         let s = self.dir.path();
+        let io = IoThread::spawn()?;
         Ok(EventsWriter {
-            events: Out::create(s.join(EVENTS), BIG_BUF, self.direct)?,
-            tools: Out::create(s.join(TOOL_RUN_EVENTS), TOOL_BUF, self.direct)?,
+            events: Out::create(s.join(EVENTS), BIG_BUF, self.direct, Some(io.clone()))?,
+            tools: Out::create(
+                s.join(TOOL_RUN_EVENTS),
+                TOOL_BUF,
+                self.direct,
+                Some(io.clone()),
+            )?,
             modules: BTreeMap::new(),
             module_dir: s.join(MODULE_EVENTS),
             direct: self.direct,
+            io,
             event_seq: 0,
             written: Written::default(),
         })
@@ -130,7 +154,12 @@ impl Staging {
     /// The writer of `jobs.jsonl`.
     pub fn jobs_writer(&self) -> Result<JobsWriter> {
         Ok(JobsWriter {
-            jobs: Out::create(self.dir.path().join(JOBS), BIG_BUF, self.direct)?,
+            jobs: Out::create(
+                self.dir.path().join(JOBS),
+                BIG_BUF,
+                self.direct,
+                Some(IoThread::spawn()?),
+            )?,
             event_seq: 0,
             jobs_written: 0,
         })
@@ -176,8 +205,14 @@ impl EventsWriter {
                 self.tools.event_line(head, seq, ev.tail)?;
                 self.written.tool_runs += 1;
             }
-            module_out(&mut self.modules, &self.module_dir, ev.module, self.direct)?
-                .event_line(head, seq, ev.tail)?;
+            module_out(
+                &mut self.modules,
+                &self.module_dir,
+                ev.module,
+                self.direct,
+                &self.io,
+            )?
+            .event_line(head, seq, ev.tail)?;
         }
         self.written.jobs += 1;
         self.written.events += rec.count() as u64;
