@@ -672,3 +672,69 @@ fn verify_checks_jobs_against_the_registry() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn every_kind_of_input_gives_identical_telemetry() {
+    let (_d, run) = new_run(Policy::default());
+    let mut lines = job_lines(&run, 40);
+    lines.reverse();
+    fx_seq(&run, &[], joined(&lines)).success();
+    let reference = telemetry(&run);
+    assert!(metrics(&run)["copied_jobs"].as_u64().unwrap() > 0);
+
+    // A file named on the command line (read twice, in place).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.jsonl");
+    std::fs::write(&file, joined(&lines)).unwrap();
+    fx_seq(&run, &[file.to_str().unwrap()], Vec::new()).success();
+    assert!(telemetry(&run) == reference);
+
+    // stdin redirected from a regular file, positioned after a line that
+    // something else already read: only the rest is fx-seq's input.
+    let mut with_prefix = b"not a job line\n".to_vec();
+    with_prefix.extend_from_slice(&joined(&lines));
+    std::fs::write(&file, &with_prefix).unwrap();
+    let mut f = std::fs::File::open(&file).unwrap();
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(15)).unwrap();
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("fx-seq"))
+        .args(["--run", run.path().to_str().unwrap()])
+        .stdin(std::process::Stdio::from(f))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(telemetry(&run) == reference);
+
+    // A FIFO is a stream: spooled, same result.
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        let bytes = joined(&lines);
+        std::thread::spawn(move || std::fs::write(fifo, bytes).unwrap())
+    };
+    fx_seq(&run, &[fifo.to_str().unwrap()], Vec::new()).success();
+    writer.join().unwrap();
+    assert!(telemetry(&run) == reference);
+
+    // The same jobs re-serialized with whitespace take the typed path:
+    // still the same telemetry.
+    let pretty: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            serde_json::to_string_pretty(&v).unwrap().replace('\n', "")
+        })
+        .collect();
+    fx_seq(&run, &["--buffered-io"], joined(&pretty)).success();
+    assert!(telemetry(&run) == reference);
+    assert_eq!(metrics(&run)["copied_jobs"], 0);
+    assert_no_leftovers(&run);
+}

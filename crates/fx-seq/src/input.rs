@@ -108,19 +108,20 @@ pub struct Scanned {
 
 const CHUNK: usize = 4 << 20;
 
-/// Reads `input` to its end, calling `key` for every line in order.
-/// With `spool`, every byte read is also written there (so offsets are
-/// offsets in the spool). Lines over `max_line` bytes are refused unread;
-/// blank lines are refused.
+/// Reads `input` to its end, calling `key` for every line in order; the
+/// first byte read is at offset `start`. With `spool`, every byte read is
+/// also written there (so offsets are offsets in the spool; pass 0). Lines
+/// over `max_line` bytes are refused unread; blank lines are refused.
 pub fn scan(
     input: &mut dyn Read,
     mut spool: Option<&mut File>,
     max_line: usize,
+    start_offset: u64,
     mut key: impl FnMut(Key) -> Result<()>,
 ) -> Result<Scanned> {
     let mut buf = vec![0u8; CHUNK];
     let (mut start, mut end) = (0usize, 0usize);
-    let mut base = 0u64; // stream offset of buf[0]
+    let mut base = start_offset; // offset of buf[0]
     let mut seen = Scanned::default();
     let mut on_line = |seen: &mut Scanned, off: u64, mut line: &[u8]| -> Result<()> {
         seen.lines += 1;
@@ -285,7 +286,7 @@ mod tests {
     fn keys_of(input: &[u8], max_line: usize) -> Result<Vec<Key>> {
         let mut keys = Vec::new();
         let mut spool = tempfile::tempfile().unwrap();
-        scan(&mut &input[..], Some(&mut spool), max_line, |k| {
+        scan(&mut &input[..], Some(&mut spool), max_line, 0, |k| {
             keys.push(k);
             Ok(())
         })?;

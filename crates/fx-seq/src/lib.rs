@@ -158,7 +158,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
 /// The input of a sequencing pass.
 pub enum Input {
-    /// A regular file, read twice (scanned, then each line again in order).
+    /// A regular file, read twice from its current position (scanned, then
+    /// each line again in order).
     File(File),
     /// A stream (stdin, a pipe), spooled into the run while it is scanned.
     Stream(Box<dyn BufRead + Send>),
@@ -171,8 +172,9 @@ impl Input {
     }
 }
 
-/// Opens the input: `-` or `None` is stdin. A path that is not a regular
-/// file (a FIFO, `/dev/stdin`) is read as a stream.
+/// Opens the input: `-` or `None` is stdin. Anything that is not a regular
+/// file (a pipe, a FIFO, a terminal) is read as a stream; stdin redirected
+/// from a regular file is read in place from where it stands.
 fn open_input(path: Option<&Path>) -> Result<Input> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
@@ -184,7 +186,19 @@ fn open_input(path: Option<&Path>) -> Result<Input> {
                 Input::stream(f)
             })
         }
-        _ => Ok(Input::stream(std::io::stdin())),
+        _ => {
+            use std::os::fd::AsFd;
+            let regular = std::io::stdin()
+                .as_fd()
+                .try_clone_to_owned()
+                .map(File::from)
+                .ok()
+                .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
+            Ok(match regular {
+                Some(f) => Input::File(f),
+                None => Input::stream(std::io::stdin()),
+            })
+        }
     }
 }
 
@@ -277,7 +291,9 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     };
     let (scanned, source) = match input {
         Input::File(mut f) => {
-            let scanned = input::scan(&mut f, None, max_line, &mut push)?;
+            use std::io::Seek;
+            let start = f.stream_position().map_err(Error::Stream)?;
+            let scanned = input::scan(&mut f, None, max_line, start, &mut push)?;
             (scanned, Source::File(f))
         }
         Input::Stream(mut r) => {
@@ -287,7 +303,7 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
                 .create_new(true)
                 .open(&spool_path)
                 .map_err(|e| Error::io(&spool_path, e))?;
-            let scanned = input::scan(&mut r, Some(&mut spool), max_line, &mut push)?;
+            let scanned = input::scan(&mut r, Some(&mut spool), max_line, 0, &mut push)?;
             (scanned, Source::Spool(spool))
         }
     };
