@@ -26,15 +26,16 @@
 //!    run as it streams by; a file input is read again in place.
 //! 2. **write**: the keys come back in order, in batches; each batch's lines
 //!    are read again, parsed, checked against the run, summarised and
-//!    rendered in parallel ([`record`], mostly by copying each event's bytes
-//!    through, [`wire`]); duplicates are collapsed; two writer threads
-//!    stamp and concatenate them into the staged files ([`telemetry`]),
+//!    rendered in parallel ([`pipeline`], [`record`], mostly by copying each
+//!    event's bytes through, [`wire`]); duplicates are collapsed; two writer
+//!    threads stamp and concatenate them into the staged files ([`telemetry`]),
 //!    written around the page cache where possible ([`direct`]), and the
 //!    set is committed by renames.
 
 #[allow(unsafe_code)] // aligned buffers and fcntl, each with its SAFETY note
 pub mod direct;
 pub mod input;
+pub mod pipeline;
 pub mod record;
 pub mod sort;
 pub mod telemetry;
@@ -44,8 +45,6 @@ pub mod wire;
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::mpsc::sync_channel;
 use std::time::Instant;
 
 use fx_core::cli::RunArgs;
@@ -54,7 +53,6 @@ use fx_core::{Error, Result};
 use serde::Serialize;
 
 use crate::input::{Key, Source};
-use crate::record::Record;
 use crate::sort::{SortStats, Sorter};
 use crate::telemetry::{Staging, Written};
 
@@ -237,11 +235,6 @@ impl Outcome {
     }
 }
 
-/// Most lines per write batch.
-const BATCH_LINES: usize = 4096;
-/// Most line bytes per write batch.
-const BATCH_BYTES: u64 = 8 << 20;
-
 /// How to run a sequencing pass.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -268,13 +261,8 @@ impl Default for Options {
 
 /// Sequences the job lines of `input` into `RUN/telemetry/` (see the crate docs).
 pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
-    use rayon::prelude::*;
     let started = Instant::now();
     let threads = opts.threads.max(1);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Other(format!("thread pool: {e}")))?;
     let telemetry = run.subdir(telemetry::TELEMETRY_DIR)?;
     let budget = usize::try_from(opts.sort_memory_bytes).unwrap_or(usize::MAX);
     let mut sorter = Sorter::new(&telemetry, budget)?;
@@ -315,114 +303,25 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     // Write phase.
     let mut merged = sorter.finish()?;
     let staging = Staging::new(run.path(), opts.direct_io)?;
-    let mut events_writer = staging.events_writer()?;
-    let mut jobs_writer = staging.jobs_writer()?;
-    let mut duplicates = 0u64;
-    let mut copied = 0u64;
-    let (written, jobs_written) = std::thread::scope(|scope| -> Result<(Written, u64)> {
-        let (etx, erx) = sync_channel::<Arc<Vec<Record>>>(3);
-        let (jtx, jrx) = sync_channel::<Arc<Vec<Record>>>(3);
-        let events = scope.spawn(move || -> Result<Written> {
-            for batch in erx {
-                for r in batch.iter() {
-                    events_writer.write(r)?;
-                }
-            }
-            events_writer.finish()
-        });
-        let jobs = scope.spawn(move || -> Result<u64> {
-            for batch in jrx {
-                for r in batch.iter() {
-                    jobs_writer.write(r)?;
-                }
-            }
-            jobs_writer.finish()
-        });
-        let merged_ok = (|| -> Result<()> {
-            let mut prev: Option<Arc<Vec<Record>>> = None;
-            let mut keys: Vec<Key> = Vec::with_capacity(BATCH_LINES);
-            loop {
-                keys.clear();
-                let mut bytes = 0u64;
-                while keys.len() < BATCH_LINES && bytes < BATCH_BYTES {
-                    let Some(k) = merged.next_key()? else { break };
-                    bytes += u64::from(k.len);
-                    keys.push(k);
-                }
-                if keys.is_empty() {
-                    return Ok(());
-                }
-                let records: Vec<Result<Record>> = pool.install(|| {
-                    keys.par_iter()
-                        .map(|k| {
-                            let rec = record::from_line(run, source.line(k)?, k.line)?;
-                            if rec.seq != k.seq {
-                                return Err(Error::Other(format!(
-                                    "fx-seq: line {} changed while it was read (artifact_seq {} became {})",
-                                    k.line, k.seq, rec.seq
-                                )));
-                            }
-                            Ok(rec)
-                        })
-                        .collect()
-                });
-                let mut batch: Vec<Record> = Vec::with_capacity(records.len());
-                for r in records {
-                    let r = r?;
-                    let before = batch.last().or(prev.as_ref().and_then(|p| p.last()));
-                    if let Some(p) = before.filter(|p| p.seq == r.seq) {
-                        if p.same_rendering(&r) {
-                            duplicates += 1;
-                            continue;
-                        }
-                        return Err(Error::BadLine {
-                            line: r.line,
-                            reason: format!(
-                                "artifact_seq {} is also on line {} with different content",
-                                r.seq, p.line
-                            ),
-                        });
-                    }
-                    copied += u64::from(r.copied);
-                    batch.push(r);
-                }
-                if batch.is_empty() {
-                    continue;
-                }
-                let shared = Arc::new(batch);
-                let closed = || Error::Other("fx-seq: telemetry writer stopped".into());
-                etx.send(Arc::clone(&shared)).map_err(|_| closed())?;
-                jtx.send(Arc::clone(&shared)).map_err(|_| closed())?;
-                prev = Some(shared);
-            }
-        })();
-        drop(etx);
-        drop(jtx);
-        let written = events
-            .join()
-            .map_err(|_| Error::Other("fx-seq: events writer panicked".into()))?;
-        let jobs = jobs
-            .join()
-            .map_err(|_| Error::Other("fx-seq: jobs writer panicked".into()))?;
-        merged_ok?;
-        Ok((written?, jobs?))
-    })?;
-    if written.jobs != jobs_written {
-        return Err(Error::Other(
-            "fx-seq internal error: writers disagree on the job count".into(),
-        ));
-    }
+    let wrote = pipeline::write(
+        run,
+        &source,
+        &mut merged,
+        threads,
+        staging.events_writer()?,
+        staging.jobs_writer()?,
+    )?;
     let sort = merged.stats();
     drop(merged);
     drop(source);
     let write_done = started.elapsed();
     staging.commit()?;
     Ok(Outcome {
-        written,
+        written: wrote.written,
         input_lines: scanned.lines,
         input_bytes: scanned.bytes,
-        duplicates,
-        copied_jobs: copied,
+        duplicates: wrote.duplicates,
+        copied_jobs: wrote.copied,
         sort,
         sort_memory_bytes: opts.sort_memory_bytes,
         threads,

@@ -161,6 +161,7 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
                 fx: fx_core::JOB_FORMAT,
                 run_id: &run.manifest().run_id,
                 opening_canonical: true,
+                compact: Some(l.compact),
                 artifact: l.artifact,
                 events: l.events,
             };
@@ -194,6 +195,7 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
                 fx: &wire.fx,
                 run_id: &wire.run_id,
                 opening_canonical,
+                compact: None,
                 artifact,
                 events: wire.events.iter().map(|e| span(e)).collect::<Result<_>>()?,
             };
@@ -227,6 +229,8 @@ struct Parts<'a> {
     run_id: &'a str,
     /// The line starts with exactly `{"fx":"<fx>","run_id":"<run_id>","artifact":`.
     opening_canonical: bool,
+    /// Whether the artifact and the events are compact, when already known.
+    compact: Option<bool>,
     artifact: Range<usize>,
     events: Vec<Range<usize>>,
 }
@@ -244,7 +248,9 @@ fn copy_through(
     run.check_parts(parts.fx, parts.run_id, &artifact.intake.tenant, line)?;
     // The job prefix is the line's own opening bytes when they are exactly
     // what serializing would write.
-    if !parts.opening_canonical || !artifact.canonical() || !is_compact(art_text, true) {
+    let compact =
+        |text: &[u8], nulls: bool| parts.compact.unwrap_or_else(|| is_compact(text, nulls));
+    if !parts.opening_canonical || !artifact.canonical() || !compact(art_text, true) {
         return Ok(None);
     }
     let at = raw.len();

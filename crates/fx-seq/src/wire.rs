@@ -18,9 +18,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use fx_core::event::{ErrorInfo, Status, ToolRun};
+use fx_core::event::Status;
 use fx_core::summary::CAPS_HIT_KEY;
 use fx_core::vocab::Conclusion;
+use fx_core::vocab::FailureKind;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
@@ -291,16 +292,68 @@ pub struct EventWire<'a> {
     pub reason: Option<String>,
     /// Failure shape.
     #[serde(default)]
-    pub error: Option<ErrorInfo>,
+    pub error: Option<ErrorWire>,
     /// The `caps_hit` strings of `data` (the rest is only checked to be a JSON object).
     #[serde(default)]
     pub data: Option<DataCaps>,
     /// Conclusion, typed.
     #[serde(default)]
     pub conclusion: Option<Conclusion>,
-    /// Tool-run record, typed.
+    /// Tool-run record, checked.
     #[serde(default)]
-    pub tool: Option<ToolRun>,
+    pub tool: Option<ToolWire>,
+}
+
+/// [`fx_core::event::ErrorInfo`], keeping the failure shape.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorWire {
+    /// The failure shape.
+    pub kind: FailureKind,
+    #[serde(default)]
+    #[allow(dead_code)] // checked while parsing, not read
+    offset: Option<u64>,
+    #[serde(default)]
+    #[allow(dead_code)] // checked while parsing, not read
+    detail: Option<AnyStr>,
+}
+
+/// [`fx_core::event::ToolRun`], checked field by field (only its presence
+/// is read). `null`s are accepted as the typed record accepts them; a line
+/// holding one is not compact and takes the typed path anyway.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields are checked while parsing, not read
+pub struct ToolWire {
+    name: AnyStr,
+    #[serde(default)]
+    version: Option<AnyStr>,
+    #[serde(default)]
+    binary_hash: Option<AnyStr>,
+    argv: Vec<TextWire>,
+    #[serde(default)]
+    exit_code: Option<i32>,
+    #[serde(default)]
+    signal: Option<i32>,
+    timed_out: bool,
+    sandbox: AnyStr,
+    #[serde(default)]
+    stdout: Option<StreamWire>,
+    #[serde(default)]
+    stderr: Option<StreamWire>,
+}
+
+/// [`fx_core::event::StreamRef`], checked.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)] // fields are checked while parsing, not read
+struct StreamWire {
+    #[serde(rename = "ref")]
+    blob_ref: AnyStr,
+    hash: AnyStr,
+    bytes: u64,
+    kept: u64,
+    truncated: bool,
 }
 
 impl EventWire<'_> {
@@ -390,6 +443,9 @@ pub struct Layout {
     pub artifact: std::ops::Range<usize>,
     /// Each event object.
     pub events: Vec<std::ops::Range<usize>>,
+    /// The artifact and every event are compact ([`is_compact`], nulls
+    /// allowed in the artifact only).
+    pub compact: bool,
 }
 
 /// The layout of a job line of run `run_id` written the way the fx stages
@@ -404,12 +460,15 @@ pub fn layout(line: &[u8], run_id: &str) -> Option<Layout> {
     i = lit(line, i, br#"","run_id":""#)?;
     i = lit(line, i, run_id.as_bytes())?;
     i = lit(line, i, br#"","artifact":"#)?;
-    let artifact = i..object_end(line, i)?;
+    let (end, mut compact) = object_end(line, i, true)?;
+    let artifact = i..end;
     i = lit(line, artifact.end, br#","events":["#)?;
     let mut events = Vec::with_capacity(8);
     if line.get(i) != Some(&b']') {
         loop {
-            let ev = i..object_end(line, i)?;
+            let (end, c) = object_end(line, i, false)?;
+            compact &= c;
+            let ev = i..end;
             i = ev.end;
             events.push(ev);
             match line.get(i)? {
@@ -419,7 +478,11 @@ pub fn layout(line: &[u8], run_id: &str) -> Option<Layout> {
             }
         }
     }
-    (line.get(i + 1..)? == b"}").then_some(Layout { artifact, events })
+    (line.get(i + 1..)? == b"}").then_some(Layout {
+        artifact,
+        events,
+        compact,
+    })
 }
 
 fn lit(line: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
@@ -427,12 +490,14 @@ fn lit(line: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
 }
 
 /// The index after the object that starts at `i` (with `{`), matching
-/// brackets outside strings; `None` if it does not start there or end.
-fn object_end(line: &[u8], i: usize) -> Option<usize> {
+/// brackets outside strings, and whether the object is compact
+/// ([`is_compact`] with `nulls`); `None` if it does not start there or end.
+fn object_end(line: &[u8], i: usize, nulls: bool) -> Option<(usize, bool)> {
     if line.get(i) != Some(&b'{') {
         return None;
     }
     let mut depth = 0usize;
+    let mut compact = true;
     let mut j = i;
     while let Some(&b) = line.get(j) {
         match b {
@@ -443,6 +508,7 @@ fn object_end(line: &[u8], i: usize) -> Option<usize> {
                     if line[j] == b'"' {
                         break;
                     }
+                    compact &= serde_escape(line, j);
                     j += 2;
                 }
             }
@@ -450,14 +516,41 @@ fn object_end(line: &[u8], i: usize) -> Option<usize> {
             b'}' | b']' => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
-                    return Some(j + 1);
+                    return Some((j + 1, compact));
                 }
             }
+            b' ' | b'\t' | b'\r' | b'\n' => compact = false,
+            b'n' if !nulls => compact = false,
             _ => {}
         }
         j += 1;
     }
     None
+}
+
+/// True when the escape at `i` (a backslash inside a string) is one
+/// serde_json writes.
+fn serde_escape(json: &[u8], i: usize) -> bool {
+    match json.get(i + 1) {
+        Some(b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r') => true,
+        Some(b'u') => {
+            let Some(h) = json.get(i + 2..i + 6) else {
+                return false;
+            };
+            let low = match h[3] {
+                c @ b'0'..=b'9' => c - b'0',
+                c @ b'a'..=b'f' => c - b'a' + 10,
+                _ => return false,
+            };
+            let hi = match h[2] {
+                b'0' => 0,
+                b'1' => 16,
+                _ => return false,
+            };
+            h[0] == b'0' && h[1] == b'0' && !matches!(hi + low, 8 | 9 | 10 | 12 | 13)
+        }
+        _ => false,
+    }
 }
 
 /// True when `json` (one complete JSON value) is in the compact form
@@ -496,28 +589,10 @@ fn string_end(json: &[u8], mut i: usize) -> Option<usize> {
         if json[i] == b'"' {
             return Some(i + 1);
         }
-        match json.get(i + 1)? {
-            b'"' | b'\\' | b'b' | b't' | b'n' | b'f' | b'r' => i += 2,
-            b'u' => {
-                let h = json.get(i + 2..i + 6)?;
-                let low = match h[3] {
-                    c @ b'0'..=b'9' => c - b'0',
-                    c @ b'a'..=b'f' => c - b'a' + 10,
-                    _ => return None,
-                };
-                let hi = match h[2] {
-                    b'0' => 0,
-                    b'1' => 16,
-                    _ => return None,
-                };
-                let code = hi + low;
-                if h[0] != b'0' || h[1] != b'0' || matches!(code, 8 | 9 | 10 | 12 | 13) {
-                    return None;
-                }
-                i += 6;
-            }
-            _ => return None,
+        if !serde_escape(json, i) {
+            return None;
         }
+        i += if json[i + 1] == b'u' { 6 } else { 2 };
     }
 }
 
@@ -698,6 +773,25 @@ mod tests {
         assert_eq!(&line[l.artifact.clone()], br#"{"a":"}\"{","b":[{}]}"#);
         let evs: Vec<&[u8]> = l.events.iter().map(|r| &line[r.clone()]).collect();
         assert_eq!(evs, [&br#"{"m":"x]"}"#[..], br#"{"n":[1,{"o":2}]}"#]);
+        assert!(l.compact);
+        // Compactness as is_compact judges it, part by part.
+        for (art, ev, compact) in [
+            (r#"{"a":null}"#, r#"{"m":"x"}"#, true),
+            (r#"{"a":1}"#, r#"{"m":null}"#, false),
+            (r#"{"a": 1}"#, r#"{"m":"x"}"#, false),
+            (r#"{"a":"\/"}"#, r#"{"m":"x"}"#, false),
+            (r#"{"a":"\u001f"}"#, r#"{"m":"\n\u0000"}"#, true),
+            (r#"{"a":"x"}"#, r#"{"m":"\u00e9"}"#, false),
+        ] {
+            let line =
+                format!(r#"{{"fx":"job/1","run_id":"r1","artifact":{art},"events":[{ev}]}}"#);
+            let l = layout(line.as_bytes(), "r1").unwrap();
+            assert_eq!(l.compact, compact, "{line}");
+            assert_eq!(
+                compact,
+                is_compact(art.as_bytes(), true) && is_compact(ev.as_bytes(), false)
+            );
+        }
         let empty = br#"{"fx":"job/1","run_id":"r1","artifact":{},"events":[]}"#;
         assert_eq!(layout(empty, "r1").unwrap().events.len(), 0);
         for other in [
@@ -717,6 +811,82 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(other)
             );
+        }
+    }
+
+    #[test]
+    fn tool_and_error_wires_accept_exactly_what_the_typed_event_does() {
+        use fx_core::event::{ErrorInfo, Event, StreamRef, ToolRun};
+        use fx_core::text::Text;
+        let stream = StreamRef {
+            blob_ref: "blobs/sha256/00/11".into(),
+            hash: "sha256:0011".into(),
+            bytes: 9,
+            kept: 9,
+            truncated: false,
+        };
+        let tool = ToolRun {
+            name: "openssl".into(),
+            version: Some("3.0".into()),
+            binary_hash: Some("sha256:22".into()),
+            argv: vec![Text::Str("x509".into()), Text::from_bytes(b"\xff")],
+            exit_code: Some(1),
+            signal: Some(9),
+            timed_out: true,
+            sandbox: "bwrap".into(),
+            stdout: Some(stream.clone()),
+            stderr: Some(stream),
+        };
+        let e = Event::error(
+            "m",
+            "s",
+            ErrorInfo::new(FailureKind::Truncated).at(3).detail("d"),
+        )
+        .with_tool(tool);
+        let v = serde_json::to_value(&e).unwrap();
+        let text = v.to_string();
+        let w: EventWire<'_> = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            w.error.as_ref().map(|e| e.kind),
+            Some(FailureKind::Truncated)
+        );
+        assert!(w.tool.is_some());
+        let paths: [&[&str]; 17] = [
+            &["error", "kind"],
+            &["error", "offset"],
+            &["error", "detail"],
+            &["tool", "name"],
+            &["tool", "version"],
+            &["tool", "binary_hash"],
+            &["tool", "argv"],
+            &["tool", "exit_code"],
+            &["tool", "signal"],
+            &["tool", "timed_out"],
+            &["tool", "sandbox"],
+            &["tool", "stdout"],
+            &["tool", "stdout", "ref"],
+            &["tool", "stdout", "hash"],
+            &["tool", "stdout", "bytes"],
+            &["tool", "stdout", "kept"],
+            &["tool", "stdout", "truncated"],
+        ];
+        for path in paths {
+            for bad in [
+                serde_json::json!(-1.5),
+                serde_json::json!([{"x": 1}]),
+                serde_json::json!({"z": 1}),
+                serde_json::json!("text"),
+                serde_json::json!(false),
+                serde_json::json!(4_000_000_000u64),
+            ] {
+                let mut b = v.clone();
+                let slot = path.iter().fold(&mut b, |acc, k| &mut acc[*k]);
+                *slot = bad.clone();
+                let text = b.to_string();
+                let typed = serde_json::from_str::<Event>(&text).is_ok();
+                let wire = serde_json::from_str::<EventWire<'_>>(&text).is_ok();
+                assert_eq!(typed, wire, "{path:?} = {bad}: typed {typed}, wire {wire}");
+            }
         }
     }
 }
