@@ -7,6 +7,10 @@
 # hash), so the comparison is conservative for fx.
 # Also prints the machine's SHA-256 reference: `openssl speed -evp sha256`
 # (1 MiB blocks) times the number of cores.
+# Also prints the disk's write ceiling for the large files: the same number of
+# bytes written with `dd oflag=direct` in CORES parallel streams (no hashing),
+# the least time any tool that copies the files into a store on this disk
+# needs (fx-ingest writes large blobs with direct I/O).
 # Targets (issue 2): large files >= 80% of the reference; small files
 # >= 20,000 files/s on 2 cores including blob writes.
 #
@@ -87,6 +91,17 @@ rm -rf "$RUN_DIR"
 sync; read -r w_fx_l c_fx_l <<< "$(measure fx_run "$WORK/large")"
 sync; read -r w_sum_l c_sum_l <<< "$(measure peer "$WORK/large" 1 sha256sum)"
 sync; read -r w_ossl_l c_ossl_l <<< "$(measure peer "$WORK/large" 1 openssl dgst -sha256)"
+# The disk's direct-write rate for the same bytes (4 MiB blocks, CORES streams).
+dd_direct() {
+    local per=$((large_bytes / CORES / 4194304)) i
+    mkdir -p "$WORK/dd"
+    for i in $(seq "$CORES"); do
+        dd if=/dev/zero of="$WORK/dd/$i" bs=4M count="$per" oflag=direct status=none &
+    done
+    wait
+}
+sync; read -r w_dd_l c_dd_l <<< "$(measure dd_direct)"
+rm -rf "$WORK/dd"
 rm -rf "$RUN_DIR"
 sync; read -r w_fx_s c_fx_s <<< "$(measure fx_run "$WORK/small")"
 w_fx_s_shm=""
@@ -116,9 +131,11 @@ printf 'large files: %d MB in 8 files\n' "$((large_bytes / 1000000))"
 row_l "fx-ingest -j$CORES (hash + blob write)" "$w_fx_l" "$c_fx_l"
 row_l "sha256sum (xargs -P$CORES)" "$w_sum_l" "$c_sum_l"
 row_l "openssl dgst -sha256 (xargs -P$CORES)" "$w_ossl_l" "$c_ossl_l"
+row_l "disk ceiling: dd oflag=direct (x$CORES)" "$w_dd_l" "$c_dd_l"
 printf '  fx / reference    = %.2f wall, %.2f cpu  (target >= 0.80)\n' "$(calc "$(mbs "$w_fx_l") / $ref_mbs")" "$(calc "$(mbs_cpu "$c_fx_l") / $ref_mbs")"
 printf '  fx / sha256sum    = %.2f wall, %.2f cpu\n' "$(calc "$w_sum_l / $w_fx_l")" "$(calc "$c_sum_l / $c_fx_l")"
 printf '  fx / openssl dgst = %.2f wall, %.2f cpu\n' "$(calc "$w_ossl_l / $w_fx_l")" "$(calc "$c_ossl_l / $c_fx_l")"
+printf '  fx / disk ceiling = %.2f wall (the disk writes at %.2f of the reference)\n' "$(calc "$w_dd_l / $w_fx_l")" "$(calc "$(mbs "$w_dd_l") / $ref_mbs")"
 echo
 printf 'small files: %d files of 1 KiB\n' "$small_files"
 row_s "fx-ingest -j$CORES (hash + blob write)" "$w_fx_s" "$c_fx_s"
