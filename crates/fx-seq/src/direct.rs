@@ -248,11 +248,27 @@ impl DirectFile {
     /// Appends the stamped event line `head ‖ seq ‖ "," ‖ tail` and a
     /// newline (see [`crate::record::stamped_event`]).
     pub fn event_line(&mut self, head: &[u8], seq: &[u8], tail: &[u8]) -> Result<()> {
-        self.write(head)?;
-        self.write(seq)?;
-        self.write(b",")?;
-        self.write(tail)?;
-        self.write(b"\n")
+        self.pieces(&[head, seq, b",", tail, b"\n"])
+    }
+
+    /// Appends the pieces in order; when they fit in the buffer, without
+    /// checking room piece by piece.
+    pub fn pieces(&mut self, pieces: &[&[u8]]) -> Result<()> {
+        let total: usize = pieces.iter().map(|p| p.len()).sum();
+        if total < self.cap - self.len {
+            let buf = &mut self.buf.as_mut_slice()[self.len..self.len + total];
+            let mut at = 0;
+            for p in pieces {
+                buf[at..at + p.len()].copy_from_slice(p);
+                at += p.len();
+            }
+            self.len += total;
+            return Ok(());
+        }
+        for p in pieces {
+            self.write(p)?;
+        }
+        Ok(())
     }
 
     /// Appends `bytes` and a newline.

@@ -156,7 +156,7 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
         // The stages' layout: the spans come from one structural scan, and
         // the line must be UTF-8 as a whole (the parts are parsed below).
         Some(l) => {
-            std::str::from_utf8(&raw).map_err(|e| bad_line(line, e))?;
+            let text = simdutf8::compat::from_utf8(&raw).map_err(|e| bad_line(line, e))?;
             let parts = Parts {
                 fx: fx_core::JOB_FORMAT,
                 run_id: &run.manifest().run_id,
@@ -165,7 +165,7 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
                 artifact: l.artifact,
                 events: l.events,
             };
-            copy_through(run, &parts, &raw, line)?
+            copy_through(run, &parts, text, line)?
         }
         None => {
             let wire: JobWire<'_> = serde_json::from_slice(&raw).map_err(|e| bad_line(line, e))?;
@@ -199,7 +199,9 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
                 artifact,
                 events: wire.events.iter().map(|e| span(e)).collect::<Result<_>>()?,
             };
-            copy_through(run, &parts, &raw, line)?
+            // The parse checked every part; the line is UTF-8.
+            let text = simdutf8::compat::from_utf8(&raw).map_err(|e| bad_line(line, e))?;
+            copy_through(run, &parts, text, line)?
         }
     };
     match parsed {
@@ -236,15 +238,24 @@ struct Parts<'a> {
 }
 
 /// Renders a borrowed job; `None` when a part cannot be copied through.
+///
+/// `text` is the whole line, already checked to be UTF-8, so the parts are
+/// parsed as `str` and serde_json does not check each string again.
 fn copy_through(
     run: &RunDir,
     parts: &Parts<'_>,
-    raw: &[u8],
+    text: &str,
     line: u64,
 ) -> Result<Option<(Vec<u8>, Pieces)>> {
-    let art_text = &raw[parts.artifact.clone()];
+    let raw = text.as_bytes();
+    let part = |r: &Range<usize>| {
+        text.get(r.clone())
+            .ok_or_else(|| internal("part outside its line"))
+    };
+    let art_str = part(&parts.artifact)?;
+    let art_text = art_str.as_bytes();
     let artifact: ArtifactWire<'_> =
-        serde_json::from_slice(art_text).map_err(|e| bad_line(line, e))?;
+        serde_json::from_str(art_str).map_err(|e| bad_line(line, e))?;
     run.check_parts(parts.fx, parts.run_id, &artifact.intake.tenant, line)?;
     // The job prefix is the line's own opening bytes when they are exactly
     // what serializing would write.
@@ -258,8 +269,9 @@ fn copy_through(
     let mut events = Vec::with_capacity(parts.events.len() + 1);
     let mut summary = SummaryBuilder::default();
     for sp in &parts.events {
-        let text = &raw[sp.clone()];
-        let e: EventWire<'_> = serde_json::from_slice(text).map_err(|e| bad_line(line, e))?;
+        let ev_str = part(sp)?;
+        let text = ev_str.as_bytes();
+        let e: EventWire<'_> = serde_json::from_str(ev_str).map_err(|e| bad_line(line, e))?;
         check_module(&e.module, line)?;
         if e.stamped()
             || (e.module == SUMMARY_MODULE && e.step == SUMMARY_STEP)

@@ -75,7 +75,17 @@ fn module_out<'m>(
         let path = module_dir.join(format!("{module}.jsonl"));
         modules.insert(
             module.to_owned(),
-            Out::create(path, module_buf(modules.len()), direct, Some(io.clone()))?,
+            Out::create(
+                path,
+                module_buf(modules.len()),
+                direct,
+                // The busiest files get an I/O thread each, so the device
+                // sees several writes at once; the rest share one.
+                Some(match modules.len() < ROOMY_MODULES {
+                    true => IoThread::spawn()?,
+                    false => io.clone(),
+                }),
+            )?,
         );
     }
     modules
@@ -101,6 +111,7 @@ pub struct EventsWriter {
     io: IoThread,
     event_seq: u64,
     written: Written,
+    line: Vec<u8>,
 }
 
 /// Writes `jobs.jsonl`. It numbers events on its own, exactly as the
@@ -135,7 +146,12 @@ impl Staging {
         let s = self.dir.path();
         let io = IoThread::spawn()?;
         Ok(EventsWriter {
-            events: Out::create(s.join(EVENTS), BIG_BUF, self.direct, Some(io.clone()))?,
+            events: Out::create(
+                s.join(EVENTS),
+                BIG_BUF,
+                self.direct,
+                Some(IoThread::spawn()?),
+            )?,
             tools: Out::create(
                 s.join(TOOL_RUN_EVENTS),
                 TOOL_BUF,
@@ -148,6 +164,7 @@ impl Staging {
             io,
             event_seq: 0,
             written: Written::default(),
+            line: Vec::with_capacity(4096),
         })
     }
 
@@ -198,11 +215,18 @@ impl EventsWriter {
         let head = rec.head();
         let mut digits = [0u8; 20];
         for ev in rec.events() {
+            // The line is built once and copied whole into each file.
             let seq = itoa(self.event_seq, &mut digits);
             self.event_seq += 1;
-            self.events.event_line(head, seq, ev.tail)?;
+            self.line.clear();
+            self.line.extend_from_slice(head);
+            self.line.extend_from_slice(seq);
+            self.line.push(b',');
+            self.line.extend_from_slice(ev.tail);
+            self.line.push(b'\n');
+            self.events.write(&self.line)?;
             if ev.tool {
-                self.tools.event_line(head, seq, ev.tail)?;
+                self.tools.write(&self.line)?;
                 self.written.tool_runs += 1;
             }
             module_out(
@@ -212,7 +236,7 @@ impl EventsWriter {
                 self.direct,
                 &self.io,
             )?
-            .event_line(head, seq, ev.tail)?;
+            .write(&self.line)?;
         }
         self.written.jobs += 1;
         self.written.events += rec.count() as u64;
@@ -242,10 +266,8 @@ impl JobsWriter {
             if i > 0 {
                 self.jobs.write(b",")?;
             }
-            self.jobs.write(head)?;
-            self.jobs.write(itoa(self.event_seq, &mut digits))?;
-            self.jobs.write(b",")?;
-            self.jobs.write(ev.tail)?;
+            let seq = itoa(self.event_seq, &mut digits);
+            self.jobs.pieces(&[head, seq, b",", ev.tail])?;
             self.event_seq += 1;
         }
         self.jobs.write(b"]}\n")?;
