@@ -39,8 +39,6 @@
 //! ignored, so summarising an already sequenced job gives the same result as
 //! summarising the original.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -86,18 +84,22 @@ pub fn summary_data(events: &[Event]) -> Map<String, Value> {
 /// Builds a summary event by event, for callers that do not hold typed
 /// [`Event`]s (fx-seq reads borrowed views of its input lines). Feeding it
 /// the events of a job in order gives exactly [`summary_data`].
+///
+/// Module names are borrowed for `'a` (from the events or the line they
+/// come from), so summarising allocates nothing per module.
 #[derive(Clone, Debug, Default)]
-pub struct SummaryBuilder {
+pub struct SummaryBuilder<'a> {
     merged: Conclusion,
     failures: Vec<FailureKind>,
-    outcomes: BTreeMap<String, Outcomes>,
+    /// Per module, sorted by name (a job has a handful of modules).
+    outcomes: Vec<(&'a str, Outcomes)>,
     budgets: Vec<String>,
     count: u64,
 }
 
-impl SummaryBuilder {
+impl<'a> SummaryBuilder<'a> {
     /// Adds a typed event (summaries are ignored).
-    pub fn add_event(&mut self, event: &Event) {
+    pub fn add_event(&mut self, event: &'a Event) {
         if is_summary(event) {
             return;
         }
@@ -120,7 +122,7 @@ impl SummaryBuilder {
     /// and the strings of its `data.caps_hit` array.
     pub fn add<'c>(
         &mut self,
-        module: &str,
+        module: &'a str,
         status: Status,
         conclusion: Option<&Conclusion>,
         error: Option<FailureKind>,
@@ -128,10 +130,14 @@ impl SummaryBuilder {
         caps_hit: impl IntoIterator<Item = &'c str>,
     ) {
         self.count += 1;
-        let o = match self.outcomes.get_mut(module) {
-            Some(o) => o,
-            None => self.outcomes.entry(module.to_owned()).or_default(),
+        let at = match self.outcomes.binary_search_by(|(m, _)| (*m).cmp(module)) {
+            Ok(at) => at,
+            Err(at) => {
+                self.outcomes.insert(at, (module, Outcomes::default()));
+                at
+            }
         };
+        let o = &mut self.outcomes[at].1;
         match status {
             Status::Ok => o.ok += 1,
             Status::Error => o.error += 1,
@@ -161,7 +167,7 @@ impl SummaryBuilder {
     }
 
     /// The summary data.
-    pub fn finish(self) -> SummaryData {
+    pub fn finish(self) -> SummaryData<'a> {
         let SummaryBuilder {
             merged,
             failures,
@@ -199,19 +205,21 @@ impl SummaryBuilder {
             labels,
             libraries,
             oid,
-            outcomes: outcomes
-                .into_iter()
-                .map(|(m, o)| {
-                    (
-                        m,
-                        OutcomeCounts {
-                            error: o.error,
-                            ok: o.ok,
-                            skipped: o.skipped,
-                        },
-                    )
-                })
-                .collect(),
+            outcomes: ModuleOutcomes(
+                outcomes
+                    .into_iter()
+                    .map(|(m, o)| {
+                        (
+                            m,
+                            OutcomeCounts {
+                                error: o.error,
+                                ok: o.ok,
+                                skipped: o.skipped,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
             pqc,
             regions,
             tls,
@@ -224,7 +232,7 @@ impl SummaryBuilder {
 /// object [`summary_data`] returns (whose keys a `serde_json::Map` sorts),
 /// without building that map.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct SummaryData {
+pub struct SummaryData<'a> {
     /// Merged `algorithm`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<String>,
@@ -263,7 +271,7 @@ pub struct SummaryData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oid: Option<String>,
     /// Outcome counts per module, sorted by module name.
-    pub outcomes: BTreeMap<String, OutcomeCounts>,
+    pub outcomes: ModuleOutcomes<'a>,
     /// Merged `pqc`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pqc: Option<Value>,
@@ -273,6 +281,22 @@ pub struct SummaryData {
     /// Merged `tls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<Value>,
+}
+
+/// Outcome counts per module, sorted by module name; serializes as a JSON
+/// object.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ModuleOutcomes<'a>(pub Vec<(&'a str, OutcomeCounts)>);
+
+impl Serialize for ModuleOutcomes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (module, counts) in &self.0 {
+            m.serialize_entry(module, counts)?;
+        }
+        m.end()
+    }
 }
 
 /// One module's outcome counts inside [`SummaryData`], fields in the
@@ -287,7 +311,7 @@ pub struct OutcomeCounts {
     pub skipped: u64,
 }
 
-impl SummaryData {
+impl SummaryData<'_> {
     /// The data as a JSON object.
     pub fn to_map(&self) -> Map<String, Value> {
         match serde_json::to_value(self) {

@@ -152,6 +152,18 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
             reason: "empty line".into(),
         });
     }
+    // The rendered pieces are gathered in a per-thread scratch buffer, then
+    // appended to the line's own buffer (which has room for them).
+    thread_local! {
+        static EXTRA: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(Vec::with_capacity(4096));
+    }
+    EXTRA.with_borrow_mut(|extra| {
+        extra.clear();
+        from_line_with(run, raw, line, extra)
+    })
+}
+
+fn from_line_with(run: &RunDir, raw: Vec<u8>, line: u64, extra: &mut Vec<u8>) -> Result<Record> {
     let parsed = match wire::layout(&raw, run.manifest().run_id.as_str()) {
         // The stages' layout: the spans come from one structural scan, and
         // the line must be UTF-8 as a whole (the parts are parsed below).
@@ -165,7 +177,7 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
                 artifact: l.artifact,
                 events: l.events,
             };
-            copy_through(run, &parts, text, line)?
+            copy_through(run, &parts, text, line, extra)?
         }
         None => {
             let wire: JobWire<'_> = serde_json::from_slice(&raw).map_err(|e| bad_line(line, e))?;
@@ -201,11 +213,11 @@ pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
             };
             // The parse checked every part; the line is UTF-8.
             let text = simdutf8::compat::from_utf8(&raw).map_err(|e| bad_line(line, e))?;
-            copy_through(run, &parts, text, line)?
+            copy_through(run, &parts, text, line, extra)?
         }
     };
     match parsed {
-        Some((extra, pieces)) => Ok(assemble(raw, extra, pieces, line)),
+        Some(pieces) => Ok(assemble(raw, extra, pieces, line)),
         None => {
             let mut job: Job = parse_line(&raw, line)?;
             drop(raw);
@@ -246,7 +258,8 @@ fn copy_through(
     parts: &Parts<'_>,
     text: &str,
     line: u64,
-) -> Result<Option<(Vec<u8>, Pieces)>> {
+    extra: &mut Vec<u8>,
+) -> Result<Option<Pieces>> {
     let raw = text.as_bytes();
     let part = |r: &Range<usize>| {
         text.get(r.clone())
@@ -265,7 +278,6 @@ fn copy_through(
         return Ok(None);
     }
     let at = raw.len();
-    let mut extra = Vec::with_capacity(2048);
     let mut events = Vec::with_capacity(parts.events.len() + 1);
     let mut summary = SummaryBuilder::default();
     for sp in &parts.events {
@@ -286,8 +298,13 @@ fn copy_through(
             tail: sp.start + 1..sp.end,
             tool: e.tool.is_some(),
         });
+        // A module name is `[a-z0-9_-]`: in a compact line it has no escape,
+        // so it is borrowed from the line.
+        let Cow::Borrowed(module) = e.module else {
+            return Ok(None);
+        };
         summary.add(
-            &e.module,
+            module,
             e.status,
             e.conclusion.as_ref(),
             e.error.as_ref().map(|x| x.kind),
@@ -303,7 +320,7 @@ fn copy_through(
     let s = at + extra.len();
     summary
         .finish()
-        .write_event(&mut extra)
+        .write_event(extra)
         .map_err(|e| internal(&format!("serialize: {e}")))?;
     events.push(EventPart {
         module,
@@ -315,25 +332,22 @@ fn copy_through(
     extra.extend_from_slice(br#","events":["#);
     let job_prefix = p..at + extra.len();
     let head = render_head(
-        &mut extra,
+        extra,
         at,
         parts.run_id,
         &artifact.artifact_id,
         artifact.artifact_seq,
     )?;
-    Ok(Some((
-        extra,
-        Pieces {
-            seq: artifact.artifact_seq,
-            job_prefix,
-            head,
-            events,
-        },
-    )))
+    Ok(Some(Pieces {
+        seq: artifact.artifact_seq,
+        job_prefix,
+        head,
+        events,
+    }))
 }
 
-fn assemble(mut raw: Vec<u8>, extra: Vec<u8>, p: Pieces, line: u64) -> Record {
-    raw.extend_from_slice(&extra);
+fn assemble(mut raw: Vec<u8>, extra: &[u8], p: Pieces, line: u64) -> Record {
+    raw.extend_from_slice(extra);
     Record {
         seq: p.seq,
         line,
