@@ -28,9 +28,9 @@ use crate::sort::Merged;
 use crate::telemetry::{EventsWriter, JobsWriter, Written};
 
 /// Most lines per batch.
-const BATCH_LINES: usize = 1024;
+const BATCH_LINES: usize = 256;
 /// Most line bytes per batch.
-const BATCH_BYTES: u64 = 2 << 20;
+const BATCH_BYTES: u64 = 512 << 10;
 
 /// What the write phase did.
 #[derive(Clone, Copy, Debug, Default)]
