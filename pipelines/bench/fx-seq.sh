@@ -75,6 +75,14 @@ spills=$(awk -F': ' '/"spill_runs"/ {gsub(/,/, "", $2); print $2}' "$work/run/me
 rm -rf "$work/run/telemetry"
 sync
 
+# The same lines through a pipe, as at the end of a pipeline: fx-seq spools
+# them into the run while it scans (`cat` is counted in the CPU time).
+echo "fx-seq, input from a pipe…" >&2
+read -r pipe_s pipe_kib pipe_cpu < <(measure sh -c 'cat "$1" | "$2" --run "$3" '"${jobs[*]}" \
+  sh "$work/jobs.jsonl" "$bin/fx-seq" "$work/run")
+rm -rf "$work/run/telemetry"
+sync
+
 echo "GNU sort…" >&2
 threads=${jobs[1]:-$(nproc)}
 read -r sort_s sort_kib sort_cpu < <(measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
@@ -83,12 +91,14 @@ rm -f "$work/sorted.tsv"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 awk -v n="$n" -v bytes="$bytes" -v tele="$tele" -v spills="$spills" -v fx_cpu="$fx_cpu" -v sort_cpu="$sort_cpu" \
+    -v pipe_s="$pipe_s" -v pipe_kib="$pipe_kib" -v pipe_cpu="$pipe_cpu" \
     -v fx_s="$fx_s" -v fx_kib="$fx_kib" -v sort_s="$sort_s" -v sort_kib="$sort_kib" \
     -v load="$load_before → $load_after" -v cores="$(nproc)" -v j="${jobs[1]:-all}" 'BEGIN {
   fx_rate = n / (fx_s > 0 ? fx_s : 1e-9); sort_rate = n / (sort_s > 0 ? sort_s : 1e-9)
   printf "\nfx-seq benchmark: %d job lines, %.0f MiB of input, %d cores, -j %s\n", n, bytes / 1048576, cores, j
   printf "%-10s %10s %14s %14s %14s\n", "tool", "seconds", "jobs/s", "peak RSS MiB", "CPU us/job"
   printf "%-10s %10.2f %14.0f %14.1f %14.1f\n", "fx-seq", fx_s, fx_rate, fx_kib / 1024, fx_cpu * 1e6 / n
+  printf "%-10s %10.2f %14.0f %14.1f %14.1f   (input piped through cat: spooled)\n", "fx-seq |", pipe_s, n / (pipe_s > 0 ? pipe_s : 1e-9), pipe_kib / 1024, pipe_cpu * 1e6 / n
   printf "%-10s %10.2f %14.0f %14.1f %14.1f\n", "GNU sort", sort_s, sort_rate, sort_kib / 1024, sort_cpu * 1e6 / n
   printf "ratio fx-seq/sort throughput: %.2f   (fx-seq wrote %.0f MiB of telemetry, %d spill runs)\n", \
     fx_rate / sort_rate, tele / 1048576, spills
