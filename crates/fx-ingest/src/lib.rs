@@ -205,8 +205,56 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         )),
         None => None,
     };
-    let inventory = fx_core::inventory::discover(flake);
-    clock.lap("inventory");
+    // A new run directory holds nothing to protect: take its ingest lock and
+    // hash and store the files while the tools are probed (their
+    // `--version` runs take a quarter of a second). A directory that
+    // already holds a run is checked against this one first, so nothing is
+    // written into another run.
+    let held = match run_dir.join(MANIFEST).exists() {
+        true => None,
+        false => {
+            let lock = take_lock(&run_dir)?;
+            (!run_dir.join(MANIFEST).exists()).then_some(lock)
+        }
+    };
+    let threads = fx_core::cli::resolve_jobs(args.jobs);
+    let (inventory, early) = match &held {
+        Some(_) => {
+            let store = BlobStore::open(run_dir.join("artifacts"))?;
+            let (inventory, stored) = std::thread::scope(|scope| {
+                let probe = scope.spawn(|| {
+                    let started = std::time::Instant::now();
+                    (
+                        fx_core::inventory::discover(flake.clone()),
+                        started.elapsed(),
+                    )
+                });
+                let started = std::time::Instant::now();
+                let stored = store_all(&store, &tasks, threads);
+                let took = started.elapsed();
+                let inventory = probe.join().unwrap_or_else(|_| {
+                    // A panic in discovery is a bug; probing again here
+                    // reports it on this thread.
+                    (
+                        fx_core::inventory::discover(flake.clone()),
+                        Default::default(),
+                    )
+                });
+                (inventory, stored.map(|s| (s, took)))
+            });
+            let ((inventory, probing), (stored, took)) = (inventory, stored?);
+            // Both ran side by side: each is recorded with its own time.
+            clock.overlapped("inventory", probing);
+            clock.overlapped("hash_store", took);
+            clock.restart();
+            (inventory, Some((store, stored, took)))
+        }
+        None => {
+            let inventory = fx_core::inventory::discover(flake);
+            clock.lap("inventory");
+            (inventory, None)
+        }
+    };
     let inputs: Vec<InputRecord> = inputs.into_iter().collect();
     let policy_hash = policy.hash();
     let run_id = run_id(
@@ -228,13 +276,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         toolchain_hash: inventory.toolchain_hash.clone(),
         fx_version: fx_core::FX_VERSION.into(),
     };
-    let _lock = prepare_run(&run_dir, &manifest, &inventory)?;
-    let store = BlobStore::open(run_dir.join("artifacts"))?;
-
-    let threads = fx_core::cli::resolve_jobs(args.jobs);
+    let _lock = prepare_run(&run_dir, &manifest, &inventory, held)?;
     clock.lap("run_setup");
-    let stored = store_all(&store, &tasks, threads)?;
-    let hashing = clock.lap("hash_store");
+    let (stored, hashing) = match early {
+        Some((_store, stored, took)) => (stored, took),
+        None => {
+            let store = BlobStore::open(run_dir.join("artifacts"))?;
+            let stored = store_all(&store, &tasks, threads)?;
+            (stored, clock.lap("hash_store"))
+        }
+    };
     let mut metrics = Metrics::of(&stored, threads, hashing);
     let custody = custody(&args.custody_note);
     let planned = plan(&run_id, &tasks, &stored, &custody);
@@ -285,6 +336,17 @@ impl Phases {
             last: std::time::Instant::now(),
             ms: Vec::new(),
         }
+    }
+
+    /// Records a phase that ran alongside the current one (its own
+    /// duration); the current phase goes on.
+    fn overlapped(&mut self, name: &'static str, took: std::time::Duration) {
+        self.ms.push((name, took.as_millis() as u64));
+    }
+
+    /// Starts the next phase now.
+    fn restart(&mut self) {
+        self.last = std::time::Instant::now();
     }
 
     /// Ends a phase; returns its duration.
@@ -487,13 +549,37 @@ pub fn run_id(
 }
 
 /// Refuses a directory holding another run; otherwise creates the run's
-/// manifest and inventory (once) and returns the held ingest lock.
+/// manifest and inventory (once) and returns the held ingest lock (`held`,
+/// when the caller took it already).
 fn prepare_run(
     dir: &Path,
     manifest: &RunManifest,
     inventory: &ToolInventory,
+    held: Option<std::fs::File>,
 ) -> anyhow::Result<std::fs::File> {
     check_existing(dir, manifest)?;
+    let lock = match held {
+        Some(lock) => lock,
+        None => take_lock(dir)?,
+    };
+    // Again under the lock: another ingest may have created the run meanwhile.
+    if !check_existing(dir, manifest)? {
+        fx_core::run::write_json_atomic(&dir.join(INVENTORY), inventory)?;
+        fx_core::run::write_json_atomic(&dir.join(MANIFEST), manifest)?;
+    }
+    Ok(lock)
+}
+
+/// Creates the run directory's `registry/` if needed and takes its ingest
+/// lock, waiting for another ingest of the same run to finish.
+fn take_lock(dir: &Path) -> anyhow::Result<std::fs::File> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(fx_core::Error::Run {
+            path: dir.to_path_buf(),
+            reason: "exists and is not a directory".into(),
+        }
+        .into());
+    }
     let reg = dir.join("registry");
     std::fs::create_dir_all(&reg).map_err(|e| fx_core::Error::io(&reg, e))?;
     let lock_path = reg.join("ingest.lock");
@@ -504,11 +590,6 @@ fn prepare_run(
         .open(&lock_path)
         .map_err(|e| fx_core::Error::io(&lock_path, e))?;
     lock_exclusive(&lock).map_err(|e| fx_core::Error::io(&lock_path, e))?;
-    // Again under the lock: another ingest may have created the run meanwhile.
-    if !check_existing(dir, manifest)? {
-        fx_core::run::write_json_atomic(&dir.join(INVENTORY), inventory)?;
-        fx_core::run::write_json_atomic(&dir.join(MANIFEST), manifest)?;
-    }
     Ok(lock)
 }
 
