@@ -35,6 +35,8 @@
 #[allow(unsafe_code)] // aligned buffers and fcntl, each with its SAFETY note
 pub mod direct;
 pub mod input;
+#[allow(unsafe_code)] // flock, with its SAFETY note
+pub mod lock;
 pub mod pipeline;
 pub mod record;
 pub mod sort;
@@ -264,6 +266,7 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     let started = Instant::now();
     let threads = opts.threads.max(1);
     let telemetry = run.subdir(telemetry::TELEMETRY_DIR)?;
+    let _lock = lock::take(run.path(), &telemetry)?;
     let budget = usize::try_from(opts.sort_memory_bytes).unwrap_or(usize::MAX);
     let mut sorter = Sorter::new(&telemetry, budget)?;
     let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
