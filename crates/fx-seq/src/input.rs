@@ -237,14 +237,7 @@ fn skip_string(line: &[u8], i: usize) -> Option<usize> {
     if line.get(i) != Some(&b'"') {
         return None;
     }
-    let mut j = i + 1;
-    loop {
-        j += memchr::memchr2(b'"', b'\\', line.get(j..)?)?;
-        if line[j] == b'"' {
-            return Some(j + 1);
-        }
-        j += 2;
-    }
+    crate::wire::string_close(line, i + 1).map(|(end, _)| end)
 }
 
 #[cfg(test)]

@@ -502,15 +502,10 @@ fn object_end(line: &[u8], i: usize, nulls: bool) -> Option<(usize, bool)> {
     while let Some(&b) = line.get(j) {
         match b {
             b'"' => {
-                j += 1;
-                loop {
-                    j += memchr::memchr2(b'"', b'\\', line.get(j..)?)?;
-                    if line[j] == b'"' {
-                        break;
-                    }
-                    compact &= serde_escape(line, j);
-                    j += 2;
-                }
+                let (end, canonical) = string_close(line, j + 1)?;
+                compact &= canonical;
+                j = end;
+                continue;
             }
             b'{' | b'[' => depth += 1,
             b'}' | b']' => {
@@ -568,9 +563,9 @@ pub fn is_compact(json: &[u8], nulls: bool) -> bool {
     let mut i = 0;
     while let Some(&b) = json.get(i) {
         match b {
-            b'"' => match string_end(json, i + 1) {
-                Some(end) => i = end,
-                None => return false,
+            b'"' => match string_close(json, i + 1) {
+                Some((end, true)) => i = end,
+                _ => return false,
             },
             b' ' | b'\t' | b'\r' | b'\n' => return false,
             b'n' if !nulls => return false,
@@ -581,18 +576,19 @@ pub fn is_compact(json: &[u8], nulls: bool) -> bool {
 }
 
 /// Given the index just after an opening quote, returns the index just
-/// after the closing quote, or `None` if the string is unterminated or uses
-/// an escape serde_json does not write.
-fn string_end(json: &[u8], mut i: usize) -> Option<usize> {
+/// after the closing quote and whether every escape in the string is one
+/// serde_json writes ([`serde_escape`]); `None` if the string does not end.
+pub fn string_close(json: &[u8], mut i: usize) -> Option<(usize, bool)> {
+    let mut canonical = true;
     loop {
         i += memchr::memchr2(b'"', b'\\', json.get(i..)?)?;
         if json[i] == b'"' {
-            return Some(i + 1);
+            return Some((i + 1, canonical));
         }
-        if !serde_escape(json, i) {
-            return None;
-        }
-        i += if json[i + 1] == b'u' { 6 } else { 2 };
+        canonical &= serde_escape(json, i);
+        // Past the backslash and the escaped byte; the rest of a `\uXXXX`
+        // is hex digits, never a quote or a backslash.
+        i += 2;
     }
 }
 
