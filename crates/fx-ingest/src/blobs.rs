@@ -12,12 +12,13 @@
 //! two-stage pipeline over a few [`CHUNK`]-sized buffers: this thread reads
 //! a buffer full and hashes it, a writer thread writes it out while the next
 //! one is read and hashed. The temporary file is written with direct I/O
-//! (`O_DIRECT`, see [`direct`]) where the filesystem allows it: the bytes
-//! go from the buffer to the device without the kernel's copy into freshly
-//! allocated page-cache pages, which on a VM can cost more CPU than the
-//! SHA-256 itself (see docs/fx-ingest.md, Performance); where it refuses
-//! (`EINVAL`, e.g. tmpfs before Linux 6.6, some FUSE mounts) the same writes
-//! are buffered, done by the hashing thread itself.
+//! (`O_DIRECT`, see the private `blobs::direct` module) where the
+//! filesystem allows it: the bytes go from the buffer to the device
+//! without the kernel's copy into freshly allocated page-cache pages, which
+//! on a VM can cost more CPU than the SHA-256 itself (see docs/fx-ingest.md,
+//! Performance); where it refuses (`EINVAL`, e.g. tmpfs before Linux 6.6,
+//! some FUSE mounts) the same writes are buffered, done by the hashing
+//! thread itself.
 //! All-zero stretches of [`HOLE`] bytes are not written at all, so a sparse
 //! multi-GB file stays sparse and costs no disk. Memory stays bounded by the
 //! buffers (a few MiB per worker thread, reused from file to file).
@@ -42,7 +43,7 @@ use crate::walk::{io_reason, special};
 pub const SMALL: usize = 1024 * 1024;
 
 /// Read size and write unit of the streamed path (a multiple of
-/// [`direct::ALIGN`] and of [`HOLE`]).
+/// `direct::ALIGN`, 4 KiB, and of [`HOLE`]).
 pub const CHUNK: usize = 1024 * 1024;
 
 /// All-zero aligned stretches of this size are left as holes.

@@ -577,7 +577,7 @@ pub fn is_compact(json: &[u8], nulls: bool) -> bool {
 
 /// Given the index just after an opening quote, returns the index just
 /// after the closing quote and whether every escape in the string is one
-/// serde_json writes ([`serde_escape`]); `None` if the string does not end.
+/// serde_json writes (see `serde_escape`); `None` if the string does not end.
 pub fn string_close(json: &[u8], mut i: usize) -> Option<(usize, bool)> {
     let mut canonical = true;
     loop {
