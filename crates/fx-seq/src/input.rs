@@ -112,9 +112,70 @@ const CHUNK: usize = 4 << 20;
 /// first byte read is at offset `start`. With `spool`, every byte read is
 /// also written there (so offsets are offsets in the spool; pass 0). Lines
 /// over `max_line` bytes are refused unread; blank lines are refused.
+///
+/// The spool is written by a second thread, so that copying the input into
+/// the page cache overlaps reading and scanning it.
 pub fn scan(
     input: &mut dyn Read,
-    mut spool: Option<&mut File>,
+    spool: Option<&mut File>,
+    max_line: usize,
+    start_offset: u64,
+    key: impl FnMut(Key) -> Result<()>,
+) -> Result<Scanned> {
+    let Some(spool) = spool else {
+        return scan_with(input, &mut |_| Ok(()), max_line, start_offset, key);
+    };
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let writer = scope.spawn(move || -> Result<()> {
+            for chunk in rx {
+                spool.write_all(&chunk).map_err(Error::Stream)?;
+            }
+            Ok(())
+        });
+        let mut pending: Vec<u8> = Vec::with_capacity(SPOOL_CHUNK);
+        let stopped = || Error::Other("fx-seq: the spool writer stopped".into());
+        let mut sink = |bytes: &[u8]| -> Result<()> {
+            pending.extend_from_slice(bytes);
+            if pending.len() >= SPOOL_CHUNK {
+                let full = std::mem::replace(&mut pending, Vec::with_capacity(SPOOL_CHUNK));
+                tx.send(full).map_err(|_| stopped())?;
+            }
+            Ok(())
+        };
+        let scanned = scan_with(input, &mut sink, max_line, start_offset, key);
+        let last = (!pending.is_empty()).then(|| tx.send(std::mem::take(&mut pending)));
+        drop(tx);
+        let written = writer
+            .join()
+            .map_err(|_| Error::Other("fx-seq: the spool writer panicked".into()))?;
+        // A write error explains a scan that found the writer stopped.
+        written?;
+        let scanned = scanned?;
+        last.transpose().map_err(|_| stopped())?;
+        Ok(scanned)
+    })
+}
+
+/// Asks for a 1 MiB buffer on `fd` if it is a pipe (best effort: the
+/// default 64 KiB makes the pipe, not fx-seq, the bottleneck of a
+/// `… | fx-seq` pipeline's read pass; an error only means the default stays).
+#[allow(unsafe_code)]
+pub fn enlarge_pipe(fd: std::os::fd::BorrowedFd<'_>) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: fcntl(F_SETPIPE_SZ) takes a descriptor and an integer and
+    // touches no memory of ours; `fd` is borrowed, so open for the call.
+    // On a descriptor that is not a pipe it fails with EBADF/EINVAL.
+    let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
+}
+
+/// Bytes handed to the spool writer at a time.
+const SPOOL_CHUNK: usize = 1 << 20;
+
+/// [`scan`], handing every byte read to `sink`.
+fn scan_with(
+    input: &mut dyn Read,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
     max_line: usize,
     start_offset: u64,
     mut key: impl FnMut(Key) -> Result<()>,
@@ -182,9 +243,7 @@ pub fn scan(
             }
             return Ok(seen);
         }
-        if let Some(s) = spool.as_deref_mut() {
-            s.write_all(&buf[end..end + n]).map_err(Error::Stream)?;
-        }
+        sink(&buf[end..end + n])?;
         end += n;
     }
 }

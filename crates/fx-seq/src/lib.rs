@@ -183,6 +183,7 @@ fn open_input(path: Option<&Path>) -> Result<Input> {
             Ok(if regular {
                 Input::File(f)
             } else {
+                input::enlarge_pipe(std::os::fd::AsFd::as_fd(&f));
                 Input::stream(f)
             })
         }
@@ -196,7 +197,10 @@ fn open_input(path: Option<&Path>) -> Result<Input> {
                 .filter(|f| f.metadata().is_ok_and(|m| m.is_file()));
             Ok(match regular {
                 Some(f) => Input::File(f),
-                None => Input::stream(std::io::stdin()),
+                None => {
+                    input::enlarge_pipe(std::io::stdin().as_fd());
+                    Input::stream(std::io::stdin())
+                }
             })
         }
     }
