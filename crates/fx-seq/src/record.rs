@@ -468,11 +468,6 @@ impl Record {
         })
     }
 
-    /// Bytes this record holds (charged against memory budgets).
-    pub fn weight(&self) -> usize {
-        self.buf.capacity() + self.events.capacity() * std::mem::size_of::<EventPart>()
-    }
-
     /// True when both records render to the same output bytes.
     pub fn same_rendering(&self, other: &Record) -> bool {
         self.job_prefix() == other.job_prefix()
