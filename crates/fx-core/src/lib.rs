@@ -30,6 +30,8 @@ pub mod ids;
 pub mod inventory;
 pub mod job;
 pub mod jsonl;
+#[allow(unsafe_code)] // the system calls beyond std, each with its SAFETY note
+pub mod os;
 pub mod policy;
 pub mod routing;
 pub mod run;

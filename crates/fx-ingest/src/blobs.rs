@@ -12,7 +12,7 @@
 //! two-stage pipeline over a few [`CHUNK`]-sized buffers: this thread reads
 //! a buffer full and hashes it, a writer thread writes it out while the next
 //! one is read and hashed. The temporary file is written with direct I/O
-//! (`O_DIRECT`, see the private `blobs::direct` module) where the
+//! (`O_DIRECT`, see [`fx_core::os`]) where the
 //! filesystem allows it: the bytes go from the buffer to the device
 //! without the kernel's copy into freshly allocated page-cache pages, which
 //! on a VM can cost more CPU than the SHA-256 itself (see docs/fx-ingest.md,
@@ -22,9 +22,6 @@
 //! All-zero stretches of [`HOLE`] bytes are not written at all, so a sparse
 //! multi-GB file stays sparse and costs no disk. Memory stays bounded by the
 //! buffers (a few MiB per worker thread, reused from file to file).
-
-#[allow(unsafe_code)] // confined to this module, each block with its SAFETY note
-mod direct;
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
@@ -36,14 +33,14 @@ use std::sync::mpsc;
 use fx_core::store::{BlobRef, BlobStore};
 use sha2::{Digest, Sha256};
 
-use self::direct::{ALIGN, AlignedBuf};
 use crate::walk::{io_reason, special};
+use fx_core::os::{ALIGN, AlignedBuf};
 
 /// Files up to this size are read whole before storing.
 pub const SMALL: usize = 1024 * 1024;
 
 /// Read size and write unit of the streamed path (a multiple of
-/// `direct::ALIGN`, 4 KiB, and of [`HOLE`]).
+/// [`ALIGN`], 4 KiB, and of [`HOLE`]).
 pub const CHUNK: usize = 1024 * 1024;
 
 /// All-zero aligned stretches of this size are left as holes.
@@ -99,7 +96,7 @@ fn store_file_with(store: &BlobStore, path: &Path, mode: WriteMode) -> fx_core::
     if len > SMALL as u64 {
         // Large by fstat: streamed from the first byte. (Should it have
         // shrunk meanwhile, the stream stores the same blob put_bytes would.)
-        direct::advise_sequential(&f);
+        fx_core::os::advise_sequential(&f);
         return stream_large(store, Vec::new(), f, mode);
     }
     // Sized from fstat so a small file takes one read plus the EOF read; the
@@ -149,7 +146,7 @@ fn stream_large(
     let direct = match mode {
         #[cfg(test)]
         WriteMode::Buffered => false,
-        _ => direct::set_direct(out, true).is_ok(),
+        _ => fx_core::os::set_direct(out, true).is_ok(),
     };
     let mut sink = Sink {
         file: out,
@@ -372,7 +369,7 @@ impl Sink<'_> {
                 // The filesystem wants other alignment or no direct I/O at
                 // all: this write and the following ones are buffered.
                 Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
-                    direct::set_direct(self.file, false)?;
+                    fx_core::os::set_direct(self.file, false)?;
                     self.direct = false;
                 }
                 Err(e) => return Err(e),
@@ -434,7 +431,7 @@ mod tests {
         let store = BlobStore::open(root.join("artifacts")).expect("store");
         let direct_ok = {
             let probe = store.temp_file().expect("probe");
-            direct::set_direct(probe.as_file(), true).is_ok()
+            fx_core::os::set_direct(probe.as_file(), true).is_ok()
         };
         let cases: [(usize, &[usize]); 7] = [
             (SMALL + 1, &[]),

@@ -589,24 +589,8 @@ fn take_lock(dir: &Path) -> anyhow::Result<std::fs::File> {
         .write(true)
         .open(&lock_path)
         .map_err(|e| fx_core::Error::io(&lock_path, e))?;
-    lock_exclusive(&lock).map_err(|e| fx_core::Error::io(&lock_path, e))?;
+    fx_core::os::lock_exclusive(&lock).map_err(|e| fx_core::Error::io(&lock_path, e))?;
     Ok(lock)
-}
-
-/// Takes an exclusive `flock` on `file`, waiting for another ingest of the
-/// same run to finish. Released when the file is closed (also by a crash).
-#[allow(unsafe_code)]
-fn lock_exclusive(file: &std::fs::File) -> std::io::Result<()> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock(2) takes a descriptor and a flag and touches no memory of
-    // ours; the descriptor is valid for the duration of the call because
-    // `file` is borrowed. (`File::lock` needs Rust 1.89, above our MSRV.)
-    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
 }
 
 /// True when `dir` already holds this very run; an error when it holds another.

@@ -20,64 +20,17 @@
 //! one writer) while the next buffer fills: each file has at most one
 //! buffer in flight, and its writes stay in order.
 
-use std::alloc::{Layout, alloc_zeroed, dealloc};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::ptr::NonNull;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use fx_core::os::{AlignedBuf, is_direct, set_direct};
 use fx_core::{Error, Result};
 
-/// Alignment of buffers, offsets and lengths of direct writes.
-pub const ALIGN: usize = 4096;
-
-/// A zeroed heap buffer aligned to [`ALIGN`].
-struct AlignedBuf {
-    ptr: NonNull<u8>,
-    cap: usize,
-}
-
-// SAFETY: the buffer is a plain heap allocation owned by this value alone.
-unsafe impl Send for AlignedBuf {}
-
-impl AlignedBuf {
-    fn new(cap: usize) -> AlignedBuf {
-        let cap = cap.next_multiple_of(ALIGN).max(ALIGN);
-        let layout = Layout::from_size_align(cap, ALIGN).unwrap_or_else(|_| std::process::abort());
-        // SAFETY: the layout has a non-zero size.
-        let ptr = unsafe { alloc_zeroed(layout) };
-        let Some(ptr) = NonNull::new(ptr) else {
-            std::alloc::handle_alloc_error(layout)
-        };
-        AlignedBuf { ptr, cap }
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        // SAFETY: `ptr` points to `cap` initialised (zeroed) bytes owned by self.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), self.cap) }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [u8] {
-        // SAFETY: as above, and `&mut self` guarantees exclusive access.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.cap) }
-    }
-}
-
-impl Drop for AlignedBuf {
-    fn drop(&mut self) {
-        // SAFETY: allocated in `new` with exactly this layout.
-        unsafe {
-            dealloc(
-                self.ptr.as_ptr(),
-                Layout::from_size_align_unchecked(self.cap, ALIGN),
-            )
-        }
-    }
-}
+pub use fx_core::os::ALIGN;
 
 /// One buffer to write, and where to send it back.
 struct Request {
@@ -102,7 +55,7 @@ impl IoThread {
             .name("fx-seq-io".into())
             .spawn(move || {
                 for req in rx {
-                    let res = write_at_end(&req.file, &req.buf.as_slice()[..req.len]);
+                    let res = write_at_end(&req.file, &req.buf[..req.len]);
                     // A file that went away no longer needs its buffer.
                     let _ = req.reply.send((req.buf, res));
                 }
@@ -123,34 +76,6 @@ fn write_at_end(file: &File, bytes: &[u8]) -> std::io::Result<()> {
         }
         other => other,
     }
-}
-
-fn is_direct(file: &File) -> std::io::Result<bool> {
-    // SAFETY: fcntl on a descriptor owned by `file`; no memory is passed.
-    let flags = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETFL) };
-    if flags < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(flags & libc::O_DIRECT != 0)
-}
-
-fn set_direct(file: &File, on: bool) -> std::io::Result<()> {
-    let fd = file.as_raw_fd();
-    // SAFETY: as in `is_direct`.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    if flags < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    let flags = if on {
-        flags | libc::O_DIRECT
-    } else {
-        flags & !libc::O_DIRECT
-    };
-    // SAFETY: as in `is_direct`.
-    if unsafe { libc::fcntl(fd, libc::F_SETFL, flags) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 /// A file written line by line through aligned buffers.
@@ -201,7 +126,7 @@ impl DirectFile {
         Ok(DirectFile {
             path,
             file: Arc::new(file),
-            cap: buf.cap,
+            cap: buf.len(),
             buf,
             len: 0,
             spare: None,
@@ -226,7 +151,7 @@ impl DirectFile {
     pub fn write(&mut self, mut bytes: &[u8]) -> Result<()> {
         if bytes.len() <= self.cap - self.len {
             // The common case: it fits.
-            self.buf.as_mut_slice()[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+            self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
             self.len += bytes.len();
             if self.len == self.cap {
                 self.flush_full()?;
@@ -235,7 +160,7 @@ impl DirectFile {
         }
         while !bytes.is_empty() {
             let n = (self.cap - self.len).min(bytes.len());
-            self.buf.as_mut_slice()[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+            self.buf[self.len..self.len + n].copy_from_slice(&bytes[..n]);
             self.len += n;
             bytes = &bytes[n..];
             if self.len == self.cap {
@@ -245,18 +170,12 @@ impl DirectFile {
         Ok(())
     }
 
-    /// Appends the stamped event line `head ‖ seq ‖ "," ‖ tail` and a
-    /// newline (see [`crate::record::stamped_event`]).
-    pub fn event_line(&mut self, head: &[u8], seq: &[u8], tail: &[u8]) -> Result<()> {
-        self.pieces(&[head, seq, b",", tail, b"\n"])
-    }
-
     /// Appends the pieces in order; when they fit in the buffer, without
     /// checking room piece by piece.
     pub fn pieces(&mut self, pieces: &[&[u8]]) -> Result<()> {
         let total: usize = pieces.iter().map(|p| p.len()).sum();
         if total < self.cap - self.len {
-            let buf = &mut self.buf.as_mut_slice()[self.len..self.len + total];
+            let buf = &mut self.buf[self.len..self.len + total];
             let mut at = 0;
             for p in pieces {
                 buf[at..at + p.len()].copy_from_slice(p);
@@ -297,7 +216,7 @@ impl DirectFile {
         let len = self.len;
         self.len = 0;
         let Some(io) = self.io.clone() else {
-            return write_at_end(&self.file, &self.buf.as_slice()[..len])
+            return write_at_end(&self.file, &self.buf[..len])
                 .map_err(|e| Error::io(&self.path, e));
         };
         let next = match self.spare.take() {
@@ -333,14 +252,14 @@ impl DirectFile {
             self.len
         };
         if whole > 0 {
-            write_at_end(&self.file, &self.buf.as_slice()[..whole]).map_err(io)?;
+            write_at_end(&self.file, &self.buf[..whole]).map_err(io)?;
         }
         if whole < self.len {
             if is_direct(&self.file).map_err(io)? {
                 set_direct(&self.file, false).map_err(io)?;
             }
             (&*self.file)
-                .write_all(&self.buf.as_slice()[whole..self.len])
+                .write_all(&self.buf[whole..self.len])
                 .map_err(io)?;
         }
         self.len = 0;

@@ -102,8 +102,6 @@ pub struct Scanned {
     pub lines: u64,
     /// Bytes of the lines (without newlines).
     pub bytes: u64,
-    /// Lines whose key needed a whole parse.
-    pub parsed: u64,
 }
 
 const CHUNK: usize = 4 << 20;
@@ -157,18 +155,6 @@ pub fn scan(
     })
 }
 
-/// Asks for a 1 MiB buffer on `fd` if it is a pipe (best effort: the
-/// default 64 KiB makes the pipe, not fx-seq, the bottleneck of a
-/// `… | fx-seq` pipeline's read pass; an error only means the default stays).
-#[allow(unsafe_code)]
-pub fn enlarge_pipe(fd: std::os::fd::BorrowedFd<'_>) {
-    use std::os::fd::AsRawFd;
-    // SAFETY: fcntl(F_SETPIPE_SZ) takes a descriptor and an integer and
-    // touches no memory of ours; `fd` is borrowed, so open for the call.
-    // On a descriptor that is not a pipe it fails with EBADF/EINVAL.
-    let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
-}
-
 /// Bytes handed to the spool writer at a time.
 const SPOOL_CHUNK: usize = 1 << 20;
 
@@ -200,10 +186,7 @@ fn scan_with(
         }
         let seq = match scan_seq(line) {
             Some(seq) => seq,
-            None => {
-                seen.parsed += 1;
-                parse_line::<Job>(line, seen.lines)?.artifact.artifact_seq
-            }
+            None => parse_line::<Job>(line, seen.lines)?.artifact.artifact_seq,
         };
         seen.bytes += line.len() as u64;
         let len = u32::try_from(line.len()).map_err(|_| too_long(seen.lines, max_line))?;

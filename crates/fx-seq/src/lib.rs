@@ -32,10 +32,8 @@
 //!    written around the page cache where possible ([`direct`]), and the
 //!    set is committed by renames.
 
-#[allow(unsafe_code)] // aligned buffers and fcntl, each with its SAFETY note
 pub mod direct;
 pub mod input;
-#[allow(unsafe_code)] // flock, with its SAFETY note
 pub mod lock;
 pub mod pipeline;
 pub mod record;
@@ -183,7 +181,7 @@ fn open_input(path: Option<&Path>) -> Result<Input> {
             Ok(if regular {
                 Input::File(f)
             } else {
-                input::enlarge_pipe(std::os::fd::AsFd::as_fd(&f));
+                fx_core::os::enlarge_pipe(std::os::fd::AsFd::as_fd(&f));
                 Input::stream(f)
             })
         }
@@ -198,7 +196,7 @@ fn open_input(path: Option<&Path>) -> Result<Input> {
             Ok(match regular {
                 Some(f) => Input::File(f),
                 None => {
-                    input::enlarge_pipe(std::io::stdin().as_fd());
+                    fx_core::os::enlarge_pipe(std::io::stdin().as_fd());
                     Input::stream(std::io::stdin())
                 }
             })

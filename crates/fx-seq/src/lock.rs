@@ -9,7 +9,6 @@
 //! spool can be as large as the input.
 
 use std::fs::{File, OpenOptions};
-use std::os::fd::AsRawFd;
 use std::path::Path;
 
 use fx_core::{Error, Result};
@@ -30,13 +29,7 @@ pub fn take(run: &Path, dir: &Path) -> Result<File> {
         .write(true)
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
-    // SAFETY: flock(2) takes a descriptor and a flag and touches no memory
-    // of ours; `lock` keeps the descriptor open for the call.
-    #[allow(unsafe_code)]
-    let rc = unsafe { libc::flock(lock.as_raw_fd(), libc::LOCK_EX) };
-    if rc != 0 {
-        return Err(Error::io(&path, std::io::Error::last_os_error()));
-    }
+    fx_core::os::lock_exclusive(&lock).map_err(|e| Error::io(&path, e))?;
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();

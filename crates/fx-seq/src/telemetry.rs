@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use fx_core::{Error, Result};
 
 use crate::direct::{DirectFile, IoThread};
-use crate::record::{Record, itoa};
+use crate::record::{Record, itoa, stamped_event};
 
 /// `RUN/telemetry`, relative to the run directory.
 pub const TELEMETRY_DIR: &str = "telemetry";
@@ -213,17 +213,12 @@ impl EventsWriter {
     /// Writes the events of one job (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
         let head = rec.head();
-        let mut digits = [0u8; 20];
         for ev in rec.events() {
             // The line is built once and copied whole into each file.
-            let seq = itoa(self.event_seq, &mut digits);
-            self.event_seq += 1;
             self.line.clear();
-            self.line.extend_from_slice(head);
-            self.line.extend_from_slice(seq);
-            self.line.push(b',');
-            self.line.extend_from_slice(ev.tail);
+            stamped_event(&mut self.line, head, self.event_seq, ev.tail);
             self.line.push(b'\n');
+            self.event_seq += 1;
             self.events.write(&self.line)?;
             if ev.tool {
                 self.tools.write(&self.line)?;

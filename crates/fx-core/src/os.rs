@@ -1,6 +1,8 @@
-//! The few system-level pieces the large-file path needs, and the only
-//! `unsafe` code of fx-ingest's blob writing: buffers aligned for direct I/O,
-//! switching `O_DIRECT` on and off an open file, and read-ahead advice.
+//! The few system calls fx makes beyond `std`, and the `unsafe` code they
+//! need, in one place: buffers aligned for direct I/O, switching `O_DIRECT`
+//! on and off an open file, read-ahead advice, exclusive file locks (one
+//! ingest, one sequencing pass per run at a time) and a larger pipe buffer.
+//! fx-ingest writes large blobs and fx-seq its telemetry with direct I/O.
 //!
 //! Direct I/O (`O_DIRECT`) moves the bytes between the device and the user
 //! buffer without the page-cache copy a buffered `write` makes; the kernel
@@ -99,7 +101,6 @@ pub fn set_direct(f: &File, on: bool) -> io::Result<()> {
 }
 
 /// True when `O_DIRECT` is set on `f`.
-#[cfg(test)]
 pub fn is_direct(f: &File) -> io::Result<bool> {
     // SAFETY: as in `set_direct`.
     let flags = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_GETFL) };
@@ -115,6 +116,28 @@ pub fn advise_sequential(f: &File) {
     // SAFETY: posix_fadvise takes a valid descriptor (borrowed `f`) and
     // integers, and touches no memory of ours.
     let _ = unsafe { libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_SEQUENTIAL) };
+}
+
+/// Takes an exclusive `flock` on `file`, waiting for whoever holds it.
+/// Released when the file is closed, also when the process dies.
+pub fn lock_exclusive(file: &File) -> io::Result<()> {
+    // SAFETY: flock(2) takes a descriptor and a flag and touches no memory
+    // of ours; the descriptor is valid for the call because `file` is
+    // borrowed. (`File::lock` needs Rust 1.89, above our MSRV.)
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Asks for a 1 MiB buffer on `fd` if it is a pipe. Best effort: with the
+/// default 64 KiB the pipe itself, not its reader, limits a `… | fx-seq`
+/// pipeline; a failure (not a pipe, over the system's limit) changes nothing.
+pub fn enlarge_pipe(fd: std::os::fd::BorrowedFd<'_>) {
+    // SAFETY: fcntl(F_SETPIPE_SZ) takes a descriptor (borrowed, so open for
+    // the call) and an integer, and touches no memory of ours.
+    let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
 }
 
 #[cfg(test)]
@@ -168,5 +191,33 @@ mod tests {
             }
         }
         set_direct(&f, false).expect("off is always possible");
+    }
+
+    #[test]
+    fn a_lock_is_exclusive_until_its_file_closes() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("lock");
+        let open = move || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(p.clone())
+                .expect("open")
+        };
+        let first = open();
+        lock_exclusive(&first).expect("lock");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let second = open();
+            lock_exclusive(&second).expect("lock");
+            tx.send(()).expect("send");
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(rx.try_recv().is_err(), "the second lock did not wait");
+        drop(first);
+        rx.recv()
+            .expect("the second lock is taken once the first is released");
+        waiter.join().expect("thread");
     }
 }
