@@ -64,10 +64,7 @@ impl<R: BufRead> LineReader<R> {
             };
             if self.buf.len() + take > self.max_line {
                 self.line_no += 1;
-                return Err(Error::BadLine {
-                    line: self.line_no,
-                    reason: format!("line longer than the limit of {} bytes", self.max_line),
-                });
+                return Err(too_long(self.line_no, self.max_line));
             }
             self.buf.extend_from_slice(&chunk[..take]);
             let consumed = if done { take + 1 } else { take };
@@ -122,15 +119,29 @@ impl<R: BufRead> JsonlReader<R> {
 /// Parses one line as a `T`, naming the line number in the error.
 pub fn parse_line<T: DeserializeOwned>(raw: &[u8], line: u64) -> Result<T> {
     if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::BadLine {
-            line,
-            reason: "empty line".into(),
-        });
+        return Err(empty_line(line));
     }
     serde_json::from_slice(raw).map_err(|e| Error::BadLine {
         line,
         reason: format!("invalid job line: {e}"),
     })
+}
+
+/// The error for line `line` longer than `max_line` bytes (every reader of
+/// job lines words it the same way).
+pub fn too_long(line: u64, max_line: usize) -> Error {
+    Error::BadLine {
+        line,
+        reason: format!("line longer than the limit of {max_line} bytes"),
+    }
+}
+
+/// The error for a blank line `line`.
+pub fn empty_line(line: u64) -> Error {
+    Error::BadLine {
+        line,
+        reason: "empty line".into(),
+    }
 }
 
 /// Writes records as whole lines.

@@ -21,7 +21,7 @@ use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::FileExt;
 
 use fx_core::job::Job;
-use fx_core::jsonl::parse_line;
+use fx_core::jsonl::{empty_line, parse_line, too_long};
 use fx_core::{Error, Result};
 
 /// Where a line is and where it goes.
@@ -179,10 +179,7 @@ fn scan_with(
             return Err(too_long(seen.lines, max_line));
         }
         if line.iter().all(u8::is_ascii_whitespace) {
-            return Err(Error::BadLine {
-                line: seen.lines,
-                reason: "empty line".into(),
-            });
+            return Err(empty_line(seen.lines));
         }
         let seq = match scan_seq(line) {
             Some(seq) => seq,
@@ -228,13 +225,6 @@ fn scan_with(
         }
         sink(&buf[end..end + n])?;
         end += n;
-    }
-}
-
-fn too_long(line: u64, max_line: usize) -> Error {
-    Error::BadLine {
-        line,
-        reason: format!("line longer than the limit of {max_line} bytes"),
     }
 }
 

@@ -147,10 +147,7 @@ pub fn prepare(job: &mut Job, line: u64) -> Result<()> {
 /// module docs).
 pub fn from_line(run: &RunDir, raw: Vec<u8>, line: u64) -> Result<Record> {
     if raw.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::BadLine {
-            line,
-            reason: "empty line".into(),
-        });
+        return Err(fx_core::jsonl::empty_line(line));
     }
     // The rendered pieces are gathered in a per-thread scratch buffer, then
     // appended to the line's own buffer (which has room for them).
