@@ -14,6 +14,11 @@ apt_packages=(
   # tests: static libcrypto for a static-copy fingerprint test, ssh-keygen
   # fixtures, compressors for probe tests, unzip for the IETF conformance zips
   libssl-dev openssh-client gzip zstd xz-utils bzip2 unzip
+  # fx-fingerprint library_detection: the binaries of its table
+  # (crates/fx-fingerprint/tests/data/elf_libraries.tsv) and the go list oracle
+  android-libboringssl libnss3 libsodium23 libwolfssl35 libgit2-1.5 dropbear-bin
+  libcryptsetup12 libargon2-1 libssh2-1 libcurl4 libcurl3-gnutls libldap-2.5-0
+  libarchive13 apache2-utils wget curl gpg gpgsm gpg-agent git putty-tools age golang-go
   # Python (Parquet read-back test), GNU time and bc (benchmarks), Nix (flake checks)
   python3 python3-pip time bc nix-bin
 )
