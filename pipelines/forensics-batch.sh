@@ -2,14 +2,17 @@
 # The whole fx batch: ingest → route → inspect → probe → fingerprint → seq →
 # features → report, over INPUT... into the run directory RUN.
 #
-#   pipelines/forensics-batch.sh [-j N] [--policy FILE] [--case C] [--tenant T] INPUT... RUN
+#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--case C] [--tenant T] INPUT... RUN
+#
+# -L/--follow is passed to fx-ingest: symlinks inside the INPUT directories
+# are followed (without it they are recorded as skipped jobs).
 #
 # Commands are taken from $FX_BIN_DIR when set, else from PATH (the Nix app
 # puts them there), else from this checkout's target/release (built if missing).
 set -euo pipefail
 
 usage() {
-  echo "usage: forensics-batch.sh [-j N] [--policy FILE] [--case C] [--source S] [--tenant T] INPUT... RUN" >&2
+  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--case C] [--source S] [--tenant T] INPUT... RUN" >&2
   exit 2
 }
 
@@ -19,8 +22,9 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -j) [ $# -ge 2 ] || usage; jobs_flag=(-j "$2"); shift 2 ;;
     -j*) jobs_flag=(-j "${1#-j}"); shift ;;
+    -L|--follow) ingest_flags+=(--follow); shift ;;
     --policy|--case|--source|--tenant|--intake) [ $# -ge 2 ] || usage; ingest_flags+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "forensics-batch.sh: unknown option $1" >&2; usage ;;
     *) break ;;

@@ -211,7 +211,7 @@ fn empty_inputs_zero_byte_file_and_empty_stdin_list() {
 }
 
 #[test]
-fn special_files_symlinks_and_missing_paths_get_error_events() {
+fn special_files_symlinks_and_missing_paths_get_events() {
     let d = tempfile::tempdir().unwrap();
     let root = d.path().join("root");
     fs::create_dir_all(&root).unwrap();
@@ -244,19 +244,19 @@ fn special_files_symlinks_and_missing_paths_get_error_events() {
         assert_eq!(e["error"]["kind"], "unreadable", "{p}");
         e["error"]["detail"].as_str().unwrap().to_owned()
     };
-    assert!(err("root/escape").contains("outside the named root"));
-    assert_eq!(err("root/dangling"), "dangling symlink");
+    let skip = |p: &str| {
+        let e = event(by_path(&jobs, p));
+        assert_eq!(e["status"], "skipped", "{p}: {e}");
+        e["reason"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(skip("root/escape"), "symlink_outside_root");
+    assert_eq!(skip("root/dangling"), "dangling_symlink");
+    assert_eq!(skip("root/inside"), "symlink_inside_root");
     assert!(err("root/fifo").starts_with("fifo"));
     assert!(err("root/sock").starts_with("socket"));
     assert!(err("/dev/null").starts_with("character device"));
     assert_eq!(err("missing.bin"), "cannot stat: not found");
-    let inside = by_path(&jobs, "root/inside");
-    assert_eq!(event(inside)["status"], "ok");
-    assert_eq!(event(inside)["data"]["via_symlink"], true);
-    assert_eq!(
-        inside["artifact"]["artifact_hash"],
-        by_path(&jobs, "root/ok.txt")["artifact"]["artifact_hash"]
-    );
+    assert_eq!(event(by_path(&jobs, "root/ok.txt"))["status"], "ok");
     assert_eq!(jobs.len(), 8, "nothing named disappears");
     // The secret outside the root was never stored.
     let secret = fx_core::hashing::sha256_hex(b"outside the root");
@@ -739,4 +739,257 @@ fn large_files_identical_at_any_thread_count_on_disk_and_tmpfs() {
     for o in &outputs[1..] {
         assert_eq!(o, &outputs[0]);
     }
+}
+
+/// A root with symlinks of every kind, a directory outside it, and a link
+/// `named.lnk` (to a file outside the root) to name on the command line.
+fn link_tree(d: &Path) {
+    use std::os::unix::fs::symlink;
+    fs::create_dir_all(d.join("outside")).unwrap();
+    fs::create_dir_all(d.join("root/sub")).unwrap();
+    fs::write(d.join("outside/secret.txt"), b"secret").unwrap();
+    fs::write(d.join("outside/named.txt"), b"named").unwrap();
+    fs::write(d.join("root/a.txt"), b"a").unwrap();
+    fs::write(d.join("root/copy.txt"), b"a").unwrap();
+    fs::write(d.join("root/sub/c.txt"), b"c").unwrap();
+    symlink("../outside/secret.txt", d.join("root/escape")).unwrap();
+    symlink("../outside", d.join("root/escape-dir")).unwrap();
+    symlink("nowhere", d.join("root/dangling")).unwrap();
+    symlink("loop-b", d.join("root/loop-a")).unwrap();
+    symlink("loop-a", d.join("root/loop-b")).unwrap();
+    symlink("a.txt", d.join("root/inside")).unwrap();
+    symlink("sub", d.join("root/inside-dir")).unwrap();
+    symlink("..", d.join("root/sub/up")).unwrap();
+    symlink("outside/named.txt", d.join("named.lnk")).unwrap();
+}
+
+/// One line per job: its path, its ingest outcome, and the paths its
+/// custody lists.
+fn outcomes(jobs: &[Value]) -> Vec<String> {
+    jobs.iter()
+        .map(|j| {
+            let e = event(j);
+            let mut line = format!(
+                "{} {}",
+                j["artifact"]["intake"]["path"].as_str().unwrap(),
+                e["status"].as_str().unwrap()
+            );
+            match e["status"].as_str().unwrap() {
+                "ok" => line += &format!(" {}", e["data"]["size"]),
+                "skipped" => line += &format!(" {}", e["reason"].as_str().unwrap()),
+                _ => line += &format!(" {}", e["error"]["detail"].as_str().unwrap()),
+            }
+            if e["data"]["via_symlink"] == true {
+                line += " via_symlink";
+            }
+            let reached: Vec<&str> = j["artifact"]["custody"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["action"] == "reached")
+                .map(|c| c["path"].as_str().unwrap())
+                .collect();
+            if !reached.is_empty() {
+                line += &format!(" reached={}", reached.join(","));
+            }
+            line
+        })
+        .collect()
+}
+
+fn blob_exists(run: &Path, bytes: &[u8]) -> bool {
+    let h = fx_core::hashing::sha256_hex(bytes);
+    run.join("artifacts/blobs/sha256")
+        .join(&h[..2])
+        .join(&h[2..])
+        .exists()
+}
+
+#[test]
+fn symlinks_met_in_a_walk_are_skipped_with_their_reason() {
+    let d = tempfile::tempdir().unwrap();
+    link_tree(d.path());
+    let out = ingest(d.path())
+        .args(["--run", "R", "root", "named.lnk"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    assert_eq!(
+        outcomes(&jobs),
+        [
+            // Named on the command line: followed, wherever it leads.
+            "named.lnk ok 5 via_symlink",
+            "root/a.txt ok 1",
+            "root/copy.txt ok 1",
+            "root/dangling skipped dangling_symlink",
+            "root/escape skipped symlink_outside_root",
+            "root/escape-dir skipped symlink_outside_root",
+            "root/inside skipped symlink_inside_root",
+            "root/inside-dir skipped symlink_inside_root",
+            "root/loop-a skipped symlink_loop",
+            "root/loop-b skipped symlink_loop",
+            "root/sub/c.txt ok 1",
+            "root/sub/up skipped symlink_inside_root",
+        ]
+    );
+    // A skipped job has no content, and no failure.
+    let escape = by_path(&jobs, "root/escape");
+    assert!(escape["artifact"].get("artifact_hash").is_none());
+    assert!(escape["artifact"].get("artifact_ref").is_none());
+    assert_eq!(escape["events"].as_array().unwrap().len(), 1);
+    // What lies outside the root was not read.
+    let run = d.path().join("R");
+    assert!(!blob_exists(&run, b"secret"));
+    assert!(blob_exists(&run, b"named"));
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(run.join("manifests/run_manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["inputs"],
+        serde_json::json!([
+            {"kind": "dir", "path": "root"},
+            {"kind": "file", "path": "named.lnk"}
+        ])
+    );
+}
+
+#[test]
+fn follow_reads_behind_links_reports_loops_and_reads_a_file_once() {
+    let d = tempfile::tempdir().unwrap();
+    link_tree(d.path());
+    let out = ingest(d.path())
+        .args(["--run", "R", "-L", "root", "named.lnk"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let jobs = jobs_of(&out);
+    assert_eq!(
+        outcomes(&jobs),
+        [
+            // The same file reached twice is one job: its first path (a
+            // path that is not a link first, then in byte order) is the
+            // intake path, and its custody lists every path.
+            "named.lnk ok 5 via_symlink reached=named.lnk,root/escape-dir/named.txt",
+            "root/a.txt ok 1 reached=root/a.txt,root/inside",
+            // Same bytes in another file: its own job, sharing the blob.
+            "root/copy.txt ok 1",
+            "root/dangling skipped dangling_symlink",
+            "root/escape ok 6 via_symlink reached=root/escape,root/escape-dir/secret.txt",
+            // `up` leads back to the root: a directory loop, walked once.
+            "root/inside-dir/up skipped symlink_loop",
+            "root/loop-a skipped symlink_loop",
+            "root/loop-b skipped symlink_loop",
+            "root/sub/c.txt ok 1 reached=root/inside-dir/c.txt,root/sub/c.txt",
+            "root/sub/up skipped symlink_loop",
+        ]
+    );
+    let a = by_path(&jobs, "root/a.txt");
+    let copy = by_path(&jobs, "root/copy.txt");
+    assert_eq!(
+        a["artifact"]["artifact_ref"],
+        copy["artifact"]["artifact_ref"]
+    );
+    assert_ne!(
+        a["artifact"]["artifact_id"],
+        copy["artifact"]["artifact_id"]
+    );
+    assert_eq!(
+        a["artifact"]["custody"],
+        serde_json::json!([
+            {"actor": format!("fx-ingest {}", fx_core::FX_VERSION), "action": "ingested"},
+            {"actor": format!("fx-ingest {}", fx_core::FX_VERSION), "action": "reached", "path": "root/a.txt"},
+            {"actor": format!("fx-ingest {}", fx_core::FX_VERSION), "action": "reached", "path": "root/inside"},
+        ])
+    );
+    // One registry line per job, so the merged paths are registered once.
+    let run = d.path().join("R");
+    let registry = fs::read_to_string(run.join("registry/registry.jsonl")).unwrap();
+    assert_eq!(registry.lines().count(), jobs.len());
+    assert!(blob_exists(&run, b"secret"));
+    let manifest: Value =
+        serde_json::from_slice(&fs::read(run.join("manifests/run_manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        manifest["inputs"],
+        serde_json::json!([
+            {"kind": "dir_follow_links", "path": "root"},
+            {"kind": "file", "path": "named.lnk"}
+        ])
+    );
+    // Another walk is another run: the run directory of the plain walk
+    // refuses it.
+    let again = ingest(d.path())
+        .args(["--run", "R", "root", "named.lnk"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    assert!(
+        String::from_utf8_lossy(&again).contains("already holds run"),
+        "{}",
+        String::from_utf8_lossy(&again)
+    );
+    // And the same ingest again prints the same jobs.
+    let rerun = ingest(d.path())
+        .args(["--run", "R", "--follow", "root", "named.lnk"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(rerun, out);
+}
+
+#[test]
+fn forensics_batch_passes_follow_and_counts_skips_apart() {
+    let d = tempfile::tempdir().unwrap();
+    link_tree(d.path());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
+    let bins = bin().parent().unwrap().to_path_buf();
+    let batch = |extra: &[&str], run: &str| -> (String, Value) {
+        let out = StdCommand::new("bash")
+            .arg(&script)
+            .args(extra)
+            .args(["-j", "1", "root", run])
+            .current_dir(d.path())
+            .env("FX_BIN_DIR", &bins)
+            .env_remove("FX_RUN")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let report: Value = serde_json::from_slice(
+            &fs::read(d.path().join(run).join("reports/summary.json")).unwrap(),
+        )
+        .unwrap();
+        (String::from_utf8(out.stdout).unwrap(), report)
+    };
+    let (text, report) = batch(&[], "plain");
+    assert!(
+        text.contains(
+            "\n  skipped     symlink_inside_root 3, symlink_loop 2, symlink_outside_root 2, dangling_symlink 1\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\n  failures    none\n"), "{text}");
+    assert_eq!(
+        report["skipped"],
+        serde_json::json!({"dangling_symlink": 1, "symlink_inside_root": 3, "symlink_loop": 2, "symlink_outside_root": 2})
+    );
+    assert_eq!(report["jobs"], 11);
+    let (text, report) = batch(&["-L"], "follow");
+    assert!(
+        text.contains("\n  skipped     symlink_loop 4, dangling_symlink 1\n"),
+        "{text}"
+    );
+    assert_eq!(report["jobs"], 10);
 }

@@ -83,6 +83,12 @@ fn vocabulary_matches_the_schemas() {
         enum_of(&e["properties"]["error"]["properties"]["kind"]),
         failures
     );
+    // The report counts fx-ingest's skip reasons.
+    let r = schema("report.schema.json");
+    assert_eq!(
+        enum_of(&r["properties"]["skipped"]["propertyNames"]),
+        names(fx_ingest::walk::skip::ALL.to_vec())
+    );
 }
 
 #[test]
@@ -132,6 +138,13 @@ fn records_built_from_the_types_validate() {
         stdout: Some(stream.clone()),
         stderr: Some(stream),
     }));
+    // A file reached under several paths lists them in its custody.
+    job.artifact.custody.push(fx_core::job::CustodyNote {
+        actor: "fx-ingest 0.1.0".into(),
+        action: "reached".into(),
+        note: None,
+        path: Some(Text::from_bytes(b"certs/\xff.pem")),
+    });
     assert_valid(
         &validator("job.schema.json"),
         "job",

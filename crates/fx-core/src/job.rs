@@ -114,11 +114,16 @@ pub struct Member {
 pub struct CustodyNote {
     /// Who or what handled the evidence (`fx-ingest 0.1.0`, an analyst).
     pub actor: String,
-    /// What was done (`ingested`, `received`, …).
+    /// What was done (`ingested`, `noted`, `reached`, `received`, …).
     pub action: String,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A path the evidence was found under: fx-ingest writes one `reached`
+    /// note per path when it reached the same file under several paths
+    /// (through symlinks), the job's `intake.path` being one of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Text>,
 }
 
 impl Job {

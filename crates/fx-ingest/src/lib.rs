@@ -21,9 +21,13 @@
 //! 6. appends new artifacts to the registry ([`registry`]) and writes the job
 //!    lines to stdout in `artifact_seq` order.
 //!
-//! Files that cannot be read (special files, dangling symlinks, symlinks out
-//! of the root, permission errors) still get a job line, with an `ingest`
-//! error event (`unreadable`) saying why.
+//! Files that cannot be read (special files, permission errors) still get a
+//! job line, with an `ingest` error event (`unreadable`) saying why. Symlinks
+//! that are not followed (see [`walk`]: out of the named root, back into it,
+//! dangling, in a loop) get a job line whose `ingest` event is `skipped` with
+//! the reason. The same file reached under several paths through symlinks is
+//! one job: the first of its paths (a path that is not a link first, then in
+//! byte order) is `intake.path`, and every path is listed in its custody.
 
 pub mod blobs;
 pub mod intake;
@@ -47,7 +51,7 @@ use serde_json::json;
 
 use crate::intake::{BundleRole, Context};
 use crate::registry::{REGISTRY_FORMAT, Registry, RegistryLine};
-use crate::walk::{Found, What};
+use crate::walk::{Found, Links, What};
 
 /// Module name of the events fx-ingest writes.
 pub const MODULE: &str = "ingest";
@@ -58,6 +62,7 @@ pub const MANIFEST_FORMAT: &str = "run/1";
 
 const EXAMPLE: &str = "Examples:
   fx-ingest --run runs/case42 --case case42 --source laptop evidence/ > jobs.jsonl
+  fx-ingest --run runs/certs -L /etc/ssl/certs > jobs.jsonl
   find evidence -name '*.pem' | fx-ingest --run runs/case42 - > jobs.jsonl
   fx-ingest --run runs/case42 --intake intake.csv > jobs.jsonl
   fx-ingest --print-default-policy > policy.toml";
@@ -95,6 +100,13 @@ pub struct Args {
     /// Intake CSV: path,case,source,tenant,collected_at,hints,bundle,role.
     #[arg(long, value_name = "FILE")]
     pub intake: Option<PathBuf>,
+    /// Follow symbolic links met while walking a directory (as fd and
+    /// ripgrep -L do): loops and dangling links are reported, and a file
+    /// reached under several paths is ingested once with every path in its
+    /// custody. Without it such links are recorded as skipped jobs; a link
+    /// named on the command line is always followed.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
     /// Chain-of-custody note added to every job (repeatable).
     #[arg(long, value_name = "TEXT")]
     pub custody_note: Vec<String>,
@@ -159,29 +171,38 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         None => None,
     };
     let named = named_paths(args)?;
+    let links = match args.follow {
+        true => Links::Follow,
+        false => Links::Stay,
+    };
     let mut tasks: Vec<Task> = Vec::new();
     let mut inputs: BTreeSet<InputRecord> = BTreeSet::new();
     for p in &named {
         inputs.insert(InputRecord {
-            kind: walk::input_kind(p).into(),
+            kind: walk::input_kind(p, links).into(),
             path: Text::from_path(p),
         });
         let mut found = Vec::new();
-        walk::expand(p, &mut found);
+        walk::expand(p, links, &mut found);
         tasks.extend(found.into_iter().map(|f| Task {
             found: f,
             ctx: defaults.clone(),
             bundle: None,
+            paths: Vec::new(),
         }));
     }
     if let (Some(csv), Some(csv_path)) = (&csv, &args.intake) {
         inputs.insert(InputRecord {
-            kind: "intake_csv".into(),
+            kind: match links {
+                Links::Follow => "intake_csv_follow_links",
+                Links::Stay => "intake_csv",
+            }
+            .into(),
             path: Text::from_path(csv_path),
         });
         for row in &csv.rows {
             let mut found = Vec::new();
-            walk::expand(&row.path, &mut found);
+            walk::expand(&row.path, links, &mut found);
             if row.bundle.is_some() && !(found.len() == 1 && found[0].path == row.path) {
                 anyhow::bail!(
                     "{} line {}: a bundle member must be a file, not a directory",
@@ -193,9 +214,11 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
                 found: f,
                 ctx: row.ctx.clone(),
                 bundle: row.bundle.clone(),
+                paths: Vec::new(),
             }));
         }
     }
+    let tasks = merge_same_files(tasks);
     let tenants = tenants_of(&tasks, &defaults, &policy)?;
     clock.lap("walk");
 
@@ -438,6 +461,69 @@ struct Task {
     found: Found,
     ctx: Context,
     bundle: Option<BundleRole>,
+    /// Every path the file was reached under, in byte order, when it was
+    /// reached under more than one (see [`merge_same_files`]); else empty.
+    paths: Vec<PathBuf>,
+}
+
+/// Makes one task of the tasks that reach the same file (device and inode)
+/// in the same context when at least one of them went through a symlink:
+/// the file is read once, under its first path (a path that is not a link
+/// first, then in byte order), and the task keeps every path for the
+/// custody. Bundle members are left alone, and so are two plain paths of
+/// one file (hard links), as without links: they stay two artifacts that
+/// share a blob, like any two copies of the same bytes.
+fn merge_same_files(mut tasks: Vec<Task>) -> Vec<Task> {
+    let mergeable = |t: &Task| t.bundle.is_none() && matches!(t.found.what, What::Open(_));
+    if !tasks
+        .iter()
+        .any(|t| mergeable(t) && t.found.file_id.is_some())
+    {
+        return tasks;
+    }
+    // The plain paths a linked file may also have been reached under.
+    for t in tasks.iter_mut() {
+        if let (true, None, What::Open(p)) = (t.bundle.is_none(), t.found.file_id, &t.found.what) {
+            t.found.file_id = std::fs::metadata(p).ok().map(|m| walk::file_id(&m));
+        }
+    }
+    let mut groups: BTreeMap<(&Context, (u64, u64)), Vec<usize>> = BTreeMap::new();
+    for (i, t) in tasks.iter().enumerate() {
+        if let (true, Some(id)) = (mergeable(t), t.found.file_id) {
+            groups.entry((&t.ctx, id)).or_default().push(i);
+        }
+    }
+    let mut drop = vec![false; tasks.len()];
+    let mut merged: Vec<(usize, Vec<PathBuf>)> = Vec::new();
+    for idx in groups.into_values() {
+        if idx.len() < 2 || !idx.iter().any(|&i| tasks[i].found.via_symlink) {
+            continue;
+        }
+        let key = |i: usize| {
+            let f = &tasks[i].found;
+            (f.via_symlink, f.path.as_os_str().as_bytes().to_vec())
+        };
+        let first = idx
+            .iter()
+            .copied()
+            .min_by_key(|&i| key(i))
+            .unwrap_or(idx[0]);
+        let mut paths: Vec<PathBuf> = idx.iter().map(|&i| tasks[i].found.path.clone()).collect();
+        paths.sort_by(|a, b| a.as_os_str().as_bytes().cmp(b.as_os_str().as_bytes()));
+        paths.dedup();
+        for &i in &idx {
+            drop[i] = i != first;
+        }
+        if paths.len() > 1 {
+            merged.push((first, paths));
+        }
+    }
+    for (i, paths) in merged {
+        tasks[i].paths = paths;
+    }
+    let mut keep = drop.into_iter().map(|d| !d);
+    tasks.retain(|_| keep.next().unwrap_or(true));
+    tasks
 }
 
 fn resolve_policy(args: &Args) -> anyhow::Result<Policy> {
@@ -651,7 +737,7 @@ fn store_all(
             .map(|t| {
                 let r = match &t.found.what {
                     What::Open(p) => blobs::store_file(store, p).map(Some),
-                    What::Refused(_) => Ok(None),
+                    What::Refused(_) | What::Skipped(_) => Ok(None),
                 };
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if progress && (n % 512 == 0 || n == total) {
@@ -758,12 +844,32 @@ fn custody(notes: &[String]) -> Vec<CustodyNote> {
         actor: actor.clone(),
         action: "ingested".into(),
         note: None,
+        path: None,
     }];
     out.extend(notes.iter().map(|n| CustodyNote {
         actor: actor.clone(),
         action: "noted".into(),
         note: Some(n.clone()),
+        path: None,
     }));
+    out
+}
+
+/// The custody of a job: `ingested`, then one `reached` entry per path when
+/// the file was reached under several, then the notes.
+fn with_paths(custody: &[CustodyNote], paths: &[PathBuf]) -> Vec<CustodyNote> {
+    let mut out = custody.to_vec();
+    if paths.is_empty() {
+        return out;
+    }
+    let actor = format!("fx-ingest {}", fx_core::FX_VERSION);
+    let reached = paths.iter().map(|p| CustodyNote {
+        actor: actor.clone(),
+        action: "reached".into(),
+        note: None,
+        path: Some(Text::from_path(p)),
+    });
+    out.splice(1..1, reached);
     out
 }
 
@@ -813,6 +919,7 @@ fn single_job(
     let path_bytes = task.found.path.as_os_str().as_bytes();
     let (blob, event) = match (&task.found.what, res) {
         (What::Refused(why), _) => (None, unreadable(why)),
+        (What::Skipped(reason), _) => (None, Event::skipped(MODULE, STEP, *reason)),
         (What::Open(_), Some(Ok(b))) => {
             let mut data = json!({ "size": b.size });
             if task.found.via_symlink {
@@ -834,7 +941,7 @@ fn single_job(
             artifact_seq: 0,
             size: blob.map(|b| b.size),
             intake: intake_of(&task.ctx, Text::from_bytes(path_bytes), None),
-            custody: custody.to_vec(),
+            custody: with_paths(custody, &task.paths),
             members: Vec::new(),
         },
         events: vec![event],
@@ -877,6 +984,7 @@ fn bundle_job(
         let path = Text::from_path(&task.found.path);
         let (blob, err) = match (&task.found.what, res) {
             (What::Refused(why), _) => (None, Some(why.clone())),
+            (What::Skipped(reason), _) => (None, Some(reason.replace('_', " "))),
             (What::Open(_), Some(Ok(b))) => (Some(b), None),
             (What::Open(_), Some(Err(why))) => (None, Some(why.clone())),
             (What::Open(_), None) => (None, Some("not read".to_owned())),

@@ -2,7 +2,9 @@
 //!
 //! Reads the sequenced job lines (`RUN/telemetry/jobs.jsonl`, written by
 //! fx-seq), takes each job's `summary` event, and counts labels, containers,
-//! algorithms, failure shapes and module outcomes. Writes the counts as
+//! algorithms, failure shapes and module outcomes, and, apart from the
+//! failures, the jobs fx-ingest skipped on purpose (a symlink it did not
+//! follow), by reason. Writes the counts as
 //! `RUN/reports/summary.json` (deterministic: sorted maps, no time) and
 //! prints a short human summary with where the evidence went.
 
@@ -53,6 +55,9 @@ pub struct Report {
     pub algorithms: BTreeMap<String, u64>,
     /// Jobs per failure shape.
     pub failures: BTreeMap<String, u64>,
+    /// Jobs whose `ingest` event is `skipped` (nothing was read, on purpose:
+    /// `symlink_outside_root`, `dangling_symlink`, …), per reason.
+    pub skipped: BTreeMap<String, u64>,
     /// Events per module and status.
     pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
     /// Jobs whose summary records a hit budget or cap.
@@ -80,6 +85,12 @@ pub fn build(run: &RunDir) -> anyhow::Result<Report> {
         report.jobs += 1;
         report.events += job.events.len() as u64;
         for e in &job.events {
+            if e.module == "ingest"
+                && e.status == fx_core::Status::Skipped
+                && let Some(reason) = &e.reason
+            {
+                *report.skipped.entry(reason.clone()).or_default() += 1;
+            }
             let status = serde_json::to_value(e.status)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
@@ -166,6 +177,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
          \x20 containers  {}\n\
          \x20 algorithms  {}\n\
          \x20 failures    {}\n\
+         \x20 skipped     {}\n\
          \x20 budgets hit {} jobs\n\
          \x20 modules     {}\n",
         r.jobs,
@@ -175,6 +187,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
         top(&r.containers),
         top(&r.algorithms),
         top(&r.failures),
+        top(&r.skipped),
         r.budgets_hit,
         modules,
     )
@@ -235,6 +248,30 @@ mod tests {
         assert_eq!(r.outcomes["route"]["ok"], 2);
         let text = render_text(dir.path(), &r);
         assert!(text.contains("2 artifacts, 4 events"), "{text}");
+        assert!(text.contains("\n  skipped     none\n"), "{text}");
+
+        // A job fx-ingest skipped is counted apart from the failures.
+        let mut job = job_for(&run, "link", b"", 2).unwrap();
+        job.events = vec![
+            Event::skipped("ingest", "intake", "symlink_outside_root"),
+            Event::skipped("route", "label", "unreadable"),
+            Event::ok("seq", "summary").with_data(serde_json::json!({})),
+        ];
+        lines.push_str(&serde_json::to_string(&job).unwrap());
+        lines.push('\n');
+        std::fs::write(dir.path().join("telemetry/jobs.jsonl"), &lines).unwrap();
+        let r = build(&run).unwrap();
+        assert_eq!(r.jobs, 3);
+        assert_eq!(
+            r.skipped,
+            BTreeMap::from([("symlink_outside_root".to_owned(), 1)])
+        );
+        assert_eq!(r.failures, BTreeMap::from([("truncated".to_owned(), 1)]));
+        let text = render_text(dir.path(), &r);
+        assert!(
+            text.contains("\n  skipped     symlink_outside_root 1\n"),
+            "{text}"
+        );
 
         // A job without a summary event is refused with a clear message.
         let job = job_for(&run, "g", b"g", 0).unwrap();

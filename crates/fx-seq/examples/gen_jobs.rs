@@ -91,6 +91,7 @@ fn make_job(run_id: &str, seq: u64) -> Job {
                 actor: "fx-ingest 0.1.0".into(),
                 action: "ingested".into(),
                 note: None,
+                path: None,
             }],
             members: Vec::new(),
         },

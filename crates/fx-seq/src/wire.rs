@@ -103,6 +103,8 @@ struct CustodyWire {
     action: AnyStr,
     #[serde(default)]
     note: Opt<AnyStr>,
+    #[serde(default)]
+    path: Opt<TextWire>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,7 +132,10 @@ impl ArtifactWire<'_> {
             self.size.is_null(),
             self.intake.bundle.is_null(),
         ];
-        let custody_null = self.custody.iter().any(|c| c.note.is_null());
+        let custody_null = self
+            .custody
+            .iter()
+            .any(|c| c.note.is_null() || c.path.is_null());
         let members = match &self.members {
             None => true,
             Some(m) => {
@@ -664,11 +669,20 @@ mod tests {
                 hints: [("k".to_owned(), serde_json::json!({"x":[null,1]}))].into(),
                 bundle: Some("b".into()),
             },
-            custody: vec![CustodyNote {
-                actor: "a".into(),
-                action: "ingested".into(),
-                note: Some("n".into()),
-            }],
+            custody: vec![
+                CustodyNote {
+                    actor: "a".into(),
+                    action: "ingested".into(),
+                    note: Some("n".into()),
+                    path: None,
+                },
+                CustodyNote {
+                    actor: "a".into(),
+                    action: "reached".into(),
+                    note: None,
+                    path: Some(Text::from_bytes(b"x/\xff")),
+                },
+            ],
             members: vec![Member {
                 role: "signature".into(),
                 path: Text::Str("sig".into()),
