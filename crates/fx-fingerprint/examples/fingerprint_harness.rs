@@ -6,6 +6,7 @@
 //! fingerprint_harness binary ROUNDS FILE...  # light binary fingerprinting throughput
 //! fingerprint_harness ja3 FILE...            # one JA3 per line, per ClientHello (for tshark comparison)
 //! fingerprint_harness synth OUT               # writes the synthetic X25519MLKEM768 capture
+//! fingerprint_harness libraries FILE...       # one line per binary: its library candidates
 //! ```
 
 #![allow(clippy::unwrap_used)]
@@ -44,6 +45,33 @@ fn main() {
                     let d = binary::deep(&b, &r);
                     println!("deep: {}", serde_json::to_string(&d).unwrap());
                 }
+            }
+        }
+        "libraries" => {
+            for f in &args[1..] {
+                let Ok(b) = std::fs::read(f) else {
+                    println!("{f}: unreadable");
+                    continue;
+                };
+                let r = binary::light(&b);
+                let libs: Vec<String> = r
+                    .candidates
+                    .iter()
+                    .map(|c| {
+                        format!(
+                            "{}({}{}; {}; {})",
+                            c.name,
+                            c.role,
+                            c.version
+                                .as_deref()
+                                .map(|v| format!(" {v}"))
+                                .unwrap_or_default(),
+                            c.evidence.join("+"),
+                            c.confidence
+                        )
+                    })
+                    .collect();
+                println!("{f}: {}", libs.join(" "));
             }
         }
         "synth" => {
