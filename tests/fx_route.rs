@@ -625,11 +625,28 @@ fn real_artifacts_are_labelled_and_routed() {
         assert_eq!(c["container"].as_str(), *container, "{name}: {c}");
         assert_eq!(c["encoding"].as_str(), *encoding, "{name}: {c}");
     }
-    // Ambiguous raw objects keep every plausible reading.
-    assert!(labels_of(&s, "mlkem768_ct.bin").contains(&"kem_transcript".to_owned()));
-    assert!(labels_of(&s, "mlkem768_ct.bin").contains(&"symmetric_ciphertext".to_owned()));
-    assert!(labels_of(&s, "mlkem512_pk.bin").contains(&"key_material".to_owned()));
-    assert!(labels_of(&s, "mldsa65_sig.bin").contains(&"signature_blob".to_owned()));
+    // Ambiguous raw objects keep every plausible reading among the
+    // candidates of the event data; the router concludes only its
+    // statistical reading, saying so (size geometry is the probe's to judge).
+    let candidates = |name: &str| -> Vec<String> {
+        s[name]["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["label"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(candidates("mlkem768_ct.bin").contains(&"kem_transcript".to_owned()));
+    assert!(candidates("mlkem768_ct.bin").contains(&"symmetric_ciphertext".to_owned()));
+    assert!(candidates("mlkem512_pk.bin").contains(&"key_material".to_owned()));
+    assert!(candidates("mldsa65_sig.bin").contains(&"signature_blob".to_owned()));
+    for name in ["mlkem768_ct.bin", "mlkem512_pk.bin", "mldsa65_sig.bin"] {
+        let c = &s[name]["conclusion"];
+        assert_eq!(c["labels"], json!(["symmetric_ciphertext"]), "{name}: {c}");
+        assert_eq!(c["basis"], "statistics", "{name}: {c}");
+        assert_eq!(c["confidence"], 500, "{name}: {c}");
+    }
+    assert_eq!(s["cert.der"]["conclusion"]["basis"], "structural");
     assert!(labels_of(&s, "bundle.p12").contains(&"certificate".to_owned()));
 
     // Fail-closed: hash material reaches the audit path only.

@@ -6,15 +6,24 @@
 //! appended after every other event. Its `data` is built from the job's
 //! events, in event order, by these rules:
 //!
-//! * **conclusions** — every event's `conclusion` is merged with
-//!   [`merge_conclusion`](crate::vocab::merge_conclusion): later scalar and object values win, lists
-//!   (`labels`, `failures`, `regions`, `libraries`) become unions kept in
-//!   first-seen order. The merged keys sit at the top level of `data`, with
-//!   their DESIGN §9 names (`labels`, `container`, `algorithm`, …). A key no
-//!   event concluded is **absent** (never a made-up default): in particular a
-//!   job no router labelled has no `labels` key. fx-route concludes
-//!   `["unknown"]` explicitly when it cannot tell; the summary does not invent
-//!   it.
+//! * **conclusions** — precision first (DESIGN §9). Every conclusion has a
+//!   [`Basis`] (`parsed` > `structural` > `size_only` > `statistics`; a
+//!   conclusion that names none counts as `structural`). Each scalar or
+//!   object field (`container`, `encoding`, `algorithm`, `oid`, `key_bits`,
+//!   `curve`, `hash`, `cipher`, `pqc`, `tls`) takes the value of the
+//!   strongest basis that concluded it, whatever the event order; ties go to
+//!   the earlier event. `labels` are the union, in first-seen order, of the
+//!   labels of every conclusion of basis `structural` or stronger; only when
+//!   none of those names a label other than `unknown` do the labels of the
+//!   strongest guess stand instead (a size-only or statistical label never
+//!   joins a structural one). `unknown` is dropped when any other label
+//!   stands. `regions`, `libraries` and `members` are unions in first-seen
+//!   order. A key no event concluded is **absent** (never a made-up
+//!   default): in particular a job no router labelled has no `labels` key.
+//! * **`sources`** — for each concluded field, where it came from:
+//!   `{event, basis, confidence?}` (the event's index within the job) for a
+//!   scalar or object, `{events, basis}` for `labels` (the strongest basis
+//!   among them). Absent when nothing was concluded.
 //! * **`failures`** — besides the conclusions' `failures`, the `error.kind` of
 //!   every `error` event is added to the same union, at the position of that
 //!   event (so a job whose only trace of a failure is an error event still
@@ -44,7 +53,7 @@ use serde_json::{Map, Value};
 
 use crate::event::{Event, Status};
 use crate::job::Job;
-use crate::vocab::{Conclusion, FailureKind};
+use crate::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, Label};
 
 /// Module name of the summary event.
 pub const SUMMARY_MODULE: &str = "seq";
@@ -81,6 +90,24 @@ pub fn summary_data(events: &[Event]) -> Map<String, Value> {
     b.finish().to_map()
 }
 
+/// True when some conclusion among `events` that is not a guess (basis
+/// `structural` or stronger) already says what the artifact is: a container
+/// other than `raw`, an algorithm, or a label other than `unknown`. A size or
+/// statistics guess about the whole artifact is then never concluded
+/// (DESIGN §9, precision first).
+pub fn firm_evidence(events: &[Event]) -> bool {
+    events
+        .iter()
+        .filter(|e| !is_summary(e))
+        .filter_map(|e| e.conclusion.as_ref())
+        .filter(|c| !c.effective_basis().is_guess())
+        .any(|c| {
+            c.container.is_some_and(|k| k != Container::Raw)
+                || c.algorithm.is_some()
+                || c.labels.iter().any(|l| *l != Label::Unknown)
+        })
+}
+
 /// Builds a summary event by event, for callers that do not hold typed
 /// [`Event`]s (fx-seq reads borrowed views of its input lines). Feeding it
 /// the events of a job in order gives exactly [`summary_data`].
@@ -89,7 +116,7 @@ pub fn summary_data(events: &[Event]) -> Map<String, Value> {
 /// come from), so summarising allocates nothing per module.
 #[derive(Clone, Debug, Default)]
 pub struct SummaryBuilder<'a> {
-    merged: Conclusion,
+    merged: Merged,
     failures: Vec<FailureKind>,
     /// Per module, sorted by name (a job has a handful of modules).
     outcomes: Vec<(&'a str, Outcomes)>,
@@ -144,7 +171,7 @@ impl<'a> SummaryBuilder<'a> {
             Status::Skipped => o.skipped += 1,
         }
         if let Some(c) = conclusion {
-            merge_typed(&mut self.merged, c);
+            self.merged.add(c, self.count - 1);
             for f in &c.failures {
                 push_unique(&mut self.failures, *f);
             }
@@ -175,8 +202,8 @@ impl<'a> SummaryBuilder<'a> {
             budgets,
             count,
         } = self;
-        let Conclusion {
-            labels,
+        let (labels, labels_source) = merged.labels();
+        let Merged {
             container,
             encoding,
             algorithm,
@@ -185,26 +212,41 @@ impl<'a> SummaryBuilder<'a> {
             curve,
             hash,
             cipher,
-            regions,
             pqc,
-            failures: _,
             tls,
+            regions,
             libraries,
+            members,
+            labels: _,
         } = merged;
+        let sources = Sources {
+            algorithm: algorithm.as_ref().map(Slot::source),
+            cipher: cipher.as_ref().map(Slot::source),
+            container: container.as_ref().map(Slot::source),
+            curve: curve.as_ref().map(Slot::source),
+            encoding: encoding.as_ref().map(Slot::source),
+            hash: hash.as_ref().map(Slot::source),
+            key_bits: key_bits.as_ref().map(Slot::source),
+            labels: labels_source,
+            oid: oid.as_ref().map(Slot::source),
+            pqc: pqc.as_ref().map(Slot::source),
+            tls: tls.as_ref().map(Slot::source),
+        };
         SummaryData {
-            algorithm,
+            algorithm: algorithm.map(|s| s.value),
             budgets_hit: budgets,
-            cipher,
-            container,
-            curve,
-            encoding,
+            cipher: cipher.map(|s| s.value),
+            container: container.map(|s| s.value),
+            curve: curve.map(|s| s.value),
+            encoding: encoding.map(|s| s.value),
             events: count,
             failures,
-            hash,
-            key_bits,
+            hash: hash.map(|s| s.value),
+            key_bits: key_bits.map(|s| s.value),
             labels,
             libraries,
-            oid,
+            members,
+            oid: oid.map(|s| s.value),
             outcomes: ModuleOutcomes(
                 outcomes
                     .into_iter()
@@ -220,10 +262,227 @@ impl<'a> SummaryBuilder<'a> {
                     })
                     .collect(),
             ),
-            pqc,
+            pqc: pqc.map(|s| s.value),
             regions,
-            tls,
+            sources: (!sources.is_empty()).then_some(sources),
+            tls: tls.map(|s| s.value),
         }
+    }
+}
+
+/// One concluded field with where it came from.
+#[derive(Clone, Debug)]
+struct Slot<T> {
+    value: T,
+    basis: Basis,
+    confidence: Option<u16>,
+    event: u64,
+}
+
+impl<T> Slot<T> {
+    fn source(&self) -> Source {
+        Source {
+            basis: self.basis,
+            confidence: self.confidence,
+            event: self.event,
+        }
+    }
+}
+
+/// Keeps `v` when its basis is strictly stronger than what is there (ties go
+/// to the earlier event).
+fn keep<T: Clone>(acc: &mut Option<Slot<T>>, v: &Option<T>, c: &Conclusion, event: u64) {
+    let Some(v) = v else { return };
+    let basis = c.effective_basis();
+    if acc
+        .as_ref()
+        .is_some_and(|have| have.basis.strength() >= basis.strength())
+    {
+        return;
+    }
+    *acc = Some(Slot {
+        value: v.clone(),
+        basis,
+        confidence: c.confidence,
+        event,
+    });
+}
+
+fn union<T: Clone + PartialEq>(acc: &mut Vec<T>, more: &[T]) {
+    for v in more {
+        if !acc.contains(v) {
+            acc.push(v.clone());
+        }
+    }
+}
+
+/// The conclusions of a job merged field by field (precision first).
+#[derive(Clone, Debug, Default)]
+struct Merged {
+    container: Option<Slot<Container>>,
+    encoding: Option<Slot<Encoding>>,
+    algorithm: Option<Slot<String>>,
+    oid: Option<Slot<String>>,
+    key_bits: Option<Slot<u64>>,
+    curve: Option<Slot<String>>,
+    hash: Option<Slot<Value>>,
+    cipher: Option<Slot<Value>>,
+    pqc: Option<Slot<Value>>,
+    tls: Option<Slot<Value>>,
+    regions: Vec<Value>,
+    libraries: Vec<Value>,
+    members: Vec<Value>,
+    /// Every label concluded, with the basis and event that said it.
+    labels: Vec<(Label, Basis, u64)>,
+}
+
+impl Merged {
+    fn add(&mut self, c: &Conclusion, event: u64) {
+        // Exhaustive on purpose: a new Conclusion field must be merged here.
+        let Conclusion {
+            labels,
+            container,
+            encoding,
+            algorithm,
+            oid,
+            key_bits,
+            curve,
+            hash,
+            cipher,
+            regions,
+            pqc,
+            failures: _,
+            tls,
+            libraries,
+            members,
+            basis: _,
+            confidence: _,
+        } = c;
+        let basis = c.effective_basis();
+        for l in labels {
+            self.labels.push((*l, basis, event));
+        }
+        keep(&mut self.container, container, c, event);
+        keep(&mut self.encoding, encoding, c, event);
+        keep(&mut self.algorithm, algorithm, c, event);
+        keep(&mut self.oid, oid, c, event);
+        keep(&mut self.key_bits, key_bits, c, event);
+        keep(&mut self.curve, curve, c, event);
+        keep(&mut self.hash, hash, c, event);
+        keep(&mut self.cipher, cipher, c, event);
+        keep(&mut self.pqc, pqc, c, event);
+        keep(&mut self.tls, tls, c, event);
+        union(&mut self.regions, regions);
+        union(&mut self.libraries, libraries);
+        union(&mut self.members, members);
+    }
+
+    /// The label set by the rule of the module docs, with its source.
+    fn labels(&self) -> (Vec<Label>, Option<ListSource>) {
+        let real = |&&(l, _, _): &&(Label, Basis, u64)| l != Label::Unknown;
+        let firm = self
+            .labels
+            .iter()
+            .filter(real)
+            .any(|(_, b, _)| !b.is_guess());
+        let chosen: Vec<&(Label, Basis, u64)> = if firm {
+            self.labels
+                .iter()
+                .filter(|(l, b, _)| *l != Label::Unknown && !b.is_guess())
+                .collect()
+        } else if let Some(top) = self
+            .labels
+            .iter()
+            .filter(real)
+            .map(|(_, b, _)| b.strength())
+            .max()
+        {
+            self.labels
+                .iter()
+                .filter(|(l, b, _)| *l != Label::Unknown && b.strength() == top)
+                .collect()
+        } else {
+            self.labels.iter().collect()
+        };
+        let mut out = Vec::new();
+        let mut events = Vec::new();
+        let mut basis: Option<Basis> = None;
+        for (l, b, e) in chosen {
+            push_unique(&mut out, *l);
+            push_unique(&mut events, *e);
+            if basis.is_none_or(|have| b.strength() > have.strength()) {
+                basis = Some(*b);
+            }
+        }
+        let source = basis.map(|basis| ListSource { basis, events });
+        (out, source)
+    }
+}
+
+/// Where one concluded field came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Source {
+    /// The basis of the conclusion that gave the value.
+    pub basis: Basis,
+    /// Its confidence in permille, for a guess.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<u16>,
+    /// The index of its event within the job.
+    pub event: u64,
+}
+
+/// Where a concluded list (`labels`) came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ListSource {
+    /// The strongest basis among the conclusions that gave the list.
+    pub basis: Basis,
+    /// The indexes of their events within the job, first seen first.
+    pub events: Vec<u64>,
+}
+
+/// `sources` of the summary: one entry per concluded field, fields in
+/// alphabetical order (as a `serde_json::Map` would sort them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Sources {
+    /// Source of `algorithm`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<Source>,
+    /// Source of `cipher`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cipher: Option<Source>,
+    /// Source of `container`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container: Option<Source>,
+    /// Source of `curve`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<Source>,
+    /// Source of `encoding`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Source>,
+    /// Source of `hash`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<Source>,
+    /// Source of `key_bits`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_bits: Option<Source>,
+    /// Source of `labels`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<ListSource>,
+    /// Source of `oid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oid: Option<Source>,
+    /// Source of `pqc`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pqc: Option<Source>,
+    /// Source of `tls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<Source>,
+}
+
+impl Sources {
+    /// True when no field was concluded.
+    pub fn is_empty(&self) -> bool {
+        *self == Sources::default()
     }
 }
 
@@ -267,6 +526,9 @@ pub struct SummaryData<'a> {
     /// Union of `libraries`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub libraries: Vec<Value>,
+    /// Union of `members` (one entry per member object of a bundle).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Value>,
     /// Merged `oid`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub oid: Option<String>,
@@ -278,6 +540,9 @@ pub struct SummaryData<'a> {
     /// Union of `regions`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Value>,
+    /// Where each concluded field came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sources: Option<Sources>,
     /// Merged `tls`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls: Option<Value>,
@@ -330,51 +595,6 @@ impl SummaryData<'_> {
     }
 }
 
-fn merge_typed(acc: &mut Conclusion, c: &Conclusion) {
-    fn set<T: Clone>(acc: &mut Option<T>, v: &Option<T>) {
-        if let Some(v) = v {
-            *acc = Some(v.clone());
-        }
-    }
-    fn union<T: Clone + PartialEq>(acc: &mut Vec<T>, more: &[T]) {
-        for v in more {
-            if !acc.contains(v) {
-                acc.push(v.clone());
-            }
-        }
-    }
-    // Exhaustive on purpose: a new Conclusion field must be merged here.
-    let Conclusion {
-        labels,
-        container,
-        encoding,
-        algorithm,
-        oid,
-        key_bits,
-        curve,
-        hash,
-        cipher,
-        regions,
-        pqc,
-        failures: _,
-        tls,
-        libraries,
-    } = c;
-    union(&mut acc.labels, labels);
-    set(&mut acc.container, container);
-    set(&mut acc.encoding, encoding);
-    set(&mut acc.algorithm, algorithm);
-    set(&mut acc.oid, oid);
-    set(&mut acc.key_bits, key_bits);
-    set(&mut acc.curve, curve);
-    set(&mut acc.hash, hash);
-    set(&mut acc.cipher, cipher);
-    union(&mut acc.regions, regions);
-    set(&mut acc.pqc, pqc);
-    set(&mut acc.tls, tls);
-    union(&mut acc.libraries, libraries);
-}
-
 /// The summary event of a job with these events (unstamped).
 pub fn summary_event(events: &[Event]) -> Event {
     let mut e = Event::ok(SUMMARY_MODULE, SUMMARY_STEP);
@@ -398,7 +618,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::event::ErrorInfo;
-    use crate::vocab::{Conclusion, FailureKind, Label, merge_conclusion};
+    use crate::vocab::{Basis, Conclusion, FailureKind, Label};
     use serde_json::json;
 
     fn labels(ls: &[Label]) -> Conclusion {
@@ -409,36 +629,120 @@ mod tests {
     }
 
     #[test]
-    fn merges_conclusions_in_event_order() {
+    fn strongest_basis_wins_whatever_the_order() {
         let events = vec![
             Event::ok("route", "label").with_conclusion(labels(&[Label::Certificate])),
-            Event::ok("inspect", "x509").with_conclusion(Conclusion {
-                labels: vec![Label::KeyMaterial, Label::Certificate],
-                algorithm: Some("RSA".into()),
-                key_bits: Some(2048),
-                hash: Some(json!({"scheme":"a"})),
-                ..Default::default()
-            }),
+            Event::ok("inspect", "x509").with_conclusion(
+                Conclusion {
+                    labels: vec![Label::KeyMaterial, Label::Certificate],
+                    algorithm: Some("RSA".into()),
+                    key_bits: Some(2048),
+                    hash: Some(json!({"scheme":"a"})),
+                    ..Default::default()
+                }
+                .with_basis(Basis::Parsed),
+            ),
+            // A later guess never overrides a parsed fact.
             Event::ok("probe", "pqc").with_conclusion(Conclusion {
+                labels: vec![Label::KemTranscript],
                 algorithm: Some("ML-DSA-65".into()),
                 hash: Some(json!({"other":1})),
+                basis: Some(Basis::SizeOnly),
+                confidence: Some(300),
                 ..Default::default()
             }),
         ];
         let d = Value::Object(summary_data(&events));
         assert_eq!(d["labels"], json!(["certificate", "key_material"]));
-        // Later scalars win; objects are replaced whole.
-        assert_eq!(d["algorithm"], json!("ML-DSA-65"));
+        assert_eq!(d["algorithm"], json!("RSA"));
         assert_eq!(d["key_bits"], json!(2048));
-        assert_eq!(d["hash"], json!({"other":1}));
+        assert_eq!(d["hash"], json!({"scheme":"a"}));
         assert_eq!(d["events"], json!(3));
         assert_eq!(d["budgets_hit"], json!([]));
+        assert_eq!(
+            d["sources"],
+            json!({"algorithm":{"basis":"parsed","event":1},
+                   "hash":{"basis":"parsed","event":1},
+                   "key_bits":{"basis":"parsed","event":1},
+                   "labels":{"basis":"parsed","events":[0,1]}})
+        );
         assert_eq!(
             d["outcomes"],
             json!({"inspect":{"ok":1,"error":0,"skipped":0},
                    "probe":{"ok":1,"error":0,"skipped":0},
                    "route":{"ok":1,"error":0,"skipped":0}})
         );
+        // The same events in another order give the same fields.
+        let mut rev = events.clone();
+        rev.reverse();
+        let r = Value::Object(summary_data(&rev));
+        assert_eq!(r["algorithm"], json!("RSA"));
+        assert_eq!(r["hash"], json!({"scheme":"a"}));
+        assert_eq!(r["labels"], json!(["key_material", "certificate"]));
+    }
+
+    #[test]
+    fn ties_go_to_the_earlier_event() {
+        let events = vec![
+            Event::ok("a", "s").with_conclusion(Conclusion {
+                algorithm: Some("RSA".into()),
+                ..Default::default()
+            }),
+            Event::ok("b", "s").with_conclusion(Conclusion {
+                algorithm: Some("EC".into()),
+                ..Default::default()
+            }),
+        ];
+        let d = Value::Object(summary_data(&events));
+        assert_eq!(d["algorithm"], json!("RSA"));
+        assert_eq!(
+            d["sources"]["algorithm"],
+            json!({"basis":"structural","event":0})
+        );
+    }
+
+    #[test]
+    fn a_guess_stands_only_where_nothing_stronger_speaks() {
+        let unknown = Event::ok("route", "label").with_conclusion(Conclusion {
+            labels: vec![Label::Unknown],
+            basis: Some(Basis::Statistics),
+            ..Default::default()
+        });
+        let entropy = Event::ok("route", "label").with_conclusion(Conclusion {
+            labels: vec![Label::SymmetricCiphertext],
+            basis: Some(Basis::Statistics),
+            confidence: Some(500),
+            ..Default::default()
+        });
+        let size = Event::ok("probe", "pqc").with_conclusion(Conclusion {
+            labels: vec![Label::KemTranscript],
+            algorithm: Some("ML-KEM-768".into()),
+            basis: Some(Basis::SizeOnly),
+            confidence: Some(400),
+            ..Default::default()
+        });
+        // Alone, the size guess stands, saying so; unknown gives way.
+        let d = Value::Object(summary_data(&[unknown.clone(), size.clone()]));
+        assert_eq!(d["labels"], json!(["kem_transcript"]));
+        assert_eq!(d["algorithm"], json!("ML-KEM-768"));
+        assert_eq!(
+            d["sources"]["algorithm"],
+            json!({"basis":"size_only","confidence":400,"event":1})
+        );
+        // Between two guesses, the stronger kind's labels stand.
+        let d = Value::Object(summary_data(&[entropy.clone(), size.clone()]));
+        assert_eq!(d["labels"], json!(["kem_transcript"]));
+        // Any structural label sends every guessed label away.
+        let gz = Event::ok("route", "label").with_conclusion(labels(&[Label::Compressed]));
+        let d = Value::Object(summary_data(&[gz, entropy, size]));
+        assert_eq!(d["labels"], json!(["compressed"]));
+        assert_eq!(
+            d["sources"]["labels"],
+            json!({"basis":"structural","events":[0]})
+        );
+        // Nothing but unknown: unknown.
+        let d = Value::Object(summary_data(&[unknown]));
+        assert_eq!(d["labels"], json!(["unknown"]));
     }
 
     #[test]
@@ -506,52 +810,6 @@ mod tests {
             Value::Object(empty),
             json!({"outcomes":{},"budgets_hit":[],"events":0})
         );
-    }
-
-    #[test]
-    fn typed_merge_equals_folding_merge_conclusion() {
-        let cs = vec![
-            Conclusion {
-                labels: vec![Label::Certificate],
-                algorithm: Some("RSA".into()),
-                regions: vec![json!({"offset":0})],
-                hash: Some(json!({"a":1})),
-                ..Default::default()
-            },
-            Conclusion {
-                labels: vec![Label::KeyMaterial, Label::Certificate],
-                container: Some(crate::vocab::Container::Pkcs8PrivateKey),
-                encoding: Some(crate::vocab::Encoding::Pem),
-                oid: Some("1.2.3".into()),
-                key_bits: Some(4096),
-                curve: Some("P-256".into()),
-                cipher: Some(json!({"block_size":16})),
-                regions: vec![json!({"offset":0}), json!({"offset":9})],
-                pqc: Some(json!({"valid_structure":true})),
-                tls: Some(json!({"ja4":["x"]})),
-                libraries: vec![json!({"name":"openssl"})],
-                ..Default::default()
-            },
-            Conclusion {
-                algorithm: Some("EC".into()),
-                hash: Some(json!({"b":2})),
-                libraries: vec![json!({"name":"openssl"}), json!({"name":"boringssl"})],
-                ..Default::default()
-            },
-        ];
-        let mut reference = Map::new();
-        for c in &cs {
-            merge_conclusion(&mut reference, &c.to_map());
-        }
-        let events: Vec<Event> = cs
-            .into_iter()
-            .map(|c| Event::ok("m", "s").with_conclusion(c))
-            .collect();
-        let mut got = summary_data(&events);
-        for k in ["outcomes", "budgets_hit", "events"] {
-            got.remove(k);
-        }
-        assert_eq!(got, reference);
     }
 
     #[test]

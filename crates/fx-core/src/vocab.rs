@@ -200,6 +200,47 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// How strong the evidence behind a conclusion is (DESIGN §9, precision
+    /// first). The summary keeps, for each field, the value of the strongest
+    /// basis, whatever the event order; ties go to the earlier event.
+    Basis {
+        /// A parsed structure: an OID read inside a parsed container, a
+        /// verified signature, a hash line whose syntax was read field by field.
+        Parsed = "parsed",
+        /// A structural check: magic bytes, coefficient bounds, a length field
+        /// that agrees, a DER/PEM/SSH framing that holds.
+        Structural = "structural",
+        /// Size geometry alone (a length that matches a parameter set), on
+        /// bytes with the statistics of the object it names.
+        SizeOnly = "size_only",
+        /// Entropy or other statistics.
+        Statistics = "statistics",
+    }
+}
+
+impl Basis {
+    /// Rank of the basis: higher is stronger.
+    pub fn strength(self) -> u8 {
+        match self {
+            Basis::Parsed => 4,
+            Basis::Structural => 3,
+            Basis::SizeOnly => 2,
+            Basis::Statistics => 1,
+        }
+    }
+
+    /// The basis of a conclusion that does not name one: a structural check
+    /// (what every stage concluded before the basis was recorded).
+    pub const DEFAULT: Basis = Basis::Structural;
+
+    /// True for guesses (size geometry, statistics): they are concluded only
+    /// where nothing stronger speaks about the same artifact.
+    pub fn is_guess(self) -> bool {
+        self.strength() < Basis::Structural.strength()
+    }
+}
+
 /// Weakness ids of the hash/KDF audit (`hash.weaknesses`), the vocabulary
 /// fx-probe writes and fx-features turns into one indicator column each.
 /// The rules behind each id, with their cited baselines, are in
@@ -273,6 +314,18 @@ pub struct Conclusion {
     /// Crypto libraries found in a binary.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub libraries: Vec<Value>,
+    /// Bundles (a PEM with a key and its certificate, a CA bundle): one entry
+    /// per member object, `{index, container, algorithm, key_bits, curve}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<Value>,
+    /// The strength of the evidence behind this conclusion (absent:
+    /// [`Basis::DEFAULT`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
+    /// Confidence in permille (0–1000) of a guess (`size_only`,
+    /// `statistics`); absent for parsed facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<u16>,
 }
 
 impl Conclusion {
@@ -281,31 +334,22 @@ impl Conclusion {
         *self == Conclusion::default()
     }
 
-    /// The conclusion as a JSON object (for merging).
+    /// The basis of this conclusion ([`Basis::DEFAULT`] when it names none).
+    pub fn effective_basis(&self) -> Basis {
+        self.basis.unwrap_or(Basis::DEFAULT)
+    }
+
+    /// The conclusion with its basis set.
+    pub fn with_basis(mut self, basis: Basis) -> Conclusion {
+        self.basis = Some(basis);
+        self
+    }
+
+    /// The conclusion as a JSON object.
     pub fn to_map(&self) -> Map<String, Value> {
         match serde_json::to_value(self) {
             Ok(Value::Object(m)) => m,
             _ => Map::new(),
-        }
-    }
-}
-
-/// Merges `next` into `acc` by the summary rule of DESIGN §9: later keys win,
-/// except lists, which become unions kept in first-seen order. Objects are
-/// replaced whole (a later `hash` object replaces an earlier one).
-pub fn merge_conclusion(acc: &mut Map<String, Value>, next: &Map<String, Value>) {
-    for (key, value) in next {
-        match (acc.get_mut(key), value) {
-            (Some(Value::Array(have)), Value::Array(more)) => {
-                for item in more {
-                    if !have.contains(item) {
-                        have.push(item.clone());
-                    }
-                }
-            }
-            _ => {
-                acc.insert(key.clone(), value.clone());
-            }
         }
     }
 }
@@ -326,19 +370,20 @@ mod tests {
     }
 
     #[test]
-    fn merge_unions_lists_and_later_scalars_win() {
-        let mut acc = json!({"labels":["certificate"],"algorithm":"RSA"})
-            .as_object()
-            .cloned()
-            .unwrap();
-        let next = json!({"labels":["key_material","certificate"],"algorithm":"EC"})
-            .as_object()
-            .cloned()
-            .unwrap();
-        merge_conclusion(&mut acc, &next);
+    fn basis_strength_orders_the_evidence() {
+        assert!(Basis::Parsed.strength() > Basis::Structural.strength());
+        assert!(Basis::Structural.strength() > Basis::SizeOnly.strength());
+        assert!(Basis::SizeOnly.strength() > Basis::Statistics.strength());
+        assert!(Basis::SizeOnly.is_guess() && Basis::Statistics.is_guess());
+        assert!(!Basis::Parsed.is_guess() && !Basis::DEFAULT.is_guess());
+        let c: Conclusion =
+            serde_json::from_value(json!({"algorithm":"X","basis":"size_only","confidence":400}))
+                .unwrap();
+        assert_eq!(c.effective_basis(), Basis::SizeOnly);
+        assert_eq!(Conclusion::default().effective_basis(), Basis::Structural);
         assert_eq!(
-            Value::Object(acc),
-            json!({"labels":["certificate","key_material"],"algorithm":"EC"})
+            serde_json::to_value(&c).unwrap(),
+            json!({"algorithm":"X","basis":"size_only","confidence":400})
         );
     }
 }

@@ -38,7 +38,7 @@ use fx_core::policy::Policy;
 use fx_core::routing::{self, Target};
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
-use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, Label};
+use fx_core::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, Label};
 use fx_formats::der::{self as derwalk, WalkLimits};
 use fx_formats::pem;
 use serde::Serialize;
@@ -141,6 +141,14 @@ impl Session<'_> {
         );
         if primary && (p.key.algorithm.is_some() || !p.key.oid.is_empty()) {
             rep.verdict.primary(&p.key);
+            rep.members.push(report::Member {
+                index: rep.members.len(),
+                container: p.container,
+                algorithm: p.key.algorithm.clone(),
+                oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
+                key_bits: p.key.key_bits,
+                curve: p.key.curve.clone(),
+            });
         }
         for r in p.regions {
             rep.region(with_block(r, block));
@@ -579,7 +587,15 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
         out.push(Event::ok(MODULE, "regions").with_data(data));
     }
     let v = &rep.verdict;
+    // Precision first: a container or key that was parsed is a parsed fact;
+    // `raw` (nothing recognised) is only the absence of structure.
+    let parsed = v.algorithm.is_some() || v.container.is_some_and(|c| c != Container::Raw);
     let conclusion = Conclusion {
+        basis: Some(if parsed {
+            Basis::Parsed
+        } else {
+            Basis::Statistics
+        }),
         container: v.container,
         encoding: v.encoding,
         algorithm: v.algorithm.clone(),
@@ -592,6 +608,15 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
             .map(|r| serde_json::to_value(r).unwrap_or_default())
             .collect(),
         failures: rep.failures(),
+        // A bundle summarises every member, not only the first.
+        members: if rep.members.len() > 1 {
+            rep.members
+                .iter()
+                .map(|m| serde_json::to_value(m).unwrap_or_default())
+                .collect()
+        } else {
+            Vec::new()
+        },
         ..Default::default()
     };
     out.push(Event::ok(MODULE, "triage").with_conclusion(conclusion));

@@ -235,6 +235,30 @@ pub struct Report {
     pub verdict: Verdict,
     /// Candidate regions before pruning.
     pub regions: Vec<Region>,
+    /// Every key-bearing object parsed (certificates, keys, requests), in
+    /// order: a bundle's `members` (DESIGN §9) when there are several.
+    pub members: Vec<Member>,
+}
+
+/// One key-bearing object of a bundle (`members` of DESIGN §9).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Member {
+    /// Position among the bundle's key-bearing objects, from 0.
+    pub index: usize,
+    /// The object's container.
+    pub container: Container,
+    /// Its key's algorithm, when the OID is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub algorithm: Option<String>,
+    /// The OID of its key's algorithm.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oid: Option<String>,
+    /// RSA/DSA modulus bits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_bits: Option<u64>,
+    /// Curve.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
 }
 
 impl Report {

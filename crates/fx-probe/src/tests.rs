@@ -291,14 +291,20 @@ fn geometric_regions_from_inspect_are_hypotheses_not_evidence() {
     ];
     let j = job(&run, &bytes, vec![allow_all(), regions_event(geo)]);
     let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
-    let c = find(&ev, "pqc").conclusion.clone().unwrap();
-    assert_eq!(c.algorithm, None, "a size guess must not confirm itself");
+    let e = find(&ev, "pqc");
+    assert_eq!(
+        e.conclusion.as_ref().and_then(|c| c.algorithm.clone()),
+        None,
+        "a size guess must not confirm itself"
+    );
+    assert_eq!(e.data.as_ref().unwrap()["conclusion"], "ambiguous");
     // A region read from a structure does name the set.
     let parsed = vec![region("public_key", "SLH-DSA-SHA2-128f", "spki")];
     let j = job(&run, &bytes, vec![allow_all(), regions_event(parsed)]);
     let ev = probe_job(&j, &bytes, &StageCtx { run: &run });
     let c = find(&ev, "pqc").conclusion.clone().unwrap();
     assert_eq!(c.algorithm.as_deref(), Some("SLH-DSA-SHA2-128f"));
+    assert_eq!(c.basis, Some(fx_core::vocab::Basis::Parsed));
 }
 
 #[test]
@@ -312,4 +318,95 @@ fn an_artifact_over_the_size_limit_gets_a_skip_from_every_probe() {
         let e = find(&j.events, probe.name());
         assert_eq!(e.reason.as_deref(), Some("budget:max_artifact_bytes"));
     }
+}
+
+/// The pqc event's conclusion and the reason the probe gave for it.
+fn pqc_verdict(events: &[Event]) -> (Option<fx_core::vocab::Conclusion>, String) {
+    let e = find(events, "pqc");
+    let why = e
+        .data
+        .as_ref()
+        .and_then(|d| d.get("conclusion"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("")
+        .to_owned();
+    (e.conclusion.clone().filter(|c| !c.is_empty()), why)
+}
+
+#[test]
+fn a_size_alone_is_concluded_only_on_near_uniform_bytes_saying_so() {
+    use fx_core::vocab::Basis;
+    let (_d, run) = run_with(Policy::default());
+    // 1088 uniform bytes: ML-KEM-768's ciphertext length, and nothing else.
+    let bytes = xorshift(21, 1088);
+    let j = job(&run, &bytes, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    let c = c.unwrap();
+    assert_eq!(why, "concluded");
+    assert_eq!(c.algorithm.as_deref(), Some("ML-KEM-768"));
+    assert_eq!(c.basis, Some(Basis::SizeOnly));
+    assert!(c.confidence.is_some_and(|k| k > 0 && k <= 600), "{c:?}");
+    // The same length of compiled-code-like bytes (few distinct values,
+    // long runs): no conclusion, the candidates stay in the data.
+    let code: Vec<u8> = (0..1088u32)
+        .map(|i| [0u8, 0x64, 0x01, 0x53, 0x7c][(i % 5) as usize] ^ ((i / 97) as u8 & 3))
+        .collect();
+    let j = job(&run, &code, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &code, &StageCtx { run: &run }));
+    assert_eq!(c, None);
+    assert_eq!(why, "not_uniform");
+}
+
+#[test]
+fn no_size_guess_where_a_parser_or_magic_already_spoke() {
+    use fx_core::vocab::{Basis, Container};
+    let (_d, run) = run_with(Policy::default());
+    let bytes = xorshift(22, 1088);
+    // fx-inspect parsed an RSA certificate: its size proves nothing.
+    let parsed = Event::ok("inspect", "triage").with_conclusion(Conclusion {
+        container: Some(Container::X509Certificate),
+        algorithm: Some("RSA".into()),
+        basis: Some(Basis::Parsed),
+        ..Default::default()
+    });
+    let j = job(&run, &bytes, vec![allow_all(), parsed]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    assert_eq!(c, None);
+    assert_eq!(why, "stronger_evidence");
+    // A magic number said it is an image.
+    let png = Event::ok("route", "label").with_conclusion(Conclusion {
+        labels: vec![Label::Plaintext],
+        basis: Some(Basis::Structural),
+        ..Default::default()
+    });
+    let j = job(&run, &bytes, vec![png, allow_all()]);
+    let (c, _) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    assert_eq!(c, None);
+    // A statistical label alone is no stronger evidence.
+    let entropy = Event::ok("route", "label").with_conclusion(Conclusion {
+        labels: vec![Label::SymmetricCiphertext],
+        basis: Some(Basis::Statistics),
+        confidence: Some(500),
+        ..Default::default()
+    });
+    let j = job(&run, &bytes, vec![entropy, allow_all()]);
+    let (c, _) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    assert_eq!(c.and_then(|c| c.algorithm).as_deref(), Some("ML-KEM-768"));
+}
+
+#[test]
+fn the_size_of_a_split_is_no_evidence() {
+    use crate::test_support::regions_event;
+    use serde_json::json;
+    let (_d, run) = run_with(Policy::default());
+    // A 4000-byte uniform blob whose first 768 bytes have ML-KEM-512's
+    // ciphertext length: a split guess, never concluded.
+    let bytes = xorshift(23, 4000);
+    let split = vec![
+        json!({"offset":0,"length":768,"kind":"kem_ciphertext","algorithm":"ML-KEM-512","score":450,"source":"pqc_split"}),
+    ];
+    let j = job(&run, &bytes, vec![allow_all(), regions_event(split)]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    assert_eq!(c, None);
+    assert_eq!(why, "size_of_a_split_is_no_evidence");
 }

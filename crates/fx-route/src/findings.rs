@@ -1,7 +1,7 @@
 //! Accumulates what the sniffers saw: labels with confidences and signals,
 //! and the container and encoding when a sniffer is certain of them.
 
-use fx_core::vocab::{Container, Encoding, Label};
+use fx_core::vocab::{Basis, Container, Encoding, Label};
 use serde::Serialize;
 
 /// Confidence levels in permille, shared by the sniffers so that the same
@@ -161,7 +161,89 @@ pub struct Verdict {
     pub encoding: Option<Encoding>,
 }
 
+/// Signals that are guesses (statistics or size alone), not structure. A
+/// decoded layer's signals carry its prefix (`base64>entropy:high`).
+const GUESS_SIGNALS: &[&str] = &["entropy:", "text:", "nothing:", "pqc_size:", "size:"];
+/// `size:` signals that also check a structural byte (an EC point's prefix).
+const STRUCTURAL_SIZE_SIGNALS: &[&str] =
+    &["size:uncompressed_ec_point", "size:compressed_ec_point"];
+
+/// True when `signal` is a guess (statistics or size alone).
+pub fn is_guess_signal(signal: &str) -> bool {
+    let inner = signal.rsplit('>').next().unwrap_or(signal);
+    GUESS_SIGNALS.iter().any(|p| inner.starts_with(p))
+        && !STRUCTURAL_SIZE_SIGNALS.iter().any(|s| inner.starts_with(s))
+}
+
+/// True when every signal of `signal`s is about size alone.
+fn size_only(signals: &[String]) -> bool {
+    signals.iter().all(|s| {
+        let inner = s.rsplit('>').next().unwrap_or(s);
+        (inner.starts_with("pqc_size:") || inner.starts_with("size:"))
+            && !STRUCTURAL_SIZE_SIGNALS.iter().any(|p| inner.starts_with(p))
+    })
+}
+
+/// What the router concludes (DESIGN §9, precision first): the labels it
+/// stands behind, with the basis and the confidence of a guess.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Concluded {
+    /// The labels concluded.
+    pub labels: Vec<Label>,
+    /// `structural` when a structural signal stands behind them, else
+    /// `statistics`.
+    pub basis: Basis,
+    /// The confidence (permille) of a statistical guess.
+    pub confidence: Option<u16>,
+}
+
 impl Verdict {
+    /// The labels the router concludes, by the precision rule:
+    ///
+    /// * labels at [`conf::PLAUSIBLE`] or above with at least one structural
+    ///   signal (magic, DER, PEM, SSH, JOSE, hash syntax, TLS) are concluded
+    ///   with basis `structural`, and then alone;
+    /// * otherwise labels at [`conf::PLAUSIBLE`] or above from statistics
+    ///   (entropy, printable text) are concluded with basis `statistics` and
+    ///   their confidence; size geometry alone is never concluded here (the
+    ///   probe checks structure and statistics first) and stays a candidate
+    ///   in the event data;
+    /// * otherwise `unknown`, with basis `statistics`.
+    pub fn concluded(&self) -> Concluded {
+        let firm: Vec<Label> = self
+            .labels
+            .iter()
+            .filter(|l| l.confidence >= conf::PLAUSIBLE && l.label != Label::Unknown)
+            .filter(|l| l.signals.iter().any(|s| !is_guess_signal(s)))
+            .map(|l| l.label)
+            .collect();
+        if !firm.is_empty() {
+            return Concluded {
+                labels: firm,
+                basis: Basis::Structural,
+                confidence: None,
+            };
+        }
+        let guesses: Vec<&LabelScore> = self
+            .labels
+            .iter()
+            .filter(|l| l.confidence >= conf::PLAUSIBLE && l.label != Label::Unknown)
+            .filter(|l| !size_only(&l.signals))
+            .collect();
+        if guesses.is_empty() {
+            return Concluded {
+                labels: vec![Label::Unknown],
+                basis: Basis::Statistics,
+                confidence: None,
+            };
+        }
+        Concluded {
+            labels: guesses.iter().map(|l| l.label).collect(),
+            basis: Basis::Statistics,
+            confidence: guesses.iter().map(|l| l.confidence).max(),
+        }
+    }
+
     /// The labels alone, most confident first.
     pub fn label_set(&self) -> Vec<Label> {
         self.labels.iter().map(|l| l.label).collect()

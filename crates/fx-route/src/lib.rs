@@ -222,11 +222,16 @@ impl Router {
                         text: Some(s.stats.is_text),
                         members: Vec::new(),
                     })
-                    .with_conclusion(Conclusion {
-                        labels: labels.clone(),
-                        container: s.verdict.container,
-                        encoding: s.verdict.encoding,
-                        ..Default::default()
+                    .with_conclusion({
+                        let c = s.verdict.concluded();
+                        Conclusion {
+                            labels: c.labels,
+                            container: s.verdict.container,
+                            encoding: s.verdict.encoding,
+                            basis: Some(c.basis),
+                            confidence: c.confidence,
+                            ..Default::default()
+                        }
                     });
                 job.push(label);
                 let d = decide::decide(&labels, &[], &self.policy);

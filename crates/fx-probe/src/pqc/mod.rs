@@ -29,7 +29,7 @@ use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
-use fx_core::vocab::{Conclusion, FailureKind, Label};
+use fx_core::vocab::{Basis, Conclusion, FailureKind, Label};
 use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -245,6 +245,10 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
 
     // A DER-wrapped key names its set by OID: unwrap, check the size.
     let mut targets: Vec<(Region, Vec<u8>, Option<Object>)> = Vec::new();
+    // `Some(set)` when a wrapper's OID named a post-quantum set (a parsed
+    // fact); `Some(None)` when a wrapper was parsed but its OID names no
+    // post-quantum set (a classical or unknown key: geometry proves nothing).
+    let mut der_named: Option<Option<&'static ParamSet>> = None;
     // A PEM-armored key is read from its first block (fx-inspect reports
     // the armor itself).
     let pem_der;
@@ -265,6 +269,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             }
         }
         oid = Some(k.oid.clone());
+        der_named = Some(k.set);
         let r = Region {
             offset: 0,
             length: bytes.len() as u64,
@@ -295,6 +300,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             }
         }
         oid = Some(k.oid.clone());
+        der_named = Some(k.set);
         if let Some(raw) = k.expanded.or(k.seed) {
             let r = Region {
                 offset: 0,
@@ -351,7 +357,8 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
 
     let mut results = Vec::new();
     let mut best: Vec<Candidate> = Vec::new();
-    for (region, raw, obj) in &targets {
+    let mut best_target: Option<usize> = None;
+    for (at, (region, raw, obj)) in targets.iter().enumerate() {
         let mut h = hints.clone();
         if let Some(a) = &region.algorithm {
             h.push(a.clone());
@@ -365,6 +372,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         results.push(json!({"region": region, "candidates": listed, "total": total}));
         if listed.first().map(|c| c.score) > best.first().map(|c| c.score) {
             best = listed;
+            best_target = Some(at);
         }
     }
     if budget.spent() {
@@ -375,7 +383,23 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     caps_hit.dedup();
     data.insert("caps_hit".into(), json!(caps_hit));
 
-    let mut conclusion = pqc_conclusion(&best, None, None);
+    let mut conclusion = match der_named {
+        // The OID named the set: a parsed fact, whatever the size says.
+        Some(Some(set)) => {
+            let mut c = pqc_conclusion(&best, None, None);
+            c.algorithm = Some(set.name.to_owned());
+            c.basis = Some(Basis::Parsed);
+            c
+        }
+        // A parsed classical or unknown key: its size proves nothing.
+        Some(None) => Conclusion::default(),
+        None => {
+            let target = best_target.and_then(|at| targets.get(at));
+            let (verdict, c) = guess_conclusion(job, &best, target);
+            data.insert("conclusion".into(), json!(verdict));
+            c
+        }
+    };
     conclusion.oid = oid;
     conclusion.failures = failures;
     vec![
@@ -383,6 +407,113 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             .with_data(data)
             .with_conclusion(conclusion),
     ]
+}
+
+/// Candidates that may become a conclusion: a structure check that did not
+/// fail and a positive score (DESIGN §9).
+fn concludable(cands: &[Candidate]) -> Vec<Candidate> {
+    cands
+        .iter()
+        .filter(|c| c.structure != Some("invalid") && c.score > 0)
+        .cloned()
+        .collect()
+}
+
+/// Statistics of the bytes an object of a post-quantum scheme would have:
+/// keys, ciphertexts and signatures are near-uniform. The Shannon entropy
+/// must come within [`UNIFORM_SLACK_MILLIBITS`] of what `n` uniform bytes
+/// show on average (8 bits less the small-sample bias `255 / (2n ln 2)`),
+/// and no more than [`UNIFORM_MAX_PRINTABLE_PER_MILLE`] of the bytes may be
+/// printable text. Compiled code, text, catalogues and images fail it.
+pub fn near_uniform(bytes: &[u8]) -> bool {
+    if bytes.len() < UNIFORM_MIN_BYTES {
+        return false;
+    }
+    let stats = crate::symmetric::entropy::Stats::of(bytes);
+    let n = stats.n as f64;
+    let expected = 8.0 - 255.0 / (2.0 * n * std::f64::consts::LN_2);
+    let floor = expected - f64::from(UNIFORM_SLACK_MILLIBITS) / 1000.0;
+    stats.shannon >= floor && stats.printable_per_mille <= UNIFORM_MAX_PRINTABLE_PER_MILLE
+}
+
+/// Smallest object the uniformity test judges (shorter bytes are never a
+/// size-only conclusion).
+pub const UNIFORM_MIN_BYTES: usize = 32;
+/// How far (millibits per byte) below the uniform expectation the entropy
+/// may fall: ML-KEM's 12-bit packing of coefficients below 3329 costs about
+/// 0.1 bit, Falcon's compressed signatures and ML-DSA's hint bytes a little.
+pub const UNIFORM_SLACK_MILLIBITS: u32 = 400;
+/// Most printable bytes (per mille) in a near-uniform object (uniform bytes
+/// are ≈ 371 ‰ printable).
+pub const UNIFORM_MAX_PRINTABLE_PER_MILLE: u32 = 600;
+
+/// Confidence (permille) of a size-only conclusion when one parameter set
+/// alone has the size; shared sizes divide it.
+pub const SIZE_ONLY_CONFIDENCE: u16 = 600;
+/// Confidence of a size inside Falcon's variable-signature window.
+pub const FALCON_WINDOW_CONFIDENCE: u16 = 250;
+
+/// The conclusion of geometry (no wrapper named the set), by the precision
+/// rule: a structure check that passed is `structural`; an exact size on
+/// near-uniform bytes of an otherwise unrecognised artifact is `size_only`
+/// with a confidence; anything else stays among the candidates in the data.
+/// Returns why, for the event data, with the conclusion.
+fn guess_conclusion(
+    job: &Job,
+    best: &[Candidate],
+    target: Option<&(Region, Vec<u8>, Option<Object>)>,
+) -> (&'static str, Conclusion) {
+    let cands = concludable(best);
+    let Some(top) = cands.first() else {
+        return ("no_concludable_candidate", Conclusion::default());
+    };
+    let Some(algorithm) = unambiguous(&cands) else {
+        return ("ambiguous", Conclusion::default());
+    };
+    let Some((region, raw, _)) = target else {
+        return ("no_target", Conclusion::default());
+    };
+    // A parser named the set of the region it delimited: a parsed fact.
+    if !region.is_geometric() && region.algorithm.as_deref() == Some(algorithm) {
+        let mut c = pqc_conclusion(&cands, None, None);
+        c.algorithm = Some(algorithm.to_owned());
+        c.basis = Some(Basis::Parsed);
+        return ("named_by_parser", c);
+    }
+    let firm = fx_core::summary::firm_evidence(&job.events);
+    let structural = top.structure == Some("valid");
+    // A region a parser delimited (not itself a size guess) may carry a
+    // structural conclusion inside a recognised artifact; nothing else may.
+    if firm && !(structural && !region.is_geometric() && region.kind != "artifact") {
+        return ("stronger_evidence", Conclusion::default());
+    }
+    // A size proves something only when a parser or the artifact itself
+    // delimits the bytes: any prefix of a blob has some scheme's length.
+    let delimited = !region.is_geometric()
+        || (region.offset == 0 && region.length == job.artifact.size.unwrap_or(u64::MAX));
+    if !structural && !delimited {
+        return ("size_of_a_split_is_no_evidence", Conclusion::default());
+    }
+    // A structure check that passed outweighs statistics; a size alone
+    // needs the statistics of the object it names.
+    if !structural && !near_uniform(raw) {
+        return ("not_uniform", Conclusion::default());
+    }
+    let mut c = pqc_conclusion(&cands, None, None);
+    c.algorithm = Some(algorithm.to_owned());
+    if structural {
+        c.basis = Some(Basis::Structural);
+    } else {
+        c.basis = Some(Basis::SizeOnly);
+        let rivals = cands.iter().filter(|x| x.score > 0).count().max(1);
+        let base = if top.exact {
+            SIZE_ONLY_CONFIDENCE
+        } else {
+            FALCON_WINDOW_CONFIDENCE
+        };
+        c.confidence = Some(base / u16::try_from(rivals).unwrap_or(u16::MAX).max(1));
+    }
+    ("concluded", c)
 }
 
 fn pqc_conclusion(
@@ -397,9 +528,10 @@ fn pqc_conclusion(
         .iter()
         .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score}))
         .collect();
-    let algorithm = unambiguous(cands);
+    let algorithm = unambiguous(&concludable(cands));
     let structure_ok = valid_structure(cands);
-    let labels = match (algorithm, cands.first()) {
+    let ok = concludable(cands);
+    let labels = match (algorithm, ok.first()) {
         (Some(_), Some(top)) if top.structure != Some("invalid") => {
             label_of(top.object).into_iter().collect()
         }
@@ -577,11 +709,27 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
         }),
     );
     let mut conclusion = pqc_conclusion(&best, verified, decapsulated);
+    let named = by_role.iter().find_map(|(_, u)| u.set);
     if conclusion.algorithm.is_none()
-        && let Some(set) = by_role.iter().find_map(|(_, u)| u.set)
+        && let Some(set) = named
     {
         conclusion.algorithm = Some(set.name.to_owned());
     }
+    // A verified signature, a decapsulation or an OID is a parsed fact; a
+    // structure check that passed is structural; sizes of declared members
+    // alone are size geometry.
+    conclusion.basis = Some(
+        if verified == Some(true) || decapsulated == Some(true) || named.is_some() {
+            Basis::Parsed
+        } else if concludable(&best)
+            .first()
+            .is_some_and(|c| c.structure == Some("valid"))
+        {
+            Basis::Structural
+        } else {
+            Basis::SizeOnly
+        },
+    );
     let mut out = vec![
         Event::ok(MODULE, "pqc")
             .with_data(data)

@@ -25,7 +25,7 @@ use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
-use fx_core::vocab::{Conclusion, Label};
+use fx_core::vocab::{Basis, Conclusion, Label};
 use serde_json::{Map, Value, json};
 
 use crate::regions::{Region, regions_of, top_k};
@@ -237,6 +237,11 @@ fn shift(locs: &[ecb::RepeatAt], by: usize) -> Vec<ecb::RepeatAt> {
         .collect()
 }
 
+/// Confidence (permille) of a ciphertext concluded from random-like bytes.
+pub const RANDOM_CONFIDENCE: u16 = 500;
+/// Confidence (permille) of a ciphertext concluded from ECB repeats.
+pub const ECB_CONFIDENCE: u16 = 700;
+
 /// The `symmetric` probe.
 pub struct Symmetric;
 
@@ -305,10 +310,30 @@ impl Probe for Symmetric {
         let mut events = Vec::new();
         match best {
             Some((_, a)) => {
-                let conclusion = Conclusion {
-                    labels: a.labels.clone(),
-                    cipher: Some(Value::Object(a.cipher)),
-                    ..Default::default()
+                // Precision first: bytes that look like neither ciphertext nor
+                // a compressed stream conclude nothing (their statistics stay
+                // in the data). A framing (`Salted__`, a compression header)
+                // is structural; randomness and ECB repeats are statistics.
+                let class = a.cipher.get("class").and_then(Value::as_str);
+                let framed = a.cipher.contains_key("format") || class == Some("compressed");
+                let conclusion = if a.labels.is_empty() {
+                    Conclusion::default()
+                } else {
+                    Conclusion {
+                        labels: a.labels.clone(),
+                        basis: Some(if framed {
+                            Basis::Structural
+                        } else {
+                            Basis::Statistics
+                        }),
+                        confidence: (!framed).then_some(if class == Some("ecb_like") {
+                            ECB_CONFIDENCE
+                        } else {
+                            RANDOM_CONFIDENCE
+                        }),
+                        cipher: Some(Value::Object(a.cipher)),
+                        ..Default::default()
+                    }
                 };
                 events.push(
                     Event::ok(MODULE, self.name())

@@ -1,7 +1,11 @@
 //! Magic numbers: executables (ELF, PE, Mach-O thin and fat), captures
 //! (pcap in all four byte-order/precision forms, pcapng), compression
-//! (gzip, zlib, zstd, xz, bzip2, zip, 7z, lz4) and encryption wrappers
-//! (`openssl enc`'s `Salted__`, age).
+//! (gzip, zlib, zstd, xz, bzip2, zip, 7z, lz4), encryption wrappers
+//! (`openssl enc`'s `Salted__`, age), and ordinary non-crypto formats
+//! (images, documents, fonts, media, compiled Python bytecode, gettext
+//! catalogues, SQLite, WebAssembly): those are `plaintext` — recognised
+//! content that is not encrypted — so neither their entropy nor their size
+//! is taken for ciphertext or a key.
 
 use fx_core::vocab::{Container, Encoding, Label};
 
@@ -28,6 +32,7 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     captures(b, f);
     compression(b, f);
     encryption(b, f);
+    documents(b, f);
 }
 
 /// True when the magic numbers of `prefix` alone settle the type with
@@ -39,6 +44,7 @@ pub fn settles(prefix: &[u8], size: Option<u64>) -> bool {
     executables(&inp, &mut f);
     captures(prefix, &mut f);
     compression(prefix, &mut f);
+    documents(prefix, &mut f);
     f.best() >= conf::CERTAIN
 }
 
@@ -175,6 +181,59 @@ fn compression(b: &[u8], f: &mut Findings) {
         if cmf & 0x0f == 8 && cmf >> 4 <= 7 && check && flg & 0x20 == 0 && b.len() >= 8 {
             f.add(Label::Compressed, conf::PLAUSIBLE, "magic:zlib");
         }
+    }
+}
+
+/// Ordinary formats with a distinctive magic number: (signal, test).
+type DocumentMagic = (&'static str, fn(&[u8]) -> bool);
+
+/// One table of non-crypto formats recognised by their magic numbers.
+const DOCUMENTS: &[DocumentMagic] = &[
+    ("magic:png", |b| b.starts_with(b"\x89PNG\r\n\x1a\n")),
+    ("magic:jpeg", |b| b.starts_with(&[0xff, 0xd8, 0xff])),
+    ("magic:gif", |b| {
+        b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a")
+    }),
+    ("magic:webp", |b| {
+        b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP")
+    }),
+    ("magic:wav", |b| {
+        b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WAVE")
+    }),
+    ("magic:tiff", |b| {
+        b.starts_with(b"II*\0") || b.starts_with(b"MM\0*")
+    }),
+    ("magic:pdf", |b| b.starts_with(b"%PDF-")),
+    ("magic:ogg", |b| b.starts_with(b"OggS\0")),
+    ("magic:flac", |b| b.starts_with(b"fLaC")),
+    ("magic:id3", |b| {
+        b.starts_with(b"ID3") && matches!(b.get(3), Some(2..=4))
+    }),
+    ("magic:iso_bmff", |b| b.get(4..8) == Some(b"ftyp")),
+    ("magic:woff", |b| {
+        b.starts_with(b"wOFF") || b.starts_with(b"wOF2")
+    }),
+    ("magic:otf", |b| b.starts_with(b"OTTO\0")),
+    ("magic:sqlite", |b| b.starts_with(b"SQLite format 3\0")),
+    ("magic:wasm", |b| b.starts_with(b"\0asm\x01\0\0\0")),
+    ("magic:gettext_mo", |b| {
+        b.starts_with(&[0xde, 0x12, 0x04, 0x95]) || b.starts_with(&[0x95, 0x04, 0x12, 0xde])
+    }),
+    ("magic:python_bytecode", python_bytecode),
+];
+
+/// CPython 3 `.pyc`: a two-byte magic number (3000–3999, little-endian)
+/// followed by `\r\n`, then a 32-bit flags word of 0 to 3.
+fn python_bytecode(b: &[u8]) -> bool {
+    matches!(u16_le(b, 0), Some(3000..=3999))
+        && b.get(2..4) == Some(b"\r\n")
+        && matches!(u32_le(b, 4), Some(0..=3))
+}
+
+fn documents(b: &[u8], f: &mut Findings) {
+    if let Some((signal, _)) = DOCUMENTS.iter().find(|(_, test)| test(b)) {
+        f.add(Label::Plaintext, conf::CERTAIN, *signal);
+        f.encoding(Encoding::Raw, conf::CERTAIN);
     }
 }
 
