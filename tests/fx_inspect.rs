@@ -74,7 +74,16 @@ fn pipeline_over_the_fixtures() {
     let again = run_bin("fx-inspect", &run, &["-j", "3"], routed.clone());
     assert_eq!(inspected, again, "output differs between -j1 and -j3");
     let all = jobs(&inspected);
-    assert!(all.len() >= 60);
+    // One job per fixture file: nothing handed in disappears.
+    let files = std::fs::read_dir(fixtures())
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_file())
+        .count();
+    assert!(
+        files >= 60,
+        "fixtures missing: run tests/fixtures/inspect/make.sh"
+    );
+    assert_eq!(all.len(), files);
     let openssl = std::fs::read_to_string(run.join("manifests/tool_inventory.json"))
         .unwrap()
         .contains("\"openssl\"");
