@@ -16,6 +16,7 @@ use anyhow::Context as _;
 use fx_core::job::Job;
 use fx_core::jsonl::JsonlReader;
 use fx_core::run::{RunDir, write_json_atomic};
+use fx_core::vocab::Basis;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -53,6 +54,10 @@ pub struct Report {
     pub containers: BTreeMap<String, u64>,
     /// Jobs per algorithm.
     pub algorithms: BTreeMap<String, u64>,
+    /// Of those, jobs whose algorithm is only a guess (the summary's
+    /// `sources.algorithm.basis` is `size_only` or `statistics`), per
+    /// algorithm: a post-quantum auditor must see these apart.
+    pub guessed_algorithms: BTreeMap<String, u64>,
     /// Jobs per failure shape.
     pub failures: BTreeMap<String, u64>,
     /// Jobs whose `ingest` event is `skipped` (nothing was read, on purpose:
@@ -119,6 +124,15 @@ pub fn build(run: &RunDir) -> anyhow::Result<Report> {
         count_list(&mut report.failures, summary.get("failures"));
         count_scalar(&mut report.containers, summary.get("container"));
         count_scalar(&mut report.algorithms, summary.get("algorithm"));
+        let basis = summary
+            .get("sources")
+            .and_then(|s| s.get("algorithm"))
+            .and_then(|s| s.get("basis"))
+            .and_then(Value::as_str)
+            .and_then(Basis::parse);
+        if basis.is_some_and(Basis::is_guess) {
+            count_scalar(&mut report.guessed_algorithms, summary.get("algorithm"));
+        }
         if summary
             .get("budgets_hit")
             .and_then(Value::as_array)
@@ -175,7 +189,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
          \x20 report      {d}/reports/summary.json\n\
          \x20 labels      {}\n\
          \x20 containers  {}\n\
-         \x20 algorithms  {}\n\
+         \x20 algorithms  {}{}\n\
          \x20 failures    {}\n\
          \x20 skipped     {}\n\
          \x20 budgets hit {} jobs\n\
@@ -186,6 +200,14 @@ pub fn render_text(run: &Path, r: &Report) -> String {
         top(&r.labels),
         top(&r.containers),
         top(&r.algorithms),
+        if r.guessed_algorithms.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (guessed from size or statistics alone: {})",
+                top(&r.guessed_algorithms)
+            )
+        },
         top(&r.failures),
         top(&r.skipped),
         r.budgets_hit,
@@ -270,6 +292,36 @@ mod tests {
         let text = render_text(dir.path(), &r);
         assert!(
             text.contains("\n  skipped     symlink_outside_root 1\n"),
+            "{text}"
+        );
+
+        // A size-only algorithm is counted, and shown apart as a guess.
+        let mut job = job_for(&run, "blob", b"blob", 3).unwrap();
+        job.push(Event::ok("seq", "summary").with_data(serde_json::json!({
+            "algorithm": "ML-KEM-768",
+            "sources": {"algorithm": {"basis": "size_only", "confidence": 600, "event": 5}}
+        })));
+        lines.push_str(&serde_json::to_string(&job).unwrap());
+        lines.push('\n');
+        let mut job = job_for(&run, "key", b"key", 4).unwrap();
+        job.push(Event::ok("seq", "summary").with_data(serde_json::json!({
+            "algorithm": "ML-KEM-768",
+            "sources": {"algorithm": {"basis": "parsed", "event": 3}}
+        })));
+        lines.push_str(&serde_json::to_string(&job).unwrap());
+        lines.push('\n');
+        std::fs::write(dir.path().join("telemetry/jobs.jsonl"), &lines).unwrap();
+        let r = build(&run).unwrap();
+        assert_eq!(r.algorithms["ML-KEM-768"], 2);
+        assert_eq!(
+            r.guessed_algorithms,
+            BTreeMap::from([("ML-KEM-768".to_owned(), 1)])
+        );
+        let text = render_text(dir.path(), &r);
+        assert!(
+            text.contains(
+                "\n  algorithms  ML-KEM-768 2 (guessed from size or statistics alone: ML-KEM-768 1)\n"
+            ),
             "{text}"
         );
 
