@@ -132,8 +132,8 @@ add("sha512crypt", 1800, {"rounds": 5000, "salt_bytes": 16, "digest": 64}, ph.ld
 add("md5crypt", 500, {"rounds": 1000, "salt_bytes": 8, "digest": 16}, ph.ldap_md5_crypt.hash(PW))
 
 # --- phpass, Drupal 7 ---------------------------------------------------------------------
-add("phpass", 400, {"cost": 13, "iterations": 8192, "salt_bytes": 6, "digest": 16}, ph.phpass.using(rounds=13).hash(PW))
-add("phpass", 400, {"cost": 8, "iterations": 256, "salt_bytes": 6, "digest": 16}, ph.phpass.using(rounds=8, ident="H").hash(PW))
+add("phpass", 400, {"cost": 13, "iterations": 8192, "salt_bytes": 8, "digest": 16}, ph.phpass.using(rounds=13).hash(PW))
+add("phpass", 400, {"cost": 8, "iterations": 256, "salt_bytes": 8, "digest": 16}, ph.phpass.using(rounds=8, ident="H").hash(PW))
 
 
 def drupal7(pw, salt, log2):
@@ -157,12 +157,12 @@ def drupal7(pw, salt, log2):
     return ("$S$" + CRYPT64[log2] + salt + out)[:55]
 
 
-add("drupal7", 7900, {"cost": 15, "iterations": 32768, "salt_bytes": 6}, drupal7(PW, "Xn5fT2qa", 15))
+add("drupal7", 7900, {"cost": 15, "iterations": 32768, "salt_bytes": 8}, drupal7(PW, "Xn5fT2qa", 15))
 
 # --- databases ----------------------------------------------------------------------------
 add("mysql41", 300, {"digest": 20}, ph.mysql41.hash(PW))
 add("mysql323", 200, {"digest": 8}, ph.mysql323.hash(PW))
-add("mssql2000", 131, {"salt_bytes": 4, "digest": 20}, ph.mssql2000.hash(PW))
+add("mssql2000", 131, {"salt_bytes": 4, "digest": 40}, ph.mssql2000.hash(PW))
 add("mssql2005", 132, {"salt_bytes": 4, "digest": 20}, ph.mssql2005.hash(PW))
 add("postgres-md5", 12, {"digest": 16}, ph.postgres_md5.hash(PW, user="postgres"))
 add("oracle7-10", 3100, {"digest": 8, "salt_bytes": 6}, ph.oracle10.hash(PW, user="SYSTEM") + ":SYSTEM")

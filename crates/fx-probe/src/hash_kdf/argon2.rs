@@ -1,5 +1,6 @@
 //! Argon2 in the PHC string format: `$argon2id$v=19$m=65536,t=3,p=4$salt$hash`
-//! (`v=` is absent in hashes from version 1.0 libraries).
+//! (`v=` is absent in hashes from version 1.0 libraries), also behind Django's
+//! `argon2` algorithm prefix (`argon2$argon2id$…`).
 
 use super::codec::{b64_bytes, is_base64, num};
 use super::params::Params;
@@ -51,6 +52,16 @@ pub fn params(s: &str) -> Params {
     }
 }
 
+/// Django `argon2$<PHC string>` shape.
+pub fn check_django(s: &str) -> bool {
+    s.strip_prefix("argon2").is_some_and(check)
+}
+
+/// Django Argon2 parameters (those of the PHC string inside).
+pub fn params_django(s: &str) -> Params {
+    s.strip_prefix("argon2").map(params).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +79,8 @@ mod tests {
         assert!(!check(
             "$argon2id$v=19$m=65536,t=3$c29tZXNhbHQ$RdescudvJCsgt3ub"
         ));
+        let d = "argon2$argon2i$v=19$m=512,t=2,p=2$GFMvkiG7f+CmawSccGYLMg$LCY2TPevMdVOzqzugKmq3VoAu7flZI5MjprkZ4dTpj0";
+        assert!(check_django(d));
+        assert_eq!(params_django(d).memory_kib, Some(512));
     }
 }

@@ -1,6 +1,7 @@
 //! Hex- and fixed-shape recognisers without a literal prefix: MySQL, MSSQL,
-//! Oracle, PostgreSQL md5, NetNTLM captures, Cisco PIX/ASA/type 4, and the
-//! parameters of bare and salted hex digests.
+//! Oracle, PostgreSQL md5, NetNTLM captures, Cisco PIX/ASA/type 4/type 7,
+//! Django's `md5$salt$hex` forms, and the parameters of bare and salted hex
+//! digests.
 
 use super::codec::{b64_bytes, hex_bytes, is_base64, is_crypt64, is_hex};
 use super::params::Params;
@@ -44,12 +45,10 @@ pub fn check_mssql(s: &str) -> bool {
     let body = s.get(2..).unwrap_or("");
     is_hex(body) && matches!(body.len(), 52 | 92 | 140)
 }
-/// MSSQL parameters: 4-byte salt, SHA-1 or SHA-512 digest.
+/// MSSQL parameters: 4-byte salt; the stored digest: one SHA-1 (2005), two
+/// (2000: of the password as typed and upper-cased), one SHA-512 (2012+).
 pub fn params_mssql(s: &str) -> Params {
-    let digest = match s.len().saturating_sub(14) {
-        80 => 20,
-        n => u32::try_from(n / 2).unwrap_or(0),
-    };
+    let digest = u32::try_from(s.len().saturating_sub(14) / 2).unwrap_or(0);
     Params {
         salt_bytes: Some(4),
         digest: Some(digest),
@@ -130,6 +129,57 @@ pub fn params_cisco4(_s: &str) -> Params {
 pub fn check_pix(s: &str) -> bool {
     s.len() == 16 && is_crypt64(s) && !is_hex(s)
 }
+/// Cisco PIX/ASA parameters: 16 characters hold 12 of MD5's 16 bytes.
+pub fn params_pix(_s: &str) -> Params {
+    Params {
+        digest: Some(12),
+        ..Params::default()
+    }
+}
+
+/// Cisco IOS type 7: two decimal digits (the key offset, 00–15) then the
+/// upper-case hex of the XOR-encoded password. A reversible encoding, not a
+/// hash; fx identifies it and never decodes it.
+pub fn check_type7(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 4
+        && b.len() % 2 == 0
+        && b.len() <= 2 + 2 * 64
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && (b[0] - b'0') * 10 + (b[1] - b'0') <= 15
+        && b[2..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+}
+
+/// `alg$salt$hexdigest` (Django salted MD5/SHA-1, Werkzeug's HMAC forms): (salt, digest hex).
+fn dollar_salted(s: &str) -> Option<(&str, &str)> {
+    let mut it = s.split('$').skip(1);
+    let (salt, hash) = (it.next()?, it.next()?);
+    (it.next().is_none() && is_hex(hash) && matches!(hash.len(), 32 | 40 | 64 | 128))
+        .then_some((salt, hash))
+}
+/// `alg$salt$hex` with a non-empty salt.
+pub fn check_dollar_salted(s: &str) -> bool {
+    dollar_salted(s).is_some_and(|(salt, _)| !salt.is_empty())
+}
+/// `alg$$hex`: Django's unsalted MD5/SHA-1 as stored.
+pub fn check_dollar_unsalted(s: &str) -> bool {
+    dollar_salted(s).is_some_and(|(salt, _)| salt.is_empty())
+}
+/// Salt (text, as hashed) and digest sizes of `alg$salt$hex`.
+pub fn params_dollar_salted(s: &str) -> Params {
+    let Some((salt, hash)) = dollar_salted(s) else {
+        return Params::default();
+    };
+    Params {
+        salt_bytes: u32::try_from(salt.len()).ok().filter(|n| *n > 0),
+        digest: Some(hex_bytes(hash)),
+        ..Params::default()
+    }
+}
+
 /// Cisco ASA MD5: PIX form `:` user salt.
 pub fn check_asa(s: &str) -> bool {
     s.split_once(':')
@@ -299,5 +349,21 @@ mod tests {
         assert!(check_cisco4("2btjjy78REtmYkkW0csHUbJZOstRXoWdX1mGrmmfeHI"));
         assert!(check_pix("dRRVnUmUHXOTt9nk"));
         assert!(!check_pix("7196759210defdc0"));
+        assert!(check_type7(
+            "094F411B0B0014064B040B383821683134360702041A41454D5943580B"
+        ));
+        assert!(!check_type7("994F411B"));
+        assert!(!check_type7("094f411b"));
+        assert_eq!(
+            params_dollar_salted("md5$W01yelGudNls$ab9be4ba03f8579c19555ab351b626c6"),
+            Params {
+                salt_bytes: Some(12),
+                digest: Some(16),
+                ..Params::default()
+            }
+        );
+        assert!(check_dollar_unsalted(
+            "sha1$$5baa61e4c9b93f3f0682250b6cf8331b7ee68fd8"
+        ));
     }
 }

@@ -27,6 +27,9 @@ pub enum Pattern {
     Hex(u16),
     /// `hex(len) : …` with this many `:`-separated fields in all.
     HexSalt(u16, u8),
+    /// Hex digits of any length the shape check accepts, ranked after the
+    /// rows of that exact length (Cisco type 7 is upper-case hex of any even length).
+    HexAny,
     /// No literal prefix: the shape check alone decides (tried last).
     Shape,
 }
@@ -92,6 +95,14 @@ const fn hs3(len: u16, fields: u8, mode: u32, scheme: &'static str, family: Fami
 const fn shape(check: fn(&str) -> bool, mode: u32, scheme: &'static str, family: Family) -> Entry {
     row(Pattern::Shape, mode, scheme, family).check(check)
 }
+const fn hex_any(
+    check: fn(&str) -> bool,
+    mode: u32,
+    scheme: &'static str,
+    family: Family,
+) -> Entry {
+    row(Pattern::HexAny, mode, scheme, family).check(check)
+}
 
 impl Entry {
     const fn john(self, f: &'static str) -> Entry {
@@ -144,6 +155,19 @@ pub static ENTRIES: &[Entry] = &[
         .john("bcrypt")
         .check(bcrypt::check)
         .params(bcrypt::params),
+    // The original OpenBSD identifier: hashcat's bcrypt module does not take `$2$`.
+    pre("$2$", NONE, "bcrypt", BC)
+        .check(bcrypt::check)
+        .params(bcrypt::params),
+    pre("$bcrypt-sha256$", NONE, "passlib-bcrypt-sha256", BC)
+        .check(bcrypt::check_sha256)
+        .params(bcrypt::params_sha256),
+    pre("bcrypt$", NONE, "django-bcrypt", BC)
+        .check(bcrypt::check_django)
+        .params(bcrypt::params_django),
+    pre("bcrypt_sha256$", NONE, "django-bcrypt-sha256", BC)
+        .check(bcrypt::check_django)
+        .params(bcrypt::params_django),
     pre("$2a$", 28400, "bcrypt(sha512)", BC)
         .check(bcrypt::check)
         .params(bcrypt::params),
@@ -169,6 +193,14 @@ pub static ENTRIES: &[Entry] = &[
         .john("md5crypt")
         .check(crypt_sha::check_apr1)
         .params(crypt_sha::params_md5),
+    pre("$md5$", NONE, "sunmd5", MD5C)
+        .john("SunMD5")
+        .check(crypt_sha::check_sunmd5)
+        .params(crypt_sha::params_sunmd5),
+    pre("$md5,", NONE, "sunmd5", MD5C)
+        .john("SunMD5")
+        .check(crypt_sha::check_sunmd5)
+        .params(crypt_sha::params_sunmd5),
     pre("$sha1$", 15100, "sha1crypt", SHAC)
         .john("sha1crypt")
         .check(crypt_sha::check_sha1crypt)
@@ -190,6 +222,30 @@ pub static ENTRIES: &[Entry] = &[
         .john("argon2")
         .check(argon2::check)
         .params(argon2::params),
+    pre(
+        "argon2$argon2id$",
+        NONE,
+        "django-argon2id",
+        Family::Argon2("id"),
+    )
+    .check(argon2::check_django)
+    .params(argon2::params_django),
+    pre(
+        "argon2$argon2i$",
+        NONE,
+        "django-argon2i",
+        Family::Argon2("i"),
+    )
+    .check(argon2::check_django)
+    .params(argon2::params_django),
+    pre(
+        "argon2$argon2d$",
+        NONE,
+        "django-argon2d",
+        Family::Argon2("d"),
+    )
+    .check(argon2::check_django)
+    .params(argon2::params_django),
     pre("$7$", 8900, "scrypt", Family::Scrypt)
         .john("scrypt")
         .check(scrypt::check_dollar7)
@@ -345,6 +401,34 @@ pub static ENTRIES: &[Entry] = &[
     )
     .params(pbkdf2::params_scram),
     pre("pbkdf2(", 21600, "web2py-pbkdf2", Family::Pbkdf2("sha512")).params(pbkdf2::params_web2py),
+    pre("{PBKDF2}", NONE, "ldap-pbkdf2-sha1", Family::Pbkdf2("sha1"))
+        .check(pbkdf2::check_ldap)
+        .params(pbkdf2::params_ldap),
+    pre(
+        "{PBKDF2-SHA256}",
+        NONE,
+        "ldap-pbkdf2-sha256",
+        Family::Pbkdf2("sha256"),
+    )
+    .check(pbkdf2::check_ldap)
+    .params(pbkdf2::params_ldap),
+    pre(
+        "{PBKDF2-SHA512}",
+        NONE,
+        "ldap-pbkdf2-sha512",
+        Family::Pbkdf2("sha512"),
+    )
+    .check(pbkdf2::check_ldap)
+    .params(pbkdf2::params_ldap),
+    pre("$p5k2$", NONE, "cta-pbkdf2-sha1", Family::Pbkdf2("sha1"))
+        .check(pbkdf2::check_cta)
+        .params(pbkdf2::params_cta),
+    pre("$p5k2$", NONE, "dlitz-pbkdf2-sha1", Family::Pbkdf2("sha1"))
+        .check(pbkdf2::check_dlitz)
+        .params(pbkdf2::params_dlitz),
+    pre("$scram$", NONE, "passlib-scram", Family::Pbkdf2("sha1"))
+        .check(pbkdf2::check_passlib_scram)
+        .params(pbkdf2::params_passlib_scram),
     pre(
         "otm_sha256:",
         20600,
@@ -381,7 +465,7 @@ pub static ENTRIES: &[Entry] = &[
         .check(crypt_sha::check_aix_smd5),
     pre("$DCC2$", 2100, "mscash2", Family::Pbkdf2("sha1"))
         .john("mscash2")
-        .params(pbkdf2::params_count_field),
+        .params(pbkdf2::params_mscash2),
     // --- LDAP userPassword ----------------------------------------------------------------
     pre("{SHA}", 101, "ldap-sha1", UF)
         .john("nsldap")
@@ -416,6 +500,18 @@ pub static ENTRIES: &[Entry] = &[
     pre("{SMD5}", NONE, "ldap-smd5", SF)
         .check(ldap::check_salted)
         .params(ldap::params),
+    pre("{MD5}", NONE, "ldap-hex-md5", UF)
+        .check(ldap::check_hex)
+        .params(ldap::params_hex),
+    pre("{SHA}", NONE, "ldap-hex-sha1", UF)
+        .check(ldap::check_hex)
+        .params(ldap::params_hex),
+    pre("{FSHP", NONE, "fshp", SHAC)
+        .check(ldap::check_fshp)
+        .params(ldap::params_fshp),
+    pre("$3$$", NONE, "bsd-nthash", UF)
+        .check(|s| s.len() == 36 && s.get(4..).is_some_and(is_hex))
+        .params(|s| bare_hex::params_hex(s.get(4..).unwrap_or(""))),
     pre("{x-issha, ", 10300, "sap-issha1", Family::Pbkdf2("sha1"))
         .john("saph")
         .params(pbkdf2::params_count_field),
@@ -452,8 +548,27 @@ pub static ENTRIES: &[Entry] = &[
     pre("$postgres$", 11100, "postgres-cram-md5", PR).john("postgres"),
     pre("$mysqlna$", 11200, "mysql-cram-sha1", PR).john("mysqlna"),
     // --- operating systems, network devices, applications --------------------------------
-    pre("sha1$", 124, "django-sha1", SF).john("django"),
-    pre("md5$", 30000, "werkzeug-hmac-md5", SF),
+    pre("sha1$", 124, "django-sha1", SF)
+        .john("django")
+        .check(bare_hex::check_dollar_salted)
+        .params(bare_hex::params_dollar_salted),
+    pre("sha1$$", NONE, "django-unsalted-sha1", UF)
+        .check(bare_hex::check_dollar_unsalted)
+        .params(bare_hex::params_dollar_salted),
+    // Werkzeug's HMAC-MD5 and Django's salted MD5 share `md5$salt$hex`; hashcat reads the first.
+    pre("md5$", 30000, "werkzeug-hmac-md5", SF)
+        .check(bare_hex::check_dollar_salted)
+        .params(bare_hex::params_dollar_salted),
+    pre("md5$", NONE, "django-salted-md5", SF)
+        .check(bare_hex::check_dollar_salted)
+        .params(bare_hex::params_dollar_salted),
+    pre("md5$$", NONE, "django-unsalted-md5", UF)
+        .check(bare_hex::check_dollar_unsalted)
+        .params(bare_hex::params_dollar_salted),
+    pre("crypt$", NONE, "django-des-crypt", DES)
+        .check(crypt_sha::check_django_des)
+        .params(crypt_sha::params_des)
+        .truncating(),
     pre("sha256$", 30120, "werkzeug-hmac-sha256", SF),
     pre("$episerver$*0*", 141, "episerver-sha1", SF).john("episerver"),
     pre("$episerver$*1*", 1441, "episerver-sha256", SF).john("episerver"),
@@ -718,6 +833,10 @@ pub static ENTRIES: &[Entry] = &[
     hex(32, 70, "md5(utf16le($pass))", UF),
     hex(32, 8600, "lotus-notes5", UF).john("lotus5"),
     hex(32, 9900, "radmin2", UF).john("radmin"),
+    // Salted by a user or realm name that the bare digest does not carry.
+    hex(32, 1100, "mscash", SF).john("mscash"),
+    hex(32, 2100, "mscash2", Family::Pbkdf2("sha1")).john("mscash2"),
+    hex(32, NONE, "htdigest", SF),
     hex(40, 100, "sha1", UF).john("Raw-SHA1"),
     hex(40, 300, "mysql41", UF).john("mysql-sha1").upper(),
     hex(40, 6000, "ripemd160", UF).john("ripemd-160"),
@@ -753,6 +872,7 @@ pub static ENTRIES: &[Entry] = &[
         .upper()
         .truncating(),
     hex(16, 5100, "half-md5", UF),
+    hex(16, 3100, "oracle7-10", LEG).john("oracle").upper(),
     hex(48, 122, "macos-10.4-sha1", SF)
         .john("xsha")
         .params(bare_hex::params_hex),
@@ -874,9 +994,23 @@ pub static ENTRIES: &[Entry] = &[
         .john("descrypt")
         .params(crypt_sha::params_des)
         .truncating(),
+    // bigcrypt with a password of 8 characters or fewer is plain DES crypt.
+    shape(crypt_sha::check_bigcrypt, NONE, "bigcrypt", DES).params(crypt_sha::params_bigcrypt),
+    shape(crypt_sha::check_crypt16, NONE, "crypt16", DES)
+        .params(crypt_sha::params_crypt16)
+        .truncating(),
     shape(bare_hex::check_cisco4, 5700, "cisco-type4", UF).params(bare_hex::params_cisco4),
-    shape(bare_hex::check_pix, 2400, "cisco-pix-md5", UF).john("pix-md5"),
-    shape(bare_hex::check_asa, 2410, "cisco-asa-md5", SF).john("asa-md5"),
+    shape(bare_hex::check_pix, 2400, "cisco-pix-md5", UF)
+        .john("pix-md5")
+        .params(bare_hex::params_pix),
+    // ASA salts with the user name, which the stored hash does not carry: same syntax as PIX.
+    shape(bare_hex::check_pix, 2410, "cisco-asa-md5", SF)
+        .john("asa-md5")
+        .params(bare_hex::params_pix),
+    shape(bare_hex::check_asa, 2410, "cisco-asa-md5", SF)
+        .john("asa-md5")
+        .params(bare_hex::params_pix),
+    hex_any(bare_hex::check_type7, NONE, "cisco-type7", LEG).upper(),
     shape(
         bare_hex::check_progress,
         26200,
@@ -941,6 +1075,8 @@ struct Index {
     hex: Vec<(u16, Vec<u16>)>,
     /// Hex-salt rows by (digest length, field count).
     hex_salt: Vec<((u16, u8), Vec<u16>)>,
+    /// Hex rows of any length.
+    hex_any: Vec<u16>,
     /// Shape rows.
     shapes: Vec<u16>,
 }
@@ -953,6 +1089,7 @@ fn index() -> &'static Index {
             by_first: vec![Vec::new(); 256],
             hex: Vec::new(),
             hex_salt: Vec::new(),
+            hex_any: Vec::new(),
             shapes: Vec::new(),
         };
         for (i, e) in ENTRIES.iter().enumerate() {
@@ -976,6 +1113,7 @@ fn index() -> &'static Index {
                         None => ix.hex_salt.push(((n, f), vec![i])),
                     }
                 }
+                Pattern::HexAny => ix.hex_any.push(i),
                 Pattern::Shape => ix.shapes.push(i),
             }
         }
@@ -1040,6 +1178,12 @@ pub fn lookup(s: &str) -> Vec<&'static Entry> {
             if let Some((_, rows)) = ix.hex.iter().find(|(k, _)| *k == len) {
                 out.extend(rows.iter().map(|&i| &ENTRIES[usize::from(i)]));
             }
+            out.extend(
+                ix.hex_any
+                    .iter()
+                    .map(|&i| &ENTRIES[usize::from(i)])
+                    .filter(|e| (e.check)(s)),
+            );
         } else {
             let f = u8::try_from(fields).unwrap_or(0);
             if let Some((_, rows)) = ix.hex_salt.iter().find(|(k, _)| *k == (len, f)) {

@@ -1,6 +1,7 @@
 //! crypt(3) schemes built on MD5, SHA and DES: sha256-crypt `$5$`, sha512-crypt
-//! `$6$` (with `rounds=`), md5-crypt `$1$`, Apache `$apr1$`, NetBSD sha1-crypt
-//! `$sha1$`, traditional DES crypt and BSDi extended DES `_…`.
+//! `$6$` (with `rounds=`), md5-crypt `$1$`, Apache `$apr1$`, Sun MD5 `$md5$`,
+//! NetBSD sha1-crypt `$sha1$`, traditional DES crypt, bigcrypt, crypt16, BSDi
+//! extended DES `_…`, and Django's `crypt$` wrapper of DES crypt.
 
 use super::codec::{b64_bytes, is_crypt64, itoa64_value, num};
 use super::params::Params;
@@ -84,6 +85,44 @@ pub fn params_md5(s: &str) -> Params {
     }
 }
 
+/// Sun MD5 `$md5[,rounds=N]$salt$[$]hash`: (extra rounds as written, salt).
+fn sunmd5_split(s: &str) -> Option<(u64, &str)> {
+    let rest = s.strip_prefix("$md5")?;
+    let (rounds, rest) = match rest
+        .strip_prefix(",rounds=")
+        .or_else(|| rest.strip_prefix("$rounds="))
+    {
+        Some(r) => {
+            let (n, tail) = r.split_once('$')?;
+            (num(n)?, tail)
+        }
+        None => (0, rest.strip_prefix('$')?),
+    };
+    let (salt, hash) = rest.split_once('$')?;
+    // The usual form ends the salt with `$$` (the bare-salt form with one `$`).
+    let hash = hash.strip_prefix('$').unwrap_or(hash);
+    (salt.len() <= 48 && !salt.is_empty() && hash.len() == 22 && is_crypt64(hash))
+        .then_some((rounds, salt))
+}
+
+/// Sun MD5 shape.
+pub fn check_sunmd5(s: &str) -> bool {
+    sunmd5_split(s).is_some()
+}
+/// Sun MD5 parameters: rounds are the 4096 basic rounds plus those written.
+pub fn params_sunmd5(s: &str) -> Params {
+    let Some((extra, salt)) = sunmd5_split(s) else {
+        return Params::default();
+    };
+    Params {
+        rounds: Some(extra.saturating_add(4096)),
+        salt_bytes: u32::try_from(salt.len()).ok(),
+        digest: Some(16),
+        prf: Some("md5"),
+        ..Params::default()
+    }
+}
+
 /// NetBSD/Juniper sha1-crypt `$sha1$rounds$salt$hash`.
 pub fn check_sha1crypt(s: &str) -> bool {
     let mut it = s.split('$').skip(2);
@@ -103,9 +142,64 @@ pub fn params_sha1crypt(s: &str) -> Params {
     }
 }
 
+/// One 11-character DES block: 64 bits in 66, so the last character's
+/// value is a multiple of 4.
+fn des_block(b: &str) -> bool {
+    b.len() == 11
+        && is_crypt64(b)
+        && b.as_bytes()
+            .last()
+            .and_then(|c| itoa64_value(*c))
+            .is_some_and(|v| v % 4 == 0)
+}
+
+/// 2 salt characters then `blocks` DES blocks.
+fn des_blocks(s: &str, blocks: usize) -> bool {
+    s.len() == 2 + 11 * blocks
+        && s.get(..2).is_some_and(is_crypt64)
+        && (0..blocks).all(|i| s.get(2 + 11 * i..13 + 11 * i).is_some_and(des_block))
+}
+
 /// Traditional DES crypt: 13 characters of the crypt alphabet (2 salt + 11 hash).
 pub fn check_des(s: &str) -> bool {
-    s.len() == 13 && is_crypt64(s)
+    des_blocks(s, 1)
+}
+
+/// bigcrypt (HP-UX, Tru64): DES crypt extended by one block per 8 password
+/// characters (13, 24, 35… characters; 13 is also plain DES crypt).
+pub fn check_bigcrypt(s: &str) -> bool {
+    s.len() >= 13 && (s.len() - 2) % 11 == 0 && des_blocks(s, (s.len() - 2) / 11)
+}
+/// bigcrypt parameters: 25 DES rounds and 8 bytes per block.
+pub fn params_bigcrypt(s: &str) -> Params {
+    Params {
+        digest: u32::try_from(s.len().saturating_sub(2) / 11 * 8).ok(),
+        ..params_des(s)
+    }
+}
+
+/// crypt16 (Ultrix, Tru64): 2 salt + two DES blocks, 24 characters.
+pub fn check_crypt16(s: &str) -> bool {
+    des_blocks(s, 2)
+}
+/// crypt16 parameters: the first block takes 20 DES rounds (the second 5), 16 bytes in all.
+pub fn params_crypt16(_s: &str) -> Params {
+    Params {
+        rounds: Some(20),
+        salt_bits: Some(12),
+        digest: Some(16),
+        ..Params::default()
+    }
+}
+
+/// Django `crypt$salt$descrypt`: the DES crypt string after the second `$`.
+fn django_des(s: &str) -> Option<&str> {
+    let mut it = s.splitn(3, '$').skip(2);
+    it.next().filter(|d| check_des(d))
+}
+/// Django DES crypt shape.
+pub fn check_django_des(s: &str) -> bool {
+    django_des(s).is_some()
 }
 /// DES crypt parameters: 12-bit salt, 25 rounds of DES, 64-bit output.
 pub fn params_des(_s: &str) -> Params {
@@ -179,6 +273,36 @@ mod tests {
         assert!(check_sha256(d));
         assert_eq!(params_sha256(d).rounds, Some(5000));
         assert_eq!(params_sha256(d).salt_bytes, Some(16));
+    }
+
+    #[test]
+    fn sun_md5() {
+        let h = "$md5,rounds=5000$G5fVKyyD$$.l/wkp1VS4SyR35NJ6spJ/";
+        assert!(check_sunmd5(h));
+        assert_eq!(params_sunmd5(h).rounds, Some(9096));
+        let plain = "$md5$YBeGJ.x4$$S8q7CZDRkQVGPb/FyLdVn/";
+        assert_eq!(params_sunmd5(plain).rounds, Some(4096));
+        assert_eq!(params_sunmd5(plain).salt_bytes, Some(8));
+        assert!(check_sunmd5(
+            "$md5$rounds=5000$abcdefgh$5pI4Djv2YFyM/4rlOx9ek0"
+        ));
+        assert!(!check_sunmd5("$md5$abc$short"));
+    }
+
+    #[test]
+    fn des_family() {
+        assert!(check_bigcrypt(
+            "XxXt88ALBellgHaRp5Y2ndvcOuWoH48IBZ.VaSWpWKv6po"
+        ));
+        assert_eq!(
+            params_bigcrypt("XxXt88ALBellgHaRp5Y2ndvcOuWoH48IBZ.VaSWpWKv6po").digest,
+            Some(32)
+        );
+        assert!(check_crypt16("4NhkWpueRe79k5N9SBAkAhZ2"));
+        assert!(check_bigcrypt("4NhkWpueRe79k5N9SBAkAhZ2"));
+        // A 13-letter word is crypt64 but its last character cannot end a DES block.
+        assert!(!check_des("international"));
+        assert!(check_django_des("crypt$O7$O7Gh6LCq7eUlA"));
     }
 
     #[test]

@@ -84,6 +84,13 @@ fn ntlm_row() -> &'static Entry {
         .unwrap_or(&ENTRIES[0])
 }
 
+fn htdigest_row() -> &'static Entry {
+    ENTRIES
+        .iter()
+        .find(|e| e.scheme == "htdigest")
+        .unwrap_or(&ENTRIES[0])
+}
+
 /// Identifies the hash in one line; `None` when nothing in it is recognised.
 pub fn identify(line: &str) -> Option<Identified<'_>> {
     let line = line.trim();
@@ -149,6 +156,22 @@ fn with_user(line: &str) -> Option<Identified<'_>> {
             candidates: vec![ntlm_row()],
             locked: false,
             lm_present: !lm.eq_ignore_ascii_case(EMPTY_LM),
+        });
+    }
+    // Apache `.htdigest`: `user:realm:md5(user:realm:password)`.
+    if n_fields == 3
+        && let Some(digest) = third
+        && digest.len() == 32
+        && is_hex(digest)
+        && !second.is_empty()
+        && !is_hex(second)
+    {
+        return Some(Identified {
+            hash: digest,
+            context: Context::UserHash,
+            candidates: vec![htdigest_row()],
+            locked: false,
+            lm_present: false,
         });
     }
     // hashcat's `--username` form: `user:<hash with its own colons>` (e.g. `user:hex:salt`).
@@ -217,6 +240,11 @@ mod tests {
                 Some(10),
                 "3d83c8e717ff0e7ecfe187f088d69954:343141"
             )
+        );
+        let d = identify("admin:Restricted:db9024371ff21be80a048efe01f49fa6").expect("htdigest");
+        assert_eq!(
+            (d.context, d.top().scheme, d.hash.len()),
+            (Context::UserHash, "htdigest", 32)
         );
         let c = identify("{CRYPT}$1$38652870$DUjsu4TTlTsOe/xxZ05uf/").expect("ldap crypt");
         assert_eq!(

@@ -14,14 +14,16 @@ pub fn check_drupal7(s: &str) -> bool {
     s.len() >= 55 && s.get(3..).is_some_and(is_crypt64)
 }
 
-/// Cost (log2 iterations), iterations, 6-byte salt, digest.
+/// Cost (log2 iterations), iterations, salt, digest. The 8 salt characters
+/// are hashed as they are (they encode 6 random bytes, but the algorithm
+/// consumes the text).
 pub fn params(s: &str) -> Params {
     let cost = s.as_bytes().get(3).and_then(|c| itoa64_value(*c));
     let drupal = s.starts_with("$S$");
     Params {
         cost,
         iterations: cost.filter(|c| *c < 63).map(|c| 1u64 << c),
-        salt_bytes: Some(6),
+        salt_bytes: Some(8),
         digest: Some(s.get(12..).map(b64_bytes).unwrap_or(0)),
         prf: Some(if drupal { "sha512" } else { "md5" }),
         ..Params::default()
