@@ -1,7 +1,10 @@
 //! Password-hash and KDF syntax, line by line: modular crypt (`$2b$`,
-//! `$6$`, `$argon2id$`, `$y$`, `$pbkdf2-sha256$`, …), LDAP `{SSHA}`-style,
-//! Django and Werkzeug forms, MySQL 4.1 `*…`, shadow and pwdump lines,
-//! `user:hash` pairs, and files of bare hex digests.
+//! `$6$`, `$argon2id$`, `$y$`, `$pbkdf2-sha256$`, `$md5,rounds=`, …), LDAP
+//! `{SSHA}`-style and FSHP `{FSHP1|…}`, Django and Werkzeug forms, MySQL
+//! 4.1 `*…`, MSSQL `0x0100…`, Oracle `S:…`, PostgreSQL `md5…`, GRUB 2,
+//! shadow, pwdump and `.htdigest` lines, `user:hash` pairs, files of bare
+//! hex digests, and prefix-less crypt shapes (DES crypt, bigcrypt, crypt16,
+//! BSDi, Cisco PIX/ASA, type 4 and type 7).
 //!
 //! Routing only needs to know *that* this is hash/KDF material (so that it
 //! reaches nothing but the audit path); naming the scheme precisely, with
@@ -85,6 +88,9 @@ enum Kind {
     Scheme(&'static str),
     /// A bare hex string of a digest length.
     HexDigest,
+    /// A prefix-less shape (DES crypt, Cisco PIX…): a family's syntax, but
+    /// one a random token can have too, so never certain on its own.
+    Shape(&'static str),
 }
 
 fn is_hex(s: &str) -> bool {
@@ -92,24 +98,100 @@ fn is_hex(s: &str) -> bool {
 }
 
 fn hex_digest(s: &str) -> bool {
-    matches!(s.len(), 32 | 40 | 56 | 64 | 96 | 128) && is_hex(s)
+    matches!(s.len(), 16 | 32 | 40 | 56 | 64 | 96 | 128) && is_hex(s)
 }
 
 /// Characters of crypt salts and digests (crypt base64, standard base64, hex, separators).
 fn crypt_chars(s: &str) -> bool {
     s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"./+=,-_*$:".contains(&b))
+        .all(|b| b.is_ascii_alphanumeric() || b"./+=,-_*$:#".contains(&b))
+}
+
+/// Value of a crypt(3) alphabet character (`./0-9A-Za-z`).
+fn crypt64(b: u8) -> Option<u8> {
+    match b {
+        b'.' => Some(0),
+        b'/' => Some(1),
+        b'0'..=b'9' => Some(b - b'0' + 2),
+        b'A'..=b'Z' => Some(b - b'A' + 12),
+        b'a'..=b'z' => Some(b - b'a' + 38),
+        _ => None,
+    }
+}
+
+/// Crypt-alphabet text mixing at least two of lower case, upper case, and
+/// digits or `./` (a hash does; a word or a number seldom does).
+fn crypt_mixed(s: &str) -> bool {
+    let b = s.as_bytes();
+    let lower = b.iter().any(u8::is_ascii_lowercase);
+    let upper = b.iter().any(u8::is_ascii_uppercase);
+    let other = b
+        .iter()
+        .any(|c| c.is_ascii_digit() || *c == b'.' || *c == b'/');
+    b.iter().all(|c| crypt64(*c).is_some())
+        && u8::from(lower) + u8::from(upper) + u8::from(other) >= 2
+}
+
+/// DES crypt and its extensions: 2 salt characters then 11-character blocks,
+/// each ending on a character whose value is a multiple of 4 (64 bits in 66).
+fn des_blocks(s: &str) -> bool {
+    s.len() >= 13
+        && (s.len() - 2) % 11 == 0
+        && crypt_mixed(s)
+        && s.as_bytes()[2..].chunks(11).all(|block| {
+            block
+                .last()
+                .and_then(|c| crypt64(*c))
+                .is_some_and(|v| v % 4 == 0)
+        })
+}
+
+/// Cisco IOS type 7: two decimal digits (offset 00–15), then upper-case hex.
+fn cisco_type7(s: &str) -> bool {
+    let b = s.as_bytes();
+    (8..=130).contains(&b.len())
+        && b.len() % 2 == 0
+        && b[0].is_ascii_digit()
+        && b[1].is_ascii_digit()
+        && (b[0] - b'0') * 10 + (b[1] - b'0') <= 15
+        && b[2..]
+            .iter()
+            .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+        && b[2..].iter().any(u8::is_ascii_uppercase)
+}
+
+/// Hash shapes without a prefix.
+fn shape(t: &str) -> Option<Kind> {
+    if cisco_type7(t) {
+        return Some(Kind::Shape("cisco_type7"));
+    }
+    if des_blocks(t) {
+        return Some(Kind::Shape("des_crypt"));
+    }
+    if let Some(rest) = t.strip_prefix('_')
+        && rest.len() == 19
+        && crypt_mixed(rest)
+    {
+        return Some(Kind::Shape("bsdi_crypt"));
+    }
+    match t.len() {
+        16 if crypt_mixed(t) && !is_hex(t) => Some(Kind::Shape("cisco_pix")),
+        43 if crypt_mixed(t) => Some(Kind::Shape("cisco_type4")),
+        _ => None,
+    }
 }
 
 fn token(t: &str) -> Option<Kind> {
     if t.len() < 13 || t.len() > 1024 {
-        return None;
+        return cisco_type7(t).then_some(Kind::Shape("cisco_type7"));
     }
     if let Some(rest) = t.strip_prefix('$') {
         let (id, tail) = rest.split_once('$')?;
         if !crypt_chars(tail) || tail.is_empty() {
             return None;
         }
+        // Sun MD5 writes its cost into the identifier: `$md5,rounds=5000$`.
+        let id = id.split_once(",rounds=").map_or(id, |(head, _)| head);
         if CRYPT_IDS.contains(&id) {
             return Some(Kind::Scheme("modular_crypt"));
         }
@@ -123,10 +205,11 @@ fn token(t: &str) -> Option<Kind> {
     }
     if let Some(rest) = t.strip_prefix('{') {
         let (scheme, tail) = rest.split_once('}')?;
+        // FSHP carries its variant, salt size and rounds in the braces: `{FSHP1|16|480000}`.
         let ok = (2..=24).contains(&scheme.len())
             && scheme
                 .bytes()
-                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'|')
             && tail.len() >= 8
             && crypt_chars(tail);
         return ok.then_some(Kind::Scheme("ldap"));
@@ -143,6 +226,28 @@ fn token(t: &str) -> Option<Kind> {
     {
         return Some(Kind::Scheme("werkzeug"));
     }
+    // Database forms: MSSQL `0x0100`/`0x0200` + salt + SHA, Oracle 11g `S:`, PostgreSQL `md5`.
+    if let Some(h) = t.strip_prefix("0x01").or_else(|| t.strip_prefix("0x02"))
+        && matches!(h.len(), 50 | 90 | 138)
+        && is_hex(h)
+    {
+        return Some(Kind::Scheme("mssql"));
+    }
+    if let Some(h) = t.strip_prefix("S:")
+        && h.len() == 60
+        && is_hex(h)
+    {
+        return Some(Kind::Scheme("oracle11"));
+    }
+    if let Some(h) = t.strip_prefix("md5")
+        && h.len() == 32
+        && is_hex(h)
+    {
+        return Some(Kind::Scheme("postgres_md5"));
+    }
+    if t.starts_with("grub.pbkdf2.") && t.split('.').count() == 6 && crypt_chars(t) {
+        return Some(Kind::Scheme("grub_pbkdf2"));
+    }
     if hex_digest(t) {
         return Some(Kind::HexDigest);
     }
@@ -154,7 +259,7 @@ fn token(t: &str) -> Option<Kind> {
     {
         return Some(Kind::HexDigest);
     }
-    None
+    shape(t)
 }
 
 /// Classifies one line: a hash token, possibly after `user:`, or a shadow/pwdump record.
@@ -180,6 +285,16 @@ fn line(l: &str) -> Option<Kind> {
                 None
             }
         }
+        // Apache .htdigest: user:realm:md5(user:realm:password)
+        [user, realm, digest]
+            if !user.is_empty()
+                && !realm.is_empty()
+                && !is_hex(realm)
+                && digest.len() == 32
+                && is_hex(digest) =>
+        {
+            Some(Kind::Scheme("htdigest"))
+        }
         // pwdump: user:rid:LM:NT:::
         [_, rid, lm, nt, ..]
             if rid.bytes().all(|b| b.is_ascii_digit())
@@ -203,9 +318,10 @@ fn line(l: &str) -> Option<Kind> {
 /// Adds the hash/KDF findings of `inp`.
 pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     let Some(text) = inp.text() else { return };
-    let (mut schemes, mut hex, mut total) = (0usize, 0usize, 0usize);
+    let (mut schemes, mut hex, mut shapes, mut total) = (0usize, 0usize, 0usize, 0usize);
     let mut hex_len = None::<usize>;
     let mut uniform_hex = true;
+    let mut short_hex = false;
     let mut families: Vec<&'static str> = Vec::new();
     let mut lines = text.lines().take(MAX_LINES).peekable();
     while let Some(l) = lines.next() {
@@ -229,24 +345,34 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
                 hex += 1;
                 let n = l.len();
                 uniform_hex &= hex_len.is_none_or(|h| h == n);
+                // 16 hex digits (MySQL 3, Oracle 7-10, half an LM hash) are also any 64-bit id.
+                short_hex |= n < 32;
                 hex_len = Some(n);
+            }
+            Some(Kind::Shape(fam)) => {
+                shapes += 1;
+                if families.len() < 8 && !families.contains(&fam) {
+                    families.push(fam);
+                }
             }
             None => {}
         }
     }
-    if total == 0 || schemes + hex == 0 {
+    if total == 0 || schemes + hex + shapes == 0 {
         embedded(text, f);
         return;
     }
-    let hits = schemes + hex;
+    let hits = schemes + hex + shapes;
     let mostly = hits * 10 >= total * 8;
     let confidence = match () {
         _ if schemes > 0 && mostly => conf::CERTAIN,
         _ if schemes > 0 && hits * 2 >= total => conf::LIKELY,
         _ if schemes > 0 => conf::PLAUSIBLE,
-        // Bare hex only: many same-length digests are a hash list; one or two
-        // could as well be a key or an id written in hex.
-        _ if mostly && hex >= 3 && uniform_hex => conf::STRONG,
+        // Bare hex and prefix-less shapes only: many same-length digests, or
+        // many lines of crypt shapes, are a hash list; one or two could as
+        // well be a key, an id or a word.
+        _ if mostly && shapes >= 3 && hex == 0 => conf::STRONG,
+        _ if mostly && hex >= 3 && shapes == 0 && uniform_hex && !short_hex => conf::STRONG,
         _ if mostly => conf::PLAUSIBLE,
         _ => conf::WEAK,
     };
@@ -333,12 +459,37 @@ mod tests {
             "root:$6$salt$hash.hash.hash:19000:0:99999:7:::",
             "Administrator:500:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::",
             "alice:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/",
+            "$md5,rounds=5000$G5fVKyyD$$.l/wkp1VS4SyR35NJ6spJ/",
+            "{FSHP1|16|480000}noZOWljwEcqYnJ31qVJqkj89rR1AGDbmSdv2weGkf7MtkGrFxm0lMAuQBAnBiswL",
+            "$DCC2$10240#alice#91b7662a84653a08c3b3418007fc5dad",
+            "0x0100E3FEEB4EC62A41ADD922BDEEBE42643A726744F6577D6331",
+            "S:6DE6BBF90B1E7136988761854472C3DFF0A627383BECD6D8222374CDB0EC",
+            "md532e12f215ba27cb750c9e093ce4b5127",
+            "admin:Restricted:db9024371ff21be80a048efe01f49fa6",
         ] {
             let v = run(&format!("{h}\n"));
             assert_eq!(v.labels[0].label, Label::HashKdfMaterial, "{h}");
             assert_eq!(v.labels[0].confidence, conf::CERTAIN, "{h}");
             assert_eq!(v.container, Some(Container::PasswordHash), "{h}");
         }
+    }
+
+    #[test]
+    fn prefixless_shapes_are_labelled_but_not_certain() {
+        for h in [
+            "d6tAJazxJcnuo",
+            "XxXt88ALBellgHaRp5Y2ndvcOuWoH48IBZ.VaSWpWKv6po",
+            "_7C/.YsEThvd2gFkS0Jw",
+            "NuLKvvWGg.x9HEKO",
+            "LcV6aBcc/53FoCJjXQMd7rBUDEpeevrK8V5jQVoJEhU",
+            "070C285F4D06",
+        ] {
+            let v = run(&format!("{h}\n"));
+            assert_eq!(v.labels[0].label, Label::HashKdfMaterial, "{h}");
+            assert_eq!(v.labels[0].confidence, conf::PLAUSIBLE, "{h}");
+        }
+        let list = "d6tAJazxJcnuo\n60OcquwTQNZBw\nmsC8/2lyw8Hms\n";
+        assert_eq!(run(list).labels[0].confidence, conf::STRONG);
     }
 
     #[test]
@@ -372,6 +523,13 @@ mod tests {
             run("price: $5 and $6 dollars\n").labels[0].label,
             Label::Unknown
         );
+        // 16 hex digits are as likely an id: a list of them is never more than plausible.
+        let ids = "5d2e19393cc5ef67\n3c814ebd0491233c\n6986c27d06386097\n";
+        assert_eq!(run(ids).labels[0].confidence, conf::PLAUSIBLE);
+        // Words: one class of letters, or a last character no DES block ends on.
+        for w in ["relationships\n", "International\n", "abcdefghijklmnop\n"] {
+            assert_eq!(run(w).labels[0].label, Label::Unknown, "{w}");
+        }
         // passwd lines hold no hashes.
         assert_eq!(
             run("root:x:0:0:root:/root:/bin/bash\n").labels[0].label,
