@@ -6,10 +6,13 @@
 //! directly, or carries compiled in, and the oracle behind each: `readelf -d`
 //! (NEEDED), `dpkg -S` (which package a file or a needed library comes
 //! from), `apt-cache show` (Built-Using), the Go toolchain (`go version -m`,
-//! `go list -deps`) and the packages' own documentation. The first test
-//! re-derives the truth from those oracles, so the table cannot drift from
-//! them; the second scores fx's light pass against it and prints precision
-//! and recall per library:
+//! `go list -deps`) and the packages' own documentation. Each expected
+//! library carries the role the oracles give it: `library` (the file's
+//! package is the library and the file has a soname), `consumer` (NEEDED)
+//! or `static_copy` (compiled in). The first test re-derives the truth from
+//! those oracles, so the table cannot drift from them; the second scores
+//! fx's light pass against it and prints precision and recall per library,
+//! and how many roles agree:
 //!
 //! ```text
 //! cargo test -p fx-fingerprint --test library_detection -- --nocapture
@@ -45,10 +48,19 @@ const PACKAGE_LIBRARY: &[(&str, &str)] = &[
     ("libk5crypto3", "k5crypto"),
     ("libaprutil1", "apr-util"),
     ("putty-tools", "putty"),
+    ("libgnutls-openssl27", "gnutls"),
+    ("libbotan-2-19", "botan"),
+    ("libcrypto++8", "cryptopp"),
 ];
 
-/// Debian source packages named in Built-Using that are a crypto library.
-const BUILT_USING_LIBRARY: &[(&str, &str)] = &[("golang-go.crypto", "go-crypto")];
+/// Debian source packages named in Built-Using or X-Cargo-Built-Using
+/// (what a Go or Rust package compiled in) that are a crypto library.
+const BUILT_USING_LIBRARY: &[(&str, &str)] = &[
+    ("golang-go.crypto", "go-crypto"),
+    ("rust-ring", "ring"),
+    ("rust-rustls", "rustls"),
+    ("rust-sha1collisiondetection", "sha1dc"),
+];
 
 /// Directories a needed soname is looked up in.
 const LIBRARY_DIRS: &[&str] = &[
@@ -60,72 +72,17 @@ const LIBRARY_DIRS: &[&str] = &[
 /// What fx gets right and wrong today over the table (`cargo test … --
 /// --nocapture` prints the per-library rows). A change that moves any of
 /// these figures must update them, and docs/fx-fingerprint.md with them.
-const TRUE_POSITIVES: usize = 44;
-const FALSE_POSITIVES: &[(&str, &str)] = &[
-    (
-        "/usr/lib/x86_64-linux-gnu/android/libcrypto.so.0",
-        "openssl",
-    ),
-    ("/usr/lib/x86_64-linux-gnu/android/libssl.so.0", "openssl"),
-    ("/usr/lib/x86_64-linux-gnu/libssl3.so", "openssl"),
-    ("/usr/lib/x86_64-linux-gnu/libwolfssl.so.35", "openssl"),
-];
-const FALSE_NEGATIVES: &[(&str, &str)] = &[
-    (
-        "/usr/lib/x86_64-linux-gnu/android/libcrypto.so.0",
-        "boringssl",
-    ),
-    ("/usr/lib/x86_64-linux-gnu/android/libssl.so.0", "boringssl"),
-    ("/usr/lib/x86_64-linux-gnu/libfreebl3.so", "nss"),
-    ("/usr/lib/x86_64-linux-gnu/libtomcrypt.so.1", "libtomcrypt"),
-    ("/usr/lib/x86_64-linux-gnu/libcrypt.so.1", "libxcrypt"),
-    ("/usr/lib/x86_64-linux-gnu/libargon2.so.1", "libargon2"),
-    ("/usr/lib/x86_64-linux-gnu/libssh2.so.1", "libssh2"),
-    ("/usr/lib/x86_64-linux-gnu/libk5crypto.so.3", "k5crypto"),
-    ("/usr/lib/x86_64-linux-gnu/libaprutil-1.so.0", "apr-util"),
-    ("/usr/lib/x86_64-linux-gnu/libaprutil-1.so.0", "libxcrypt"),
-    ("/usr/lib/x86_64-linux-gnu/libgit2.so.1.5", "libssh2"),
-    ("/usr/lib/x86_64-linux-gnu/libgit2.so.1.5", "sha1dc"),
-    ("/usr/lib/x86_64-linux-gnu/libcurl.so.4", "libssh2"),
-    ("/usr/lib/x86_64-linux-gnu/libcryptsetup.so.12", "libargon2"),
-    ("/usr/bin/ab", "apr-util"),
-    ("/usr/lib/x86_64-linux-gnu/libcurl-gnutls.so.4", "libssh2"),
-    ("/usr/lib/x86_64-linux-gnu/libwireshark.so.16", "k5crypto"),
-    ("/usr/lib/x86_64-linux-gnu/libkrb5.so.3", "k5crypto"),
-    ("/usr/lib/x86_64-linux-gnu/libgssapi_krb5.so.2", "k5crypto"),
-    ("/usr/sbin/dropbear", "libtomcrypt"),
-    ("/usr/sbin/dropbear", "libxcrypt"),
-    ("/usr/bin/dbclient", "libtomcrypt"),
-    ("/usr/bin/dropbearkey", "libtomcrypt"),
-    ("/usr/bin/dropbearconvert", "libtomcrypt"),
-    ("/usr/bin/perl", "libxcrypt"),
-    ("/usr/lib/x86_64-linux-gnu/libperl.so.5.36", "libxcrypt"),
-    (
-        "/usr/lib/x86_64-linux-gnu/security/pam_unix.so",
-        "libxcrypt",
-    ),
-    ("/usr/sbin/chpasswd", "libxcrypt"),
-    ("/usr/bin/htpasswd", "apr-util"),
-    ("/usr/bin/htpasswd", "libxcrypt"),
-    ("/usr/bin/htdbm", "apr-util"),
-    ("/usr/bin/htdbm", "libxcrypt"),
-    ("/usr/bin/htdigest", "apr-util"),
-    ("/usr/lib/go-1.19/pkg/tool/linux_amd64/buildid", "go-crypto"),
-    ("/usr/lib/go-1.19/pkg/tool/linux_amd64/compile", "go-crypto"),
-    ("/usr/lib/go-1.19/pkg/tool/linux_amd64/vet", "go-crypto"),
-    ("/usr/bin/git", "sha1dc"),
-    ("/usr/lib/git-core/git-remote-http", "sha1dc"),
-    ("/usr/bin/puttygen", "putty"),
-    ("/usr/bin/plink", "putty"),
-    ("/usr/bin/pscp", "putty"),
-    ("/usr/bin/psftp", "putty"),
-    ("/usr/bin/psusan", "putty"),
-];
+const TRUE_POSITIVES: usize = 102;
+const FALSE_POSITIVES: &[(&str, &str)] = &[];
+const FALSE_NEGATIVES: &[(&str, &str)] = &[];
+/// Found with another role than the oracle's: (path, library, fx's role).
+const ROLE_MISMATCHES: &[(&str, &str, &str)] = &[];
 
 struct Row {
     path: String,
     package: String,
-    expected: BTreeSet<String>,
+    /// Library name → role (`library`, `consumer`, `static_copy`).
+    expected: BTreeMap<String, String>,
     oracle: Vec<String>,
 }
 
@@ -140,8 +97,16 @@ fn table() -> Vec<Row> {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 4, "{}:{}: four columns", p.display(), n + 1);
         let expected = match cols[2] {
-            "-" => BTreeSet::new(),
-            libs => libs.split(',').map(str::to_string).collect(),
+            "-" => BTreeMap::new(),
+            libs => libs
+                .split(',')
+                .map(|l| {
+                    let (name, role) = l
+                        .split_once(':')
+                        .unwrap_or_else(|| panic!("{}:{}: library:role", p.display(), n + 1));
+                    (name.to_string(), role.to_string())
+                })
+                .collect(),
         };
         rows.push(Row {
             path: cols[0].to_string(),
@@ -208,17 +173,34 @@ fn dpkg_owners(paths: &[String]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn readelf_needed(path: &str) -> Vec<String> {
+/// `readelf -d`: the NEEDED libraries and whether the file has a SONAME.
+fn readelf_dynamic(path: &str) -> (Vec<String>, bool) {
     let out = run(Command::new("readelf").args(["-dW", path]));
     assert!(out.status.success(), "readelf -d {path}");
-    String::from_utf8_lossy(&out.stdout)
+    let text = String::from_utf8_lossy(&out.stdout);
+    let needed = text
         .lines()
         .filter(|l| l.contains("(NEEDED)"))
         .filter_map(|l| {
             let (_, rest) = l.split_once('[')?;
             Some(rest.split_once(']')?.0.to_string())
         })
-        .collect()
+        .collect();
+    (needed, text.contains("(SONAME)"))
+}
+
+/// Adds a library with a role; where several oracles speak, the file being
+/// the library wins over linking it, and linking it over a compiled-in copy.
+fn put_role(truth: &mut BTreeMap<String, String>, lib: &str, role: &str) {
+    let rank = |r: &str| {
+        ["static_copy", "consumer", "library"]
+            .iter()
+            .position(|x| *x == r)
+    };
+    let old = truth.get(lib).map(String::as_str);
+    if old.is_none_or(|o| rank(role) > rank(o)) {
+        truth.insert(lib.to_string(), role.to_string());
+    }
 }
 
 fn soname_path(soname: &str) -> Option<String> {
@@ -279,8 +261,8 @@ fn the_table_agrees_with_its_oracles() {
     let paths: Vec<String> = rows.iter().map(|r| r.path.clone()).collect();
     let owners = dpkg_owners(&paths);
     let mut sonames: BTreeSet<String> = BTreeSet::new();
-    let needed: Vec<Vec<String>> = rows.iter().map(|r| readelf_needed(&r.path)).collect();
-    for n in needed.iter().flatten() {
+    let dynamic: Vec<(Vec<String>, bool)> = rows.iter().map(|r| readelf_dynamic(&r.path)).collect();
+    for n in dynamic.iter().flat_map(|d| &d.0) {
         sonames.insert(n.clone());
     }
     let soname_paths: BTreeMap<String, String> = sonames
@@ -307,16 +289,19 @@ fn the_table_agrees_with_its_oracles() {
             let text = String::from_utf8_lossy(&out.stdout).into_owned();
             let field = text
                 .lines()
-                .find_map(|l| l.strip_prefix("Built-Using: "))
-                .unwrap_or("")
-                .to_string();
+                .filter_map(|l| {
+                    l.strip_prefix("Built-Using: ")
+                        .or_else(|| l.strip_prefix("X-Cargo-Built-Using: "))
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             m.insert(pkg.to_string(), field);
         }
         m
     };
 
     let mut problems = Vec::new();
-    for (row, needed) in rows.iter().zip(&needed) {
+    for (row, (needed, has_soname)) in rows.iter().zip(&dynamic) {
         let owner = owners.get(&row.path).map(String::as_str);
         if owner != Some(row.package.as_str()) {
             problems.push(format!(
@@ -324,7 +309,9 @@ fn the_table_agrees_with_its_oracles() {
                 row.path, row.package
             ));
         }
-        let mut truth: BTreeSet<String> = BTreeSet::new();
+        // library: the file is it (its package is the library and it has a
+        // soname); consumer: it links it; static_copy: compiled in
+        let mut truth: BTreeMap<String, String> = BTreeMap::new();
         for token in &row.oracle {
             let mut parts = token.splitn(2, ' ');
             let kind = parts.next().unwrap();
@@ -333,7 +320,12 @@ fn the_table_agrees_with_its_oracles() {
                 "none" => {}
                 "self" => match library_of_package(&row.package) {
                     Some(lib) => {
-                        truth.insert(lib.to_string());
+                        let role = if *has_soname {
+                            "library"
+                        } else {
+                            "static_copy"
+                        };
+                        put_role(&mut truth, lib, role);
                     }
                     None => problems.push(format!(
                         "{}: self, but {} is no library package",
@@ -341,9 +333,7 @@ fn the_table_agrees_with_its_oracles() {
                     )),
                 },
                 "needed" => match (needed.iter().any(|n| n == arg), soname_library(arg)) {
-                    (true, Some(lib)) => {
-                        truth.insert(lib.to_string());
-                    }
+                    (true, Some(lib)) => put_role(&mut truth, lib, "consumer"),
                     (has, lib) => problems.push(format!(
                         "{}: needed {arg}: in NEEDED {has}, library {lib:?}",
                         row.path
@@ -362,7 +352,7 @@ fn the_table_agrees_with_its_oracles() {
                         Some(lib)
                             if field.split(", ").any(|e| e.split(' ').next() == Some(arg)) =>
                         {
-                            truth.insert(lib.to_string());
+                            put_role(&mut truth, lib, "static_copy");
                         }
                         _ => problems
                             .push(format!("{}: Built-Using {field:?} lacks {arg}", row.path)),
@@ -370,7 +360,7 @@ fn the_table_agrees_with_its_oracles() {
                 }
                 "go-list" => {
                     if go_list_crypto(&row.path, arg, gotmp.path()) {
-                        truth.insert("go-crypto".to_string());
+                        put_role(&mut truth, "go-crypto", "static_copy");
                     }
                 }
                 "doc" => {
@@ -381,7 +371,7 @@ fn the_table_agrees_with_its_oracles() {
                         p.next().unwrap_or(""),
                     );
                     if doc_says(file, text) {
-                        truth.insert(lib.to_string());
+                        put_role(&mut truth, lib, "static_copy");
                     } else {
                         problems.push(format!("{}: {file} does not say {text:?}", row.path));
                     }
@@ -434,6 +424,8 @@ fn precision_and_recall_over_the_table() {
     let mut per_lib: BTreeMap<String, Score> = BTreeMap::new();
     let mut false_pos: Vec<(String, String)> = Vec::new();
     let mut false_neg: Vec<(String, String)> = Vec::new();
+    let mut role_mismatches: Vec<(String, String, String)> = Vec::new();
+    let mut roles_right = 0;
     for row in &rows {
         let bytes = std::fs::read(&row.path)
             .unwrap_or_else(|e| panic!("{} ({}) is needed: {e}", row.path, row.package));
@@ -443,10 +435,23 @@ fn precision_and_recall_over_the_table() {
             .iter()
             .map(|c| c.name.to_string())
             .collect();
-        for lib in found.union(&row.expected) {
+        let expected: BTreeSet<String> = row.expected.keys().cloned().collect();
+        for lib in found.union(&expected) {
             let s = per_lib.entry(lib.clone()).or_default();
-            match (found.contains(lib), row.expected.contains(lib)) {
-                (true, true) => s.tp += 1,
+            match (found.contains(lib), expected.contains(lib)) {
+                (true, true) => {
+                    s.tp += 1;
+                    let role = report
+                        .candidates
+                        .iter()
+                        .find(|c| c.name == lib.as_str())
+                        .map_or("", |c| c.role);
+                    if row.expected.get(lib).map(String::as_str) == Some(role) {
+                        roles_right += 1;
+                    } else {
+                        role_mismatches.push((row.path.clone(), lib.clone(), role.to_string()));
+                    }
+                }
                 (true, false) => {
                     s.fp += 1;
                     false_pos.push((row.path.clone(), lib.clone()));
@@ -493,6 +498,10 @@ fn precision_and_recall_over_the_table() {
     for (p, l) in &false_neg {
         println!("false negative: {p}: {l}");
     }
+    println!("role as the oracle says: {roles_right}/{tp}");
+    for (p, l, r) in &role_mismatches {
+        println!("role mismatch: {p}: {l} is {r}");
+    }
     let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
         v.iter()
             .map(|(p, l)| (p.to_string(), l.to_string()))
@@ -501,4 +510,9 @@ fn precision_and_recall_over_the_table() {
     assert_eq!(false_pos, owned(FALSE_POSITIVES), "false positives changed");
     assert_eq!(false_neg, owned(FALSE_NEGATIVES), "false negatives changed");
     assert_eq!(tp, TRUE_POSITIVES, "true positives changed");
+    let roles: Vec<(String, String, String)> = ROLE_MISMATCHES
+        .iter()
+        .map(|(p, l, r)| (p.to_string(), l.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(role_mismatches, roles, "roles changed");
 }

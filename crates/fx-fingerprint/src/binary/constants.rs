@@ -152,6 +152,29 @@ pub fn all() -> Vec<Constant> {
         "SHA-1",
         &[0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0],
     );
+    // sha1dc's table of disturbance vectors (32 entries of dvType, dvK, dvB,
+    // testt, maski, maskb and 80 mask words): the first entry, DV I(43,0),
+    // with its first six mask words. Every copy of the collision-detection
+    // code carries the same table.
+    both32(
+        &mut out,
+        "SHA-1DC disturbance vectors",
+        "SHA-1",
+        &[
+            1,
+            43,
+            0,
+            58,
+            0,
+            0,
+            0x0800_0000,
+            0x9800_000c,
+            0xd800_0010,
+            0x0800_0010,
+            0xb800_0010,
+            0x9800_0000,
+        ],
+    );
     both32(
         &mut out,
         "SHA-256 IV / BLAKE2s IV",

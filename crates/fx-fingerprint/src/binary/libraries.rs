@@ -1,7 +1,7 @@
 //! The one table of crypto libraries fx recognises: for each, the library
-//! names it is linked as, the prefixes of its symbols, the strings that
-//! carry its own version, and marker strings that prove it is compiled in.
-//! Adding a library is adding one row.
+//! names it is linked as, its symbols, the strings that carry its own
+//! version, marker strings, constants only it carries, and the libraries
+//! whose API it also exports. Adding a library is adding one row.
 
 /// One crypto library.
 #[derive(Clone, Copy, Debug)]
@@ -9,38 +9,51 @@ pub struct LibrarySig {
     /// Name written in evidence (`openssl`, `boringssl`, …).
     pub name: &'static str,
     /// Prefixes of the needed-library names it is linked as (ELF DT_NEEDED,
-    /// PE DLL, Mach-O dylib basename), compared case-insensitively.
+    /// PE DLL, Mach-O dylib basename), compared case-insensitively; a file
+    /// whose own soname matches *is* the library.
     pub needed: &'static [&'static str],
     /// Prefixes of its exported function names.
     pub symbol_prefixes: &'static [&'static str],
+    /// Whole names of exported functions, for libraries whose names share
+    /// no distinctive prefix (`crypt_r`, `register_cipher`).
+    pub symbols: &'static [&'static str],
     /// Byte strings directly followed by its version (`OpenSSL 3.0.13`).
     pub version_anchors: &'static [&'static str],
-    /// Byte strings only a compiled-in copy contains.
+    /// Byte strings only a compiled-in copy contains. Alone they prove
+    /// nothing (fx's own binary holds every one of them): they support
+    /// another sign, and a version string counts only beside one of them.
     pub markers: &'static [&'static str],
+    /// Names of [`super::constants`] that only this library carries: one
+    /// found proves a compiled-in copy.
+    pub constants: &'static [&'static str],
+    /// Libraries whose API names this one also exports (compatibility
+    /// layers, forks): where this library proves itself, a reading of those
+    /// from shared symbols, strings or soname alone is this one.
+    pub shadows: &'static [&'static str],
 }
 
-const fn lib(
-    name: &'static str,
-    needed: &'static [&'static str],
-    symbol_prefixes: &'static [&'static str],
-    version_anchors: &'static [&'static str],
-    markers: &'static [&'static str],
-) -> LibrarySig {
-    LibrarySig {
-        name,
-        needed,
-        symbol_prefixes,
-        version_anchors,
-        markers,
-    }
-}
+/// A row with nothing but a name, to build rows from.
+const NONE: LibrarySig = LibrarySig {
+    name: "",
+    needed: &[],
+    symbol_prefixes: &[],
+    symbols: &[],
+    version_anchors: &[],
+    markers: &[],
+    constants: &[],
+    shadows: &[],
+};
+
+/// Name of the Go standard library's crypto (and golang.org/x/crypto): found
+/// by the package paths of its functions in a Go binary's symbol names.
+pub const GO_CRYPTO: &str = "go-crypto";
 
 /// The table. Order matters only for output order (it is the order of
 /// candidates in evidence).
 pub const LIBRARIES: &[LibrarySig] = &[
-    lib(
-        "openssl",
-        &[
+    LibrarySig {
+        name: "openssl",
+        needed: &[
             "libcrypto.so",
             "libssl.so",
             "libcrypto-",
@@ -50,60 +63,72 @@ pub const LIBRARIES: &[LibrarySig] = &[
             "libeay32",
             "ssleay32",
         ],
-        &[
+        symbol_prefixes: &[
             "EVP_", "OPENSSL_", "SSL_CTX_", "SSL_", "X509_", "BIO_", "RSA_", "EC_KEY_", "OSSL_",
             "CRYPTO_", "ERR_",
         ],
         // "openssl-version\0<version>" is the default provider's parameter
         // table: present in static links that never call OpenSSL_version()
-        &["OpenSSL ", "openssl-version\0"],
-        &["OpenSSL", "providers/implementations", "crypto/evp/"],
-    ),
-    lib(
-        "boringssl",
-        &["libboringssl"],
-        &["BORINGSSL_"],
-        &[],
-        &["BoringSSL", "BORINGSSL_self_test"],
-    ),
-    lib(
-        "aws-lc",
-        &["libaws-lc", "libawslc"],
-        &["awslc_", "AWSLC_"],
-        &["AWS-LC "],
-        &["AWS-LC"],
-    ),
-    lib(
-        "libressl",
-        &["libtls.so"],
-        &["tls_config_"],
-        &["LibreSSL "],
-        &["LibreSSL"],
-    ),
-    lib(
-        "gnutls",
-        &["libgnutls"],
-        &["gnutls_", "_gnutls_"],
-        &["GnuTLS "],
-        &["GNUTLS_", "gnutls_global_init"],
-    ),
-    lib(
-        "nettle",
-        &["libnettle", "libhogweed"],
-        &["nettle_", "_nettle_"],
-        &[],
-        &["nettle_aes"],
-    ),
-    lib(
-        "libgcrypt",
-        &["libgcrypt"],
-        &["gcry_", "_gcry_"],
-        &["This is Libgcrypt "],
-        &["Libgcrypt"],
-    ),
-    lib(
-        "nss",
-        &[
+        version_anchors: &["OpenSSL ", "openssl-version\0"],
+        markers: &["OpenSSL", "providers/implementations", "crypto/evp/"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "boringssl",
+        needed: &["libboringssl"],
+        // CBB/CBS (byte builders) and the C++ namespace bssl are BoringSSL's
+        // own API; AWS-LC, its fork, shadows it
+        symbol_prefixes: &["BORINGSSL_", "CBB_", "CBS_", "_ZN4bssl", "CRYPTO_BUFFER_"],
+        markers: &["BoringSSL", "BORINGSSL_self_test"],
+        shadows: &["openssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "aws-lc",
+        needed: &["libaws-lc", "libawslc"],
+        symbol_prefixes: &["awslc_", "AWSLC_"],
+        version_anchors: &["AWS-LC "],
+        markers: &["AWS-LC"],
+        shadows: &["openssl", "boringssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libressl",
+        needed: &["libtls.so"],
+        symbol_prefixes: &["tls_config_"],
+        version_anchors: &["LibreSSL "],
+        markers: &["LibreSSL"],
+        shadows: &["openssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "gnutls",
+        needed: &["libgnutls"],
+        symbol_prefixes: &["gnutls_", "_gnutls_"],
+        version_anchors: &["GnuTLS "],
+        markers: &["GNUTLS_", "gnutls_global_init"],
+        // libgnutls-openssl: GnuTLS's OpenSSL-compatible API
+        shadows: &["openssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "nettle",
+        needed: &["libnettle", "libhogweed"],
+        symbol_prefixes: &["nettle_", "_nettle_"],
+        markers: &["nettle_aes"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libgcrypt",
+        needed: &["libgcrypt"],
+        symbol_prefixes: &["gcry_", "_gcry_"],
+        version_anchors: &["This is Libgcrypt "],
+        markers: &["Libgcrypt"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "nss",
+        needed: &[
             "libnss3",
             "libnssutil3",
             "libsoftokn3",
@@ -111,68 +136,221 @@ pub const LIBRARIES: &[LibrarySig] = &[
             "libssl3",
             "libsmime3",
             "libfreeblpriv3",
+            "libnssckbi",
+            "libnssdbm3",
         ],
-        &["NSS_", "PK11_", "SECKEY_", "CERT_", "NSC_", "FREEBL_"],
-        &["NSS ", "Version: NSS "],
-        &["NSS_InitContext"],
-    ),
-    lib(
-        "libsodium",
-        &["libsodium"],
-        &[
+        symbol_prefixes: &[
+            "NSS_", "NSSLOW", "PK11_", "SECKEY_", "CERT_", "NSC_", "FREEBL_",
+        ],
+        version_anchors: &["NSS ", "Version: NSS "],
+        markers: &["NSS_InitContext"],
+        // libssl3.so: NSS's SSL_* functions share OpenSSL's prefix
+        shadows: &["openssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libsodium",
+        needed: &["libsodium"],
+        symbol_prefixes: &[
             "sodium_",
             "crypto_box_",
             "crypto_secretbox_",
             "crypto_aead_",
             "randombytes_",
         ],
-        &[],
-        &["libsodium"],
-    ),
-    lib(
-        "mbedtls",
-        &[
+        markers: &["libsodium"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "mbedtls",
+        needed: &[
             "libmbedtls",
             "libmbedcrypto",
             "libmbedx509",
             "libtfpsacrypto",
         ],
-        &["mbedtls_", "psa_"],
-        &["Mbed TLS ", "mbed TLS ", "MbedTLS "],
-        &["mbedtls_"],
-    ),
-    lib(
-        "wolfssl",
-        &["libwolfssl", "libcyassl"],
-        &["wolfSSL_", "wc_", "wolfCrypt_"],
-        &["wolfSSL "],
-        &["wolfSSL", "wolfCrypt"],
-    ),
-    lib(
-        "botan",
-        &["libbotan"],
-        &["_ZN5Botan", "botan_"],
-        &["Botan "],
-        &["Botan::"],
-    ),
-    lib(
-        "cryptopp",
-        &["libcrypto++", "libcryptopp"],
-        &["_ZN8CryptoPP"],
-        &[],
-        &["CryptoPP"],
-    ),
-    lib(
-        "liboqs",
-        &["liboqs"],
-        &["OQS_", "PQCLEAN_", "pqcrystals_"],
-        &["liboqs "],
-        &["OQS_KEM_new", "OQS_SIG_new"],
-    ),
-    lib(
-        "windows-cng",
-        &["bcrypt.dll", "ncrypt.dll", "bcryptprimitives.dll"],
-        &[
+        symbol_prefixes: &["mbedtls_", "psa_"],
+        version_anchors: &["Mbed TLS ", "mbed TLS ", "MbedTLS "],
+        markers: &["mbedtls_"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "wolfssl",
+        needed: &["libwolfssl", "libcyassl"],
+        symbol_prefixes: &["wolfSSL_", "wc_", "wolfCrypt_"],
+        version_anchors: &["wolfSSL "],
+        markers: &["wolfSSL", "wolfCrypt"],
+        // its OpenSSL compatibility layer exports SSL_*, ERR_* … names
+        shadows: &["openssl"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "botan",
+        needed: &["libbotan"],
+        symbol_prefixes: &["_ZN5Botan", "botan_"],
+        version_anchors: &["Botan "],
+        markers: &["Botan::"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "cryptopp",
+        needed: &["libcrypto++", "libcryptopp"],
+        symbol_prefixes: &["_ZN8CryptoPP"],
+        markers: &["CryptoPP"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "liboqs",
+        needed: &["liboqs"],
+        symbol_prefixes: &["OQS_", "PQCLEAN_", "pqcrystals_"],
+        version_anchors: &["liboqs "],
+        markers: &["OQS_KEM_new", "OQS_SIG_new"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libtomcrypt",
+        needed: &["libtomcrypt"],
+        // not rijndael_, sober128_, der_…: code derived from LibTomCrypt
+        // (Wireshark's sober128) and Heimdal's ASN.1 library share them
+        symbol_prefixes: &["ltc_"],
+        symbols: &[
+            "crypt_argchk",
+            "crypt_build_settings",
+            "crypt_fsa",
+            "crypt_get_constant",
+            "crypt_get_size",
+            "crypt_list_all_constants",
+            "crypt_list_all_sizes",
+            "crypt_mp_init",
+            "register_cipher",
+            "register_hash",
+            "register_prng",
+            "register_all_ciphers",
+            "register_all_hashes",
+            "register_all_prngs",
+            "unregister_cipher",
+            "unregister_hash",
+            "unregister_prng",
+            "find_cipher",
+            "find_cipher_any",
+            "find_cipher_id",
+            "find_hash",
+            "find_hash_any",
+            "find_hash_id",
+            "find_hash_oid",
+            "find_prng",
+            "cipher_descriptor",
+            "hash_descriptor",
+            "prng_descriptor",
+            "ltm_desc",
+            "gmp_desc",
+            "tfm_desc",
+        ],
+        version_anchors: &["LibTomCrypt "],
+        markers: &["LibTomCrypt"],
+        ..NONE
+    },
+    LibrarySig {
+        // libxcrypt, the libcrypt.so.1 of current distributions
+        name: "libxcrypt",
+        needed: &["libcrypt.so", "libxcrypt", "libowcrypt"],
+        // not crypt/encrypt/setkey: every libc-era crypt(3) has those
+        symbols: &[
+            "crypt_r",
+            "crypt_rn",
+            "crypt_ra",
+            "crypt_gensalt",
+            "crypt_gensalt_r",
+            "crypt_gensalt_rn",
+            "crypt_gensalt_ra",
+            "crypt_checksalt",
+            "crypt_preferred_method",
+            "xcrypt",
+            "xcrypt_r",
+            "xcrypt_gensalt",
+            "xcrypt_gensalt_r",
+        ],
+        markers: &["XCRYPT_2.0", "$gy$"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libargon2",
+        needed: &["libargon2"],
+        symbol_prefixes: &["argon2_", "argon2i_", "argon2d_", "argon2id_"],
+        markers: &["Argon2id", "Argon2d"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "libssh2",
+        needed: &["libssh2"],
+        symbol_prefixes: &["libssh2_", "_libssh2_"],
+        version_anchors: &["SSH-2.0-libssh2_"],
+        markers: &["libssh2"],
+        ..NONE
+    },
+    LibrarySig {
+        // MIT Kerberos's crypto library
+        name: "k5crypto",
+        needed: &["libk5crypto"],
+        symbol_prefixes: &[
+            "krb5_c_",
+            "krb5_k_",
+            "krb5int_aes_",
+            "krb5int_camellia_",
+            "krb5int_enc_",
+            "krb5int_hash_",
+            "krb5int_hmac",
+            "krb5int_dk_",
+            "krb5int_derive_",
+            "krb5int_pbkdf2",
+            "krb5int_arcfour_",
+        ],
+        symbols: &[
+            "krb5_encrypt",
+            "krb5_decrypt",
+            "krb5_string_to_key",
+            "krb5_calculate_checksum",
+            "krb5_verify_checksum",
+        ],
+        markers: &["k5crypto_3_MIT"],
+        ..NONE
+    },
+    LibrarySig {
+        // Apache Portable Runtime utilities: apr_crypto, its hashes and
+        // password formats
+        name: "apr-util",
+        needed: &["libaprutil"],
+        symbol_prefixes: &[
+            "apr_crypto_",
+            "apr_sha1_",
+            "apr_md5",
+            "apr_md4",
+            "apr_siphash",
+            "apu_version",
+        ],
+        symbols: &["apr_password_validate", "apr_bcrypt_encode"],
+        markers: &["apr_crypto_"],
+        ..NONE
+    },
+    LibrarySig {
+        // PuTTY's own crypto, compiled into each of its tools (and into
+        // programs built from its code)
+        name: "putty",
+        version_anchors: &["-Release-"],
+        markers: &["PuTTY-User-Key-File-", "putty-private-key-file-mac-key"],
+        ..NONE
+    },
+    LibrarySig {
+        // SHA-1 collision detection (git, libgit2 and others compile it in)
+        name: "sha1dc",
+        symbol_prefixes: &["SHA1DC", "sha1_dvs", "ubc_check"],
+        constants: &["SHA-1DC disturbance vectors"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "windows-cng",
+        needed: &["bcrypt.dll", "ncrypt.dll", "bcryptprimitives.dll"],
+        symbol_prefixes: &[
             "BCrypt",
             "NCrypt",
             "CryptAcquireContext",
@@ -180,13 +358,12 @@ pub const LIBRARIES: &[LibrarySig] = &[
             "CryptDecrypt",
             "CryptHashData",
         ],
-        &[],
-        &[],
-    ),
-    lib(
-        "apple-commoncrypto",
-        &["libcommonCrypto", "libcorecrypto", "Security.framework"],
-        &[
+        ..NONE
+    },
+    LibrarySig {
+        name: "apple-commoncrypto",
+        needed: &["libcommonCrypto", "libcorecrypto", "Security.framework"],
+        symbol_prefixes: &[
             "CCCrypt",
             "CC_SHA",
             "CC_MD5",
@@ -196,19 +373,32 @@ pub const LIBRARIES: &[LibrarySig] = &[
             "SSLCreateContext",
             "SecTrust",
         ],
-        &[],
-        &[],
-    ),
-    lib(
-        "go-crypto",
-        &[],
-        &[],
-        &[],
-        &["crypto/tls.", "crypto/aes.", "crypto/internal/fips140"],
-    ),
-    lib("ring", &[], &["ring_core_", "GFp_"], &[], &[]),
-    lib("rustls", &[], &[], &[], &[]),
-    lib("rustcrypto", &[], &[], &[], &[]),
+        ..NONE
+    },
+    LibrarySig {
+        // only in a Go binary: its function names (symbol table or pclntab,
+        // NUL-separated) start with the package path
+        name: GO_CRYPTO,
+        markers: &[
+            "\0crypto/",
+            "\0golang.org/x/crypto/",
+            "\0vendor/golang.org/x/crypto/",
+        ],
+        ..NONE
+    },
+    LibrarySig {
+        name: "ring",
+        symbol_prefixes: &["ring_core_", "GFp_"],
+        ..NONE
+    },
+    LibrarySig {
+        name: "rustls",
+        ..NONE
+    },
+    LibrarySig {
+        name: "rustcrypto",
+        ..NONE
+    },
 ];
 
 /// Rust crates whose registry paths (`…/registry/src/…/<crate>-<version>/`)

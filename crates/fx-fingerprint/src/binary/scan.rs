@@ -121,7 +121,7 @@ pub struct ScanResult {
     pub rustc_commits: Vec<String>,
     /// Rust crates seen in registry paths: name → versions.
     pub crates: BTreeMap<String, Vec<String>>,
-    /// Offsets of Go build info blobs.
+    /// Offsets of Go build info headers (16-byte aligned, valid pointer size).
     pub go_buildinfo: Vec<u64>,
 }
 
@@ -243,7 +243,11 @@ pub fn scan(bytes: &[u8], section_of: &dyn Fn(u64) -> Option<String>) -> ScanRes
                 }
             }
             Kind::GoBuildInfo => {
-                if r.go_buildinfo.len() < 4 {
+                // the Go linker aligns the header to 16 bytes and writes the
+                // pointer size right after the magic; fx's own copy of the
+                // magic is neither
+                let header = m.start() % 16 == 0 && matches!(tail.first(), Some(4 | 8));
+                if header && r.go_buildinfo.len() < 4 {
                     r.go_buildinfo.push(m.start() as u64);
                 }
             }
