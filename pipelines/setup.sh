@@ -19,6 +19,7 @@ apt_packages=(
   android-libboringssl libnss3 libsodium23 libwolfssl35 libgit2-1.5 dropbear-bin
   libcryptsetup12 libargon2-1 libssh2-1 libcurl4 libcurl3-gnutls libldap-2.5-0
   libarchive13 apache2-utils wget curl gpg gpgsm gpg-agent git putty-tools age golang-go
+  gnutls-bin dirmngr gpgv sq tealdeer libbotan-2-19 libcrypto++8 libgnutls-openssl27
   # Python (Parquet read-back test), GNU time and bc (benchmarks), Nix (flake checks)
   python3 python3-pip time bc nix-bin
 )
