@@ -45,6 +45,8 @@ BINARIES = [
     ("/usr/lib/x86_64-linux-gnu/libcrypto++.so.8", "libcrypto++8"),
     ("/usr/lib/x86_64-linux-gnu/libtomcrypt.so.1", "libtomcrypt1"),
     ("/usr/lib/x86_64-linux-gnu/libssh2.so.1", "libssh2-1"),
+    ("/usr/lib/x86_64-linux-gnu/libcrypt.so.1", "libcrypt1"),
+    ("/usr/lib/x86_64-linux-gnu/libargon2.so.1", "libargon2-1"),
     # no crypto library
     ("/usr/bin/ls", "coreutils"),
     ("/usr/bin/sha256sum", "coreutils"),

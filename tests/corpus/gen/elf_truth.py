@@ -8,9 +8,13 @@ a machine whose packages differ from the generator's):
   what Debian says was compiled in statically (Go and Rust packages);
 - `go version -m` (when Go is installed): confirms a Go binary.
 
-Only direct NEEDED entries count (what the file itself links); a library
-pulled in through another one (curl → libcurl → libssl) is that library's
-business, so binaries where the two differ are not used.
+A library is expected when the file IS it (SONAME, or a package whose source
+is a crypto implementation: PuTTY), LINKS it directly (NEEDED; a library
+pulled in through another one is that library's business), or CARRIES a
+compiled-in copy (Built-Using / X-Cargo-Built-Using). Names are those of
+fx's library table (docs/fx-fingerprint.md), which also counts password
+hashing (libxcrypt, libargon2), SSH (libssh2), Kerberos (k5crypto), APR's
+crypto (apr-util), PuTTY's own code and SHA-1 collision detection (sha1dc).
 """
 
 import os
@@ -31,12 +35,20 @@ SONAMES = [
     (r"^lib(crypto\+\+|cryptopp)\.so\.", "cryptopp"),
     (r"^liboqs\.so\.", "liboqs"),
     (r"^libtomcrypt\.so\.", "libtomcrypt"),
+    (r"^libcrypt\.so\.", "libxcrypt"),
+    (r"^libargon2\.so\.", "libargon2"),
+    (r"^libssh2\.so\.", "libssh2"),
+    (r"^libk5crypto\.so\.", "k5crypto"),
+    (r"^libaprutil-1\.so\.", "apr-util"),
 ]
+# Debian source packages whose binaries carry their own crypto implementation
+SELF_SOURCE = {"putty": "putty"}
 # Debian source packages compiled into Go/Rust binaries → library names
 STATIC = [
     (r"^golang-go\.crypto$|^golang-golang-x-crypto", "go-crypto"),
     (r"^rust-ring$", "ring"),
     (r"^rust-rustls$", "rustls"),
+    (r"^rust-sha1collisiondetection$", "sha1dc"),
     (r"^rust-(sha2|sha1|aes|aes-gcm|chacha20poly1305|chacha20|ed25519-dalek|x25519-dalek|p256|p384|hmac|blake2)$", "rustcrypto"),
 ]
 
@@ -56,7 +68,7 @@ def readelf(path):
 
 
 def dpkg_package(path):
-    for p in (path, os.path.realpath(path)):
+    for p in (path, os.path.realpath(path), re.sub(r"^/usr/(s?bin)/", r"/\1/", path)):
         out = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True).stdout
         if out:
             return out.split(":")[0].strip()
@@ -83,6 +95,10 @@ def truth(path):
     if pkg:
         ver = dpkg_field(pkg, "Version")
         how.append(f"dpkg -S: {pkg} {ver}")
+        src = dpkg_field(pkg, "source:Package")
+        if src in SELF_SOURCE:
+            libs.add(SELF_SOURCE[src])
+            how.append(f"source package {src} (its own crypto)")
         for field in ("Built-Using", "X-Cargo-Built-Using", "Static-Built-Using"):
             for dep in dpkg_field(pkg, field).split(","):
                 src = dep.strip().split(" ")[0]

@@ -190,27 +190,65 @@ def bad_length():
     m("bad_length", "mldsa65-1.pkcs8.der.seed31", t.encode(), "pqc/pyca/mldsa65-1.pkcs8.der", "ML-DSA seed of 31 bytes instead of 32")
 
 
-def malformed_header():
-    for s in ["keys/openssl/p256.spki.der", "keys/openssl/rsa2048.spki.der"]:
-        t = der.parse(src(s))
+def bad_bit_string():
+    for s_ in ["keys/openssl/p256.spki.der", "keys/openssl/rsa2048.spki.der"]:
+        t = der.parse(src(s_))
         t.children[1].content = b"\x09" + t.children[1].content[1:]
-        m("malformed_header", os.path.basename(s) + ".unused-bits-9", t.encode(), s, "BIT STRING with 9 unused bits (bad bit string)")
-    for s in ["certs/openssl/rsa2048-selfsigned.der", "certs/openssl/ed25519-selfsigned.der"]:
-        t = der.parse(src(s))
+        m("bad_bit_string", os.path.basename(s_) + ".unused-bits-9", t.encode(), s_, "subjectPublicKey BIT STRING with 9 unused bits")
+    t = der.parse(src("certs/openssl/p256-selfsigned.der"))
+    sig = t.children[2]
+    sig.content = b"\x03" + sig.content[1:-1] + bytes([sig.content[-1] | 0x07])
+    m("bad_bit_string", "p256-selfsigned.der.sig-padding-bits", t.encode(), "certs/openssl/p256-selfsigned.der",
+      "signatureValue BIT STRING declaring 3 unused bits that are not zero")
+
+
+def bad_version():
+    for s_ in ["certs/openssl/rsa2048-selfsigned.der", "certs/openssl/ed25519-selfsigned.der"]:
+        t = der.parse(src(s_))
         t.children[0].children[0].children[0].content = b"\x07"
-        m("malformed_header", os.path.basename(s) + ".version-7", t.encode(), s, "certificate version 7 (X.509 knows 0-2: bad version)")
+        m("bad_version", os.path.basename(s_) + ".version-7", t.encode(), s_, "certificate version 7 (X.509 knows 0-2)")
     t = der.parse(src("keys/openssl/ed25519.pkcs8.der"))
     t.children[0].content = b"\x09"
-    m("malformed_header", "ed25519.pkcs8.der.version-9", t.encode(), "keys/openssl/ed25519.pkcs8.der", "PKCS#8 version 9 (bad version)")
+    m("bad_version", "ed25519.pkcs8.der.version-9", t.encode(), "keys/openssl/ed25519.pkcs8.der", "PKCS#8 version 9 (0-1 allowed)")
+
+
+def invalid_value():
     t = der.parse(src("certs/openssl/p256-selfsigned.der"))
     t.children[0].children[1].content = b""
-    m("malformed_header", "p256-selfsigned.der.empty-serial", t.encode(), "certs/openssl/p256-selfsigned.der",
-      "serialNumber INTEGER with no content octets (invalid content)")
+    m("invalid_value", "p256-selfsigned.der.empty-serial", t.encode(), "certs/openssl/p256-selfsigned.der",
+      "serialNumber INTEGER with no content octets")
     t = der.parse(src("certs/openssl/rsa3072-selfsigned.der"))
-    val = t.children[0].children[4]
-    val.children[0].content = b"2601AB000000Z"
-    m("malformed_header", "rsa3072-selfsigned.der.bad-utctime", t.encode(), "certs/openssl/rsa3072-selfsigned.der",
-      "notBefore UTCTime '2601AB000000Z' (invalid content)")
+    t.children[0].children[4].children[0].content = b"2601AB000000Z"
+    m("invalid_value", "rsa3072-selfsigned.der.bad-utctime", t.encode(), "certs/openssl/rsa3072-selfsigned.der",
+      "notBefore UTCTime '2601AB000000Z'")
+    t = der.parse(src("certs/openssl/rsa2048-selfsigned.der"))
+    serial = t.children[0].children[1]
+    serial.content = b"\x00\x00" + serial.content.lstrip(b"\x00")
+    m("invalid_value", "rsa2048-selfsigned.der.serial-leading-zeros", t.encode(), "certs/openssl/rsa2048-selfsigned.der",
+      "serialNumber INTEGER with two leading zero octets (non-minimal)")
+    d = src("certs/openssl/root-ca.pem")
+    lines, b, e = pem_body(d)
+    body = base64.b64decode("".join(lines[b + 1:e]))
+    i = body.find(bytes.fromhex("0101ff"))  # the first BOOLEAN TRUE (basicConstraints critical)
+    bad = body[:i] + bytes.fromhex("010101") + body[i + 3:]
+    m("invalid_value", "root-ca.pem.boolean-01", to_pem("CERTIFICATE", bad), "certs/openssl/root-ca.pem",
+      "a BOOLEAN encoded 01 (DER allows only 00 and FF)")
+
+
+def point_not_on_curve():
+    for s_ in ["keys/openssl/p256.spki.der", "keys/openssl/p384.spki.der"]:
+        t = der.parse(src(s_))
+        pt = bytearray(t.children[1].content)
+        pt[-1] ^= 0x01  # y changes: (x, y) leaves the curve
+        t.children[1].content = bytes(pt)
+        m("point_not_on_curve", os.path.basename(s_) + ".y-flipped", t.encode(), s_, "last bit of the public point's y flipped")
+    t = der.parse(src("certs/pyca/p256-leaf.der"))
+    spki = t.children[0].children[6]
+    pt = bytearray(spki.children[1].content)
+    pt[-1] ^= 0x01
+    spki.children[1].content = bytes(pt)
+    m("point_not_on_curve", "p256-leaf.der.y-flipped", t.encode(), "certs/pyca/p256-leaf.der",
+      "last bit of the subject public point's y flipped (certificate)")
 
 
 def generate():
@@ -223,4 +261,7 @@ def generate():
     bad_base64()
     unknown_oid()
     bad_length()
-    malformed_header()
+    bad_bit_string()
+    bad_version()
+    invalid_value()
+    point_not_on_curve()

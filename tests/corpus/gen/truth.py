@@ -248,7 +248,7 @@ def enc_pkcs8_truth(der):
 def traditional_truth(label, der, headers):
     """PKCS#1 / SEC1 / DSA private keys (PEM labels RSA/EC/DSA PRIVATE KEY)."""
     alg = {"RSA PRIVATE KEY": "RSA", "EC PRIVATE KEY": "EC", "DSA PRIVATE KEY": "DSA"}[label]
-    container = {"RSA": "pkcs1_private_key", "EC": "sec1_private_key", "DSA": None}[alg]
+    container = {"RSA": "pkcs1_private_key", "EC": "sec1_private_key", "DSA": "dsa_private_key"}[alg]
     t = dict(labels=["key_material"], algorithm=alg)
     if container:
         t["container"] = container
@@ -620,8 +620,23 @@ CONFIRM = {
     "ber_not_der": lambda v: v == "not_der" or v.startswith("Non-minimal"),
     "length_overflow": lambda v: v.startswith("Insufficient data") or "length" in v.lower(),
     "bad_tag": lambda v: "should have been" in v or "does not match" in v,
-    "malformed_header": lambda v: True,  # pyca's rejection (checked first) is the confirmation
+    # pyca's rejection (checked first) is the confirmation of these; asn1crypto is lenient about them
+    "malformed_header": lambda v: True,
+    "bad_bit_string": lambda v: True,
+    "bad_version": lambda v: True,
+    "invalid_value": lambda v: True,
 }
+
+
+def unreduced(ek):
+    """FIPS 203 ByteDecode_12 of an encapsulation key's t-hat: is any
+    coefficient ≥ q = 3329 (the input check of ML-KEM.Encaps)?"""
+    body = ek[:-32]
+    for i in range(0, len(body) - 2, 3):
+        b0, b1, b2 = body[i], body[i + 1], body[i + 2]
+        if (b0 | (b1 & 0x0F) << 8) >= 3329 or ((b1 >> 4) | b2 << 4) >= 3329:
+            return True
+    return False
 
 
 def malformed_truth(rec, data):
@@ -654,6 +669,24 @@ def malformed_truth(rec, data):
             raise Skip(f"openssl names every OID: {oids}")
         return dict(failures=[shape]), "openssl asn1parse walks it and leaves the algorithm OID unnamed (" + \
             ",".join(o for o in oids if re.fullmatch(r"[\d.]+", o)) + ")"
+    if shape == "unreduced_coefficient":
+        rc, out = openssl(["asn1parse", "-inform", "DER"], der)
+        if rc or "Error" in out:
+            raise Skip("openssl asn1parse cannot walk it")
+        t = core.load(der)
+        alg = PQC_OIDS.get(t[0][0].dotted)
+        ek = t[1].contents[1:]
+        if not alg or len(ek) != PQC_PK[alg] or not unreduced(ek):
+            raise Skip("coefficients reduced")
+        return (dict(failures=[shape], algorithm=alg),
+                f"Wycheproof ModulusOverflow; {AC} SPKI of {alg}; FIPS 203 ByteDecode12 finds a coefficient ≥ 3329")
+    if shape == "point_not_on_curve":
+        kind = source_kind(rec, label)
+        v = typed_verdict(der, schema(kind))
+        pv = pyca_verdict(der, kind)
+        if v != "ok" or pv == "ok":
+            raise Skip(f"asn1crypto {v!r}, pyca {pv!r}")
+        return dict(failures=[shape]), f"{AC} strict decode ok; {PYCA} refuses the point: {pv}"
     if shape == "bad_length":
         rc, out = openssl(["asn1parse", "-inform", "DER"], der)
         if rc or "Error" in out:
@@ -701,12 +734,20 @@ def truth_for(rec):
 
     if fam in ("malformed", "malformed_wycheproof"):
         t, how = malformed_truth(rec, data)
+        # classical sources: no PQC claim allowed; PQC sources: the scheme must still be named
+        src = rec["intent"].get("source", "") + json.dumps(rec["intent"].get("wycheproof", {}))
+        if t.get("algorithm") and PQC_RX.search(t["algorithm"]):
+            t["pqc"], t["pqc_algorithm"] = True, t["algorithm"]
+        elif not re.search(r"pqc/|mldsa|mlkem", src):
+            t["pqc"] = False
         if rec.get("intent", {}).get("wycheproof"):
             w = rec["intent"]["wycheproof"]
             how = f"Wycheproof {w['file']} tcId {w['tcId']} {w['flags']} '{w['comment']}' → {rec['intent']['shape']}; " + how
         return t, how
     if fam == "hash":
-        return hash_truth(rec, data)
+        t, how = hash_truth(rec, data)
+        t["pqc"] = False
+        return t, how
     if fam == "confuser":
         t = dict(pqc=False, no_algorithm=True)
         if "/compressed/" in rec["path"]:
@@ -717,8 +758,16 @@ def truth_for(rec):
     if fam in ("pqc_raw", "wycheproof_pqc_invalid") or (fam == "wycheproof_valid" and "pqc_object" in rec.get("intent", {})):
         i = rec["intent"]
         t = dict(pqc=True, pqc_algorithm=i["pqc_algorithm"], pqc_object=i["pqc_object"])
+        if fam == "wycheproof_pqc_invalid":
+            # a structurally invalid blob: DESIGN §9 forbids concluding a candidate whose structure
+            # check failed, so naming the scheme is not required; valid_structure (and the shape) is
+            del t["pqc"]
         if "valid_structure" in i:
             t["valid_structure"] = i["valid_structure"]
+        if i.get("shape") == "unreduced_coefficient":
+            if not unreduced(data):
+                raise Skip("coefficients reduced")
+            t["failures"] = ["unreduced_coefficient"]
         src = "Wycheproof vector" if fam.startswith("wycheproof") else rec["made_by"].split(";")[0]
         return t, f"{src}: the parameter set the bytes were made for / tested as"
     if fam == "wycheproof_valid" and name.endswith(".sig.der"):

@@ -34,7 +34,10 @@ WYCHEPROOF_SHAPES = [
     (r"^length of (.+) = 2\*\*(31|32 - 1|40 - 1|64 - 1)$", "length_overflow"),
     (r"^uint(32|64) overflow in length of (.+)$", "length_overflow"),
     (r"^changing tag value of (.+)$", "bad_tag"),
-    (r"^(128 unused bits|unused bits in empty bit-string)$", "malformed_header"),
+    (r"^(128 unused bits|unused bits in empty bit-string|declaring bits as unused in bit string)$", "bad_bit_string"),
+    (r"^prepending 0's to (r|s)$", "invalid_value"),
+    (r"^dropping value of (r|s)$", "invalid_value"),
+    (r"^(point is not on curve|public point not on curve|public point = \(0,0\))$", "point_not_on_curve"),
 ]
 
 
@@ -114,7 +117,7 @@ def ecdh_pem():
                     emit("wycheproof_valid", f"wycheproof/ecdh-{tag}/tc{t['tcId']:04d}-private.pem", t["private"],
                          f"{SRC}: {fname} tcId {t['tcId']} private key", wycheproof=info)
                 continue
-            if "InvalidPem" not in t["flags"] and "InvalidEncoding" not in t["flags"]:
+            if not {"InvalidPem", "InvalidEncoding", "InvalidCurveAttack", "ModifiedPublicPoint"} & set(t["flags"]):
                 continue
             shape = shape_for(t["comment"], t["flags"])
             if shape and take(fname, t["comment"], shape, 4):
@@ -180,6 +183,9 @@ def mldsa():
                      f"{SRC}: {fname} tcId {t['tcId']} privateKeyPkcs8 (seed)", wycheproof=info, pqc_algorithm=alg)
 
 
+MLKEM_OIDS = {"ML-KEM-512": "2.16.840.1.101.3.4.4.1", "ML-KEM-768": "2.16.840.1.101.3.4.4.2", "ML-KEM-1024": "2.16.840.1.101.3.4.4.3"}
+
+
 def mlkem():
     for ps in ("512", "768", "1024"):
         alg = f"ML-KEM-{ps}"
@@ -201,7 +207,12 @@ def mlkem():
                 ni += 1
                 emit("wycheproof_pqc_invalid", f"wycheproof/mlkem{ps}/tc{t['tcId']:04d}-modulus-overflow.ek", ek,
                      f"{SRC}: {fname} tcId {t['tcId']} ek (coefficient ≥ q)", wycheproof=info, pqc_algorithm=alg,
-                     pqc_object="public_key", valid_structure=False)
+                     pqc_object="public_key", valid_structure=False, shape="unreduced_coefficient")
+                if ni == 1:
+                    import der
+                    emit("malformed_wycheproof", f"wycheproof/mlkem{ps}/tc{t['tcId']:04d}-unreduced_coefficient.spki.der",
+                         der.spki(MLKEM_OIDS[alg], ek), f"{SRC}: {fname} tcId {t['tcId']} ek (coefficient ≥ q) in an SPKI (der.py)",
+                         shape="unreduced_coefficient", wycheproof=info, pqc_algorithm=alg)
 
 
 def generate():
