@@ -131,3 +131,67 @@ fn partitioned_like_a_distributed_engine() {
         "partitioned and shuffled",
     );
 }
+
+/// DESIGN §5 on real tool output. `tests/fixtures/openssl-fails/` holds
+/// `samples/pki/ec-p256.cert.der` with byte 60 (the first byte of the
+/// issuer's UTF8String) set to 0xff, as DER and as PEM: fx parses the
+/// certificate, and its openssl cross-check fails, printing error lines that
+/// start with the thread id of the openssl process
+/// (`809B8846F77F0000:error:1608010C:STORE routines:…`), a different one on
+/// every run. The stored stderr has `$TID` there, so two runs write
+/// byte-identical telemetry.
+#[test]
+fn openssl_failing_gives_the_same_telemetry_every_run() {
+    use serde_json::Value;
+    std::env::set_current_dir(common::repo()).unwrap();
+    let input = Path::new("tests/fixtures/openssl-fails");
+    let one = common::batch(&[input], "2");
+    let inventory: Value = serde_json::from_slice(
+        &std::fs::read(one.run.join("manifests/tool_inventory.json")).unwrap(),
+    )
+    .unwrap();
+    let openssl = inventory["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["name"] == "openssl" && t["status"] == "present");
+    if !openssl {
+        eprintln!("openssl is not installed: nothing to normalise");
+        return;
+    }
+    let runs = std::fs::read_to_string(one.run.join("telemetry/tool_run_events.jsonl")).unwrap();
+    let failed: Vec<Value> = runs
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["tool"]["name"] == "openssl" && e["tool"]["exit_code"] == 1)
+        .collect();
+    assert_eq!(failed.len(), 2, "openssl should fail on both: {runs}");
+    for e in &failed {
+        let blob = one
+            .run
+            .join("artifacts")
+            .join(e["tool"]["stderr"]["ref"].as_str().unwrap());
+        let stderr = std::fs::read_to_string(blob).unwrap();
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.contains(":error:")).collect();
+        assert!(!errors.is_empty(), "{stderr}");
+        assert!(
+            errors.iter().all(|l| l.starts_with("$TID:error:")),
+            "{stderr}"
+        );
+        assert!(stderr.starts_with("Could not read certificate from $WS/object.der\n"));
+        let counts = &e["tool"]["stderr"];
+        assert_eq!(counts["bytes"], stderr.len());
+        assert_eq!(counts["kept"], stderr.len());
+        assert_eq!(counts["truncated"], false);
+    }
+    assert_eq!(
+        failed[0]["tool"]["stderr"], failed[1]["tool"]["stderr"],
+        "the same failure is the same blob"
+    );
+    let two = common::batch(&[input], "2");
+    assert_same(
+        &evidence(&one.run),
+        &evidence(&two.run),
+        "two runs where openssl fails",
+    );
+}

@@ -81,11 +81,18 @@ pub struct StreamRef {
     pub blob_ref: String,
     /// `sha256:<hex>` of the kept bytes.
     pub hash: String,
-    /// Bytes the tool wrote in total.
+    /// Bytes of the stream: the kept bytes as stored, plus the bytes the
+    /// tool wrote past the output cap (counted, never kept). Counted on the
+    /// stored bytes, which are normalised (`fx_core::tool::normalize`: a
+    /// workspace path, thread id, address, pid or duration the tool printed
+    /// is stored as a marker), so the figure is the same on every run; it
+    /// can differ from the raw byte count by the lengths of those values.
     pub bytes: u64,
-    /// Bytes kept (at most the policy's output cap).
+    /// Bytes stored in the blob: the first `tools.output_cap_bytes` bytes the
+    /// tool wrote, normalised (so a few bytes under or over the cap).
     pub kept: u64,
-    /// True when `bytes > kept`.
+    /// True when the tool wrote more than the output cap (then
+    /// `bytes > kept`).
     pub truncated: bool,
 }
 

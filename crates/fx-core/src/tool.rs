@@ -20,14 +20,18 @@
 //!   (and any process it left behind is killed when it exits);
 //! * has stdout and stderr read concurrently (a chatty tool cannot deadlock),
 //!   keeping at most `tools.output_cap_bytes` of each and counting the rest;
-//!   the kept bytes are stored as blobs and referenced from the event.
+//!   the kept bytes are normalised ([`normalize`](mod@normalize): the workspace path, an
+//!   OpenSSL error line's thread id, and on stderr process addresses, pids
+//!   and durations become `$WS`, `$TID`, `$ADDR`, `$PID`, `$TIME`), stored
+//!   as blobs and referenced from the event.
 //!
 //! The result is a ready tool-run [`Event`] (`tool: Some(ToolRun{…})`):
 //! `ok` on exit 0, `error`/`tool_failed` on any other exit, `error`/`timeout`
 //! when the timeout fired, `skipped`/`tool_unavailable` when the tool is not in
 //! the inventory, `skipped`/`policy:tools_disabled` when `tools.enabled` is
 //! false. The absolute workspace path never reaches evidence: it is replaced
-//! by `$WS` in the kept output as well.
+//! by `$WS` in the kept output as well, and the same call on the same bytes
+//! gives the same event, blobs included, run after run.
 //!
 //! ```no_run
 //! use fx_core::tool::{ToolCall, ToolRunner};
@@ -60,6 +64,10 @@ use std::sync::{Mutex, OnceLock, mpsc};
 use std::time::Duration;
 
 use serde_json::json;
+
+pub mod normalize;
+
+use self::normalize::{Stream, normalize};
 
 use crate::error::{Error, Result};
 use crate::event::{ErrorInfo, Event, Status, StreamRef, ToolRun};
@@ -221,7 +229,8 @@ impl ToolCall {
 pub struct ToolOutcome {
     /// The tool-run event, ready to push onto the job.
     pub event: Event,
-    /// Kept stdout (at most the output cap; workspace path replaced by `$WS`).
+    /// Kept stdout: at most the output cap of what the tool wrote,
+    /// normalised ([`normalize`](mod@normalize)); the bytes of the stdout blob.
     pub stdout: Vec<u8>,
     /// Kept stderr (same rules).
     pub stderr: Vec<u8>,
@@ -421,13 +430,13 @@ impl ToolRunner {
                 return Ok(ToolOutcome::skipped(ev));
             }
         };
-        let stdout = scrub(done.stdout.kept, &marks);
-        let stderr = scrub(done.stderr.kept, &marks);
+        let stdout = normalize(&done.stdout.kept, Stream::Stdout, &marks);
+        let stderr = normalize(&done.stderr.kept, Stream::Stderr, &marks);
         tool.exit_code = done.exit_code;
         tool.signal = done.signal;
         tool.timed_out = done.timed_out;
-        tool.stdout = Some(self.store_stream(&stdout, done.stdout.total)?);
-        tool.stderr = Some(self.store_stream(&stderr, done.stderr.total)?);
+        tool.stdout = Some(self.store_stream(&stdout, &done.stdout)?);
+        tool.stderr = Some(self.store_stream(&stderr, &done.stderr)?);
         let stdout_truncated = done.stdout.total > done.stdout.kept_len;
         let event = if done.timed_out {
             Event::error(
@@ -459,14 +468,20 @@ impl ToolRunner {
         })
     }
 
-    fn store_stream(&self, kept: &[u8], total: u64) -> Result<StreamRef> {
-        let blob = self.blobs.put_bytes(kept)?;
+    /// Stores the normalised kept bytes of a stream. The counts are of the
+    /// stored bytes, so they are the same run after run: `kept` is the
+    /// blob's length and `bytes` adds what went over the cap (not kept, so
+    /// not normalised: counted as written); `truncated` says whether the
+    /// tool wrote more than the cap.
+    fn store_stream(&self, stored: &[u8], raw: &Captured) -> Result<StreamRef> {
+        let blob = self.blobs.put_bytes(stored)?;
+        let cut = raw.total.saturating_sub(raw.kept_len);
         Ok(StreamRef {
             blob_ref: blob.rel,
             hash: blob.hash,
-            bytes: total,
-            kept: kept.len() as u64,
-            truncated: total > kept.len() as u64,
+            bytes: stored.len() as u64 + cut,
+            kept: stored.len() as u64,
+            truncated: cut > 0,
         })
     }
 }
@@ -747,37 +762,6 @@ fn kill_group(pgid: i32) {
     }
 }
 
-/// Replaces every occurrence of the workspace path by `$WS`, including a
-/// prefix of it cut off at the end of the kept bytes.
-fn scrub(mut bytes: Vec<u8>, marks: &[Vec<u8>]) -> Vec<u8> {
-    for mark in marks {
-        if mark.is_empty() {
-            continue;
-        }
-        if memchr::memmem::find(&bytes, mark).is_some() {
-            let mut out = Vec::with_capacity(bytes.len());
-            let mut rest = &bytes[..];
-            while let Some(i) = memchr::memmem::find(rest, mark) {
-                out.extend_from_slice(&rest[..i]);
-                out.extend_from_slice(WS_MARK.as_bytes());
-                rest = &rest[i + mark.len()..];
-            }
-            out.extend_from_slice(rest);
-            bytes = out;
-        }
-        // A cut-off tail that is a long enough prefix of the path.
-        let max = mark.len().min(bytes.len());
-        for len in (8..max).rev() {
-            if bytes.ends_with(&mark[..len]) {
-                bytes.truncate(bytes.len() - len);
-                bytes.extend_from_slice(WS_MARK.as_bytes());
-                break;
-            }
-        }
-    }
-    bytes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -878,6 +862,62 @@ mod tests {
             assert!(out.stdout.starts_with(b"OpenSSL"));
         } else {
             assert_eq!(out.event.reason.as_deref(), Some(REASON_UNAVAILABLE));
+        }
+    }
+
+    #[test]
+    fn counts_are_of_the_stored_bytes_and_truncated_only_past_the_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let r = runner_with(dir.path(), vec![sh()], Policy::default());
+        // The workspace path (17+ bytes) is stored as `$WS` (3): the stream
+        // was not cut, whatever the lengths.
+        let out = r
+            .run(&ToolCall::new("sh", "test").args(["-c", "echo \"$PWD\" >&2"]))
+            .expect("runs");
+        assert_eq!(out.stderr, b"$WS\n");
+        let se = out.event.tool.as_ref().and_then(|t| t.stderr.clone());
+        let se = se.expect("stderr ref");
+        assert_eq!((se.bytes, se.kept, se.truncated), (4, 4, false));
+        // Past the cap: the kept part as stored plus the rest as written.
+        let mut policy = Policy::default();
+        policy.tools.output_cap_bytes = 8;
+        let r = runner_with(dir.path(), vec![sh()], policy);
+        let out = r
+            .run(&ToolCall::new("sh", "test").args(["-c", "echo 'pid 123456789 and more' >&2"]))
+            .expect("runs");
+        assert_eq!(out.stderr, b"pid $PID");
+        let se = out.event.tool.as_ref().and_then(|t| t.stderr.clone());
+        let se = se.expect("stderr ref");
+        assert_eq!((se.bytes, se.kept, se.truncated), (8 + 15, 8, true));
+    }
+
+    #[test]
+    fn openssl_errors_are_the_same_blob_on_every_run() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let r = runner_with(dir.path(), vec![], Policy::default());
+        // A DER header announcing 65535 bytes: OpenSSL 3 prints
+        // `<thread id>:error:0680009B:asn1 encoding routines:…:too long:…`.
+        let call = ToolCall::new("openssl", "test")
+            .args(["asn1parse", "-inform", "DER", "-in"])
+            .file("object.der", &[0x30, 0x82, 0xff, 0xff, 0x02, 0x01]);
+        let first = r.run(&call).expect("runs");
+        if !r.has("openssl") {
+            assert_eq!(first.event.reason.as_deref(), Some(REASON_UNAVAILABLE));
+            return;
+        }
+        assert_eq!(first.event.status, Status::Error, "{:?}", first.event);
+        let text = String::from_utf8_lossy(&first.stderr).into_owned();
+        assert!(text.contains(":error:"), "{text}");
+        assert!(
+            text.lines()
+                .filter(|l| l.contains(":error:"))
+                .all(|l| l.starts_with("$TID:error:")),
+            "{text}"
+        );
+        for _ in 0..3 {
+            let again = r.run(&call).expect("runs");
+            assert_eq!(again.event, first.event, "the same evidence every run");
+            assert_eq!(again.stderr, first.stderr);
         }
     }
 
@@ -1053,22 +1093,5 @@ mod tests {
         assert_eq!(out.event.status, Status::Error, "{out:?}");
         assert!(out.stdout.is_empty());
         drop(listener);
-    }
-
-    #[test]
-    fn scrub_replaces_full_and_cut_paths() {
-        let mark = b"/tmp/fx-ws-abcdef".to_vec();
-        assert_eq!(
-            scrub(
-                b"open /tmp/fx-ws-abcdef/x failed".to_vec(),
-                std::slice::from_ref(&mark)
-            ),
-            b"open $WS/x failed"
-        );
-        assert_eq!(
-            scrub(b"at /tmp/fx-ws-ab".to_vec(), std::slice::from_ref(&mark)),
-            b"at $WS"
-        );
-        assert_eq!(scrub(b"plain".to_vec(), &[mark]), b"plain");
     }
 }
