@@ -95,6 +95,8 @@ vocabulary! {
         Pkcs8EncryptedPrivateKey = "pkcs8_encrypted_private_key",
         /// SEC1 ECPrivateKey.
         Sec1PrivateKey = "sec1_private_key",
+        /// Traditional (OpenSSL) DSA private key: a SEQUENCE of six INTEGERs.
+        DsaPrivateKey = "dsa_private_key",
         /// SubjectPublicKeyInfo.
         SpkiPublicKey = "spki_public_key",
         /// OpenSSH private key (openssh-key-v1).
@@ -197,6 +199,24 @@ vocabulary! {
         Unreadable = "unreadable",
         /// A module failed on this artifact (a bug, recorded instead of crashing).
         InternalError = "internal_error",
+        /// A BIT STRING whose unused-bits count is over 7, is set on an empty
+        /// string, or whose padding bits are not zero.
+        BadBitString = "bad_bit_string",
+        /// A version field outside the values its structure allows (X.509
+        /// 0–2, PKCS#8 0–1, SEC1 1, …).
+        BadVersion = "bad_version",
+        /// Content that its type does not allow: a non-minimal or empty
+        /// INTEGER, a BOOLEAN other than 00/FF, a malformed OBJECT
+        /// IDENTIFIER or time, a negative value where only positive ones exist.
+        InvalidValue = "invalid_value",
+        /// An elliptic-curve public point that does not satisfy its curve's
+        /// equation.
+        PointNotOnCurve = "point_not_on_curve",
+        /// An ML-KEM encapsulation key with a coefficient not reduced modulo q.
+        UnreducedCoefficient = "unreduced_coefficient",
+        /// An ML-DSA signature whose hint is out of range (indices not
+        /// strictly increasing, or more than ω ones).
+        HintOutOfRange = "hint_out_of_range",
     }
 }
 
@@ -240,6 +260,11 @@ impl Basis {
         self.strength() < Basis::Structural.strength()
     }
 }
+
+/// Key, in the data of fx-inspect's `regions` event, of the regions that
+/// size geometry alone proposed (`pqc_geometry`, `pqc_split`): hypotheses
+/// the probes test, never concluded `regions` (DESIGN §9, precision first).
+pub const REGION_HYPOTHESES_KEY: &str = "hypotheses";
 
 /// Weakness ids of the hash/KDF audit (`hash.weaknesses`), the vocabulary
 /// fx-probe writes and fx-features turns into one indicator column each.

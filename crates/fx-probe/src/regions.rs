@@ -92,17 +92,28 @@ impl Region {
     }
 }
 
-/// Every region concluded on the job so far (union in event order, without
-/// duplicates); malformed entries are ignored.
+/// Every region concluded on the job so far, then every geometric
+/// hypothesis fx-inspect handed over in its `regions` event's data
+/// ([`fx_core::vocab::REGION_HYPOTHESES_KEY`]) — union in event order,
+/// without duplicates; malformed entries are ignored.
 pub fn regions_of(job: &Job) -> Vec<Region> {
+    let hypotheses = job
+        .events
+        .iter()
+        .filter(|e| e.module == "inspect")
+        .filter_map(|e| {
+            e.data
+                .as_ref()?
+                .get(fx_core::vocab::REGION_HYPOTHESES_KEY)?
+                .as_array()
+        });
+    let concluded = job.conclusions().map(|c| &c.regions);
     let mut out: Vec<Region> = Vec::new();
-    for c in job.conclusions() {
-        for v in &c.regions {
-            if let Some(r) = Region::from_value(v)
-                && !out.contains(&r)
-            {
-                out.push(r);
-            }
+    for v in concluded.chain(hypotheses).flatten() {
+        if let Some(r) = Region::from_value(v)
+            && !out.contains(&r)
+        {
+            out.push(r);
         }
     }
     out

@@ -410,3 +410,56 @@ fn the_size_of_a_split_is_no_evidence() {
     assert_eq!(c, None);
     assert_eq!(why, "size_of_a_split_is_no_evidence");
 }
+
+#[test]
+fn tied_sets_are_candidates_without_an_algorithm() {
+    use fx_core::vocab::Basis;
+    let (_d, run) = run_with(Policy::default());
+    // 17088 bytes: SLH-DSA-SHA2-128f and SLH-DSA-SHAKE-128f signatures alike.
+    let bytes = xorshift(24, 17088);
+    let j = job(&run, &bytes, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    let c = c.unwrap();
+    assert_eq!(why, "ambiguous_candidates");
+    assert_eq!(c.algorithm, None);
+    assert_eq!(c.labels, vec![Label::SignatureBlob]);
+    assert_eq!(c.basis, Some(Basis::SizeOnly));
+    let names: Vec<&str> = c.pqc.as_ref().unwrap()["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["algorithm"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"SLH-DSA-SHA2-128f") && names.contains(&"SLH-DSA-SHAKE-128f"),
+        "{names:?}"
+    );
+    assert_eq!(
+        c.confidence,
+        Some(crate::pqc::SIZE_ONLY_CONFIDENCE / names.len() as u16)
+    );
+}
+
+#[test]
+fn a_whole_blob_whose_only_reading_fails_its_structure_reports_the_defect() {
+    use fx_core::vocab::{Basis, FailureKind};
+    let (_d, run) = run_with(Policy::default());
+    // 800 uniform bytes: only ML-KEM-512's encapsulation key has that size,
+    // and uniform 12-bit words are ≥ q = 3329 about a fifth of the time.
+    let bytes = xorshift(25, 800);
+    let j = job(&run, &bytes, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    let c = c.unwrap();
+    assert_eq!(why, "structure_invalid");
+    assert_eq!(c.failures, vec![FailureKind::UnreducedCoefficient]);
+    assert_eq!(c.algorithm, None);
+    assert!(c.labels.is_empty());
+    assert_eq!(c.basis, Some(Basis::SizeOnly));
+    assert_eq!(c.pqc.as_ref().unwrap()["valid_structure"], false);
+    // A split of a larger blob never reports it: the judged target is the
+    // whole artifact, whose size names nothing.
+    let bytes = xorshift(26, 5000);
+    let j = job(&run, &bytes, vec![allow_all()]);
+    let (c, _) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
+    assert_eq!(c, None);
+}

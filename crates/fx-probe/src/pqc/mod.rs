@@ -357,8 +357,8 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
 
     let mut results = Vec::new();
     let mut best: Vec<Candidate> = Vec::new();
-    let mut best_target: Option<usize> = None;
-    for (at, (region, raw, obj)) in targets.iter().enumerate() {
+    let mut per_target: Vec<Vec<Candidate>> = Vec::new();
+    for (region, raw, obj) in &targets {
         let mut h = hints.clone();
         if let Some(a) = &region.algorithm {
             h.push(a.clone());
@@ -371,9 +371,9 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         }
         results.push(json!({"region": region, "candidates": listed, "total": total}));
         if listed.first().map(|c| c.score) > best.first().map(|c| c.score) {
-            best = listed;
-            best_target = Some(at);
+            best = listed.clone();
         }
+        per_target.push(listed);
     }
     if budget.spent() {
         caps_hit.push("budget:work_bytes");
@@ -394,14 +394,17 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         // A parsed classical or unknown key: its size proves nothing.
         Some(None) => Conclusion::default(),
         None => {
-            let target = best_target.and_then(|at| targets.get(at));
-            let (verdict, c) = guess_conclusion(job, &best, target);
+            let (verdict, c) = judge_targets(job, &targets, &per_target);
             data.insert("conclusion".into(), json!(verdict));
             c
         }
     };
     conclusion.oid = oid;
-    conclusion.failures = failures;
+    for f in failures {
+        if !conclusion.failures.contains(&f) {
+            conclusion.failures.push(f);
+        }
+    }
     vec![
         Event::ok(MODULE, "pqc")
             .with_data(data)
@@ -447,11 +450,150 @@ pub const UNIFORM_SLACK_MILLIBITS: u32 = 400;
 /// are ≈ 371 ‰ printable).
 pub const UNIFORM_MAX_PRINTABLE_PER_MILLE: u32 = 600;
 
+/// Shortest object a size alone may name: below it too many things share a
+/// length (32-byte seeds, symmetric keys, X25519 keys, SLH-DSA public keys).
+pub const SIZE_ONLY_MIN_BYTES: usize = 256;
+
 /// Confidence (permille) of a size-only conclusion when one parameter set
 /// alone has the size; shared sizes divide it.
 pub const SIZE_ONLY_CONFIDENCE: u16 = 600;
 /// Confidence of a size inside Falcon's variable-signature window.
 pub const FALCON_WINDOW_CONFIDENCE: u16 = 250;
+
+/// Judges every geometry target, the evidentially strongest first: regions a
+/// parser delimited, then the whole artifact, then splits (each group by
+/// its best score, ties in target order). The first target that concludes
+/// wins; otherwise the verdict of the first target judged is reported, and
+/// a whole near-uniform artifact whose exact size names only candidates
+/// that failed their structure check reports that defect as a failure shape
+/// (with the candidates, `valid_structure: false`, basis `size_only`, and
+/// neither algorithm nor label).
+fn judge_targets(
+    job: &Job,
+    targets: &[(Region, Vec<u8>, Option<Object>)],
+    per_target: &[Vec<Candidate>],
+) -> (&'static str, Conclusion) {
+    let size = job.artifact.size;
+    let whole = |r: &Region| r.offset == 0 && Some(r.length) == size;
+    let rank = |r: &Region| {
+        if !r.is_geometric() && r.kind != "artifact" {
+            0
+        } else if whole(r) || r.kind == "artifact" {
+            1
+        } else {
+            2
+        }
+    };
+    let mut order: Vec<usize> = (0..targets.len()).collect();
+    order.sort_by_key(|&i| {
+        let top = per_target[i].first().map_or(i64::MIN, |c| c.score);
+        (rank(&targets[i].0), std::cmp::Reverse(top), i)
+    });
+    let mut first: Option<&'static str> = None;
+    for &i in &order {
+        let (verdict, c) = guess_conclusion(job, &per_target[i], Some(&targets[i]));
+        if !c.is_empty() {
+            return (verdict, c);
+        }
+        first.get_or_insert(verdict);
+    }
+    // A whole artifact of an exact size whose every candidate failed its
+    // structure check: the defect, not a scheme.
+    for &i in &order {
+        let (region, raw, _) = &targets[i];
+        if rank(region) != 1 || fx_core::summary::firm_evidence(&job.events) || !near_uniform(raw) {
+            continue;
+        }
+        let cands = &per_target[i];
+        let checked: Vec<&Candidate> = cands
+            .iter()
+            .filter(|c| c.exact && c.structure.is_some())
+            .collect();
+        if checked.is_empty() || checked.iter().any(|c| c.structure == Some("valid")) {
+            continue;
+        }
+        let shapes: Vec<FailureKind> = checked.iter().filter_map(|c| defect_of(c)).collect();
+        let Some(&shape) = shapes.first() else {
+            continue;
+        };
+        let list: Vec<Value> = checked
+            .iter()
+            .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score, "invalid_at": c.invalid_at}))
+            .collect();
+        let c = Conclusion {
+            failures: vec![shape],
+            pqc: Some(json!({
+                "candidates": list,
+                "valid_structure": false,
+                "verified": Value::Null,
+                "decapsulated": Value::Null,
+            })),
+            basis: Some(Basis::SizeOnly),
+            ..Default::default()
+        };
+        return ("structure_invalid", c);
+    }
+    (first.unwrap_or("no_target"), Conclusion::default())
+}
+
+/// Several parameter sets tie on a whole unrecognised near-uniform artifact
+/// (SLH-DSA's SHA2 and SHAKE variants share every size): the tied
+/// candidates are concluded as `pqc.candidates`, with the object's label
+/// when they agree on it, basis `size_only` and a confidence divided among
+/// them — but no `algorithm`, which the evidence cannot choose.
+fn ambiguous_conclusion(
+    job: &Job,
+    cands: &[Candidate],
+    region: &Region,
+    raw: &[u8],
+) -> (&'static str, Conclusion) {
+    let whole = region.offset == 0 && Some(region.length) == job.artifact.size;
+    let exact = cands.first().is_some_and(|c| c.exact);
+    if !whole
+        || !exact
+        || raw.len() < SIZE_ONLY_MIN_BYTES
+        || fx_core::summary::firm_evidence(&job.events)
+        || !near_uniform(raw)
+    {
+        return ("ambiguous", Conclusion::default());
+    }
+    let top = cands[0].score;
+    let tied: Vec<&Candidate> = cands.iter().filter(|c| c.score == top).collect();
+    let object = tied[0].object;
+    let labels = if tied.iter().all(|c| c.object == object) {
+        label_of(object).into_iter().collect()
+    } else {
+        Vec::new()
+    };
+    let n = u16::try_from(tied.len()).unwrap_or(u16::MAX).max(1);
+    let c = Conclusion {
+        labels,
+        pqc: Some(json!({
+            "candidates": tied
+                .iter()
+                .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score}))
+                .collect::<Vec<_>>(),
+            "valid_structure": valid_structure(cands),
+            "verified": Value::Null,
+            "decapsulated": Value::Null,
+        })),
+        basis: Some(Basis::SizeOnly),
+        confidence: Some(SIZE_ONLY_CONFIDENCE / n),
+        ..Default::default()
+    };
+    ("ambiguous_candidates", c)
+}
+
+/// The failure shape of a candidate whose structure check failed.
+fn defect_of(c: &Candidate) -> Option<FailureKind> {
+    let set = c.set()?;
+    Some(match (set.family, c.object) {
+        (Family::MlKem, _) => FailureKind::UnreducedCoefficient,
+        (Family::MlDsa, "signature") => FailureKind::HintOutOfRange,
+        (Family::Falcon, _) if c.invalid_at == Some(0) => FailureKind::MalformedHeader,
+        _ => FailureKind::InvalidValue,
+    })
+}
 
 /// The conclusion of geometry (no wrapper named the set), by the precision
 /// rule: a structure check that passed is `structural`; an exact size on
@@ -467,11 +609,11 @@ fn guess_conclusion(
     let Some(top) = cands.first() else {
         return ("no_concludable_candidate", Conclusion::default());
     };
-    let Some(algorithm) = unambiguous(&cands) else {
-        return ("ambiguous", Conclusion::default());
-    };
     let Some((region, raw, _)) = target else {
         return ("no_target", Conclusion::default());
+    };
+    let Some(algorithm) = unambiguous(&cands) else {
+        return ambiguous_conclusion(job, &cands, region, raw);
     };
     // A parser named the set of the region it delimited: a parsed fact.
     if !region.is_geometric() && region.algorithm.as_deref() == Some(algorithm) {
@@ -495,7 +637,10 @@ fn guess_conclusion(
         return ("size_of_a_split_is_no_evidence", Conclusion::default());
     }
     // A structure check that passed outweighs statistics; a size alone
-    // needs the statistics of the object it names.
+    // needs a distinctive length and the statistics of the object it names.
+    if !structural && raw.len() < SIZE_ONLY_MIN_BYTES {
+        return ("size_not_distinctive", Conclusion::default());
+    }
     if !structural && !near_uniform(raw) {
         return ("not_uniform", Conclusion::default());
     }
