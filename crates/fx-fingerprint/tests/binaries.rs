@@ -53,8 +53,22 @@ fn openssl_command_is_a_consumer_of_libssl() {
     let o = find(&r.candidates, "openssl");
     assert_eq!(o.role, "consumer");
     assert!(o.evidence.contains(&"needed"));
-    assert!(o.detail.imported_symbols > 100);
+    // exactly the undefined dynamic symbols binutils lists with OpenSSL's prefixes
+    let sig = fx_fingerprint::binary::libraries::by_name("openssl").unwrap();
+    let nm = Command::new("nm")
+        .args(["-D", "--undefined-only", "/usr/bin/openssl"])
+        .output()
+        .expect("nm is needed (Debian: binutils)");
+    assert!(nm.status.success());
+    let undefined = String::from_utf8_lossy(&nm.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .map(|s| s.split('@').next().unwrap_or(s))
+        .filter(|s| sig.symbol_prefixes.iter().any(|p| s.starts_with(p)))
+        .count();
+    assert_eq!(o.detail.imported_symbols, undefined);
     assert_eq!(o.detail.defined_symbols, 0);
+    assert_eq!(o.confidence, 950);
 }
 
 #[test]
@@ -69,7 +83,7 @@ fn libcrypto_is_the_openssl_library_with_its_constants() {
         o.version
     );
     assert!(o.evidence.contains(&"constants") && o.evidence.contains(&"strings"));
-    assert!(o.confidence >= 900);
+    assert_eq!(o.confidence, 950);
     // OpenSSL's assembly keeps its tables next to the code: every hit is
     // placed in a section, whichever it is
     assert!(r.scan.constants.iter().any(|h| h.name == "AES S-box"));

@@ -1,8 +1,9 @@
 //! Independent check of the native decoder: for every conformance capture
 //! (TCP and QUIC), the distinct JA3 values fx computes equal the ones
 //! Debian's tshark computes from the same file (QUIC Initials included: tshark
-//! decrypts them too), and the three captures of one Chrome build over QUIC
-//! give one and the same `q` JA4.
+//! decrypts them too). Only captures with ClientHellos count as agreeing;
+//! the others must give no fingerprint from either tool. The three captures
+//! of one Chrome build over QUIC give one and the same `q` JA4.
 //!
 //! Needs `tshark` on PATH (Debian package `tshark`).
 
@@ -25,40 +26,64 @@ fn pcaps() -> Vec<PathBuf> {
     v
 }
 
+/// Conformance captures in which neither tool finds a TLS ClientHello (SSH,
+/// HTTP, DHCP, DTLS, tunnels and SOCKS without TLS records, …; FoxIO's
+/// reference output has no TLS client fingerprint for any of them either).
+const WITHOUT_CLIENT_HELLO: usize = 19;
+/// Captures with ClientHellos, where both tools must give the same set.
+const WITH_CLIENT_HELLO: usize = 19;
+
 #[test]
 fn distinct_ja3_values_equal_tshark_for_every_capture() {
     let mut agree = 0;
+    let mut empty = Vec::new();
     let mut differ = Vec::new();
-    for p in pcaps() {
+    let files = pcaps();
+    for p in &files {
         let out = Command::new("tshark")
             .args(tshark::TSHARK_ARGS)
-            .arg(&p)
+            .arg(p)
             .env("LC_ALL", "C")
             .output()
             .expect("tshark is needed for this test (Debian: tshark)");
+        assert!(
+            out.status.success(),
+            "tshark on {}: {}\n{}",
+            p.display(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
         let theirs = tshark::parse_ja3_fields(&out.stdout);
-        let bytes = std::fs::read(&p).unwrap();
-        let ours: BTreeSet<String> = capture::analyze(&bytes, CaptureLimits::default())
-            .map(|r| {
-                r.streams
-                    .iter()
-                    .flat_map(|s| &s.client_hellos)
-                    .map(|h| h.ja3.clone())
-                    .collect()
-            })
-            .unwrap_or_default();
-        if ours == theirs {
-            agree += 1;
-        } else {
+        let bytes = std::fs::read(p).unwrap();
+        let report = capture::analyze(&bytes, CaptureLimits::default())
+            .unwrap_or_else(|e| panic!("{}: not a capture to fx: {e:?}", p.display()));
+        let ours: BTreeSet<String> = report
+            .streams
+            .iter()
+            .flat_map(|s| &s.client_hellos)
+            .map(|h| h.ja3.clone())
+            .collect();
+        if ours != theirs {
             differ.push(format!("{}: fx {ours:?} tshark {theirs:?}", p.display()));
+        } else if ours.is_empty() {
+            // nothing to compare: not an agreement, but both must be silent
+            assert_eq!(report.client_hello_count(), 0, "{}", p.display());
+            empty.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        } else {
+            agree += 1;
         }
     }
     println!(
-        "JA3 agreement with tshark: {agree}/{} captures",
-        agree + differ.len()
+        "JA3 agreement with tshark: {agree}/{} captures with ClientHellos; \
+         {} captures without a ClientHello give no fingerprint from either: {}",
+        agree + differ.len(),
+        empty.len(),
+        empty.join(", ")
     );
     assert!(differ.is_empty(), "{}", differ.join("\n"));
-    assert!(agree >= 38);
+    assert_eq!(files.len(), WITH_CLIENT_HELLO + WITHOUT_CLIENT_HELLO);
+    assert_eq!(agree, WITH_CLIENT_HELLO);
+    assert_eq!(empty.len(), WITHOUT_CLIENT_HELLO);
 }
 
 #[test]
