@@ -12,12 +12,14 @@
 //!   object field (`container`, `encoding`, `algorithm`, `oid`, `key_bits`,
 //!   `curve`, `hash`, `cipher`, `pqc`, `tls`) takes the value of the
 //!   strongest basis that concluded it, whatever the event order; ties go to
-//!   the earlier event. `labels` are the union, in first-seen order, of the
-//!   labels of every conclusion of basis `structural` or stronger; only when
-//!   none of those names a label other than `unknown` do the labels of the
-//!   strongest guess stand instead (a size-only or statistical label never
-//!   joins a structural one). `unknown` is dropped when any other label
-//!   stands. `regions`, `libraries` and `members` are unions in first-seen
+//!   the earlier event. `labels` are a set decided the same way: when a
+//!   `parsed` conclusion names labels, the union of the `parsed` labels
+//!   stands alone (what a parser read beats what a sniff suggested);
+//!   otherwise the union, in first-seen order, of the labels of every
+//!   conclusion of basis `structural`; only when none of those names a label
+//!   other than `unknown` do the labels of the strongest guess stand instead
+//!   (a size-only or statistical label never joins a structural one).
+//!   `unknown` is dropped when any other label stands. `regions`, `libraries` and `members` are unions in first-seen
 //!   order. A key no event concluded is **absent** (never a made-up
 //!   default): in particular a job no router labelled has no `labels` key.
 //! * **`sources`** — for each concluded field, where it came from:
@@ -380,12 +382,22 @@ impl Merged {
     /// The label set by the rule of the module docs, with its source.
     fn labels(&self) -> (Vec<Label>, Option<ListSource>) {
         let real = |&&(l, _, _): &&(Label, Basis, u64)| l != Label::Unknown;
+        let parsed = self
+            .labels
+            .iter()
+            .filter(real)
+            .any(|(_, b, _)| *b == Basis::Parsed);
         let firm = self
             .labels
             .iter()
             .filter(real)
             .any(|(_, b, _)| !b.is_guess());
-        let chosen: Vec<&(Label, Basis, u64)> = if firm {
+        let chosen: Vec<&(Label, Basis, u64)> = if parsed {
+            self.labels
+                .iter()
+                .filter(|(l, b, _)| *l != Label::Unknown && *b == Basis::Parsed)
+                .collect()
+        } else if firm {
             self.labels
                 .iter()
                 .filter(|(l, b, _)| *l != Label::Unknown && !b.is_guess())
@@ -653,7 +665,8 @@ mod tests {
             }),
         ];
         let d = Value::Object(summary_data(&events));
-        assert_eq!(d["labels"], json!(["certificate", "key_material"]));
+        // The parsed labels stand alone.
+        assert_eq!(d["labels"], json!(["key_material", "certificate"]));
         assert_eq!(d["algorithm"], json!("RSA"));
         assert_eq!(d["key_bits"], json!(2048));
         assert_eq!(d["hash"], json!({"scheme":"a"}));
@@ -664,7 +677,7 @@ mod tests {
             json!({"algorithm":{"basis":"parsed","event":1},
                    "hash":{"basis":"parsed","event":1},
                    "key_bits":{"basis":"parsed","event":1},
-                   "labels":{"basis":"parsed","events":[0,1]}})
+                   "labels":{"basis":"parsed","events":[1]}})
         );
         assert_eq!(
             d["outcomes"],
@@ -679,6 +692,30 @@ mod tests {
         assert_eq!(r["algorithm"], json!("RSA"));
         assert_eq!(r["hash"], json!({"scheme":"a"}));
         assert_eq!(r["labels"], json!(["key_material", "certificate"]));
+    }
+
+    #[test]
+    fn parsed_labels_stand_alone() {
+        // The router's sniff said signed data; the parser read a bundle of
+        // certificates without signers.
+        let sniff = Event::ok("route", "label")
+            .with_conclusion(labels(&[Label::SignatureBlob, Label::Certificate]));
+        let parsed = Event::ok("inspect", "triage")
+            .with_conclusion(labels(&[Label::Certificate]).with_basis(Basis::Parsed));
+        let d = Value::Object(summary_data(&[sniff.clone(), parsed]));
+        assert_eq!(d["labels"], json!(["certificate"]));
+        assert_eq!(
+            d["sources"]["labels"],
+            json!({"basis":"parsed","events":[1]})
+        );
+        // A parse that names no label leaves the sniff's labels standing.
+        let bare = Event::ok("inspect", "triage").with_conclusion(Conclusion {
+            container: Some(crate::vocab::Container::Pkcs12),
+            basis: Some(Basis::Parsed),
+            ..Default::default()
+        });
+        let d = Value::Object(summary_data(&[sniff, bare]));
+        assert_eq!(d["labels"], json!(["signature_blob", "certificate"]));
     }
 
     #[test]

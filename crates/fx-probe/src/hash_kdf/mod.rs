@@ -15,7 +15,7 @@ use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::routing::{Decision, Target};
 use fx_core::stage::StageCtx;
-use fx_core::vocab::{Conclusion, Container, Label};
+use fx_core::vocab::{Basis, Conclusion, Container, Label};
 
 use crate::{Applies, MODULE, Probe};
 
@@ -102,10 +102,19 @@ impl Probe for HashKdf {
             u64::from(policy.max_hash_lines),
             policy.work_bytes,
         );
+        // Lines whose syntax was read field by field are a parsed fact;
+        // a file where most lines are not recognised is only structural.
+        let t = &a.totals;
+        let basis = if t.identified > 0 && t.identified >= t.unidentified {
+            Basis::Parsed
+        } else {
+            Basis::Structural
+        };
         let conclusion = Conclusion {
             labels: vec![Label::HashKdfMaterial],
             container: Some(Container::PasswordHash),
             hash: Some(a.conclusion(baseline)),
+            basis: Some(basis),
             ..Conclusion::default()
         };
         vec![

@@ -620,6 +620,12 @@ fn guess_conclusion(
         let mut c = pqc_conclusion(&cands, None, None);
         c.algorithm = Some(algorithm.to_owned());
         c.basis = Some(Basis::Parsed);
+        // Inside a recognised container the region's object (a certificate's
+        // key or signature) is no label of the artifact: the parser that
+        // read the container names those.
+        if fx_core::summary::firm_evidence(&job.events) {
+            c.labels.clear();
+        }
         return ("named_by_parser", c);
     }
     let firm = fx_core::summary::firm_evidence(&job.events);
