@@ -163,7 +163,16 @@ pub struct Verdict {
 
 /// Signals that are guesses (statistics or size alone), not structure. A
 /// decoded layer's signals carry its prefix (`base64>entropy:high`).
-const GUESS_SIGNALS: &[&str] = &["entropy:", "text:", "nothing:", "pqc_size:", "size:"];
+/// `hash:embedded_token…` is a hash-shaped token inside a larger text: it
+/// says the text mentions a hash, not that the artifact is hash material.
+const GUESS_SIGNALS: &[&str] = &[
+    "entropy:",
+    "text:",
+    "nothing:",
+    "pqc_size:",
+    "size:",
+    "hash:embedded_token",
+];
 /// `size:` signals that also check a structural byte (an EC point's prefix).
 const STRUCTURAL_SIZE_SIGNALS: &[&str] =
     &["size:uncompressed_ec_point", "size:compressed_ec_point"];
@@ -203,9 +212,10 @@ impl Verdict {
     /// * labels at [`conf::PLAUSIBLE`] or above with at least one structural
     ///   signal (magic, DER, PEM, SSH, JOSE, hash syntax, TLS) are concluded
     ///   with basis `structural`, and then alone;
-    /// * otherwise labels at [`conf::PLAUSIBLE`] or above from statistics
-    ///   (entropy, printable text) are concluded with basis `statistics` and
-    ///   their confidence; size geometry alone is never concluded here (the
+    /// * otherwise the most confident label(s) at [`conf::PLAUSIBLE`] or
+    ///   above from statistics (entropy, printable text, a hash-shaped token
+    ///   inside a text) are concluded with basis `statistics` and their
+    ///   confidence; size geometry alone is never concluded here (the
     ///   probe checks structure and statistics first) and stays a candidate
     ///   in the event data;
     /// * otherwise `unknown`, with basis `statistics`.
@@ -237,10 +247,17 @@ impl Verdict {
                 confidence: None,
             };
         }
+        // Only the most confident reading stands: two guesses are not
+        // evidence for each other.
+        let top = guesses.iter().map(|l| l.confidence).max();
         Concluded {
-            labels: guesses.iter().map(|l| l.label).collect(),
+            labels: guesses
+                .iter()
+                .filter(|l| Some(l.confidence) == top)
+                .map(|l| l.label)
+                .collect(),
             basis: Basis::Statistics,
-            confidence: guesses.iter().map(|l| l.confidence).max(),
+            confidence: top,
         }
     }
 

@@ -110,9 +110,17 @@ impl Probe for HashKdf {
         } else {
             Basis::Structural
         };
+        // A text where hash lines are a minority (a script, a log that
+        // mentions a few hashes) is not password-hash material: its audit is
+        // kept, the artifact is not labelled.
+        let material = t.identified > 0 && t.identified >= t.unidentified;
         let conclusion = Conclusion {
-            labels: vec![Label::HashKdfMaterial],
-            container: Some(Container::PasswordHash),
+            labels: if material {
+                vec![Label::HashKdfMaterial]
+            } else {
+                Vec::new()
+            },
+            container: material.then_some(Container::PasswordHash),
             hash: Some(a.conclusion(baseline)),
             basis: Some(basis),
             ..Conclusion::default()
