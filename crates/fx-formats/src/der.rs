@@ -10,15 +10,17 @@
 //! sized by a length field. Findings carry the byte offset where they were
 //! detected:
 //!
-//! * `ber_not_der` — indefinite length, non-minimal length or tag encoding;
-//! * `truncated` — an element runs past the end of its parent or the input;
+//! * `ber_not_der` — indefinite length, non-minimal length encoding;
+//! * `truncated` — an element runs past the end of the input where no
+//!   complete parent bounds it (the input was cut);
 //! * `length_overflow` — a length field too large to represent (more than
 //!   8 length octets, or 2 GiB and more), or an element longer than the
-//!   element that contains it;
+//!   complete element that contains it;
 //! * `trailing_data` — bytes after the first complete top-level element;
 //! * `depth_limit` — nesting deeper than the limit (not descended further);
-//! * `bad_tag` — an end-of-contents marker where none belongs, or a tag
-//!   number that is too long.
+//! * `bad_tag` — an end-of-contents marker where none belongs, a tag
+//!   number that is too long, or a tag in a form X.690 forbids even in BER
+//!   (the multi-octet form for a number below 31, a leading zero septet).
 
 use fx_core::vocab::FailureKind;
 use serde::Serialize;
@@ -274,16 +276,23 @@ pub fn read_header(bytes: &[u8], offset: usize) -> Result<Header, DerFinding> {
     })
 }
 
-/// True when the header's encoding is not the DER minimal form.
-fn non_minimal(bytes: &[u8], h: &Header) -> Option<&'static str> {
+/// Why the header's encoding is not the DER form: a tag encoding X.690
+/// forbids in BER too (`bad_tag`), or a length that is not minimal
+/// (`ber_not_der`).
+fn non_minimal(bytes: &[u8], h: &Header) -> Option<(FailureKind, &'static str)> {
     let first = bytes.get(h.offset).copied().unwrap_or(0);
     let mut len_at = h.offset + 1;
     if first & 0x1f == 0x1f {
+        // X.690 8.1.2.2 and 8.1.2.4.2 c): numbers up to 30 take one octet,
+        // and a subsequent octet does not start with seven zero bits.
         if h.number < 0x1f {
-            return Some("high-tag-number form for a low tag number");
+            return Some((
+                FailureKind::BadTag,
+                "high-tag-number form for a tag number below 31",
+            ));
         }
         if bytes.get(h.offset + 1).copied() == Some(0x80) {
-            return Some("tag number with a leading zero septet");
+            return Some((FailureKind::BadTag, "tag number with a leading zero septet"));
         }
         while bytes.get(len_at).is_some_and(|b| b & 0x80 != 0) {
             len_at += 1;
@@ -296,7 +305,7 @@ fn non_minimal(bytes: &[u8], h: &Header) -> Option<&'static str> {
         let lead = bytes.get(len_at + 1).copied().unwrap_or(0);
         let v = h.len.unwrap_or(0);
         if lead == 0 || (n == 1 && v < 0x80) {
-            return Some("non-minimal length encoding");
+            return Some((FailureKind::BerNotDer, "non-minimal length encoding"));
         }
     }
     None
@@ -330,6 +339,7 @@ impl Walker<'_> {
         limit: usize,
         depth: u32,
         indefinite: bool,
+        bounded: bool,
     ) -> (usize, bool) {
         while pos < limit {
             let h = match read_header(&self.bytes[..limit], pos) {
@@ -356,8 +366,8 @@ impl Walker<'_> {
             }
             self.walk.nodes.push(Node { header: h, depth });
             self.walk.max_depth_seen = self.walk.max_depth_seen.max(depth);
-            if let Some(why) = non_minimal(self.bytes, &h) {
-                self.find(FailureKind::BerNotDer, h.offset, why);
+            if let Some((kind, why)) = non_minimal(self.bytes, &h) {
+                self.find(kind, h.offset, why);
             }
             let content = h.content_offset();
             match h.len {
@@ -365,11 +375,12 @@ impl Walker<'_> {
                     let end = match content.checked_add(len) {
                         Some(e) if e <= limit => e,
                         _ => {
-                            // Past the input end: truncated (unless the length is
-                            // beyond any sane bound); inside the input but past the
-                            // parent: the length overflows its parent.
+                            // Past the end of a complete parent: the length
+                            // overflows its parent. Past the input end where no
+                            // complete parent bounds it: truncated (unless the
+                            // length is beyond any sane bound).
                             let past_input = content.saturating_add(len) > self.bytes.len();
-                            let kind = if past_input && len < SANE_LENGTH {
+                            let kind = if past_input && !bounded && len < SANE_LENGTH {
                                 FailureKind::Truncated
                             } else {
                                 FailureKind::LengthOverflow
@@ -395,7 +406,7 @@ impl Walker<'_> {
                             );
                             return (limit, true);
                         }
-                        let (_, stop) = self.elements(content, end, depth + 1, false);
+                        let (_, stop) = self.elements(content, end, depth + 1, false, true);
                         if stop {
                             return (limit, true);
                         }
@@ -421,7 +432,7 @@ impl Walker<'_> {
                         );
                         return (limit, true);
                     }
-                    let (end, stop) = self.elements(content, limit, depth + 1, true);
+                    let (end, stop) = self.elements(content, limit, depth + 1, true, bounded);
                     if stop {
                         return (limit, true);
                     }
@@ -459,7 +470,7 @@ pub fn walk(bytes: &[u8], limits: WalkLimits) -> Walk {
         w.find(FailureKind::Truncated, 0, "empty input");
         return w.walk;
     }
-    let (end, stop) = w.elements(0, bytes.len(), 0, false);
+    let (end, stop) = w.elements(0, bytes.len(), 0, false, false);
     w.walk.end = if stop { 0 } else { end };
     if !stop && end < bytes.len() {
         w.find(
@@ -543,6 +554,20 @@ mod tests {
             WalkLimits::default(),
         );
         assert_eq!(kinds(&w), vec![FailureKind::LengthOverflow]);
+    }
+
+    #[test]
+    fn inner_overruns_and_tag_forms() {
+        // An element longer than its complete parent overflows it, even
+        // where it also runs past the input.
+        let w = walk(&[0x30, 0x03, 0x04, 0x7f, 0xaa], WalkLimits::default());
+        assert_eq!(kinds(&w), vec![FailureKind::LengthOverflow]);
+        // Cut input where no complete parent bounds the element: truncated.
+        let w = walk(&[0x30, 0x80, 0x04, 0x7f, 0xaa], WalkLimits::default());
+        assert!(kinds(&w).contains(&FailureKind::Truncated), "{w:?}");
+        // The multi-octet tag form for a number below 31 is not BER either.
+        let w = walk(&[0x30, 0x04, 0x1f, 0x02, 0x01, 0x00], WalkLimits::default());
+        assert_eq!(kinds(&w), vec![FailureKind::BadTag]);
     }
 
     #[test]

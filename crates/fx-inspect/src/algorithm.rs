@@ -175,6 +175,30 @@ pub fn public_key(oid: &str, params: Option<&[u8]>, key: &[u8]) -> (KeyAlg, Vec<
             }
         }
         "EC" | "ECDH" | "ECMQV" | "SM2" => {
+            // ECParameters: a named curve (OID), implicitCurve (NULL) or
+            // specifiedCurve (SEQUENCE); nothing else.
+            if let Some(p) = params
+                && !(matches!(p.first(), Some(0x06 | 0x30)) || p == [0x05, 0x00])
+            {
+                f.push(Finding::new(
+                    FailureKind::BadTag,
+                    format!(
+                        "EC parameters with tag {:#04x}: neither a curve OID, NULL nor explicit parameters",
+                        p.first().copied().unwrap_or(0)
+                    ),
+                ));
+            }
+            // Explicit parameters: named when they are a known curve's.
+            let explicit = params
+                .filter(|p| p.first() == Some(&0x30))
+                .and_then(|p| crate::params::SpecifiedEcDomain::from_der(p).ok())
+                .map(|d| d.read());
+            if let Some(c) = &explicit
+                && k.curve.is_none()
+            {
+                k.curve = c.name.map(str::to_owned);
+            }
+            let mut sized = true;
             if let Some(c) = &k.curve
                 && let Some(pl) = point_len(c)
             {
@@ -182,7 +206,25 @@ pub fn public_key(oid: &str, params: Option<&[u8]>, key: &[u8]) -> (KeyAlg, Vec<
                 if key.len() != pl && key.len() != compressed {
                     f.push(size_finding("public point", c, pl, key.len()));
                     k.expected_len = Some(pl);
+                    sized = false;
                 }
+            }
+            let field = match (&k.curve, explicit) {
+                (_, Some(c)) => c.field,
+                (Some(name), None) => crate::curves::Field::named(name),
+                _ => None,
+            };
+            if sized
+                && let Some(field) = field
+                && let Err(why) = field.check_point(key)
+            {
+                f.push(Finding::new(
+                    FailureKind::PointNotOnCurve,
+                    format!(
+                        "public point of {}: {why}",
+                        k.curve.as_deref().unwrap_or("the explicit curve")
+                    ),
+                ));
             }
         }
         "DSA" => {
@@ -211,12 +253,43 @@ pub fn public_key(oid: &str, params: Option<&[u8]>, key: &[u8]) -> (KeyAlg, Vec<
                     k.expected_len = Some(e);
                     if key.len() != e {
                         f.push(size_finding("public key", set.name, e, key.len()));
+                    } else if set.family == Family::MlKem
+                        && let Some(at) = unreduced_coefficient(key)
+                    {
+                        f.push(Finding::new(
+                            FailureKind::UnreducedCoefficient,
+                            format!(
+                                "{} encapsulation key: coefficient {} (bytes {}..{}) is not below q = 3329",
+                                set.name,
+                                at.0,
+                                at.1,
+                                at.1 + 3
+                            ),
+                        ));
                     }
                 }
             }
         }
     }
     (k, f)
+}
+
+/// The first coefficient of an ML-KEM encapsulation key (ByteEncode12 of t̂,
+/// then the 32-byte seed ρ) that is not reduced modulo q = 3329 (FIPS 203
+/// §7.2's modulus check): its index and the offset of its 3-byte group.
+pub fn unreduced_coefficient(ek: &[u8]) -> Option<(usize, usize)> {
+    let t = ek.get(..ek.len().checked_sub(32)?)?;
+    t.chunks_exact(3).enumerate().find_map(|(i, b)| {
+        let d1 = u16::from(b[0]) | (u16::from(b[1] & 0x0f) << 8);
+        let d2 = u16::from(b[1] >> 4) | (u16::from(b[2]) << 4);
+        if d1 >= 3329 {
+            Some((2 * i, 3 * i))
+        } else if d2 >= 3329 {
+            Some((2 * i + 1, 3 * i))
+        } else {
+            None
+        }
+    })
 }
 
 /// Composite public key: PQ public key ‖ traditional public key.

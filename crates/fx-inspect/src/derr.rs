@@ -12,10 +12,15 @@ pub fn der_finding(e: &der::Error, what: &str) -> Finding {
         ErrorKind::TrailingData { .. } => FailureKind::TrailingData,
         ErrorKind::Length { .. } | ErrorKind::Overlength => FailureKind::BadLength,
         ErrorKind::Overflow => FailureKind::LengthOverflow,
-        ErrorKind::Noncanonical { .. } | ErrorKind::IndefiniteLength | ErrorKind::EncodingRules => {
-            FailureKind::BerNotDer
-        }
+        ErrorKind::Noncanonical { .. }
+        | ErrorKind::IndefiniteLength
+        | ErrorKind::EncodingRules
+        | ErrorKind::SetOrdering => FailureKind::BerNotDer,
         ErrorKind::OidUnknown { .. } => FailureKind::UnknownOid,
+        ErrorKind::Value { .. }
+        | ErrorKind::DateTime
+        | ErrorKind::OidMalformed
+        | ErrorKind::Utf8(_) => FailureKind::InvalidValue,
         ErrorKind::NestingDepth => FailureKind::DepthLimit,
         ErrorKind::TagUnexpected { .. }
         | ErrorKind::TagUnknown { .. }

@@ -1,7 +1,7 @@
 //! Keys: PKCS#8 (and encrypted PKCS#8, never decrypted), SPKI, PKCS#1 and
 //! SEC1, decoded with the RustCrypto crates.
 
-use der::asn1::OctetStringRef;
+use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Encode, Sequence};
 use fx_core::vocab::{Container, FailureKind};
 use serde::Serialize;
@@ -39,6 +39,29 @@ pub struct EncryptedKeyInfo {
 struct EncryptedPrivateKeyInfo<'a> {
     algorithm: AlgorithmIdentifierRef<'a>,
     data: &'a OctetStringRef,
+}
+
+/// The traditional OpenSSL DSA private key (`DSA PRIVATE KEY`).
+#[derive(Sequence)]
+struct DsaPrivateKey<'a> {
+    version: UintRef<'a>,
+    p: UintRef<'a>,
+    q: UintRef<'a>,
+    g: UintRef<'a>,
+    public: UintRef<'a>,
+    private: UintRef<'a>,
+}
+
+/// SEC 1 `ECPrivateKey` with any `ECParameters` (the `sec1` crate reads
+/// named curves only; explicit parameters are read here).
+#[derive(Sequence)]
+struct EcPrivateKeyAnyParams<'a> {
+    version: UintRef<'a>,
+    private_key: &'a OctetStringRef,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    parameters: Option<AnyRef<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    public_key: Option<BitStringRef<'a>>,
 }
 
 fn region(
@@ -145,6 +168,23 @@ pub fn encrypted_pkcs8(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> 
     })
 }
 
+/// Encrypted PKCS#8 without a PEM label to say so: the same structure
+/// (AlgorithmIdentifier, OCTET STRING) is an SPKI whose BIT STRING became an
+/// OCTET STRING when the algorithm is a key algorithm, so that is refused.
+pub fn encrypted_pkcs8_unlabelled(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> {
+    let p = encrypted_pkcs8(der)?;
+    if fx_formats::oids::lookup(&p.info.encryption.oid).is_some_and(|e| e.kind.is_asymmetric()) {
+        return Err(Finding::new(
+            FailureKind::BadTag,
+            format!(
+                "{} is a key algorithm, not an encryption scheme",
+                p.info.encryption.oid
+            ),
+        ));
+    }
+    Ok(p)
+}
+
 /// SubjectPublicKeyInfo.
 pub fn spki(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     let s = SubjectPublicKeyInfoRef::from_der(der).map_err(|e| der_finding(&e, "SPKI"))?;
@@ -224,29 +264,58 @@ pub fn pkcs1_public(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     })
 }
 
-/// SEC1 ECPrivateKey.
+/// PKCS#1 RSAPublicKey without a label to say so: two INTEGERs are also DH
+/// parameters or a signature value, so only a plausible RSA key is read (an
+/// odd modulus of at least 512 bits, an odd exponent of 3 up to 256 bits).
+pub fn pkcs1_public_unlabelled(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let k = <pkcs1::RsaPublicKey<der::asn1::UintRef<'_>>>::from_der(der)
+        .map_err(|e| der_finding(&e, "PKCS#1 public key"))?;
+    let (n, e) = (k.modulus.as_bytes(), k.public_exponent.as_bytes());
+    let odd = |x: &[u8]| x.last().is_some_and(|b| b & 1 == 1);
+    if bits_of(n) < 512 || !odd(n) || !odd(e) || bits_of(e) < 2 || bits_of(e) > 256 {
+        return Err(Finding::new(
+            FailureKind::BadTag,
+            "two INTEGERs that are not an RSA public key",
+        ));
+    }
+    pkcs1_public(der)
+}
+
+/// SEC1 ECPrivateKey (named curve, explicit parameters or none).
 pub fn sec1(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
-    let k = sec1::EcPrivateKey::from_der(der).map_err(|e| der_finding(&e, "SEC1 private key"))?;
+    let k =
+        EcPrivateKeyAnyParams::from_der(der).map_err(|e| der_finding(&e, "SEC1 private key"))?;
+    if k.version.as_bytes() != [1] {
+        return Err(Finding::new(
+            FailureKind::BadVersion,
+            "SEC1 ECPrivateKey version is not 1",
+        ));
+    }
     let mut key = KeyAlg {
         oid: "1.2.840.10045.2.1".into(),
         algorithm: Some("EC".into()),
-        key_len: k.private_key.len(),
+        key_len: k.private_key.as_bytes().len(),
         ..KeyAlg::default()
     };
     let mut findings = Vec::new();
-    if let Some(sec1::EcParameters::NamedCurve(c)) = k.parameters {
-        let c = c.to_string();
-        match fx_formats::oids::name(&c) {
-            Some(n) => key.curve = Some(n.to_owned()),
-            None => findings.push(Finding::new(
-                FailureKind::UnknownOid,
-                format!("curve {c} is not known"),
-            )),
+    if let Some(params) = &k.parameters {
+        if let Ok(c) = params.decode_as::<ObjectIdentifier>() {
+            let c = c.to_string();
+            match fx_formats::oids::name(&c) {
+                Some(n) => key.curve = Some(n.to_owned()),
+                None => findings.push(Finding::new(
+                    FailureKind::UnknownOid,
+                    format!("curve {c} is not known"),
+                )),
+            }
+        } else if let Ok(d) = params.decode_as::<crate::params::SpecifiedEcDomain<'_>>() {
+            key.curve = d.read().name.map(str::to_owned);
         }
     }
+    let _ = &k.public_key;
     let regions = region(
         der,
-        k.private_key,
+        k.private_key.as_bytes(),
         "secret_key",
         Some("EC".into()),
         800,
@@ -263,5 +332,44 @@ pub fn sec1(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
         findings,
         regions,
         container: Container::Sec1PrivateKey,
+    })
+}
+
+/// The traditional DSA private key: SEQUENCE { 0, p, q, g, y, x }.
+pub fn dsa_private(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
+    let k = DsaPrivateKey::from_der(der).map_err(|e| der_finding(&e, "DSA private key"))?;
+    if k.version.as_bytes() != [0] {
+        return Err(Finding::new(
+            FailureKind::BadVersion,
+            "DSA private key version is not 0",
+        ));
+    }
+    let _ = (&k.q, &k.g, &k.public);
+    let key = KeyAlg {
+        oid: "1.2.840.10040.4.1".into(),
+        algorithm: Some("DSA".into()),
+        key_bits: Some(bits_of(k.p.as_bytes())),
+        key_len: k.private.as_bytes().len(),
+        ..KeyAlg::default()
+    };
+    let regions = region(
+        der,
+        k.private.as_bytes(),
+        "secret_key",
+        Some("DSA".into()),
+        800,
+        "dsa",
+    )
+    .into_iter()
+    .collect();
+    Ok(Parsed {
+        info: KeyInfo {
+            key: key.clone(),
+            ..KeyInfo::default()
+        },
+        key,
+        findings: Vec::new(),
+        regions,
+        container: Container::DsaPrivateKey,
     })
 }

@@ -2,15 +2,23 @@
 //!
 //! For each job, fx-inspect reads the artifact's wrappers and containers —
 //! PEM (bundles, armor and base64 errors), DER/BER (bounded walk), X.509
-//! certificates, CSRs and CRLs, PKCS#1, PKCS#8 (encrypted ones described,
-//! never decrypted), SEC1, SPKI, OpenSSH keys, PKCS#12, PKCS#7/CMS, TLS
-//! record streams, pcap/pcapng — and writes one event per step (`pem`, `der`,
-//! `x509`, `pkcs8`, …) with failure shapes at their offsets, a `regions`
-//! event with the candidate core regions kept under the policy cap (and what
-//! the cap dropped), an optional `crosscheck` event (openssl through the tool
-//! runner), and a final `triage` event whose conclusion carries the DESIGN §9
-//! fields: `container`, `encoding`, `algorithm`, `oid`, `key_bits`, `curve`,
-//! `regions`, `failures`.
+//! certificates, CSRs, CRLs and cross-certificate pairs, OCSP requests and
+//! responses, PKCS#1, PKCS#8 (encrypted ones described, never decrypted),
+//! SEC1, traditional DSA keys, SPKI, DH/DSA/EC parameters, OpenSSH keys and
+//! public key files (RFC 4716, `authorized_keys`, `known_hosts`), PuTTY,
+//! ssh.com and dropbear keys, PKCS#12, PKCS#7/CMS and S/MIME, DSA/ECDSA
+//! signature values, TLS record streams, pcap/pcapng — and writes one event
+//! per step (`pem`, `der`, `x509`, `pkcs8`, …) with failure shapes at their
+//! offsets, a `regions` event with the candidate core regions kept under the
+//! policy cap (and what the cap dropped), an optional `crosscheck` event
+//! (openssl through the tool runner), and a final `triage` event whose
+//! conclusion carries the DESIGN §9 fields: `container`, `encoding`,
+//! `algorithm`, `oid`, `key_bits`, `curve`, `regions`, `failures`, and the
+//! `members` of a bundle.
+//!
+//! DER containers are read through one parser table (`containers::ROWS`: a
+//! row per container with its PEM labels and its parser); a rejected object
+//! gets the precise failure shape [`defects`] finds.
 //!
 //! The library entry point is [`inspect`]: bytes in, [`report::Report`] out,
 //! no I/O, no panics on hostile input, every allocation bounded by the input
@@ -19,16 +27,24 @@
 pub mod algorithm;
 pub mod capture;
 pub mod cms;
+mod containers;
 pub mod crosscheck;
+pub mod curves;
+pub mod defects;
 mod derr;
 pub mod jose;
 pub mod keys;
 pub mod names;
+pub mod ocsp;
 pub mod openssh;
+pub mod params;
 pub mod pbe;
 pub mod pkcs12;
 pub mod regions;
 pub mod report;
+pub mod signature;
+pub mod smime;
+pub mod sshkeys;
 pub mod tls;
 pub mod x509;
 
@@ -104,8 +120,8 @@ pub struct Inspection {
 }
 
 /// One inspection in progress: the config and what was found so far.
-struct Session<'c> {
-    cfg: &'c InspectConfig,
+pub(crate) struct Session<'c> {
+    pub(crate) cfg: &'c InspectConfig,
     out: Inspection,
     nested: usize,
 }
@@ -115,9 +131,43 @@ fn with_block(mut r: Region, block: Option<u32>) -> Region {
     r
 }
 
+/// Containers that carry one key of their own (or name one algorithm with
+/// its size): the first such object is the artifact's primary key, and
+/// every one is a member of a bundle.
+fn key_bearing(c: Container) -> bool {
+    matches!(
+        c,
+        Container::X509Certificate
+            | Container::X509Csr
+            | Container::Pkcs8PrivateKey
+            | Container::SpkiPublicKey
+            | Container::Pkcs1PrivateKey
+            | Container::Pkcs1PublicKey
+            | Container::Sec1PrivateKey
+            | Container::DsaPrivateKey
+            | Container::OpensshPrivateKey
+            | Container::OpensshPublicKey
+            | Container::OpensshCertificate
+            | Container::DhParameters
+            | Container::DsaParameters
+            | Container::EcParameters
+    )
+}
+
+/// The algorithm a legacy encrypted PEM label names (the key itself is
+/// encrypted).
+fn legacy_label_key(label: &str) -> Option<(Container, &'static str, &'static str)> {
+    Some(match label {
+        "RSA PRIVATE KEY" => (Container::Pkcs1PrivateKey, "RSA", "1.2.840.113549.1.1.1"),
+        "EC PRIVATE KEY" => (Container::Sec1PrivateKey, "EC", "1.2.840.10045.2.1"),
+        "DSA PRIVATE KEY" => (Container::DsaPrivateKey, "DSA", "1.2.840.10040.4.1"),
+        _ => return None,
+    })
+}
+
 impl Session<'_> {
     /// Records a parsed object as a step.
-    fn object<D: Serialize>(
+    pub(crate) fn object<D: Serialize>(
         &mut self,
         step: &'static str,
         p: Parsed<D>,
@@ -126,20 +176,7 @@ impl Session<'_> {
     ) {
         let rep = &mut self.out.report;
         rep.verdict.container(p.container);
-        let primary = matches!(
-            p.container,
-            Container::X509Certificate
-                | Container::X509Csr
-                | Container::Pkcs8PrivateKey
-                | Container::SpkiPublicKey
-                | Container::Pkcs1PrivateKey
-                | Container::Pkcs1PublicKey
-                | Container::Sec1PrivateKey
-                | Container::OpensshPrivateKey
-                | Container::OpensshPublicKey
-                | Container::OpensshCertificate
-        );
-        if primary && (p.key.algorithm.is_some() || !p.key.oid.is_empty()) {
+        if key_bearing(p.container) && (p.key.algorithm.is_some() || !p.key.oid.is_empty()) {
             rep.verdict.primary(&p.key);
             rep.members.push(report::Member {
                 index: rep.members.len(),
@@ -166,20 +203,32 @@ impl Session<'_> {
         rep.push(s);
     }
 
-    fn failed(&mut self, step: &'static str, f: Finding, block: Option<u32>) {
+    pub(crate) fn failed(&mut self, step: &'static str, f: Finding, block: Option<u32>) {
         self.out
             .report
             .push(Step::ok(step, json!({})).fail(f.in_block(block)));
     }
 
     /// Parses a DER object whose type the PEM label (or nothing) suggests.
+    /// Bytes after the first element are `trailing_data`: the element is
+    /// still read (a certificate with garbage after it is a certificate).
     fn der_object(&mut self, der: &[u8], label: Option<&str>, block: Option<u32>, in_raw: bool) {
         let walk = derwalk::walk(der, self.cfg.der);
         let ber = walk
             .findings
             .iter()
             .any(|f| f.kind == FailureKind::BerNotDer);
-        if in_raw || !walk.findings.is_empty() {
+        // `TRUSTED CERTIFICATE` is a certificate followed by OpenSSL's trust
+        // settings: what follows the certificate belongs to the format.
+        let aux_follows = label == Some("TRUSTED CERTIFICATE");
+        let reported: Vec<&derwalk::DerFinding> = walk
+            .findings
+            .iter()
+            .filter(|f| !(aux_follows && f.kind == FailureKind::TrailingData))
+            .collect();
+        let der_step_at = self.out.report.steps.len();
+        let emit_der = in_raw || !reported.is_empty();
+        if emit_der {
             let mut data = json!({
                 "nodes": walk.nodes.len(),
                 "max_depth": walk.max_depth_seen,
@@ -193,18 +242,22 @@ impl Session<'_> {
                 data["caps_hit"] = json!(["budget:max_der_nodes"]);
             }
             let mut s = Step::ok("der", data);
-            let fatal = walk
-                .findings
+            let fatal = reported
                 .iter()
-                .find(|f| f.kind != FailureKind::BerNotDer && f.kind != FailureKind::TrailingData);
+                .find(|f| f.kind != FailureKind::BerNotDer && f.kind != FailureKind::TrailingData)
+                .copied();
             let to_f = |f: &derwalk::DerFinding| {
                 Finding::at(f.kind, f.offset, f.detail.clone()).in_block(block)
             };
             if let Some(f) = fatal {
                 s = s.fail(to_f(f));
             }
-            s.findings
-                .extend(walk.findings.iter().filter(|x| Some(*x) != fatal).map(to_f));
+            s.findings.extend(
+                reported
+                    .iter()
+                    .filter(|x| Some(**x) != fatal)
+                    .map(|x| to_f(x)),
+            );
             self.out.report.push(s);
         }
         if in_raw {
@@ -224,9 +277,31 @@ impl Session<'_> {
                 r.block = block;
             }
         }
+        // The object is the first element; trailing bytes were reported.
+        let trailing_only = walk
+            .findings
+            .iter()
+            .all(|f| matches!(f.kind, FailureKind::TrailingData | FailureKind::BerNotDer));
+        let object = if trailing_only && walk.end > 0 && walk.end < der.len() {
+            &der[..walk.end]
+        } else {
+            der
+        };
+        let content = defects::content(object, &walk);
         let first_cross = self.out.cross.is_none();
         let before = self.out.report.steps.len();
-        let parsed = self.dispatch(der, label, block);
+        let parsed = self.dispatch(object, label, block, &walk, &content);
+        if parsed && !content.is_empty() {
+            // Read, but with content DER does not allow: non-fatal findings.
+            let found = content.iter().map(|f| f.clone().in_block(block));
+            if emit_der {
+                self.out.report.steps[der_step_at].findings.extend(found);
+            } else {
+                let mut s = Step::ok("der", json!({"nodes": walk.nodes.len(), "block": block}));
+                s.findings.extend(found);
+                self.out.report.steps.insert(der_step_at, s);
+            }
+        }
         if parsed && first_cross && self.out.cross.is_none() {
             let container = self.out.report.verdict.container.unwrap_or(Container::Raw);
             let serial = self.out.report.steps[before..]
@@ -237,127 +312,75 @@ impl Session<'_> {
                 .map(str::to_owned);
             self.out.cross = Some(CrossTarget {
                 container,
-                der: der.to_vec(),
+                der: object.to_vec(),
                 nodes: walk.nodes.len(),
                 serial,
             });
         }
     }
 
-    /// Runs the parser the label names, or tries them in structural order.
-    /// Returns true when one parsed.
-    fn dispatch(&mut self, der: &[u8], label: Option<&str>, block: Option<u32>) -> bool {
-        let lim = self.cfg.der;
-        macro_rules! attempt {
-            ($step:literal, $e:expr) => {
-                match $e {
-                    Ok(p) => {
-                        self.object($step, p, block, json!({}));
-                        return true;
-                    }
-                    Err(f) => f,
+    /// The precise shape of a row's failure on `der` (see [`defects`]).
+    fn explain(
+        &self,
+        row: &containers::Row,
+        f: Finding,
+        der: &[u8],
+        walk: &derwalk::Walk,
+        content: &[Finding],
+    ) -> Finding {
+        let framing = walk
+            .findings
+            .iter()
+            .find(|x| x.kind != FailureKind::TrailingData);
+        defects::explain(f, framing, defects::version(row.container, der), content)
+    }
+
+    /// Runs the parser the label names, or the unlabelled rows in table
+    /// order. Returns true when one parsed; otherwise the failure of the
+    /// parser the label (or the structure) points to is recorded.
+    fn dispatch(
+        &mut self,
+        der: &[u8],
+        label: Option<&str>,
+        block: Option<u32>,
+        walk: &derwalk::Walk,
+        content: &[Finding],
+    ) -> bool {
+        if let Some(row) = label.and_then(containers::by_label) {
+            return match (row.parse)(self, der, block) {
+                Ok(()) => true,
+                Err(f) => {
+                    let f = self.explain(row, f, der, walk, content);
+                    self.failed(row.step, f, block);
+                    false
                 }
             };
         }
-        match label {
-            Some("CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE") => {
-                let f = attempt!("x509", x509::certificate(der, lim));
-                self.failed("x509", f, block);
-                return false;
-            }
-            Some("CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST") => {
-                let f = attempt!("x509_csr", x509::csr(der));
-                self.failed("x509_csr", f, block);
-                return false;
-            }
-            Some("X509 CRL") => {
-                let f = attempt!("x509_crl", x509::crl(der, lim));
-                self.failed("x509_crl", f, block);
-                return false;
-            }
-            Some("PRIVATE KEY") => {
-                let f = attempt!("pkcs8", keys::pkcs8(der));
-                self.failed("pkcs8", f, block);
-                return false;
-            }
-            Some("ENCRYPTED PRIVATE KEY") => {
-                let f = attempt!("pkcs8", keys::encrypted_pkcs8(der));
-                self.failed("pkcs8", f, block);
-                return false;
-            }
-            Some("PUBLIC KEY") => {
-                let f = attempt!("spki", keys::spki(der));
-                self.failed("spki", f, block);
-                return false;
-            }
-            Some("RSA PRIVATE KEY") => {
-                let f = attempt!("pkcs1", keys::pkcs1_private(der));
-                self.failed("pkcs1", f, block);
-                return false;
-            }
-            Some("RSA PUBLIC KEY") => {
-                let f = attempt!("pkcs1", keys::pkcs1_public(der));
-                self.failed("pkcs1", f, block);
-                return false;
-            }
-            Some("EC PRIVATE KEY") => {
-                let f = attempt!("sec1", keys::sec1(der));
-                self.failed("sec1", f, block);
-                return false;
-            }
-            Some("PKCS7" | "CMS") => match cms::cms(der) {
-                Ok(p) => {
-                    let certs = p.info.certificate_der.clone();
-                    self.object("cms", p, block, json!({}));
-                    self.nested_certs(certs, "cms");
+        for row in containers::ROWS {
+            if let Some(parse) = row.unlabelled {
+                let steps = self.out.report.steps.len();
+                if parse(self, der, block).is_ok() {
                     return true;
                 }
-                Err(f) => {
-                    self.failed("cms", f, block);
-                    return false;
-                }
-            },
-            Some("DH PARAMETERS" | "X9.42 DH PARAMETERS") => {
-                return self.params(Container::DhParameters, block);
+                self.out.report.steps.truncate(steps);
             }
-            Some("DSA PARAMETERS") => return self.params(Container::DsaParameters, block),
-            Some("EC PARAMETERS") => return self.params(Container::EcParameters, block),
-            _ => {}
         }
-        // Unlabelled: structure decides. Order: the stricter shapes first.
-        let _ = attempt!("x509", x509::certificate(der, lim));
-        let _ = attempt!("x509_crl", x509::crl(der, lim));
-        let _ = attempt!("x509_csr", x509::csr(der));
-        if let Ok(p) = pkcs12::pkcs12(der) {
-            let certs = p.info.certificates.clone();
-            self.object("pkcs12", p, block, json!({}));
-            self.nested_certs(certs, "pkcs12");
-            return true;
-        }
-        let _ = attempt!("pkcs8", keys::pkcs8(der));
-        let _ = attempt!("pkcs8", keys::encrypted_pkcs8(der));
-        let _ = attempt!("spki", keys::spki(der));
-        let _ = attempt!("pkcs1", keys::pkcs1_private(der));
-        let _ = attempt!("sec1", keys::sec1(der));
-        let _ = attempt!("pkcs1", keys::pkcs1_public(der));
-        if let Ok(p) = cms::cms(der) {
-            let certs = p.info.certificate_der.clone();
-            self.object("cms", p, block, json!({}));
-            self.nested_certs(certs, "cms");
-            return true;
+        // Nothing read it: the parser of the shape it has says why.
+        if let Some(row) = containers::guess(der) {
+            match (row.parse)(self, der, block) {
+                Ok(()) => return true,
+                Err(f) => {
+                    let f = self.explain(row, f, der, walk, content);
+                    self.failed(row.step, f, block);
+                }
+            }
+        } else if let Some(c) = content.first() {
+            self.failed("der", c.clone(), block);
         }
         false
     }
 
-    fn params(&mut self, c: Container, block: Option<u32>) -> bool {
-        self.out.report.verdict.container(c);
-        self.out
-            .report
-            .push(Step::ok("params", json!({"container": c, "block": block})));
-        true
-    }
-
-    fn nested_certs(&mut self, certs: Vec<Vec<u8>>, within: &'static str) {
+    pub(crate) fn nested_certs(&mut self, certs: Vec<Vec<u8>>, within: &'static str) {
         for c in certs {
             if self.nested >= self.cfg.max_nested {
                 self.out
@@ -430,22 +453,39 @@ impl Session<'_> {
                     )
                     .in_block(block)]),
                 );
-                self.out.report.verdict.container(match b.label.as_str() {
-                    "RSA PRIVATE KEY" => Container::Pkcs1PrivateKey,
-                    "EC PRIVATE KEY" => Container::Sec1PrivateKey,
-                    _ => Container::Raw,
-                });
-                continue;
-            }
-            if b.label == "OPENSSH PRIVATE KEY" {
-                match openssh::private_key(&b.der) {
-                    Ok(p) => self.object("openssh", p, block, json!({})),
-                    Err(f) => self.failed("openssh", f, block),
+                match legacy_label_key(&b.label) {
+                    Some((c, alg, oid)) => {
+                        // The label names the algorithm; the key is not read.
+                        let key = algorithm::KeyAlg {
+                            algorithm: Some(alg.to_owned()),
+                            oid: oid.to_owned(),
+                            ..Default::default()
+                        };
+                        let rep = &mut self.out.report;
+                        rep.verdict.container(c);
+                        rep.verdict.primary(&key);
+                        rep.members.push(report::Member {
+                            index: rep.members.len(),
+                            container: c,
+                            algorithm: key.algorithm.clone(),
+                            oid: Some(key.oid.clone()),
+                            key_bits: None,
+                            curve: None,
+                        });
+                    }
+                    None => self.out.report.verdict.container(Container::Raw),
                 }
                 continue;
             }
             let label = b.label.clone();
-            self.der_object(&b.der, Some(label.as_str()), block, false);
+            match containers::by_label(&label) {
+                Some(row) if !row.der => {
+                    if let Err(f) = (row.parse)(self, &b.der, block) {
+                        self.failed(row.step, f, block);
+                    }
+                }
+                _ => self.der_object(&b.der, Some(label.as_str()), block, false),
+            }
         }
     }
 
@@ -461,23 +501,101 @@ impl Session<'_> {
             }
             return;
         }
+        if smime::looks_like_smime(bytes) {
+            self.out.report.verdict.encoding = Some(Encoding::Text);
+            match smime::message(bytes) {
+                Ok((p, der)) => {
+                    self.object("smime", p, None, json!({}));
+                    // The CMS object's offsets are in the decoded part: block 0.
+                    self.der_object(&der, Some("CMS"), Some(0), false);
+                }
+                Err(f) => {
+                    self.out.report.verdict.container(Container::Smime);
+                    self.failed("smime", f, None);
+                }
+            }
+            return;
+        }
+        type KeyFileParse = fn(&[u8]) -> Result<Parsed<sshkeys::KeyFileInfo>, Finding>;
+        let key_file: Option<(&str, Encoding, KeyFileParse)> = if sshkeys::looks_like_ppk(bytes) {
+            Some(("ppk", Encoding::Text, sshkeys::ppk))
+        } else if sshkeys::looks_like_sshcom(bytes) {
+            Some(("sshcom", Encoding::Text, sshkeys::sshcom))
+        } else if sshkeys::looks_like_dropbear(bytes) {
+            Some(("dropbear", Encoding::Raw, sshkeys::dropbear))
+        } else {
+            None
+        };
+        if let Some((step, encoding, parse)) = key_file {
+            self.out.report.verdict.encoding = Some(encoding);
+            match parse(bytes) {
+                Ok(p) => {
+                    // No §9 container names these formats: the key is primary.
+                    let rep = &mut self.out.report;
+                    rep.verdict.primary(&p.key);
+                    rep.members.push(report::Member {
+                        index: rep.members.len(),
+                        container: Container::Raw,
+                        algorithm: p.key.algorithm.clone(),
+                        oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
+                        key_bits: p.key.key_bits,
+                        curve: p.key.curve.clone(),
+                    });
+                    self.object(step, p, None, json!({}));
+                }
+                Err(f) => {
+                    self.out.report.verdict.container(Container::Raw);
+                    self.failed(step, f, None);
+                }
+            }
+            return;
+        }
         if pem::looks_like_pem(bytes) {
             self.pem(bytes);
             return;
         }
-        if bytes.first() == Some(&0x30) {
+        if let Some(at) = broken_pem_boundary(bytes) {
+            // A BEGIN line whose dashes are wrong: armor no PEM reader accepts.
+            self.out.report.verdict.encoding = Some(Encoding::Pem);
+            self.failed(
+                "pem",
+                Finding::at(
+                    FailureKind::BadPemArmor,
+                    at,
+                    "BEGIN line without exactly five dashes on each side",
+                ),
+                None,
+            );
+        }
+        if looks_like_der(bytes, self.cfg.der) {
             self.der_object(bytes, None, None, true);
             if self.out.report.verdict.container.is_some() {
                 return;
             }
+        } else if let Some(tag) = wrong_outer_tag(bytes, self.cfg.der) {
+            // Under another outer tag the bytes are one clean DER structure.
+            self.out.report.verdict.encoding = Some(Encoding::Der);
+            self.failed(
+                "der",
+                Finding::at(
+                    FailureKind::BadTag,
+                    0,
+                    format!("outer tag {tag:#04x} where a SEQUENCE belongs"),
+                ),
+                None,
+            );
         }
-        if openssh::looks_like_public_line(bytes) {
+        if openssh::looks_like_public_keys(bytes) {
             self.out.report.verdict.encoding = Some(Encoding::Text);
-            match openssh::public_line(bytes) {
-                Ok(p) => self.object("openssh", p, None, json!({})),
-                Err(f) => self.failed("openssh", f, None),
+            for r in openssh::public_keys(bytes) {
+                match r {
+                    Ok(p) => self.object("openssh", p, None, json!({})),
+                    Err(f) => self.failed("openssh", f, None),
+                }
             }
-            return;
+            if self.out.report.verdict.container.is_some() {
+                return;
+            }
         }
         if tls::looks_like_tls(bytes) {
             self.out.report.verdict.encoding = Some(Encoding::Raw);
@@ -524,6 +642,62 @@ impl Session<'_> {
         self.out.report.verdict.container(Container::Raw);
         regions::raw(bytes, &mut self.out.report.regions);
     }
+}
+
+/// The offset of a PEM-like BEGIN line with the wrong number of dashes
+/// (`----BEGIN PRIVATE KEY-----`), in the first 4 KiB of text.
+fn broken_pem_boundary(bytes: &[u8]) -> Option<usize> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let at = memchr::memmem::find(head, b"BEGIN ")?;
+    let line_start = head[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let lead = &head[line_start..at];
+    if lead.len() < 2 || !lead.iter().all(|&b| b == b'-') {
+        return None;
+    }
+    let line_end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
+    let line = head[at..line_end].trim_ascii_end();
+    let trail = line.iter().rev().take_while(|&&b| b == b'-').count();
+    let label = line.get(6..line.len().checked_sub(trail)?)?;
+    let labelled = !label.is_empty()
+        && label
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" #.-_".contains(b));
+    (labelled && trail >= 2 && (lead.len() != 5 || trail != 5)).then_some(line_start)
+}
+
+/// True when `bytes` are worth reading as one DER element: a SEQUENCE, or
+/// another constructed element (or an OBJECT IDENTIFIER, as named EC
+/// parameters are) that spans the input exactly with clean framing — a
+/// structure whose outer tag may be its only defect.
+fn looks_like_der(bytes: &[u8], limits: WalkLimits) -> bool {
+    match bytes.first() {
+        Some(0x30) => true,
+        Some(&t) if t & 0x20 != 0 || t == 0x06 => {
+            bytes.len() >= if t == 0x06 { 5 } else { 8 } && {
+                let w = derwalk::walk(bytes, limits);
+                w.findings.is_empty() && w.end == bytes.len() && containers::guess(bytes).is_some()
+            }
+        }
+        _ => false,
+    }
+}
+
+/// The outer tag of bytes that are one clean DER SEQUENCE of a known shape
+/// once that tag is replaced (the tag is then the defect).
+fn wrong_outer_tag(bytes: &[u8], limits: WalkLimits) -> Option<u8> {
+    let (&tag, rest) = bytes.split_first()?;
+    if tag == 0x30 || bytes.len() < 8 || rest.first().is_none_or(|&l| l == 0x80) {
+        return None;
+    }
+    let mut fixed = Vec::with_capacity(bytes.len());
+    fixed.push(0x30);
+    fixed.extend_from_slice(rest);
+    let w = derwalk::walk(&fixed, limits);
+    (w.findings.is_empty() && w.end == fixed.len() && containers::guess(&fixed).is_some())
+        .then_some(tag)
 }
 
 /// Decodes base64 or hex text (whitespace allowed) that holds a DER

@@ -61,7 +61,7 @@ fn curve_of(id: &str) -> Option<&'static str> {
 }
 
 /// Reads a public key blob (`string type, …`).
-fn key_blob(blob: &[u8]) -> Result<(String, KeyAlg), Finding> {
+pub(crate) fn key_blob(blob: &[u8]) -> Result<(String, KeyAlg), Finding> {
     let mut w = Wire { buf: blob, pos: 0 };
     let ty = w.text()?;
     let base = ty
@@ -136,52 +136,139 @@ pub struct SshInfo {
     /// Comment of a public key line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Where a public key was read: `public_key` (a `.pub` line),
+    /// `authorized_keys` (after options), `known_hosts` (after host names),
+    /// `rfc4716` (a `---- BEGIN SSH2 PUBLIC KEY ----` block).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_kind: Option<&'static str>,
+    /// `known_hosts` marker (`@cert-authority`, `@revoked`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<String>,
+    /// The `known_hosts` host name is hashed (`|1|salt|hash`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub hashed_host: bool,
     /// The key.
     pub key: KeyAlg,
 }
 
 const MAGIC: &[u8] = b"openssh-key-v1\0";
 
-/// True when `text` starts like an OpenSSH public key line.
-pub fn looks_like_public_line(text: &[u8]) -> bool {
-    let t = text.trim_ascii_start();
-    [b"ssh-".as_slice(), b"ecdsa-sha2-", b"sk-ssh-", b"sk-ecdsa-"]
-        .iter()
-        .any(|p| t.starts_with(p))
+/// Key lines or RFC 4716 blocks read per file at most.
+pub const MAX_KEYS: usize = 256;
+
+/// Whether `token` names an SSH public key type (as the first token of a
+/// key, after any `authorized_keys` options or `known_hosts` host names).
+fn is_key_type(token: &[u8]) -> bool {
+    let base = token
+        .strip_suffix(b"-cert-v01@openssh.com")
+        .unwrap_or(token);
+    matches!(
+        base,
+        b"ssh-ed25519"
+            | b"ssh-ed448"
+            | b"ssh-rsa"
+            | b"ssh-dss"
+            | b"ecdsa-sha2-nistp256"
+            | b"ecdsa-sha2-nistp384"
+            | b"ecdsa-sha2-nistp521"
+            | b"sk-ssh-ed25519@openssh.com"
+            | b"sk-ecdsa-sha2-nistp256@openssh.com"
+            | b"x509v3-ssh-rsa"
+            | b"x509v3-ecdsa-sha2-nistp256"
+    ) || (base.starts_with(b"ecdsa-sha2-") && base.len() < 40)
 }
 
-/// Parses an OpenSSH public key line (the first line that is one).
-pub fn public_line(text: &[u8]) -> Result<Parsed<SshInfo>, Finding> {
-    let line_start = text.len() - text.trim_ascii_start().len();
-    let line = text[line_start..]
-        .split(|&b| b == b'\n')
-        .next()
-        .unwrap_or(&[]);
-    let mut parts = line
-        .split(|&b| b == b' ' || b == b'\t')
-        .filter(|p| !p.is_empty());
-    let ty = parts.next().unwrap_or(&[]);
-    let b64 = parts.next().ok_or_else(|| {
-        Finding::at(
-            FailureKind::MalformedHeader,
-            line_start,
-            "public key line without a key",
-        )
-    })?;
-    let b64_off = line_start + (b64.as_ptr() as usize - line.as_ptr() as usize);
-    let comment: Vec<&[u8]> = parts.collect();
-    let blob = base64::engine::general_purpose::STANDARD
+/// Splits a line into tokens at blanks outside double quotes (the rule of
+/// `authorized_keys` options), with each token's offset in the line.
+fn tokens(line: &[u8]) -> Vec<(usize, &[u8])> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < line.len() && out.len() < 8 {
+        while i < line.len() && (line[i] == b' ' || line[i] == b'\t') {
+            i += 1;
+        }
+        if i >= line.len() {
+            break;
+        }
+        let start = i;
+        let mut quoted = false;
+        while i < line.len() && (quoted || (line[i] != b' ' && line[i] != b'\t')) {
+            if line[i] == b'"' {
+                quoted = !quoted;
+            } else if line[i] == b'\\' && quoted {
+                i += 1;
+            }
+            i += 1;
+        }
+        out.push((start, &line[start..i.min(line.len())]));
+    }
+    out
+}
+
+/// Where the key type of a key line is: the index of its token. The type
+/// is the first token, or follows a `known_hosts` marker and host list, or
+/// `authorized_keys` options.
+fn key_type_index(t: &[(usize, &[u8])]) -> Option<usize> {
+    (0..t.len().min(3))
+        .find(|&i| is_key_type(t[i].1) && t.get(i + 1).is_some_and(|(_, b)| b.starts_with(b"AAAA")))
+}
+
+/// What precedes the key type: nothing, `authorized_keys` options, or a
+/// `known_hosts` host list (with a marker).
+fn line_kind(prefix: &[&[u8]]) -> &'static str {
+    match prefix {
+        [] => "public_key",
+        [first, ..] if first.starts_with(b"@") => "known_hosts",
+        [only] if only.starts_with(b"|1|") => "known_hosts",
+        [only]
+            if memchr::memchr(b'=', only).is_some()
+                || [
+                    &b"no-"[..],
+                    b"restrict",
+                    b"cert-authority",
+                    b"permit",
+                    b"agent-forwarding",
+                    b"port-forwarding",
+                    b"pty",
+                    b"user-rc",
+                    b"x11-forwarding",
+                    b"touch-required",
+                    b"verify-required",
+                ]
+                .iter()
+                .any(|o| only.starts_with(o)) =>
+        {
+            "authorized_keys"
+        }
+        _ => "known_hosts",
+    }
+}
+
+fn decode_blob(b64: &[u8], at: usize) -> Result<Vec<u8>, Finding> {
+    base64::engine::general_purpose::STANDARD
         .decode(b64)
         .map_err(|e| {
             Finding::at(
                 FailureKind::BadBase64,
-                b64_off,
+                at,
                 format!("public key base64: {e}"),
             )
-        })?;
-    let (blob_ty, key) = key_blob(&blob)?;
+        })
+}
+
+fn public_object(
+    blob: &[u8],
+    line_type: Option<&[u8]>,
+    at: usize,
+    b64_len: usize,
+    line_start: usize,
+    mut info: SshInfo,
+) -> Result<Parsed<SshInfo>, Finding> {
+    let (blob_ty, key) = key_blob(blob)?;
     let mut findings = Vec::new();
-    if blob_ty.as_bytes() != ty {
+    if let Some(ty) = line_type
+        && blob_ty.as_bytes() != ty
+    {
         findings.push(Finding::at(
             FailureKind::MalformedHeader,
             line_start,
@@ -203,28 +290,168 @@ pub fn public_line(text: &[u8]) -> Result<Parsed<SshInfo>, Finding> {
         Container::OpensshPublicKey
     };
     let regions = vec![Region {
-        offset: b64_off as u64,
-        length: b64.len() as u64,
+        offset: at as u64,
+        length: b64_len as u64,
         kind: "public_key",
         algorithm: key.algorithm.clone(),
         score: 700,
         block: None,
         source: "openssh",
     }];
-    let comment =
-        (!comment.is_empty()).then(|| String::from_utf8_lossy(&comment.join(&b' ')).into_owned());
+    info.key_type = blob_ty;
+    info.key = key.clone();
     Ok(Parsed {
-        info: SshInfo {
-            key_type: blob_ty,
-            comment,
-            key: key.clone(),
-            ..SshInfo::default()
-        },
+        info,
         key,
         findings,
         regions,
         container,
     })
+}
+
+/// One key line (`[marker] [hosts|options] type base64 [comment]`); `None`
+/// when the line holds no key.
+fn key_line(line: &[u8], line_start: usize) -> Option<Result<Parsed<SshInfo>, Finding>> {
+    let t = tokens(line);
+    let i = key_type_index(&t)?;
+    let (b64_at, b64) = t[i + 1];
+    let at = line_start + b64_at;
+    let prefix: Vec<&[u8]> = t[..i].iter().map(|(_, x)| *x).collect();
+    let comment = t
+        .get(i + 2)
+        .map(|(o, _)| String::from_utf8_lossy(line[*o..].trim_ascii()).into_owned());
+    let info = SshInfo {
+        comment,
+        line_kind: Some(line_kind(&prefix)),
+        marker: prefix
+            .first()
+            .filter(|m| m.starts_with(b"@"))
+            .map(|m| String::from_utf8_lossy(m).into_owned()),
+        hashed_host: prefix.iter().any(|h| h.starts_with(b"|1|")),
+        ..SshInfo::default()
+    };
+    Some(
+        decode_blob(b64, at)
+            .and_then(|blob| public_object(&blob, Some(t[i].1), at, b64.len(), line_start, info)),
+    )
+}
+
+/// True when `text` holds an OpenSSH public key line (also after
+/// `authorized_keys` options or `known_hosts` host names) or an RFC 4716
+/// public key block.
+pub fn looks_like_public_keys(text: &[u8]) -> bool {
+    if memchr::memmem::find(&text[..text.len().min(4096)], RFC4716_BEGIN).is_some() {
+        return true;
+    }
+    let mut lines = 0;
+    for line in text.split(|&b| b == b'\n').take(64) {
+        let line = line.trim_ascii();
+        if line.is_empty() || line.starts_with(b"#") {
+            continue;
+        }
+        lines += 1;
+        let t = tokens(line);
+        if key_type_index(&t).is_some() {
+            return true;
+        }
+        if lines >= 8 {
+            break;
+        }
+    }
+    false
+}
+
+const RFC4716_BEGIN: &[u8] = b"---- BEGIN SSH2 PUBLIC KEY ----";
+const RFC4716_END: &[u8] = b"---- END SSH2 PUBLIC KEY ----";
+
+/// One RFC 4716 block starting at `begin`: the key and the offset after it.
+fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<SshInfo>, Finding>, usize) {
+    let body_start = begin + RFC4716_BEGIN.len();
+    let Some(end_rel) = memchr::memmem::find(&text[body_start..], RFC4716_END) else {
+        return (
+            Err(Finding::at(
+                FailureKind::BadPemArmor,
+                begin,
+                "RFC 4716 block without its END line",
+            )),
+            text.len(),
+        );
+    };
+    let end = body_start + end_rel;
+    let mut comment = None;
+    let mut b64 = Vec::new();
+    let mut b64_at = None;
+    let mut continued = false;
+    let mut in_headers = true;
+    let mut pos = body_start;
+    for raw in text[body_start..end].split_inclusive(|&b| b == b'\n') {
+        let line_at = pos;
+        pos += raw.len();
+        let line = raw.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if continued {
+            continued = line.ends_with(b"\\");
+            continue;
+        }
+        if in_headers && let Some(colon) = memchr::memchr(b':', line) {
+            let tag = &line[..colon];
+            let value = line[colon + 1..].trim_ascii();
+            continued = value.ends_with(b"\\");
+            if tag.eq_ignore_ascii_case(b"Comment") {
+                let v = value.strip_suffix(b"\\").unwrap_or(value);
+                comment = Some(
+                    String::from_utf8_lossy(v.trim_ascii())
+                        .trim_matches('"')
+                        .to_owned(),
+                );
+            }
+            continue;
+        }
+        in_headers = false;
+        b64_at.get_or_insert(line_at + (raw.len() - raw.trim_ascii_start().len()));
+        b64.extend_from_slice(line);
+    }
+    let at = b64_at.unwrap_or(body_start);
+    let info = SshInfo {
+        comment,
+        line_kind: Some("rfc4716"),
+        ..SshInfo::default()
+    };
+    let r = decode_blob(&b64, at)
+        .and_then(|blob| public_object(&blob, None, at, end - at, begin, info));
+    (r, end + RFC4716_END.len())
+}
+
+/// Every public key of a text: OpenSSH `.pub` lines, `authorized_keys`
+/// (options before the key type), `known_hosts` (plain or hashed host
+/// names, `@cert-authority`/`@revoked` markers) and RFC 4716 blocks — at
+/// most `MAX_KEYS`, in file order. Lines that hold no key are skipped.
+pub fn public_keys(text: &[u8]) -> Vec<Result<Parsed<SshInfo>, Finding>> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() && out.len() < MAX_KEYS {
+        let rest = &text[pos..];
+        let line_end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+        let line = &rest[..line_end];
+        let lead = line.len() - line.trim_ascii_start().len();
+        if line[lead..].starts_with(RFC4716_BEGIN) {
+            let (r, next) = rfc4716_block(text, pos + lead);
+            out.push(r);
+            pos = next;
+            continue;
+        }
+        let trimmed = line.trim_ascii();
+        if !trimmed.is_empty()
+            && !trimmed.starts_with(b"#")
+            && let Some(r) = key_line(trimmed, pos + lead)
+        {
+            out.push(r);
+        }
+        pos += line_end;
+    }
+    out
 }
 
 /// Parses the decoded body of an `OPENSSH PRIVATE KEY` block.

@@ -156,7 +156,7 @@ pub fn der(bytes: &[u8], walk: &Walk, out: &mut Vec<Region>) {
             continue;
         }
         let Some(len) = h.len else { continue };
-        if len < MIN_DER_STRING || h.content_offset() + len > bytes.len() {
+        if len < MIN_DER_STRING || h.content_offset().saturating_add(len) > bytes.len() {
             continue;
         }
         // BIT STRING content starts with the unused-bits octet.

@@ -430,3 +430,57 @@ pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
         container: Container::X509Crl,
     })
 }
+
+/// An X.509 `CertificatePair` (X.509 §11.2.3, RFC 2587): a forward and/or a
+/// reverse certificate between two CAs.
+#[derive(der::Sequence)]
+struct CertificatePair<'a> {
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
+    issued_to_this_ca: Option<der::asn1::AnyRef<'a>>,
+    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
+    issued_by_this_ca: Option<der::asn1::AnyRef<'a>>,
+}
+
+/// What a cross-certificate pair holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PairInfo {
+    /// The forward certificate (issued to this CA) is present.
+    pub forward: bool,
+    /// The reverse certificate (issued by this CA) is present.
+    pub reverse: bool,
+    /// The certificates (DER), inspected as members.
+    #[serde(skip)]
+    pub certificate_der: Vec<Vec<u8>>,
+}
+
+/// Parses a cross-certificate pair; each certificate must itself decode.
+pub fn cross_pair(der: &[u8], limits: WalkLimits) -> Result<Parsed<PairInfo>, Finding> {
+    let pair = CertificatePair::from_der(der).map_err(|e| der_finding(&e, "certificate pair"))?;
+    let mut info = PairInfo::default();
+    for (present, c) in [
+        (&mut info.forward, pair.issued_to_this_ca),
+        (&mut info.reverse, pair.issued_by_this_ca),
+    ] {
+        if let Some(c) = c {
+            let d = c
+                .to_der()
+                .map_err(|e| der_finding(&e, "certificate pair member"))?;
+            certificate(&d, limits)?;
+            *present = true;
+            info.certificate_der.push(d);
+        }
+    }
+    if info.certificate_der.is_empty() {
+        return Err(Finding::new(
+            FailureKind::MalformedHeader,
+            "certificate pair without a certificate",
+        ));
+    }
+    Ok(Parsed {
+        info,
+        key: KeyAlg::default(),
+        findings: Vec::new(),
+        regions: Vec::new(),
+        container: Container::CrossCertificatePair,
+    })
+}

@@ -84,6 +84,11 @@ fn fixtures_reach_the_right_verdicts() {
         ("rsa2048-leaf.cert.b64", "x509_certificate", "RSA", None),
         ("p256.spki.hex", "spki_public_key", "EC", Some("P-256")),
         ("rfc7517-a1.jwks.json", "raw", "EC", Some("P-256")),
+        // Garbage after a certificate: still the certificate (and trailing_data).
+        ("broken-trailing.cert.der", "x509_certificate", "RSA", None),
+        ("dsa.params.pem", "dsa_parameters", "DSA", None),
+        ("p256.ecparams.pem", "ec_parameters", "EC", Some("P-256")),
+        ("rsa2048.legacy-enc.pem", "pkcs1_private_key", "RSA", None),
     ];
     for (file, container, alg, curve) in cases {
         let bytes = std::fs::read(fixtures().join(file)).unwrap();
