@@ -126,10 +126,73 @@ fn small_int(c: &Child<'_>) -> Option<u8> {
     }
 }
 
+/// An OCSP `TBSRequest`: `requestList` (SEQUENCE OF Request, each starting
+/// with a CertID of four elements), optionally after a `[1]` requestor name
+/// and before `[2]` extensions.
+fn ocsp_tbs_request(tbs: &Child<'_>) -> bool {
+    let inner = children(tbs.content);
+    let Some(list) = inner.iter().find(|c| c.tag == 0x30) else {
+        return false;
+    };
+    let tags_ok = tags(&inner)
+        .iter()
+        .all(|&t| matches!(t, 0x30 | 0xa0 | 0xa1 | 0xa2));
+    let request = children(list.content);
+    let cert_id = request
+        .first()
+        .filter(|r| r.tag == 0x30)
+        .map(|r| children(r.content));
+    let cid = cert_id
+        .as_ref()
+        .and_then(|c| c.first())
+        .filter(|c| c.tag == 0x30)
+        .map(|c| tags(&children(c.content)));
+    tags_ok && matches!(cid.as_deref(), Some([0x30, 0x04, 0x04, 0x02]))
+}
+
+/// A `[0]`/`[1]` of a cross-certificate pair holds a certificate.
+fn holds_certificate(c: &Child<'_>) -> bool {
+    let inner = children(c.content);
+    inner.len() == 1
+        && inner[0].tag == 0x30
+        && matches!(
+            tags(&children(inner[0].content)).as_slice(),
+            [0x30, 0x30, 0x03, ..]
+        )
+}
+
+const OCSP_BASIC: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01];
+const EC_FIELD_TYPE: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x01];
+
 fn classify(top: &[Child<'_>]) -> Option<Shape> {
     let t = tags(top);
     let first = top.first()?;
     match t.as_slice() {
+        // OCSPRequest: { TBSRequest, [0] Signature }.
+        [0x30] | [0x30, 0xa0] if ocsp_tbs_request(first) => shape(
+            &[(Certificate, conf::CERTAIN)],
+            Some(Container::OcspRequest),
+            "der:ocsp_request",
+        ),
+        // CertificatePair: { [0] Certificate, [1] Certificate }, either optional.
+        [0xa0, 0xa1] | [0xa0] | [0xa1] if top.iter().all(holds_certificate) => shape(
+            &[(Certificate, conf::CERTAIN)],
+            Some(Container::CrossCertificatePair),
+            "der:cross_certificate_pair",
+        ),
+        // SpecifiedECDomain: { 1, FieldID { fieldType, … }, Curve, base, order, … }.
+        [0x02, 0x30, 0x30, 0x04, 0x02, ..]
+            if small_int(first).is_some_and(|v| (1..=3).contains(&v))
+                && children(top[1].content)
+                    .first()
+                    .is_some_and(|f| f.tag == 0x06 && f.content.starts_with(EC_FIELD_TYPE)) =>
+        {
+            shape(
+                &[(KeyMaterial, conf::STRONG)],
+                Some(Container::EcParameters),
+                "der:explicit_ec_parameters",
+            )
+        }
         // SEQUENCE { SEQUENCE tbs, SEQUENCE alg, BIT STRING sig }: a signed structure.
         [0x30, 0x30, 0x03, ..] | [0x30, 0x30] | [0x30] if first.tag == 0x30 => {
             let inner = children(first.content);
@@ -255,9 +318,27 @@ fn classify(top: &[Child<'_>]) -> Option<Shape> {
                 None
             }
         }
-        // OCSPResponse: ENUMERATED status, [0] responseBytes.
-        [0x0a, 0xa0] | [0x0a] if first.content.len() == 1 => shape(
-            &[(Certificate, conf::LIKELY)],
+        // OCSPResponse: ENUMERATED status, [0] responseBytes { id-pkix-ocsp-basic, … }.
+        [0x0a, 0xa0] if first.content.len() == 1 => {
+            let rb = children(top[1].content);
+            let basic = rb.first().filter(|c| c.tag == 0x30).is_some_and(|c| {
+                children(c.content)
+                    .first()
+                    .is_some_and(|o| o.tag == 0x06 && o.content == OCSP_BASIC)
+            });
+            shape(
+                if basic {
+                    &[(Certificate, conf::CERTAIN)]
+                } else {
+                    &[(Certificate, conf::LIKELY)]
+                },
+                Some(Container::OcspResponse),
+                "der:ocsp_response",
+            )
+        }
+        // An unsuccessful response is its status alone (RFC 6960's values).
+        [0x0a] if matches!(first.content, [1 | 2 | 3 | 5 | 6]) => shape(
+            &[(Certificate, conf::STRONG)],
             Some(Container::OcspResponse),
             "der:ocsp_response",
         ),
@@ -275,17 +356,43 @@ fn integers(top: &[Child<'_>]) -> Option<Shape> {
             Some(Container::Pkcs1PrivateKey),
             "der:pkcs1_rsa_private_key",
         ),
-        [v, p, ..] if top.len() == 6 && small_int(v) == Some(0) && big(p) => {
-            shape(&[(KeyMaterial, conf::STRONG)], None, "der:dsa_private_key")
-        }
-        [p, q, g] if big(p) && big(g) && q.content.len() <= 33 => shape(
-            &[(KeyMaterial, conf::LIKELY)],
+        [v, p, ..] if top.len() == 6 && small_int(v) == Some(0) && big(p) => shape(
+            &[(KeyMaterial, conf::STRONG)],
+            Some(Container::DsaPrivateKey),
+            "der:dsa_private_key",
+        ),
+        // Dss-Parms { p, q, g }: q of 160–256 bits between two large values.
+        [p, q, g] if big(p) && big(g) && (20..=33).contains(&q.content.len()) => shape(
+            &[(KeyMaterial, conf::STRONG)],
             Some(Container::DsaParameters),
             "der:dsa_parameters",
         ),
+        // X9.42 DomainParameters { p, g, q }.
+        [p, g, q] if big(p) && big(g) && (20..=33).contains(&q.content.len()) => shape(
+            &[(KeyMaterial, conf::STRONG)],
+            Some(Container::DhParameters),
+            "der:x942_dh_parameters",
+        ),
+        // { prime, generator 2 }: PKCS #3 DH parameters (an RSA exponent is odd).
+        [p, g] if big(p) && small_int(g).is_some_and(|g| g % 2 == 0) => shape(
+            &[(KeyMaterial, conf::STRONG)],
+            Some(Container::DhParameters),
+            "der:dh_parameters",
+        ),
+        [n, e]
+            if big(n)
+                && e.content.last().is_some_and(|b| b & 1 == 1)
+                && small_int(e) != Some(5) =>
+        {
+            shape(
+                &[(KeyMaterial, conf::STRONG)],
+                Some(Container::Pkcs1PublicKey),
+                "der:rsa_public_key",
+            )
+        }
         [n, _] if big(n) => shape(
             &[(KeyMaterial, conf::STRONG)],
-            Some(Container::Pkcs1PublicKey),
+            None,
             "der:rsa_public_key_or_dh_parameters",
         ),
         [r, s] if (8..=67).contains(&r.content.len()) && (8..=67).contains(&s.content.len()) => {
@@ -316,8 +423,25 @@ fn outer(inp: &Input<'_>, f: &mut Findings) -> bool {
             && (3..=16).contains(&len)
             && inp.size == Some((h.hdr + len) as u64)
         {
-            f.add(KeyMaterial, conf::PLAUSIBLE, "der:named_curve_parameters");
-            f.container(Container::EcParameters, conf::PLAUSIBLE);
+            // Under an arc of named curves (X9.62 prime, SEC 2, RFC 5639): certain enough.
+            let oid = b.get(h.hdr..h.hdr + len).unwrap_or(&[]);
+            let curve_arc = [
+                &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01][..],
+                &[0x2b, 0x81, 0x04, 0x00],
+                &[0x2b, 0x24, 0x03, 0x03, 0x02, 0x08, 0x01, 0x01],
+            ]
+            .iter()
+            .any(|arc| oid.starts_with(arc) && oid.len() > arc.len());
+            let k = if curve_arc {
+                conf::STRONG
+            } else {
+                conf::PLAUSIBLE
+            };
+            f.add(KeyMaterial, k, "der:named_curve_parameters");
+            f.container(Container::EcParameters, k);
+            if curve_arc {
+                f.encoding(Encoding::Der, conf::STRONG);
+            }
             return true;
         }
         return false;
@@ -458,6 +582,42 @@ mod tests {
         assert_eq!(header(&[0x30, 0x85, 1, 1, 1, 1, 1]), None);
         assert_eq!(header(&[0x30, 0x84, 0xff]), None);
         assert_eq!(header(&[0x1f, 0x01]), None);
+    }
+
+    #[test]
+    fn ocsp_pairs_and_parameters() {
+        use fx_core::vocab::Container as C;
+        // OCSPResponse { successful, [0] { id-pkix-ocsp-basic, OCTET STRING } }
+        let rb = seq(&[tlv(0x06, OCSP_BASIC), tlv(0x04, &[0x30, 0x00])]);
+        let resp = seq(&[tlv(0x0a, &[0]), tlv(0xa0, &rb)]);
+        assert_eq!(run(&resp).container, Some(C::OcspResponse));
+        assert_eq!(
+            run(&seq(&[tlv(0x0a, &[3])])).container,
+            Some(C::OcspResponse)
+        );
+        // OCSPRequest { TBSRequest { requestList { Request { CertID } } } }
+        let cert_id = seq(&[
+            seq(&[tlv(0x06, &[0x2b, 0x0e, 0x03, 0x02, 0x1a])]),
+            tlv(0x04, &[1; 20]),
+            tlv(0x04, &[2; 20]),
+            tlv(0x02, &[7]),
+        ]);
+        let req = seq(&[seq(&[seq(&[seq(&[cert_id])])])]);
+        assert_eq!(run(&req).container, Some(C::OcspRequest));
+        // CertificatePair { [0] Certificate }
+        let cert = seq(&[seq(&[tlv(0x02, &[1])]), seq(&[]), tlv(0x03, &[0])]);
+        let pair = seq(&[tlv(0xa0, &cert)]);
+        assert_eq!(run(&pair).container, Some(C::CrossCertificatePair));
+        // { p, 2 }: DH parameters; { n, 65537 }: an RSA public key.
+        let p = tlv(0x02, &[0x5a; 129]);
+        assert_eq!(
+            run(&seq(&[p.clone(), tlv(0x02, &[2])])).container,
+            Some(C::DhParameters)
+        );
+        assert_eq!(
+            run(&seq(&[p, tlv(0x02, &[1, 0, 1])])).container,
+            Some(C::Pkcs1PublicKey)
+        );
     }
 
     #[test]

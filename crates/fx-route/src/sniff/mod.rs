@@ -18,6 +18,7 @@ pub mod magic;
 pub mod openssh;
 pub mod pem;
 pub mod pqc_size;
+pub mod smime;
 pub mod tls;
 
 /// A sniffer: reads the input, adds to the findings. Never panics, never
@@ -30,6 +31,7 @@ pub const SNIFFERS: &[(&str, SniffFn)] = &[
     ("tls", tls::sniff),
     ("der", der::sniff),
     ("pem", pem::sniff),
+    ("smime", smime::sniff),
     ("openssh", openssh::sniff),
     ("hash_syntax", hash_syntax::sniff),
     ("jose", jose::sniff),

@@ -35,11 +35,51 @@ fn key_type(token: &str) -> Option<bool> {
     KEY_TYPES.contains(&token).then_some(false)
 }
 
+/// Key types a dropbear host key file (binary SSH wire format) starts with.
+const DROPBEAR_TYPES: &[&[u8]] = &[
+    b"ssh-rsa",
+    b"ssh-dss",
+    b"ssh-ed25519",
+    b"ecdsa-sha2-nistp256",
+    b"ecdsa-sha2-nistp384",
+    b"ecdsa-sha2-nistp521",
+];
+
+/// A dropbear host key: an SSH string naming a key type, then its fields.
+fn dropbear(inp: &Input<'_>, f: &mut Findings) {
+    let b = inp.bytes;
+    let Some(n) = b
+        .get(..4)
+        .map(|x| u32::from_be_bytes([x[0], x[1], x[2], x[3]]) as usize)
+    else {
+        return;
+    };
+    if b.get(4..4 + n).is_some_and(|t| DROPBEAR_TYPES.contains(&t)) && b.len() > 4 + n + 16 {
+        f.add(Label::KeyMaterial, conf::STRONG, "ssh:dropbear_private_key");
+        f.encoding(Encoding::Raw, conf::STRONG);
+    }
+}
+
 /// Adds the OpenSSH findings of `inp`.
 pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
-    let Some(text) = inp.text() else { return };
-    if text.starts_with("---- BEGIN SSH2 PUBLIC KEY ----") {
+    let Some(text) = inp.text() else {
+        dropbear(inp, f);
+        return;
+    };
+    if text
+        .trim_start()
+        .starts_with("---- BEGIN SSH2 PUBLIC KEY ----")
+    {
         f.add(Label::KeyMaterial, conf::CERTAIN, "ssh:rfc4716_public_key");
+        f.container(Container::OpensshPublicKey, conf::CERTAIN);
+        f.encoding(Encoding::Text, conf::STRONG);
+        return;
+    }
+    if text
+        .trim_start()
+        .starts_with("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
+    {
+        f.add(Label::KeyMaterial, conf::CERTAIN, "ssh:sshcom_private_key");
         f.encoding(Encoding::Text, conf::STRONG);
         return;
     }

@@ -38,7 +38,7 @@ pub fn meaning(label: &str) -> (&'static [(Label, u16)], Option<Container>) {
         "RSA PRIVATE KEY" => (&[(KeyMaterial, C)], Some(Container::Pkcs1PrivateKey)),
         "RSA PUBLIC KEY" => (&[(KeyMaterial, C)], Some(Container::Pkcs1PublicKey)),
         "EC PRIVATE KEY" => (&[(KeyMaterial, C)], Some(Container::Sec1PrivateKey)),
-        "DSA PRIVATE KEY" => (&[(KeyMaterial, C)], None),
+        "DSA PRIVATE KEY" => (&[(KeyMaterial, C)], Some(Container::DsaPrivateKey)),
         "OPENSSH PRIVATE KEY" => (&[(KeyMaterial, C)], Some(Container::OpensshPrivateKey)),
         "SSH2 ENCRYPTED PRIVATE KEY" => (&[(KeyMaterial, C)], None),
         "EC PARAMETERS" => (&[(KeyMaterial, L)], Some(Container::EcParameters)),
