@@ -101,6 +101,10 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
                             info.certificate_der.push(d);
                         }
                     }
+                    // The decoded SET OF comes back sorted; members are listed
+                    // in the order the file stores them.
+                    info.certificate_der
+                        .sort_by_key(|d| memchr::memmem::find(der, d).unwrap_or(usize::MAX));
                 }
                 for s in sd.signer_infos.0.iter() {
                     let sig = s.signature.as_bytes();

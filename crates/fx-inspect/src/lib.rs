@@ -32,6 +32,7 @@ pub mod crosscheck;
 pub mod curves;
 pub mod defects;
 mod derr;
+pub mod dropbear;
 pub mod jose;
 pub mod keys;
 pub mod names;
@@ -40,11 +41,12 @@ pub mod openssh;
 pub mod params;
 pub mod pbe;
 pub mod pkcs12;
+pub mod putty;
 pub mod regions;
 pub mod report;
 pub mod signature;
 pub mod smime;
-pub mod sshkeys;
+pub mod sshcom;
 pub mod tls;
 pub mod x509;
 
@@ -201,6 +203,38 @@ impl Session<'_> {
         let mut s = Step::ok(step, data);
         s.findings = p.findings.into_iter().map(|f| f.in_block(block)).collect();
         rep.push(s);
+    }
+
+    /// Records a key file whose format has no §9 container: its key is the
+    /// primary key (and a member) all the same.
+    fn key_file<D: Serialize>(
+        &mut self,
+        step: &'static str,
+        encoding: Encoding,
+        r: Result<Parsed<D>, Finding>,
+    ) {
+        self.out.report.verdict.encoding = Some(encoding);
+        match r {
+            Ok(p) => {
+                let rep = &mut self.out.report;
+                if p.key.algorithm.is_some() {
+                    rep.verdict.primary(&p.key);
+                    rep.members.push(report::Member {
+                        index: rep.members.len(),
+                        container: p.container,
+                        algorithm: p.key.algorithm.clone(),
+                        oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
+                        key_bits: p.key.key_bits,
+                        curve: p.key.curve.clone(),
+                    });
+                }
+                self.object(step, p, None, json!({}));
+            }
+            Err(f) => {
+                self.out.report.verdict.container(Container::Raw);
+                self.failed(step, f, None);
+            }
+        }
     }
 
     pub(crate) fn failed(&mut self, step: &'static str, f: Finding, block: Option<u32>) {
@@ -516,38 +550,18 @@ impl Session<'_> {
             }
             return;
         }
-        type KeyFileParse = fn(&[u8]) -> Result<Parsed<sshkeys::KeyFileInfo>, Finding>;
-        let key_file: Option<(&str, Encoding, KeyFileParse)> = if sshkeys::looks_like_ppk(bytes) {
-            Some(("ppk", Encoding::Text, sshkeys::ppk))
-        } else if sshkeys::looks_like_sshcom(bytes) {
-            Some(("sshcom", Encoding::Text, sshkeys::sshcom))
-        } else if sshkeys::looks_like_dropbear(bytes) {
-            Some(("dropbear", Encoding::Raw, sshkeys::dropbear))
-        } else {
-            None
-        };
-        if let Some((step, encoding, parse)) = key_file {
-            self.out.report.verdict.encoding = Some(encoding);
-            match parse(bytes) {
-                Ok(p) => {
-                    // No §9 container names these formats: the key is primary.
-                    let rep = &mut self.out.report;
-                    rep.verdict.primary(&p.key);
-                    rep.members.push(report::Member {
-                        index: rep.members.len(),
-                        container: Container::Raw,
-                        algorithm: p.key.algorithm.clone(),
-                        oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
-                        key_bits: p.key.key_bits,
-                        curve: p.key.curve.clone(),
-                    });
-                    self.object(step, p, None, json!({}));
-                }
-                Err(f) => {
-                    self.out.report.verdict.container(Container::Raw);
-                    self.failed(step, f, None);
-                }
-            }
+        // SSH private keys of PuTTY, ssh.com and dropbear (putty.rs,
+        // sshcom.rs, dropbear.rs): no §9 container names them.
+        if putty::looks_like_ppk(bytes) {
+            self.key_file("ppk", Encoding::Text, putty::ppk(bytes));
+            return;
+        }
+        if sshcom::looks_like_sshcom(bytes) {
+            self.key_file("sshcom", Encoding::Text, sshcom::private_key(bytes));
+            return;
+        }
+        if dropbear::looks_like_dropbear(bytes) {
+            self.key_file("dropbear", Encoding::Raw, dropbear::host_key(bytes));
             return;
         }
         if pem::looks_like_pem(bytes) {
