@@ -35,6 +35,7 @@ mod derr;
 pub mod dropbear;
 pub mod jose;
 pub mod keys;
+pub mod labels;
 pub mod names;
 pub mod ocsp;
 pub mod openssh;
@@ -765,8 +766,16 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
     let mut out: Vec<Event> = rep.steps.iter().cloned().map(Step::into_event).collect();
     let candidates = rep.regions.len();
     let pruned = regions::prune(rep.regions.clone(), cfg.max_regions);
+    // Precision first: a region whose only basis is size geometry (a blob
+    // cut at a scheme's lengths) is a hypothesis for the probes, kept in the
+    // event data; only regions a parser delimited are concluded.
+    let (hypotheses, delimited): (Vec<&report::Region>, Vec<&report::Region>) =
+        pruned.kept.iter().partition(|r| r.is_hypothesis());
     if candidates > 0 {
         let mut data = json!({"candidates": candidates, "kept": pruned.kept.len()});
+        if !hypotheses.is_empty() {
+            data[fx_core::vocab::REGION_HYPOTHESES_KEY] = json!(hypotheses);
+        }
         if pruned.dropped > 0 {
             data["caps_hit"] = json!(["budget:max_regions"]);
             data["dropped"] = json!(pruned.dropped);
@@ -778,7 +787,15 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
     // Precision first: a container or key that was parsed is a parsed fact;
     // `raw` (nothing recognised) is only the absence of structure.
     let parsed = v.algorithm.is_some() || v.container.is_some_and(|c| c != Container::Raw);
+    // What was parsed names the labels (a parsed fact, preferred by the
+    // summary to the router's sniff); nothing when nothing was parsed.
+    let labels = if parsed {
+        labels::parsed_labels(&rep.steps).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let conclusion = Conclusion {
+        labels,
         basis: Some(if parsed {
             Basis::Parsed
         } else {
@@ -790,8 +807,7 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
         oid: v.oid.clone(),
         key_bits: v.key_bits,
         curve: v.curve.clone(),
-        regions: pruned
-            .kept
+        regions: delimited
             .iter()
             .map(|r| serde_json::to_value(r).unwrap_or_default())
             .collect(),
@@ -1016,7 +1032,31 @@ mod tests {
         let d = r.data.as_ref().unwrap();
         assert_eq!(d["caps_hit"], json!(["budget:max_regions"]));
         assert!(d["dropped"].as_u64().unwrap() > 0);
+        // The two kept regions are size-geometry hypotheses: handed to the
+        // probes in the data, never concluded.
+        assert_eq!(d["kept"], 2);
+        assert_eq!(
+            d[fx_core::vocab::REGION_HYPOTHESES_KEY]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
         let t = evs.last().unwrap().conclusion.as_ref().unwrap();
-        assert_eq!(t.regions.len(), 2);
+        assert!(t.regions.is_empty());
+    }
+
+    #[test]
+    fn a_parsed_certificate_names_its_label() {
+        let pem = include_bytes!("../../../tests/fixtures/inspect/files/p256.cert.pem");
+        let cfg = InspectConfig::default();
+        let evs = events(&inspect(pem, &cfg), &cfg);
+        let t = evs.last().unwrap().conclusion.as_ref().unwrap();
+        assert_eq!(t.labels, vec![Label::Certificate]);
+        assert_eq!(t.basis, Some(Basis::Parsed));
+        let evs = events(&inspect(&[9u8; 3000], &cfg), &cfg);
+        let t = evs.last().unwrap().conclusion.as_ref().unwrap();
+        assert!(t.labels.is_empty());
+        assert_eq!(t.basis, Some(Basis::Statistics));
     }
 }

@@ -89,6 +89,14 @@ pub struct Region {
     pub source: &'static str,
 }
 
+impl Region {
+    /// True when size geometry alone proposed the region (`pqc_geometry`,
+    /// `pqc_split`): a hypothesis for the probes, never a conclusion.
+    pub fn is_hypothesis(&self) -> bool {
+        self.source.starts_with("pqc_") || self.source.contains("geometry")
+    }
+}
+
 /// One event in the making.
 #[derive(Clone, Debug)]
 pub struct Step {
