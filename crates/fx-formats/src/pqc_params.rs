@@ -40,6 +40,8 @@ pub enum Family {
     CompositeKem,
     /// ML-DSA composed with a traditional signature (draft-ietf-lamps-pq-composite-sigs).
     CompositeSignature,
+    /// Streamlined NTRU Prime (NIST round 3; OpenSSH's sntrup761x25519 hybrid).
+    NtruPrime,
 }
 
 impl Family {
@@ -55,6 +57,7 @@ impl Family {
             Family::ClassicMcEliece => "classic_mceliece",
             Family::CompositeKem => "composite_kem",
             Family::CompositeSignature => "composite_signature",
+            Family::NtruPrime => "ntru_prime",
         }
     }
 }
@@ -805,6 +808,20 @@ pub static PARAM_SETS: &[ParamSet] = &[
         14421,
         64,
         Some("HQC-256"),
+    ),
+    // ---- Streamlined NTRU Prime (round-3 submission, as in SUPERCOP and
+    // PQClean's sntrup761; OpenSSH's sntrup761x25519-sha512 key exchange).
+    // Not in liboqs 0.13: sizes only. ----
+    kem(
+        "sntrup761",
+        Family::NtruPrime,
+        &[],
+        1158,
+        1763,
+        None,
+        1039,
+        32,
+        None,
     ),
     // ---- Classic McEliece (liboqs 0.13 kem_classic_mceliece.h, round 4) ----
     // `f` variants share the sizes (faster key generation only). The `pc`

@@ -79,7 +79,7 @@ fn family_prior(f: Family) -> i64 {
         Family::MlKem | Family::MlDsa => 20,
         Family::SlhDsa | Family::Falcon => 10,
         Family::CompositeKem | Family::CompositeSignature => 5,
-        Family::FrodoKem | Family::Hqc | Family::ClassicMcEliece => 0,
+        Family::FrodoKem | Family::Hqc | Family::ClassicMcEliece | Family::NtruPrime => 0,
     }
 }
 
