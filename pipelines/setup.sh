@@ -5,6 +5,7 @@
 # util-linux), test helpers, and the Python packages the test suite reads
 # Parquet with. Idempotent and quiet when everything is there already.
 set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 apt_packages=(
   # build: liboqs (oqs-sys) compiles with cmake; bindgen needs libclang
@@ -20,9 +21,11 @@ apt_packages=(
   libcryptsetup12 libargon2-1 libssh2-1 libcurl4 libcurl3-gnutls libldap-2.5-0
   libarchive13 apache2-utils wget curl gpg gpgsm gpg-agent git putty-tools age golang-go
   gnutls-bin dirmngr gpgv sq tealdeer libbotan-2-19 libcrypto++8 libgnutls-openssl27
-  # Python (Parquet read-back test), GNU time and bc (benchmarks), Nix (flake checks)
-  python3 python3-pip time bc nix-bin
+  # Python and its venv module (Parquet read-back test), GNU time and bc
+  # (benchmarks), Nix (flake checks)
+  python3 python3-venv time bc nix-bin
 )
+# Python packages the tests import, by their import names.
 pip_packages=(duckdb)
 
 sudo_cmd=()
@@ -38,11 +41,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The tests' Python packages go into a virtual environment of this checkout,
+# made from Debian's /usr/bin/python3 (not whichever python3 comes first on
+# PATH), and pipelines/test.sh puts its bin/ first on PATH: the tests find the
+# packages because this script installed them, not because some interpreter
+# (pyenv, a user's ~/.local) happened to have them.
+venv="$repo/target/python"
 for p in "${pip_packages[@]}"; do
-  if ! python3 -c "import $p" 2>/dev/null; then
-    echo "setup: pip install $p" >&2
-    python3 -m pip install --quiet "$p" 2>/dev/null \
-      || python3 -m pip install --quiet --break-system-packages "$p"
+  if ! "$venv/bin/python3" -c "import $p" 2>/dev/null; then
+    echo "setup: Python packages (${pip_packages[*]}) into ${venv#"$repo"/}" >&2
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
+    break
   fi
 done
 
