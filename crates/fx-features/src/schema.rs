@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the feature schema this build writes. Adding, removing,
 /// renaming, reordering or retyping a column bumps it.
-pub const SCHEMA_VERSION: &str = "features/2";
+pub const SCHEMA_VERSION: &str = "features/3";
 
 /// The type of a column, as written in `feature_schema.json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +189,13 @@ mod tests {
         (
             "features/2",
             "sha256:fe148e9b522a4f9d0c8d24384c1af8046c2ef1be0c58d0eee682730da2731bc0",
+        ),
+        // features/3: failure_* indicators for the new failure shapes of DESIGN §9
+        // (bad_bit_string, bad_version, invalid_value, point_not_on_curve,
+        // unreduced_coefficient, hint_out_of_range).
+        (
+            "features/3",
+            "sha256:aba24f8d100021bdd04818c2b231be8e2d4b1cad8716bc0bad0a86cbbf5fe714",
         ),
     ];
 
