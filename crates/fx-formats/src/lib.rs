@@ -6,9 +6,11 @@
 //! * [`pqc_params`] — every post-quantum parameter set with its OIDs and sizes;
 //! * [`oids`] — the algorithm-identifier registry (classical, PQC, composite);
 //! * [`pem`] — PEM block scanning with armor/base64 failure shapes;
-//! * [`der`] — a bounded DER/BER walker (depth, node and length limits).
+//! * [`der`] — a bounded DER/BER walker (depth, node and length limits);
+//! * [`digest`] — whether a bare hex string can be a digest.
 
 pub mod der;
+pub mod digest;
 pub mod oids;
 pub mod pem;
 pub mod pqc_params;

@@ -151,6 +151,7 @@ pub fn check_type7(s: &str) -> bool {
         && b[2..]
             .iter()
             .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
+        && fx_formats::digest::hex_looks_random(&s[2..])
 }
 
 /// `alg$salt$hexdigest` (Django salted MD5/SHA-1, Werkzeug's HMAC forms): (salt, digest hex).

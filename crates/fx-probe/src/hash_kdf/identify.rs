@@ -102,6 +102,14 @@ pub fn identify(line: &str) -> Option<Identified<'_>> {
         id.context = Context::LdapCrypt;
         return Some(id);
     }
+    // A bare hex line whose digits are not spread like a digest's (a table
+    // of code points, a counter) is no hash.
+    if line.len() >= 16
+        && line.bytes().all(|b| b.is_ascii_hexdigit())
+        && !fx_formats::digest::hex_looks_random(line)
+    {
+        return None;
+    }
     let whole = lookup(line);
     let salted_hex = whole
         .first()

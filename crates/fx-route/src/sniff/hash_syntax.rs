@@ -98,7 +98,9 @@ fn is_hex(s: &str) -> bool {
 }
 
 fn hex_digest(s: &str) -> bool {
-    matches!(s.len(), 16 | 32 | 40 | 56 | 64 | 96 | 128) && is_hex(s)
+    matches!(s.len(), 16 | 32 | 40 | 56 | 64 | 96 | 128)
+        && is_hex(s)
+        && fx_formats::digest::hex_looks_random(s)
 }
 
 /// Characters of crypt salts and digests (crypt base64, standard base64, hex, separators).
@@ -158,6 +160,7 @@ fn cisco_type7(s: &str) -> bool {
             .iter()
             .all(|c| c.is_ascii_digit() || (b'A'..=b'F').contains(c))
         && b[2..].iter().any(u8::is_ascii_uppercase)
+        && fx_formats::digest::hex_looks_random(&s[2..])
 }
 
 /// Hash shapes without a prefix.
