@@ -21,6 +21,9 @@ apt_packages=(
   libcryptsetup12 libargon2-1 libssh2-1 libcurl4 libcurl3-gnutls libldap-2.5-0
   libarchive13 apache2-utils wget curl gpg gpgsm gpg-agent git putty-tools age golang-go
   gnutls-bin dirmngr gpgv sq tealdeer libbotan-2-19 libcrypto++8 libgnutls-openssl27
+  # accuracy corpus (tests/corpus/manifest.jsonl): its binary family reads
+  # these libraries too, installed so far only as other packages' dependencies
+  libmbedtls14 libmbedcrypto7 libtomcrypt1 libgcrypt20 libgnutls30 libnettle8 libhogweed6 libssl3
   # Python and its venv module (Parquet read-back test), GNU time and bc
   # (benchmarks), Nix (flake checks)
   python3 python3-venv time bc nix-bin
