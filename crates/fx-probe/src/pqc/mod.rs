@@ -460,6 +460,22 @@ pub const SIZE_ONLY_CONFIDENCE: u16 = 600;
 /// Confidence of a size inside Falcon's variable-signature window.
 pub const FALCON_WINDOW_CONFIDENCE: u16 = 250;
 
+/// What the geometry judgement knows of the job, computed once per job.
+struct Scene {
+    /// Whether a conclusion of basis `structural` or stronger already says
+    /// what the artifact is ([`fx_core::summary::firm_evidence`]).
+    firm: bool,
+    /// The artifact's size.
+    size: Option<u64>,
+}
+
+impl Scene {
+    /// True when `r` covers the whole artifact.
+    fn whole(&self, r: &Region) -> bool {
+        r.offset == 0 && Some(r.length) == self.size
+    }
+}
+
 /// Judges every geometry target, the evidentially strongest first: regions a
 /// parser delimited, then the whole artifact, then splits (each group by
 /// its best score, ties in target order). The first target that concludes
@@ -473,12 +489,14 @@ fn judge_targets(
     targets: &[(Region, Vec<u8>, Option<Object>)],
     per_target: &[Vec<Candidate>],
 ) -> (&'static str, Conclusion) {
-    let size = job.artifact.size;
-    let whole = |r: &Region| r.offset == 0 && Some(r.length) == size;
+    let scene = Scene {
+        firm: fx_core::summary::firm_evidence(&job.events),
+        size: job.artifact.size,
+    };
     let rank = |r: &Region| {
         if !r.is_geometric() && r.kind != "artifact" {
             0
-        } else if whole(r) || r.kind == "artifact" {
+        } else if scene.whole(r) || r.kind == "artifact" {
             1
         } else {
             2
@@ -491,7 +509,7 @@ fn judge_targets(
     });
     let mut first: Option<&'static str> = None;
     for &i in &order {
-        let (verdict, c) = guess_conclusion(job, &per_target[i], Some(&targets[i]));
+        let (verdict, c) = guess_conclusion(&scene, &per_target[i], Some(&targets[i]));
         if !c.is_empty() {
             return (verdict, c);
         }
@@ -501,7 +519,7 @@ fn judge_targets(
     // structure check: the defect, not a scheme.
     for &i in &order {
         let (region, raw, _) = &targets[i];
-        if rank(region) != 1 || fx_core::summary::firm_evidence(&job.events) || !near_uniform(raw) {
+        if rank(region) != 1 || scene.firm || !near_uniform(raw) {
             continue;
         }
         let cands = &per_target[i];
@@ -542,17 +560,16 @@ fn judge_targets(
 /// when they agree on it, basis `size_only` and a confidence divided among
 /// them — but no `algorithm`, which the evidence cannot choose.
 fn ambiguous_conclusion(
-    job: &Job,
+    scene: &Scene,
     cands: &[Candidate],
     region: &Region,
     raw: &[u8],
 ) -> (&'static str, Conclusion) {
-    let whole = region.offset == 0 && Some(region.length) == job.artifact.size;
     let exact = cands.first().is_some_and(|c| c.exact);
-    if !whole
+    if !scene.whole(region)
         || !exact
         || raw.len() < SIZE_ONLY_MIN_BYTES
-        || fx_core::summary::firm_evidence(&job.events)
+        || scene.firm
         || !near_uniform(raw)
     {
         return ("ambiguous", Conclusion::default());
@@ -601,7 +618,7 @@ fn defect_of(c: &Candidate) -> Option<FailureKind> {
 /// with a confidence; anything else stays among the candidates in the data.
 /// Returns why, for the event data, with the conclusion.
 fn guess_conclusion(
-    job: &Job,
+    scene: &Scene,
     best: &[Candidate],
     target: Option<&(Region, Vec<u8>, Option<Object>)>,
 ) -> (&'static str, Conclusion) {
@@ -613,7 +630,7 @@ fn guess_conclusion(
         return ("no_target", Conclusion::default());
     };
     let Some(algorithm) = unambiguous(&cands) else {
-        return ambiguous_conclusion(job, &cands, region, raw);
+        return ambiguous_conclusion(scene, &cands, region, raw);
     };
     // A parser named the set of the region it delimited: a parsed fact.
     if !region.is_geometric() && region.algorithm.as_deref() == Some(algorithm) {
@@ -623,12 +640,12 @@ fn guess_conclusion(
         // Inside a recognised container the region's object (a certificate's
         // key or signature) is no label of the artifact: the parser that
         // read the container names those.
-        if fx_core::summary::firm_evidence(&job.events) {
+        if scene.firm {
             c.labels.clear();
         }
         return ("named_by_parser", c);
     }
-    let firm = fx_core::summary::firm_evidence(&job.events);
+    let firm = scene.firm;
     let structural = top.structure == Some("valid");
     // A region a parser delimited (not itself a size guess) may carry a
     // structural conclusion inside a recognised artifact; nothing else may.
@@ -637,8 +654,7 @@ fn guess_conclusion(
     }
     // A size proves something only when a parser or the artifact itself
     // delimits the bytes: any prefix of a blob has some scheme's length.
-    let delimited = !region.is_geometric()
-        || (region.offset == 0 && region.length == job.artifact.size.unwrap_or(u64::MAX));
+    let delimited = !region.is_geometric() || scene.whole(region);
     if !structural && !delimited {
         return ("size_of_a_split_is_no_evidence", Conclusion::default());
     }
