@@ -198,16 +198,7 @@ pub fn spki(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     if let Some(whole) = regions.first().cloned() {
         regions.extend(crate::regions::composite_components(&whole, &key));
     }
-    Ok(Parsed {
-        info: KeyInfo {
-            key: key.clone(),
-            ..KeyInfo::default()
-        },
-        key,
-        findings,
-        regions,
-        container: Container::SpkiPublicKey,
-    })
+    Ok(key_only(key, findings, regions, Container::SpkiPublicKey))
 }
 
 fn rsa_key(bits: u64, len: usize) -> KeyAlg {
@@ -225,16 +216,31 @@ pub fn pkcs1_private(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     let k = <pkcs1::RsaPrivateKey<der::asn1::UintRef<'_>>>::from_der(der)
         .map_err(|e| der_finding(&e, "PKCS#1 private key"))?;
     let key = rsa_key(bits_of(k.modulus.as_bytes()), der.len());
-    Ok(Parsed {
+    Ok(key_only(
+        key,
+        Vec::new(),
+        Vec::new(),
+        Container::Pkcs1PrivateKey,
+    ))
+}
+
+/// A parsed key whose info is the key alone.
+fn key_only(
+    key: KeyAlg,
+    findings: Vec<Finding>,
+    regions: Vec<Region>,
+    container: Container,
+) -> Parsed<KeyInfo> {
+    Parsed {
         info: KeyInfo {
             key: key.clone(),
             ..KeyInfo::default()
         },
         key,
-        findings: Vec::new(),
-        regions: Vec::new(),
-        container: Container::Pkcs1PrivateKey,
-    })
+        findings,
+        regions,
+        container,
+    }
 }
 
 /// PKCS#1 RSAPublicKey.
@@ -252,16 +258,12 @@ pub fn pkcs1_public(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     )
     .into_iter()
     .collect();
-    Ok(Parsed {
-        info: KeyInfo {
-            key: key.clone(),
-            ..KeyInfo::default()
-        },
+    Ok(key_only(
         key,
-        findings: Vec::new(),
+        Vec::new(),
         regions,
-        container: Container::Pkcs1PublicKey,
-    })
+        Container::Pkcs1PublicKey,
+    ))
 }
 
 /// PKCS#1 RSAPublicKey without a label to say so: two INTEGERs are also DH
@@ -323,16 +325,7 @@ pub fn sec1(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     )
     .into_iter()
     .collect();
-    Ok(Parsed {
-        info: KeyInfo {
-            key: key.clone(),
-            ..KeyInfo::default()
-        },
-        key,
-        findings,
-        regions,
-        container: Container::Sec1PrivateKey,
-    })
+    Ok(key_only(key, findings, regions, Container::Sec1PrivateKey))
 }
 
 /// The traditional DSA private key: SEQUENCE { 0, p, q, g, y, x }.
@@ -362,14 +355,5 @@ pub fn dsa_private(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     )
     .into_iter()
     .collect();
-    Ok(Parsed {
-        info: KeyInfo {
-            key: key.clone(),
-            ..KeyInfo::default()
-        },
-        key,
-        findings: Vec::new(),
-        regions,
-        container: Container::DsaPrivateKey,
-    })
+    Ok(key_only(key, Vec::new(), regions, Container::DsaPrivateKey))
 }
