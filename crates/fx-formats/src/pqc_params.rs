@@ -184,6 +184,10 @@ pub struct ParamSet {
     /// sizes): SPHINCS+ round 3 in liboqs 0.13 has SLH-DSA's sizes but does not
     /// verify FIPS 205 signatures.
     pub liboqs_compatible: bool,
+    /// Which revision of the specification the sizes are from, when one name
+    /// has had several (HQC's round-4 submission and its 2025 specification
+    /// share names but not key sizes). `None` when there was only one.
+    pub revision: Option<&'static str>,
 }
 
 impl ParamSet {
@@ -275,6 +279,7 @@ const fn kem(
         shared_secret: Some(ss),
         liboqs,
         liboqs_compatible: liboqs.is_some(),
+        revision: None,
     }
 }
 
@@ -305,6 +310,7 @@ const fn sig(
         shared_secret: None,
         liboqs,
         liboqs_compatible,
+        revision: None,
     }
 }
 
@@ -340,6 +346,7 @@ const fn composite_kem(
         shared_secret: Some(32),
         liboqs: None,
         liboqs_compatible: false,
+        revision: None,
     }
 }
 
@@ -375,6 +382,7 @@ const fn composite_sig(
         shared_secret: None,
         liboqs: None,
         liboqs_compatible: false,
+        revision: None,
     }
 }
 
@@ -532,6 +540,11 @@ const FALCON_PADDED_1024: ParamSet = sig(
 );
 
 /// Every parameter set, in a fixed order (families as in DESIGN §9).
+/// [`ParamSet::revision`] of HQC's round-4 submission (liboqs 0.13).
+pub const HQC_ROUND4: &str = "round-4";
+/// [`ParamSet::revision`] of HQC's 2025 specification.
+pub const HQC_2025: &str = "2025";
+
 pub static PARAM_SETS: &[ParamSet] = &[
     ML_KEM_512,
     ML_KEM_768,
@@ -775,40 +788,97 @@ pub static PARAM_SETS: &[ParamSet] = &[
         32,
         None,
     ),
-    // ---- HQC (liboqs 0.13 kem_hqc.h; round-4 specification 2023-04-30) ----
-    kem(
-        "HQC-128",
-        Family::Hqc,
-        &[],
-        2249,
-        2305,
-        None,
-        4433,
-        64,
-        Some("HQC-128"),
-    ),
-    kem(
-        "HQC-192",
-        Family::Hqc,
-        &[],
-        4522,
-        4586,
-        None,
-        8978,
-        64,
-        Some("HQC-192"),
-    ),
-    kem(
-        "HQC-256",
-        Family::Hqc,
-        &[],
-        7245,
-        7317,
-        None,
-        14421,
-        64,
-        Some("HQC-256"),
-    ),
+    // ---- HQC, round-4 submission (liboqs 0.13 kem_hqc.h; specification
+    // 2023-04-30). First in the table: `by_name` and liboqs use these. ----
+    ParamSet {
+        revision: Some(HQC_ROUND4),
+        ..kem(
+            "HQC-128",
+            Family::Hqc,
+            &[],
+            2249,
+            2305,
+            None,
+            4433,
+            64,
+            Some("HQC-128"),
+        )
+    },
+    ParamSet {
+        revision: Some(HQC_ROUND4),
+        ..kem(
+            "HQC-192",
+            Family::Hqc,
+            &[],
+            4522,
+            4586,
+            None,
+            8978,
+            64,
+            Some("HQC-192"),
+        )
+    },
+    ParamSet {
+        revision: Some(HQC_ROUND4),
+        ..kem(
+            "HQC-256",
+            Family::Hqc,
+            &[],
+            7245,
+            7317,
+            None,
+            14421,
+            64,
+            Some("HQC-256"),
+        )
+    },
+    // ---- HQC, 2025 specification (the version NIST selected; PQClean and
+    // pqcrypto 1.0's `hqc_128`/`hqc_192`/`hqc_256`, whose PUBLIC_KEY_SIZE,
+    // SECRET_KEY_SIZE, CIPHERTEXT_SIZE and SHARED_SECRET_SIZE these are).
+    // Same names and ciphertext sizes as round 4, other key sizes and a
+    // 32-byte shared secret. liboqs 0.13 implements round 4 only. ----
+    ParamSet {
+        revision: Some(HQC_2025),
+        ..kem(
+            "HQC-128",
+            Family::Hqc,
+            &[],
+            2241,
+            2321,
+            None,
+            4433,
+            32,
+            None,
+        )
+    },
+    ParamSet {
+        revision: Some(HQC_2025),
+        ..kem(
+            "HQC-192",
+            Family::Hqc,
+            &[],
+            4514,
+            4602,
+            None,
+            8978,
+            32,
+            None,
+        )
+    },
+    ParamSet {
+        revision: Some(HQC_2025),
+        ..kem(
+            "HQC-256",
+            Family::Hqc,
+            &[],
+            7237,
+            7333,
+            None,
+            14421,
+            32,
+            None,
+        )
+    },
     // ---- Streamlined NTRU Prime (round-3 submission, as in SUPERCOP and
     // PQClean's sntrup761; OpenSSH's sntrup761x25519-sha512 key exchange).
     // Not in liboqs 0.13: sizes only. ----
@@ -1278,14 +1348,24 @@ pub fn by_oid(oid: &str) -> Option<OidMatch> {
 /// Every parameter set whose `object` has `len` bytes, in table order. For
 /// secret keys both the expanded and the seed form are tried; for Falcon's
 /// variable-length signatures a length inside the plausibility window is an
-/// inexact match. Collisions are all reported.
+/// inexact match. Collisions are all reported; two revisions of one name
+/// whose object has the same size (HQC's ciphertexts) are one candidate, the
+/// first in table order.
 pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
-    let mut out = Vec::new();
+    let mut out: Vec<SizeMatch> = Vec::new();
+    let mut push = |m: SizeMatch| {
+        let seen = out
+            .iter()
+            .any(|o| o.set.name == m.set.name && o.object == m.object && o.form == m.form);
+        if !seen {
+            out.push(m);
+        }
+    };
     for set in PARAM_SETS {
         match object {
             Object::SecretKey => {
                 if set.secret_key == Some(len) {
-                    out.push(SizeMatch {
+                    push(SizeMatch {
                         set,
                         object,
                         form: Some(SecretKeyForm::Expanded),
@@ -1293,7 +1373,7 @@ pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
                     });
                 }
                 if set.secret_seed == Some(len) {
-                    out.push(SizeMatch {
+                    push(SizeMatch {
                         set,
                         object,
                         form: Some(SecretKeyForm::Seed),
@@ -1305,7 +1385,7 @@ pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
                 if let Some(sl) = set.signature
                     && sl.admits(len)
                 {
-                    out.push(SizeMatch {
+                    push(SizeMatch {
                         set,
                         object,
                         form: None,
@@ -1315,7 +1395,7 @@ pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
             }
             _ => {
                 if set.size_of(object) == Some(len) {
-                    out.push(SizeMatch {
+                    push(SizeMatch {
                         set,
                         object,
                         form: None,
@@ -1326,6 +1406,18 @@ pub fn by_size(object: Object, len: usize) -> Vec<SizeMatch> {
         }
     }
     out
+}
+
+/// Every KEM with its ciphertext size, in table order, each (name, size)
+/// once: a later revision with the same ciphertext size is left out.
+pub fn kem_ciphertexts() -> impl Iterator<Item = (&'static ParamSet, usize)> {
+    PARAM_SETS.iter().enumerate().filter_map(|(i, set)| {
+        let ct = set.ciphertext.filter(|_| set.kind == Kind::Kem)?;
+        let repeat = PARAM_SETS[..i]
+            .iter()
+            .any(|p| p.name == set.name && p.ciphertext == Some(ct));
+        (!repeat).then_some((set, ct))
+    })
 }
 
 /// [`by_size`] over every object kind ([`Object::ALL`] order).
@@ -1421,11 +1513,16 @@ mod tests {
     }
 
     #[test]
-    fn every_oid_is_unique_and_every_name_too() {
+    fn every_oid_is_unique_and_every_name_and_revision_too() {
         let mut oids = std::collections::BTreeSet::new();
         let mut names = std::collections::BTreeSet::new();
         for p in PARAM_SETS {
-            assert!(names.insert(p.name), "duplicate name {}", p.name);
+            assert!(
+                names.insert((p.name, p.revision)),
+                "duplicate name {} {:?}",
+                p.name,
+                p.revision
+            );
             for o in p.all_oids() {
                 assert!(oids.insert(o), "duplicate oid {o}");
             }
@@ -1482,6 +1579,41 @@ mod tests {
             Some(SigLen::Fixed(2484))
         );
         assert_eq!(get("MLDSA44-ECDSA-P256-SHA256").signature, None);
+    }
+
+    #[test]
+    fn hqc_both_revisions_by_size_one_candidate_per_name_and_object() {
+        // pqcrypto 1.0 (2025 specification): hqc_128.PUBLIC_KEY_SIZE 2241,
+        // SECRET_KEY_SIZE 2321; liboqs 0.13 (round 4): 2249 / 2305.
+        for (len, object, revision) in [
+            (2241, Object::PublicKey, HQC_2025),
+            (2321, Object::SecretKey, HQC_2025),
+            (2249, Object::PublicKey, HQC_ROUND4),
+            (2305, Object::SecretKey, HQC_ROUND4),
+            (4514, Object::PublicKey, HQC_2025),
+            (7333, Object::SecretKey, HQC_2025),
+        ] {
+            let m: Vec<_> = by_size(object, len)
+                .into_iter()
+                .filter(|m| m.set.family == Family::Hqc)
+                .collect();
+            assert_eq!(m.len(), 1, "{len}");
+            assert_eq!(m[0].set.revision, Some(revision), "{len}");
+        }
+        // Ciphertexts are the same size in both: one candidate, round 4.
+        let ct = by_size(Object::Ciphertext, 4433);
+        assert_eq!(ct.len(), 1);
+        assert_eq!(ct[0].set.name, "HQC-128");
+        assert_eq!(ct[0].set.revision, Some(HQC_ROUND4));
+        assert_eq!(by_name("HQC-128").and_then(|p| p.liboqs), Some("HQC-128"));
+        let hqc: Vec<_> = kem_ciphertexts()
+            .filter(|(s, _)| s.family == Family::Hqc)
+            .map(|(s, ct)| (s.name, ct))
+            .collect();
+        assert_eq!(
+            hqc,
+            [("HQC-128", 4433), ("HQC-192", 8978), ("HQC-256", 14421)]
+        );
     }
 
     #[test]

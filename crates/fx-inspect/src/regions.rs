@@ -12,7 +12,7 @@
 //! kind and algorithm — so pruning is the same at any thread count.
 
 use fx_formats::der::{TagClass, Walk};
-use fx_formats::pqc_params::{self, Kind, Object};
+use fx_formats::pqc_params::{self, Object};
 use serde::Serialize;
 
 use crate::report::Region;
@@ -77,13 +77,8 @@ pub fn raw(bytes: &[u8], out: &mut Vec<Region>) {
         ));
     }
     // KEM ciphertext ‖ AEAD splits.
-    for set in pqc_params::PARAM_SETS
-        .iter()
-        .filter(|s| s.kind == Kind::Kem)
-    {
-        if let Some(c) = set.ciphertext
-            && len >= c + MIN_AEAD
-        {
+    for (set, c) in pqc_params::kem_ciphertexts() {
+        if len >= c + MIN_AEAD {
             out.push(region(
                 0,
                 c,
