@@ -57,6 +57,8 @@ use crate::event::{Event, Status};
 use crate::job::Job;
 use crate::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, Label};
 
+mod write;
+
 /// Module name of the summary event.
 pub const SUMMARY_MODULE: &str = "seq";
 /// Step name of the summary event.
@@ -601,7 +603,7 @@ impl SummaryData<'_> {
     /// [`summary_event`]`(…)` with no stamps, into `out`.
     pub fn write_event(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
         out.extend_from_slice(br#"{"module":"seq","step":"summary","status":"ok","data":"#);
-        serde_json::to_writer(&mut *out, self)?;
+        write::write_data(self, out)?;
         out.push(b'}');
         Ok(())
     }
