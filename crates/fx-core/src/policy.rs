@@ -36,6 +36,8 @@ pub struct Policy {
     pub fingerprint: FingerprintPolicy,
     /// Sequencer settings.
     pub seq: SeqPolicy,
+    /// Report settings.
+    pub report: ReportPolicy,
 }
 
 /// Limits shared by every command.
@@ -151,6 +153,23 @@ pub struct FingerprintPolicy {
 pub struct SeqPolicy {
     /// Memory budget for sorting before spilling to disk, in bytes (default 64 MiB).
     pub sort_memory_bytes: u64,
+}
+
+/// fx-report settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportPolicy {
+    /// Baseline that dates the migration of quantum-vulnerable public keys
+    /// (default `nist-ir-8547`; `cnsa-2.0` selectable).
+    pub quantum_baseline: String,
+}
+
+impl Default for ReportPolicy {
+    fn default() -> Self {
+        ReportPolicy {
+            quantum_baseline: "nist-ir-8547".into(),
+        }
+    }
 }
 
 impl Default for Limits {
