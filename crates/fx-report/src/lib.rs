@@ -8,6 +8,8 @@
 //! `RUN/reports/summary.json` (deterministic: sorted maps, no time) and
 //! prints a short human summary with where the evidence went.
 
+pub mod cbom;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -35,6 +37,9 @@ pub struct Args {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// CycloneDX version of `reports/cbom.cdx.json` (see docs/cbom.md).
+    #[arg(long, value_name = "VERSION", value_enum, default_value = "1.6")]
+    pub spec: cbom::Spec,
 }
 
 /// The run report (`RUN/reports/summary.json`).
@@ -219,7 +224,14 @@ pub fn render_text(run: &Path, r: &Report) -> String {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     let run = RunDir::open(&args.run)?;
     let report = build(&run)?;
+    let inventory = cbom::inventory(&run)?;
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
+    cbom::write_file(
+        &run.path().join("reports").join(cbom::FILE),
+        &inventory,
+        &run,
+        args.spec,
+    )?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;
