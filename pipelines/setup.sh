@@ -28,8 +28,11 @@ apt_packages=(
   # (benchmarks), Nix (flake checks)
   python3 python3-venv time bc nix-bin
 )
-# Python packages the tests import, by their import names.
-pip_packages=(duckdb)
+# Python packages the tests import: the import name, or IMPORT=PIP-SPEC where
+# pip knows the package by another name (the CBOM test validates against the
+# CycloneDX 1.6/1.7 JSON schemas that cyclonedx-python-lib ships, with its own
+# validator: jsonschema, referencing and the date-time format checker).
+pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
@@ -50,12 +53,14 @@ fi
 # packages because this script installed them, not because some interpreter
 # (pyenv, a user's ~/.local) happened to have them.
 venv="$repo/target/python"
+pip_specs=()
+for p in "${pip_packages[@]}"; do pip_specs+=("${p#*=}"); done
 for p in "${pip_packages[@]}"; do
-  if ! "$venv/bin/python3" -c "import $p" 2>/dev/null; then
-    echo "setup: Python packages (${pip_packages[*]}) into ${venv#"$repo"/}" >&2
+  if ! "$venv/bin/python3" -c "import ${p%%=*}" 2>/dev/null; then
+    echo "setup: Python packages (${pip_specs[*]}) into ${venv#"$repo"/}" >&2
     rm -rf "$venv"
     /usr/bin/python3 -m venv "$venv"
-    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "${pip_packages[@]}"
+    "$venv/bin/python3" -m pip install --quiet --disable-pip-version-check "${pip_specs[@]}"
     break
   fi
 done
