@@ -8,11 +8,15 @@
 //! | OpenSSH certificate | `key_material`, `certificate` |
 //! | PKCS#7/CMS signed data | `signature_blob` when it has signers, `certificate` when it carries certificates |
 //! | PKCS#7/CMS enveloped, encrypted or authenticated-enveloped data | `symmetric_ciphertext` |
-//! | PKCS#12 whose bags are all readable | `key_material` for key bags, `certificate` for certificate bags |
+//! | PKCS#12 | `key_material` for key bags, `certificate` for certificate bags and for a password-encrypted safe |
 //!
-//! A PKCS#12 with an encrypted safe hides what it holds: then nothing is
-//! concluded here (the router's reading stands). Steps that failed or were
-//! skipped say nothing.
+//! A PKCS#12's bag types are read in its plain safes (a shrouded key bag's
+//! type is not encrypted, only the key in it); a password-encrypted safe is
+//! read as the certificate safe, which is where every common producer puts
+//! the certificates (so `openssl pkcs12 -export -nokeys` is `certificate`
+//! alone, and a key with its certificate is both). A safe enveloped for a
+//! public key hides what it holds: then nothing is concluded here (the
+//! router's reading stands). Steps that failed or were skipped say nothing.
 
 use fx_core::vocab::{Container, Label};
 use serde_json::Value;
@@ -112,17 +116,30 @@ fn cms_labels(data: &serde_json::Map<String, Value>) -> Vec<Label> {
 
 fn pkcs12_labels(data: &serde_json::Map<String, Value>) -> Option<Vec<Label>> {
     let mut out = Vec::new();
+    let mut add = |l: Label| {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    };
     for safe in data.get("safes").and_then(Value::as_array)? {
-        let bags = safe.get("bags").and_then(Value::as_array)?;
-        for bag in bags.iter().filter_map(Value::as_str) {
-            let l = match bag {
-                "keyBag" | "pkcs8ShroudedKeyBag" => Label::KeyMaterial,
-                "certBag" => Label::Certificate,
-                _ => continue,
-            };
-            if !out.contains(&l) {
-                out.push(l);
+        if let Some(bags) = safe.get("bags").and_then(Value::as_array) {
+            for bag in bags.iter().filter_map(Value::as_str) {
+                match bag {
+                    "keyBag" | "pkcs8ShroudedKeyBag" => add(Label::KeyMaterial),
+                    "certBag" => add(Label::Certificate),
+                    _ => {}
+                }
             }
+        } else if safe.get("content_type").and_then(Value::as_str) == Some("encryptedData") {
+            // The password-encrypted safe is where PKCS#12 producers put
+            // the certificates (RFC 7292 §5.1; OpenSSL `-certpbe`, GnuTLS
+            // certtool, NSS, pyca, Java keytool, Windows), while keys travel
+            // as shrouded key bags in a plain safe, whose bag type is read.
+            add(Label::Certificate);
+        } else {
+            // A safe neither readable nor password-encrypted (public-key
+            // enveloped): what it holds is not known.
+            return None;
         }
     }
     Some(out)
@@ -177,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn an_encrypted_pkcs12_safe_hides_what_it_holds() {
+    fn pkcs12_labels_come_from_bag_types_and_the_encrypted_certificate_safe() {
         let open = step(
             "pkcs12",
             json!({"container": "pkcs12", "safes": [{"bags": ["certBag", "keyBag"]}]}),
@@ -186,10 +203,29 @@ mod tests {
             parsed_labels(&[open]),
             Some(vec![Label::Certificate, Label::KeyMaterial])
         );
-        let sealed = step(
+        // `openssl pkcs12 -export -nokeys`: one password-encrypted safe.
+        let certs_only = step(
             "pkcs12",
             json!({"container": "pkcs12", "safes": [{"content_type": "encryptedData"}]}),
         );
-        assert_eq!(parsed_labels(&[sealed]), None);
+        assert_eq!(parsed_labels(&[certs_only]), Some(vec![Label::Certificate]));
+        // `openssl pkcs12 -export`: encrypted certificates, a shrouded key.
+        let both = step(
+            "pkcs12",
+            json!({"container": "pkcs12", "safes": [
+                {"content_type": "encryptedData"},
+                {"content_type": "data", "bags": ["pkcs8ShroudedKeyBag"]}
+            ]}),
+        );
+        assert_eq!(
+            parsed_labels(&[both]),
+            Some(vec![Label::Certificate, Label::KeyMaterial])
+        );
+        // A safe enveloped for a public key: nothing is known.
+        let enveloped = step(
+            "pkcs12",
+            json!({"container": "pkcs12", "safes": [{"content_type": "envelopedData"}]}),
+        );
+        assert_eq!(parsed_labels(&[enveloped]), None);
     }
 }
