@@ -59,6 +59,8 @@
             runtimeInputs = [ fx ] ++ map (t: t.drv) (toolsFor pkgs);
             text = ''
               export FX_FLAKE_LOCK_SHA256="sha256:${flakeLockSha256}"
+              # the lock itself: fx-ingest records its content in the run manifest
+              export FX_FLAKE_LOCK="${./flake.lock}"
               ${toolExports pkgs}
               exec ${./pipelines/forensics-batch.sh} "$@"
             '';
@@ -93,6 +95,7 @@
             ] ++ map (t: t.drv) (toolsFor pkgs);
             shellHook = ''
               export FX_FLAKE_LOCK_SHA256="sha256:${flakeLockSha256}"
+              export FX_FLAKE_LOCK="${./flake.lock}"
               ${toolExports pkgs}
             '';
           };

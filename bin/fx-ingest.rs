@@ -4,5 +4,8 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = fx_core::cli::parse_args::<fx_ingest::Args>("fx-ingest");
-    fx_core::cli::main_with("fx-ingest", || fx_ingest::run(&args))
+    // FX_BUILD: the digest of the sources this binary was built from (build.rs).
+    fx_core::cli::main_with("fx-ingest", || {
+        fx_ingest::run_built(&args, Some(env!("FX_BUILD")))
+    })
 }

@@ -201,7 +201,7 @@ done
 mkdir "$out/nix-conf"
 export NIX_CONFIG="$config" NIX_CONF_DIR="$out/nix-conf" NIX_USER_CONF_FILES=""
 # The flake's wrapper, not the caller, says where the fx commands are.
-unset FX_BIN_DIR FX_PREFER_CHECKOUT FX_FLAKE_LOCK_SHA256
+unset FX_BIN_DIR FX_PREFER_CHECKOUT FX_FLAKE_LOCK_SHA256 FX_FLAKE_LOCK
 
 echo "check-flake: parse"
 nix-instantiate --parse flake.nix >/dev/null
@@ -242,12 +242,15 @@ grep -q "artifacts" "$out/summary.txt"
 # The store paths the app can reach, in the store this run uses (a fresh
 # one's directory is $NIX_STORE_DIR, not /nix/store).
 nix-store --query --requisites "$out/forensics-batch" > "$out/closure.txt"
-python3 - "$out/run/manifests/tool_inventory.json" "$out/closure.txt" <<'PY'
+python3 - "$out/run/manifests/tool_inventory.json" "$out/closure.txt" "$out/run/manifests/run_manifest.json" <<'PY'
 import json, os, sys
 inv = json.load(open(sys.argv[1]))
 closure = [p.strip() for p in open(sys.argv[2]) if p.strip()]
 store = os.path.dirname(closure[0])
 assert inv.get("flake_lock_sha256"), "the flake's wrapper did not hand the flake.lock hash to the inventory"
+lock = json.load(open(sys.argv[3])).get("flake_lock") or {}
+assert lock.get("sha256") == inv["flake_lock_sha256"] and lock.get("nodes"), \
+    "the run manifest must record the content of the flake.lock the inventory names (fx-diff reads it)"
 present = [t for t in inv["tools"] if t["status"] == "present"]
 outside = [t for t in present if not any(t["path"].startswith(p + "/") for p in closure)]
 assert present and not outside, \

@@ -47,6 +47,70 @@ pub struct RunManifest {
     pub toolchain_hash: String,
     /// fx version that created the run.
     pub fx_version: String,
+    /// The fx build that created the run (`<version>+src.<16 hex digits>`:
+    /// a digest of the fx sources it was compiled from), when the ingesting
+    /// binary knows it. Not part of the run id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx_build: Option<String>,
+    /// The content of the `flake.lock` the run was made from (its hash is in
+    /// the tool inventory and the toolchain hash), when fx-ingest was given
+    /// it (`--flake-lock FILE` or `FX_FLAKE_LOCK`): which revision each
+    /// flake input was locked to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flake_lock: Option<FlakeLock>,
+}
+
+/// A `flake.lock` as recorded in the run manifest.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlakeLock {
+    /// `sha256:` of the file's bytes (equal to the inventory's `flake_lock_sha256`).
+    pub sha256: String,
+    /// The lock file's format version (`7`).
+    pub version: u64,
+    /// Name of the root node (`root`).
+    pub root: String,
+    /// Every node of the lock by name, as the file holds it.
+    pub nodes: BTreeMap<String, FlakeNode>,
+}
+
+/// One node of a `flake.lock`: an input and what it is locked to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FlakeNode {
+    /// The node's own inputs (name → node name, or a path of names for a `follows`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<BTreeMap<String, serde_json::Value>>,
+    /// What the input is locked to (`type`, `owner`, `repo`, `rev`, `narHash`, `lastModified`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<BTreeMap<String, serde_json::Value>>,
+    /// The input as `flake.nix` names it (`type`, `owner`, `repo`, `ref`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<BTreeMap<String, serde_json::Value>>,
+    /// `false` for an input that is not a flake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flake: Option<bool>,
+}
+
+impl FlakeLock {
+    /// Parses the bytes of a `flake.lock`; `Err` names what is wrong.
+    pub fn parse(bytes: &[u8]) -> std::result::Result<FlakeLock, String> {
+        #[derive(Deserialize)]
+        struct File {
+            version: u64,
+            root: String,
+            nodes: BTreeMap<String, FlakeNode>,
+        }
+        let f: File = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+        if !f.nodes.contains_key(&f.root) {
+            return Err(format!("root node {:?} is not among the nodes", f.root));
+        }
+        Ok(FlakeLock {
+            sha256: crate::hashing::sha256_tagged(bytes),
+            version: f.version,
+            root: f.root,
+            nodes: f.nodes,
+        })
+    }
 }
 
 /// One input named at ingest.
@@ -272,5 +336,26 @@ impl RunDir {
             self.blobs
                 .read_verified(hash, self.policy().limits.max_artifact_bytes),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flake_lock_is_read_with_its_hash() {
+        let bytes = br#"{"nodes":{"nixpkgs":{"locked":{"owner":"NixOS","repo":"nixpkgs","rev":"abc","type":"github"},"original":{"owner":"NixOS","ref":"nixos-25.05","repo":"nixpkgs","type":"github"}},"root":{"inputs":{"nixpkgs":"nixpkgs"}}},"root":"root","version":7}"#;
+        let lock = FlakeLock::parse(bytes).expect("a lock");
+        assert_eq!(lock.sha256, crate::hashing::sha256_tagged(bytes));
+        assert_eq!(lock.version, 7);
+        let rev = lock.nodes["nixpkgs"]
+            .locked
+            .as_ref()
+            .and_then(|l| l.get("rev"))
+            .and_then(serde_json::Value::as_str);
+        assert_eq!(rev, Some("abc"));
+        assert!(FlakeLock::parse(br#"{"nodes":{},"root":"root","version":7}"#).is_err());
+        assert!(FlakeLock::parse(b"not json").is_err());
     }
 }

@@ -36,6 +36,8 @@ pub fn scratch_run(dir: &Path, policy: Policy) -> Result<RunDir> {
         inputs: Vec::new(),
         toolchain_hash: inventory.toolchain_hash.clone(),
         fx_version: crate::FX_VERSION.into(),
+        fx_build: None,
+        flake_lock: None,
     };
     write_json_atomic(&dir.join(MANIFEST), &manifest)?;
     write_json_atomic(&dir.join(INVENTORY), &inventory)?;

@@ -43,7 +43,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Context as _;
 use fx_core::job::{Artifact, CustodyNote, Intake, Job, Member};
 use fx_core::policy::Policy;
-use fx_core::run::{INVENTORY, InputRecord, MANIFEST, RunManifest, ToolInventory};
+use fx_core::run::{FlakeLock, INVENTORY, InputRecord, MANIFEST, RunManifest, ToolInventory};
 use fx_core::store::{BlobRef, BlobStore};
 use fx_core::{ErrorInfo, Event, FailureKind, Text};
 use rayon::prelude::*;
@@ -134,9 +134,10 @@ pub struct Args {
     /// Set tools.enabled = false (no external tool runs at all).
     #[arg(long)]
     pub no_tools: bool,
-    /// flake.lock the run is made from (its sha256 enters the toolchain hash;
-    /// default: $FX_FLAKE_LOCK_SHA256).
-    #[arg(long, value_name = "FILE")]
+    /// flake.lock the run is made from: its sha256 enters the toolchain hash
+    /// and its content the run manifest (default: $FX_FLAKE_LOCK, set by the
+    /// Nix wrapper; without either, the hash alone from $FX_FLAKE_LOCK_SHA256).
+    #[arg(long, env = "FX_FLAKE_LOCK", value_name = "FILE")]
     pub flake_lock: Option<PathBuf>,
     /// Print the default policy (every key) and exit.
     #[arg(long)]
@@ -148,6 +149,13 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: &Args) -> anyhow::Result<()> {
+    run_built(args, None)
+}
+
+/// Runs the command as the fx build `fx_build` (recorded in the run
+/// manifest; the `fx-ingest` binary passes the digest of the sources it was
+/// compiled from).
+pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
     if args.print_default_policy {
         let mut out = std::io::stdout().lock();
         out.write_all(Policy::default().to_toml().as_bytes())?;
@@ -222,12 +230,16 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let tenants = tenants_of(&tasks, &defaults, &policy)?;
     clock.lap("walk");
 
-    let flake = match &args.flake_lock {
-        Some(p) => Some(fx_core::hashing::sha256_tagged(
-            &std::fs::read(p).with_context(|| format!("--flake-lock {}", p.display()))?,
-        )),
+    let flake_lock = match &args.flake_lock {
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| format!("--flake-lock {}", p.display()))?;
+            Some(FlakeLock::parse(&bytes).map_err(|e| {
+                usage(&format!("--flake-lock {} is not a flake.lock: {e}", p.display()))
+            })?)
+        }
         None => None,
     };
+    let flake = flake_lock.as_ref().map(|l| l.sha256.clone());
     // A new run directory holds nothing to protect: take its ingest lock and
     // hash and store the files while the tools are probed (their
     // `--version` runs take a quarter of a second). A directory that
@@ -298,6 +310,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         inputs,
         toolchain_hash: inventory.toolchain_hash.clone(),
         fx_version: fx_core::FX_VERSION.into(),
+        fx_build: fx_build.map(str::to_owned),
+        flake_lock,
     };
     let _lock = prepare_run(&run_dir, &manifest, &inventory, held)?;
     clock.lap("run_setup");
