@@ -7,10 +7,12 @@
 //! * [`oids`] — the algorithm-identifier registry (classical, PQC, composite);
 //! * [`pem`] — PEM block scanning with armor/base64 failure shapes;
 //! * [`der`] — a bounded DER/BER walker (depth, node and length limits);
-//! * [`digest`] — whether a bare hex string can be a digest.
+//! * [`digest`] — whether a bare hex string can be a digest;
+//! * [`tls`] — TLS record and handshake message headers.
 
 pub mod der;
 pub mod digest;
 pub mod oids;
 pub mod pem;
 pub mod pqc_params;
+pub mod tls;

@@ -3,6 +3,7 @@
 //! record.
 
 use fx_core::vocab::{Container, FailureKind};
+use fx_formats::tls::{ContentType, RECORD_HEADER_LEN, RecordHeader};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -10,8 +11,6 @@ use crate::algorithm::KeyAlg;
 use crate::report::{Finding, Region};
 use crate::x509::Parsed;
 
-/// Largest record payload allowed (2^14 + 2048, TLSCiphertext).
-const MAX_RECORD: usize = 16384 + 2048;
 /// Records read before stopping.
 const MAX_RECORDS: usize = 100_000;
 
@@ -28,21 +27,10 @@ pub struct TlsInfo {
     pub handshakes: Vec<u8>,
 }
 
-fn type_name(t: u8) -> Option<&'static str> {
-    Some(match t {
-        20 => "change_cipher_spec",
-        21 => "alert",
-        22 => "handshake",
-        23 => "application_data",
-        24 => "heartbeat",
-        _ => return None,
-    })
-}
-
 /// True when the bytes start like a TLS record (type, 0x03 0x00–0x04, sane length).
 pub fn looks_like_tls(b: &[u8]) -> bool {
-    matches!(b, [t, 3, v, hi, lo, ..] if type_name(*t).is_some() && *v <= 4 && (usize::from(*hi) << 8 | usize::from(*lo)) <= MAX_RECORD)
-        && b.len() >= 5
+    RecordHeader::read(b, 0)
+        .is_some_and(|h| h.kind().is_some() && h.is_tls_version() && h.within_limit())
 }
 
 /// Reads records until the stream ends or stops looking like TLS.
@@ -55,7 +43,7 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
     let mut regions = Vec::new();
     let mut pos = 0;
     while pos < bytes.len() && (info.records as usize) < MAX_RECORDS {
-        let Some(h) = bytes.get(pos..pos + 5) else {
+        let Some(h) = RecordHeader::read(bytes, pos) else {
             findings.push(Finding::at(
                 FailureKind::Truncated,
                 pos,
@@ -63,7 +51,7 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
             ));
             break;
         };
-        let Some(name) = type_name(h[0]).filter(|_| h[1] == 3) else {
+        let Some(kind) = h.kind().filter(|_| h.major == 3) else {
             findings.push(Finding::at(
                 FailureKind::TrailingData,
                 pos,
@@ -71,8 +59,8 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
             ));
             break;
         };
-        let len = usize::from(h[3]) << 8 | usize::from(h[4]);
-        if len > MAX_RECORD {
+        let len = h.len;
+        if !h.within_limit() {
             findings.push(Finding::at(
                 FailureKind::LengthOverflow,
                 pos + 3,
@@ -80,12 +68,12 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
             ));
             break;
         }
-        let version = format!("0x{:02x}{:02x}", h[1], h[2]);
+        let version = h.version_hex();
         if !info.versions.contains(&version) {
             info.versions.push(version);
         }
-        let body_at = pos + 5;
-        let Some(body) = bytes.get(body_at..body_at + len) else {
+        let body_at = pos + RECORD_HEADER_LEN;
+        let Some(body) = h.body(bytes, pos) else {
             findings.push(Finding::at(
                 FailureKind::Truncated,
                 pos,
@@ -97,14 +85,14 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
             break;
         };
         info.records += 1;
-        *info.by_type.entry(name).or_insert(0) += 1;
-        if h[0] == 22
+        *info.by_type.entry(kind.name()).or_insert(0) += 1;
+        if kind == ContentType::Handshake
             && info.handshakes.len() < 64
             && let Some(&t) = body.first()
         {
             info.handshakes.push(t);
         }
-        if h[0] == 23 && regions.len() < 64 {
+        if kind == ContentType::ApplicationData && regions.len() < 64 {
             regions.push(Region {
                 offset: body_at as u64,
                 length: len as u64,

@@ -6,15 +6,11 @@
 //! proxy preamble) are skipped, up to [`PREAMBLE_LIMIT`]. The walker stops at
 //! the first application-data record: everything after it is encrypted.
 
-/// Handshake message type of a ClientHello.
-pub const CLIENT_HELLO: u8 = 1;
-/// Handshake message type of a ServerHello.
-pub const SERVER_HELLO: u8 = 2;
+pub use fx_formats::tls::{CLIENT_HELLO, SERVER_HELLO};
+use fx_formats::tls::{HANDSHAKE_HEADER_LEN, HandshakeHeader, RecordHeader, starts_hello_record};
 
 /// Bytes of non-TLS preamble searched for the first record.
 pub const PREAMBLE_LIMIT: usize = 16 * 1024;
-/// Largest TLS record accepted (2^14 plus the expansion allowance).
-const MAX_RECORD: usize = 16384 + 2048;
 /// Largest handshake message accepted.
 const MAX_MESSAGE: usize = 256 * 1024;
 /// Hello messages kept per direction.
@@ -69,15 +65,6 @@ impl Default for HandshakeWalker {
     }
 }
 
-fn plausible_record_start(b: &[u8]) -> bool {
-    b.len() >= 6
-        && b[0] == 22
-        && b[1] == 3
-        && b[2] <= 4
-        && (b[5] == CLIENT_HELLO || b[5] == SERVER_HELLO)
-        && usize::from(u16::from_be_bytes([b[3], b[4]])) <= MAX_RECORD
-}
-
 impl HandshakeWalker {
     /// True when no more bytes can change the outcome.
     pub fn is_done(&self) -> bool {
@@ -102,7 +89,7 @@ impl HandshakeWalker {
         }
         self.buf.extend_from_slice(bytes);
         if self.state == State::Searching {
-            let found = (0..self.buf.len()).find(|&i| plausible_record_start(&self.buf[i..]));
+            let found = (0..self.buf.len()).find(|&i| starts_hello_record(&self.buf[i..]));
             match found {
                 Some(p) => {
                     self.buf.drain(..p);
@@ -129,21 +116,19 @@ impl HandshakeWalker {
     fn walk_records(&mut self) {
         let mut pos = 0usize;
         while self.state == State::Records {
-            let Some(header) = self.buf.get(pos..pos + 5) else {
+            let Some(header) = RecordHeader::read(&self.buf, pos) else {
                 break;
             };
-            let content_type = header[0];
-            let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
-            if header[1] != 3 || len > MAX_RECORD {
+            if header.major != 3 || !header.within_limit() {
                 self.finish();
                 return;
             }
-            let Some(body) = self.buf.get(pos + 5..pos + 5 + len) else {
+            let Some(body) = header.body(&self.buf, pos) else {
                 break;
             };
             let record_offset = self.buf_offset + pos as u64;
             self.records += 1;
-            match content_type {
+            match header.content_type {
                 22 => {
                     if self.after_ccs {
                         self.hs.clear();
@@ -165,7 +150,7 @@ impl HandshakeWalker {
                     return;
                 }
             }
-            pos += 5 + len;
+            pos = header.end(pos);
         }
         if self.state != State::Done {
             self.buf.drain(..pos);
@@ -175,14 +160,13 @@ impl HandshakeWalker {
 
     fn take_messages(&mut self) {
         let mut pos = 0usize;
-        while let Some(h) = self.hs.get(pos..pos + 4) {
-            let msg_type = h[0];
-            let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
-            if len > MAX_MESSAGE {
+        while let Some(h) = HandshakeHeader::read(&self.hs, pos) {
+            let msg_type = h.msg_type;
+            if h.len > MAX_MESSAGE {
                 self.hs.clear();
                 return;
             }
-            let Some(body) = self.hs.get(pos + 4..pos + 4 + len) else {
+            let Some(body) = h.body(&self.hs, pos) else {
                 break;
             };
             if (msg_type == CLIENT_HELLO || msg_type == SERVER_HELLO)
@@ -194,7 +178,7 @@ impl HandshakeWalker {
                     stream_offset: self.hs_offset,
                 });
             }
-            pos += 4 + len;
+            pos += HANDSHAKE_HEADER_LEN + h.len;
         }
         // what is left is the start of a message continued in the next record
         self.hs.drain(..pos);

@@ -22,6 +22,7 @@ use super::client_hello::{parse_client_hello, parse_server_hello};
 use super::handshake::{CLIENT_HELLO, SERVER_HELLO};
 use super::ja4::Ja4Transport;
 use super::report::{HelloReport, ServerHelloReport, StreamReport};
+use fx_formats::tls::HandshakeHeader;
 
 /// CRYPTO bytes kept per direction.
 pub const MAX_CRYPTO_BYTES: u64 = 64 * 1024;
@@ -397,12 +398,8 @@ impl QuicCollector {
 
 /// The body of the first handshake message of `kind` at the start of a CRYPTO stream.
 fn message(stream: &[u8], kind: u8) -> Option<Vec<u8>> {
-    let h = stream.get(..4)?;
-    if h[0] != kind {
-        return None;
-    }
-    let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
-    stream.get(4..4 + len).map(<[u8]>::to_vec)
+    let h = HandshakeHeader::read(stream, 0).filter(|h| h.msg_type == kind)?;
+    h.body(stream, 0).map(<[u8]>::to_vec)
 }
 
 #[cfg(test)]

@@ -2,12 +2,11 @@
 //! the record limit, records chained back to back through the prefix.
 
 use fx_core::vocab::{Container, Encoding, Label};
+use fx_formats::tls::{CLIENT_HELLO, ContentType, RECORD_HEADER_LEN, RecordHeader, SERVER_HELLO};
 
 use crate::findings::{Findings, conf};
 use crate::input::Input;
 
-/// Largest record body: 2^14 plaintext + 2048 expansion (RFC 8446 §5.2).
-const MAX_RECORD: usize = (1 << 14) + 2048;
 /// Records walked at most.
 const MAX_RECORDS: usize = 64;
 
@@ -16,19 +15,27 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     let b = inp.bytes;
     // A stream starts with a handshake (or, mid-stream, an alert or CCS);
     // the first handshake message is a ClientHello (1) or ServerHello (2).
-    if b.first() != Some(&0x16) || !matches!(b.get(5), Some(1 | 2)) {
+    let handshake =
+        RecordHeader::read(b, 0).is_some_and(|h| h.kind() == Some(ContentType::Handshake));
+    if !handshake
+        || !matches!(
+            b.get(RECORD_HEADER_LEN),
+            Some(&(CLIENT_HELLO | SERVER_HELLO))
+        )
+    {
         return;
     }
     let mut at = 0usize;
     let mut whole = 0usize;
     let mut cut = false;
     while whole < MAX_RECORDS {
-        let Some(h) = b.get(at..at + 5) else { break };
-        let len = usize::from(u16::from_be_bytes([h[3], h[4]]));
-        if !(20..=24).contains(&h[0]) || h[1] != 3 || h[2] > 4 || len == 0 || len > MAX_RECORD {
+        let Some(h) = RecordHeader::read(b, at) else {
+            break;
+        };
+        if h.kind().is_none() || !h.is_tls_version() || h.len == 0 || !h.within_limit() {
             break;
         }
-        at += 5 + len;
+        at = h.end(at);
         if at > b.len() {
             cut = true;
             break;
