@@ -170,8 +170,8 @@ impl Fingerprinter {
         }
         let conclusion = Conclusion {
             container: report.format.map(|f| match f {
-                capture::packets::CaptureFormat::Pcap => Container::Pcap,
-                capture::packets::CaptureFormat::Pcapng => Container::Pcapng,
+                fx_formats::capture::CaptureFormat::Pcap => Container::Pcap,
+                fx_formats::capture::CaptureFormat::Pcapng => Container::Pcapng,
             }),
             tls: (report.client_hello_count() > 0).then(|| report.tls_conclusion()),
             failures,

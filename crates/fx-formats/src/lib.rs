@@ -8,8 +8,10 @@
 //! * [`pem`] — PEM block scanning with armor/base64 failure shapes;
 //! * [`der`] — a bounded DER/BER walker (depth, node and length limits);
 //! * [`digest`] — whether a bare hex string can be a digest;
-//! * [`tls`] — TLS record and handshake message headers.
+//! * [`tls`] — TLS record and handshake message headers;
+//! * [`capture`] — pcap/pcapng magic numbers and the walk over their blocks.
 
+pub mod capture;
 pub mod der;
 pub mod digest;
 pub mod oids;

@@ -3,8 +3,10 @@
 //! decoded here (fx-fingerprint reads TLS inside them).
 
 use fx_core::vocab::{Container, FailureKind};
-use pcap_parser::pcapng::Block;
-use pcap_parser::{PcapBlockOwned, PcapError, create_reader};
+use fx_formats::capture::{
+    BlockEvent, FrameEnd, Magic, NotACapture, PacketBlock, Timestamps, walk,
+};
+use pcap_parser::PcapError;
 use serde::Serialize;
 
 use crate::algorithm::KeyAlg;
@@ -32,16 +34,21 @@ pub struct CaptureInfo {
     pub snaplen: Option<u32>,
 }
 
-/// pcap magic numbers (µs/ns, both byte orders) and the pcapng SHB type.
+/// The buffer fx-inspect has always read captures through (pcap-parser's
+/// reader with a 64 KiB buffer): a larger block is malformed.
+const READ_WINDOW: usize = 65536;
+
+/// The container of a capture: the four standard pcap magic numbers (µs/ns,
+/// both byte orders) and the pcapng section header. The modified pcap form
+/// is not read here.
 pub fn capture_format(bytes: &[u8]) -> Option<Container> {
-    let m = bytes.get(..4)?;
-    match m {
-        [0xd4, 0xc3, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0xc3, 0xd4]
-        | [0x4d, 0x3c, 0xb2, 0xa1]
-        | [0xa1, 0xb2, 0x3c, 0x4d] => Some(Container::Pcap),
-        [0x0a, 0x0d, 0x0d, 0x0a] => Some(Container::Pcapng),
-        _ => None,
+    match Magic::read(bytes)? {
+        Magic::Pcap {
+            timestamps: Timestamps::Modified,
+            ..
+        } => None,
+        Magic::Pcap { .. } => Some(Container::Pcap),
+        Magic::Pcapng { .. } => Some(Container::Pcapng),
     }
 }
 
@@ -57,92 +64,54 @@ pub fn capture(bytes: &[u8]) -> Result<Parsed<CaptureInfo>, Finding> {
         },
         ..CaptureInfo::default()
     };
-    let mut findings = Vec::new();
-    let mut reader = create_reader(65536, bytes).map_err(|e| {
+    let walked = walk(bytes, READ_WINDOW, |event| match event {
+        BlockEvent::FileHeader { linktype, snaplen } => {
+            info.link_types.push(linktype);
+            info.snaplen = Some(snaplen);
+        }
+        BlockEvent::Interface { linktype, snaplen } => {
+            *info.interfaces.get_or_insert(0) += 1;
+            if !info.link_types.contains(&linktype) {
+                info.link_types.push(linktype);
+            }
+            info.snaplen.get_or_insert(snaplen);
+        }
+        BlockEvent::Packet(p) => {
+            info.packets += 1;
+            info.captured_bytes += u64::from(p.caplen);
+            if p.block != PacketBlock::Simple && p.caplen < p.origlen {
+                info.truncated_packets += 1;
+            }
+        }
+        BlockEvent::Section | BlockEvent::Other => {}
+    });
+    let (_, end) = walked.map_err(|e| {
+        // As pcap-parser's reader names a header it cannot read.
+        let detail = match (container, e) {
+            (Container::Pcap, NotACapture::TruncatedHeader { needed }) => {
+                format!("{:?}", PcapError::<&[u8]>::Incomplete(needed))
+            }
+            _ => format!("{:?}", PcapError::<&[u8]>::HeaderNotRecognized),
+        };
         Finding::at(
             FailureKind::MalformedHeader,
             0,
-            format!("capture header: {e:?}"),
+            format!("capture header: {detail}"),
         )
     })?;
-    let mut consumed: usize = 0;
-    let mut stalled = false;
-    loop {
-        match reader.next() {
-            Ok((offset, block)) => {
-                stalled = false;
-                match block {
-                    PcapBlockOwned::LegacyHeader(h) => {
-                        info.link_types.push(h.network.0);
-                        info.snaplen = Some(h.snaplen);
-                    }
-                    PcapBlockOwned::Legacy(p) => {
-                        info.packets += 1;
-                        info.captured_bytes += u64::from(p.caplen);
-                        if p.caplen < p.origlen {
-                            info.truncated_packets += 1;
-                        }
-                    }
-                    PcapBlockOwned::NG(Block::InterfaceDescription(idb)) => {
-                        *info.interfaces.get_or_insert(0) += 1;
-                        if !info.link_types.contains(&idb.linktype.0) {
-                            info.link_types.push(idb.linktype.0);
-                        }
-                        info.snaplen.get_or_insert(idb.snaplen);
-                    }
-                    PcapBlockOwned::NG(Block::EnhancedPacket(epb)) => {
-                        info.packets += 1;
-                        info.captured_bytes += u64::from(epb.caplen);
-                        if epb.caplen < epb.origlen {
-                            info.truncated_packets += 1;
-                        }
-                    }
-                    PcapBlockOwned::NG(Block::SimplePacket(spb)) => {
-                        info.packets += 1;
-                        info.captured_bytes += spb.data.len() as u64;
-                    }
-                    PcapBlockOwned::NG(_) => {}
-                }
-                consumed += offset;
-                reader.consume(offset);
-            }
-            Err(PcapError::Eof) => break,
-            Err(PcapError::UnexpectedEof) => {
-                findings.push(Finding::at(
-                    FailureKind::Truncated,
-                    consumed,
-                    "capture ends inside a block",
-                ));
-                break;
-            }
-            Err(PcapError::Incomplete(_)) => {
-                if stalled || reader.reader_exhausted() {
-                    findings.push(Finding::at(
-                        FailureKind::Truncated,
-                        consumed,
-                        "capture ends inside a block",
-                    ));
-                    break;
-                }
-                stalled = true;
-                if reader.refill().is_err() {
-                    findings.push(Finding::at(
-                        FailureKind::Truncated,
-                        consumed,
-                        "capture ends inside a block",
-                    ));
-                    break;
-                }
-            }
-            Err(e) => {
-                findings.push(Finding::at(
-                    FailureKind::MalformedHeader,
-                    consumed,
-                    format!("capture block: {e:?}"),
-                ));
-                break;
-            }
-        }
+    let mut findings = Vec::new();
+    match end {
+        FrameEnd::Complete => {}
+        FrameEnd::Truncated(at) => findings.push(Finding::at(
+            FailureKind::Truncated,
+            at as usize,
+            "capture ends inside a block",
+        )),
+        FrameEnd::Malformed { offset, detail } => findings.push(Finding::at(
+            FailureKind::MalformedHeader,
+            offset as usize,
+            format!("capture block: {detail}"),
+        )),
     }
     if info.truncated_packets > 0 {
         findings.push(Finding::new(

@@ -11,7 +11,6 @@ pub mod handshake;
 pub mod ja3;
 pub mod ja4;
 pub mod layers;
-pub mod packets;
 pub mod quic;
 pub mod reassembly;
 pub mod report;
@@ -21,9 +20,9 @@ pub mod tshark;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
+use fx_formats::capture::{CaptureFormat, FrameEnd, Magic, NotACapture, for_each_frame};
 use handshake::{CLIENT_HELLO, HandshakeWalker, SERVER_HELLO};
 use layers::Transport;
-use packets::{CaptureFormat, FrameEnd, NotACapture};
 use reassembly::DirectionReassembler;
 pub use report::{CaptureReport, HelloReport, ServerHelloReport, StreamReport};
 
@@ -72,7 +71,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     let mut stats = report::PacketStats::default();
     let mut flows_capped = false;
 
-    let (format, end) = packets::for_each_frame(bytes, |linktype, frame| {
+    let (format, end) = for_each_frame(bytes, |linktype, frame| {
         stats.frames += 1;
         let Some(seg) = layers::decode(linktype, frame) else {
             return;
@@ -138,7 +137,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
             _ => None,
         },
         malformed_at: match end {
-            FrameEnd::Malformed(o) => Some(o),
+            FrameEnd::Malformed { offset, .. } => Some(offset),
             _ => None,
         },
         packets: stats,
@@ -189,24 +188,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     Ok(report)
 }
 
-impl From<NotACapture> for fx_core::ErrorInfo {
-    fn from(e: NotACapture) -> Self {
-        use fx_core::FailureKind;
-        match e {
-            NotACapture::UnknownMagic => fx_core::ErrorInfo::new(FailureKind::MalformedHeader)
-                .at(0)
-                .detail("not a pcap or pcapng file"),
-            NotACapture::TruncatedHeader => fx_core::ErrorInfo::new(FailureKind::Truncated)
-                .at(0)
-                .detail("capture file header is cut short"),
-            NotACapture::BadHeader => fx_core::ErrorInfo::new(FailureKind::MalformedHeader)
-                .at(0)
-                .detail("capture file header cannot be parsed"),
-        }
-    }
-}
-
 /// Format of a capture (re-exported for callers that sniff).
 pub fn sniff(bytes: &[u8]) -> Option<CaptureFormat> {
-    CaptureFormat::sniff(bytes)
+    Magic::read(bytes).map(Magic::format)
 }

@@ -8,8 +8,8 @@ use super::client_hello::{ClientHello, ServerHello, is_grease};
 use super::groups::{group_name, is_post_quantum, version_name};
 use super::ja3::{ja3_hash, ja3_string};
 use super::ja4::{Ja4Transport, ja4, ja4_version};
-use super::packets::CaptureFormat;
 use fx_core::Text;
+use fx_formats::capture::CaptureFormat;
 
 /// Packet counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

@@ -8,6 +8,7 @@
 //! is taken for ciphertext or a key.
 
 use fx_core::vocab::{Container, Encoding, Label};
+use fx_formats::capture::{Magic, Timestamps};
 
 use crate::findings::{Findings, conf};
 use crate::input::Input;
@@ -117,30 +118,31 @@ fn capture(f: &mut Findings, confidence: u16, signal: &str, container: Container
 
 fn captures(b: &[u8], f: &mut Findings) {
     // pcap: the magic gives byte order and timestamp precision; version 2.x follows.
-    let (le, be) = (u16_le(b, 4), u16_be(b, 4));
-    match u32_be(b, 0) {
-        Some(0xa1b2_c3d4) if be == Some(2) => {
-            capture(f, conf::CERTAIN, "magic:pcap_be_us", Container::Pcap)
+    let Some(magic) = Magic::read(b) else { return };
+    match magic {
+        Magic::Pcap {
+            timestamps: Timestamps::Modified,
+            ..
+        } => {}
+        Magic::Pcap {
+            big_endian,
+            timestamps,
+        } if magic.pcap_major_version(b) == Some(2) => {
+            let signal = match (big_endian, timestamps) {
+                (true, Timestamps::Micro) => "magic:pcap_be_us",
+                (false, Timestamps::Micro) => "magic:pcap_le_us",
+                (true, _) => "magic:pcap_be_ns",
+                (false, _) => "magic:pcap_le_ns",
+            };
+            capture(f, conf::CERTAIN, signal, Container::Pcap)
         }
-        Some(0xd4c3_b2a1) if le == Some(2) => {
-            capture(f, conf::CERTAIN, "magic:pcap_le_us", Container::Pcap)
-        }
-        Some(0xa1b2_3c4d) if be == Some(2) => {
-            capture(f, conf::CERTAIN, "magic:pcap_be_ns", Container::Pcap)
-        }
-        Some(0x4d3c_b2a1) if le == Some(2) => {
-            capture(f, conf::CERTAIN, "magic:pcap_le_ns", Container::Pcap)
-        }
-        Some(0xa1b2_c3d4 | 0xd4c3_b2a1 | 0xa1b2_3c4d | 0x4d3c_b2a1) => {
-            capture(f, conf::LIKELY, "magic:pcap_odd_version", Container::Pcap)
-        }
-        Some(0x0a0d_0d0a) => match u32_be(b, 8) {
-            // Section header block, then the byte-order magic in either order.
-            Some(0x1a2b_3c4d) => capture(f, conf::CERTAIN, "magic:pcapng_be", Container::Pcapng),
-            Some(0x4d3c_2b1a) => capture(f, conf::CERTAIN, "magic:pcapng_le", Container::Pcapng),
-            _ => capture(f, conf::PLAUSIBLE, "magic:pcapng_no_bom", Container::Pcapng),
+        Magic::Pcap { .. } => capture(f, conf::LIKELY, "magic:pcap_odd_version", Container::Pcap),
+        // Section header block, then the byte-order magic in either order.
+        Magic::Pcapng { big_endian } => match big_endian {
+            Some(true) => capture(f, conf::CERTAIN, "magic:pcapng_be", Container::Pcapng),
+            Some(false) => capture(f, conf::CERTAIN, "magic:pcapng_le", Container::Pcapng),
+            None => capture(f, conf::PLAUSIBLE, "magic:pcapng_no_bom", Container::Pcapng),
         },
-        _ => {}
     }
 }
 
