@@ -75,9 +75,29 @@ pub struct Header {
     pub header_len: usize,
     /// Content length; `None` for the BER indefinite form.
     pub len: Option<usize>,
+    /// Octets of the length field: 1 for the short and indefinite forms,
+    /// 1 + n for the long form with n length octets.
+    #[serde(skip)]
+    pub length_octets: usize,
 }
 
 impl Header {
+    /// The identifier octet of a header in the low-tag-number form (one
+    /// identifier octet, tag numbers 0–30); `None` for the multi-octet form.
+    pub fn identifier(&self) -> Option<u8> {
+        if self.header_len - self.length_octets != 1 {
+            return None;
+        }
+        let class = match self.class {
+            TagClass::Universal => 0x00,
+            TagClass::Application => 0x40,
+            TagClass::Context => 0x80,
+            TagClass::Private => 0xc0,
+        };
+        let number = u8::try_from(self.number).ok()?;
+        Some(class | if self.constructed { 0x20 } else { 0 } | number)
+    }
+
     /// Offset of the first content octet.
     pub fn content_offset(&self) -> usize {
         self.offset + self.header_len
@@ -231,6 +251,7 @@ pub fn read_header(bytes: &[u8], offset: usize) -> Result<Header, DerFinding> {
     let lb = *bytes
         .get(pos)
         .ok_or_else(|| fail(FailureKind::Truncated, pos, "missing length octet"))?;
+    let length_at = pos;
     pos += 1;
     let len = if lb < 0x80 {
         Some(usize::from(lb))
@@ -273,6 +294,7 @@ pub fn read_header(bytes: &[u8], offset: usize) -> Result<Header, DerFinding> {
         number,
         header_len: pos - offset,
         len,
+        length_octets: pos - length_at,
     })
 }
 
@@ -568,6 +590,49 @@ mod tests {
         // The multi-octet tag form for a number below 31 is not BER either.
         let w = walk(&[0x30, 0x04, 0x1f, 0x02, 0x01, 0x00], WalkLimits::default());
         assert_eq!(kinds(&w), vec![FailureKind::BadTag]);
+    }
+
+    #[test]
+    fn headers_and_hostile_lengths() {
+        let h = read_header(&[0x30, 0x82, 0x01, 0x00], 0).unwrap();
+        assert_eq!(
+            (h.identifier(), h.header_len, h.len),
+            (Some(0x30), 4, Some(256))
+        );
+        assert_eq!(h.length_octets, 3);
+        let h = read_header(&[0xa3, 0x80], 0).unwrap();
+        assert_eq!(
+            (h.identifier(), h.len, h.length_octets),
+            (Some(0xa3), None, 1)
+        );
+        // The multi-octet tag form has no one-octet identifier.
+        let h = read_header(&[0x9f, 0x81, 0x00, 0x01, 0xaa], 0).unwrap();
+        assert_eq!((h.number, h.identifier(), h.length_octets), (128, None, 1));
+        // Truncated length octets, the reserved 0xff, more than 8 octets,
+        // a length past what the address space holds on this target.
+        let kind = |b: &[u8]| read_header(b, 0).unwrap_err().kind;
+        assert_eq!(kind(&[0x30, 0x84, 0xff]), FailureKind::Truncated);
+        assert_eq!(kind(&[0x30]), FailureKind::Truncated);
+        assert_eq!(kind(&[0x30, 0xff]), FailureKind::LengthOverflow);
+        assert_eq!(
+            kind(&[0x30, 0x89, 1, 2, 3, 4, 5, 6, 7, 8, 9]),
+            FailureKind::LengthOverflow
+        );
+        let h = read_header(
+            &[0x04, 0x88, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            0,
+        );
+        if usize::BITS == 64 {
+            assert_eq!(h.unwrap().len, Some(usize::MAX));
+        } else {
+            assert_eq!(h.unwrap_err().kind, FailureKind::LengthOverflow);
+        }
+        // A huge declared length reads as declared; walking it is refused.
+        let w = walk(
+            &[0x04, 0x88, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            WalkLimits::default(),
+        );
+        assert_eq!(kinds(&w), vec![FailureKind::LengthOverflow]);
     }
 
     #[test]

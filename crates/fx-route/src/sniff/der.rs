@@ -7,6 +7,7 @@
 //! children per level); full parsing is fx-inspect's job.
 
 use fx_core::vocab::{Container, Encoding, Label};
+use fx_formats::der::read_header;
 
 use crate::findings::{Findings, conf};
 use crate::input::Input;
@@ -14,7 +15,7 @@ use crate::input::Input;
 /// Children read per constructed element.
 const MAX_CHILDREN: usize = 12;
 
-/// A TLV header.
+/// A TLV header as the sniffer reads it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Header {
     tag: u8,
@@ -24,39 +25,19 @@ struct Header {
     len: Option<usize>,
 }
 
-/// Reads one header; single-byte tags and lengths of up to 4 octets only.
+/// Reads one header (fx-formats' DER header reader), keeping what a
+/// prefix sniff trusts: one-octet tags, lengths of up to 4 octets, the
+/// indefinite form on constructed elements only.
 fn header(b: &[u8]) -> Option<Header> {
-    let tag = *b.first()?;
-    if tag & 0x1f == 0x1f {
+    let h = read_header(b, 0).ok()?;
+    let tag = h.identifier()?;
+    if h.length_octets > 1 + 4 || (h.len.is_none() && !h.constructed) {
         return None;
-    }
-    let first = *b.get(1)?;
-    if first < 0x80 {
-        return Some(Header {
-            tag,
-            hdr: 2,
-            len: Some(usize::from(first)),
-        });
-    }
-    if first == 0x80 {
-        return (tag & 0x20 != 0).then_some(Header {
-            tag,
-            hdr: 2,
-            len: None,
-        });
-    }
-    let n = usize::from(first & 0x7f);
-    if n > 4 {
-        return None;
-    }
-    let mut len = 0usize;
-    for &o in b.get(2..2 + n)? {
-        len = (len << 8) | usize::from(o);
     }
     Some(Header {
         tag,
-        hdr: 2 + n,
-        len: Some(len),
+        hdr: h.header_len,
+        len: h.len,
     })
 }
 
