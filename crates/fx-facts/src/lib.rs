@@ -1,0 +1,74 @@
+//! # fx-facts — one typed home for what fx concluded
+//!
+//! The stages write their findings as event `data` and `conclusion`
+//! objects (DESIGN §3, §9). This crate gives each of them a typed,
+//! documented record, so that reports, the CBOM and fx-features read the
+//! same facts the same way instead of looking strings up in JSON:
+//!
+//! * [`certificate`] — X.509 certificates, CSRs and CRLs (fx-inspect);
+//! * [`key`] — keys of every format, and [`KeyFact`], one view of a key;
+//! * [`bundle`] — bundle members, CMS/PKCS#7 and PKCS#12;
+//! * [`hash`] — the hash/KDF audit (fx-probe), never a hash or salt value;
+//! * [`pqc`] — post-quantum candidates, structure checks, verification;
+//! * [`cipher`] — symmetric-ciphertext signals and hybrid splits;
+//! * [`tls`] — TLS client fingerprints (fx-fingerprint);
+//! * [`library`] — crypto libraries and the structure of binaries;
+//! * [`summary`] — the per-job summary with typed objects;
+//! * [`step`] — the record of each step's data, by module and step;
+//! * [`reader`] — [`JobFacts::from_events`], the one reader API;
+//! * [`conformance`] — the check that the records describe what the stages
+//!   write (read, write back, compare).
+//!
+//! Reading is lenient where the wire format may grow: unknown fields are
+//! ignored and optional fields are `Option`. Writing back gives the JSON the
+//! stages write (tests check this over real runs), so a stage may build its
+//! data through these records without changing a byte of evidence.
+//!
+//! ```
+//! use fx_core::Event;
+//! let events: Vec<Event> = vec![serde_json::from_str(
+//!     r#"{"module":"probe","step":"hash_kdf","status":"ok",
+//!         "conclusion":{"hash":{"scheme":"bcrypt","hashcat_mode":3200,"john_format":"bcrypt",
+//!           "params":{"cost":4},"weaknesses":["cost_below_baseline"],"baseline":"owasp-2025",
+//!           "totals":{"lines_seen":1,"identified":1,"unidentified":0,"not_audited":0,
+//!             "not_text":0,"no_hash":0,"per_scheme":{"bcrypt":1},
+//!             "per_weakness":{"cost_below_baseline":1},"truncated":false,
+//!             "bytes_scanned":61,"byte_budget_hit":false}}}}"#,
+//! ).unwrap()];
+//! let facts = fx_facts::JobFacts::from_events(&events);
+//! let audit = facts.hash_audits[0].fact.conclusion.as_ref().unwrap();
+//! assert_eq!(audit.scheme.as_deref(), Some("bcrypt"));
+//! assert_eq!(audit.params.cost, Some(4));
+//! ```
+
+pub mod bundle;
+pub mod certificate;
+pub mod cipher;
+pub mod common;
+pub mod conclusion;
+pub mod conformance;
+pub mod error;
+pub mod hash;
+pub mod key;
+pub mod library;
+pub mod pqc;
+pub mod reader;
+pub mod step;
+pub mod summary;
+pub mod tls;
+
+pub use bundle::{CmsData, Member, Pkcs12Data};
+pub use certificate::{CertificateData, CrlData, CsrData, Extension};
+pub use cipher::{CipherSignals, HybridData, SymmetricData};
+pub use common::{AlgorithmId, Finding, KeyAlgorithm, PbeScheme, Region};
+pub use conclusion::ConclusionObjects;
+pub use error::FactError;
+pub use fx_core::summary::Outcomes;
+pub use hash::{HashAuditData, HashConclusion, HashLine, HashParams, HashTotals};
+pub use key::{KeyFact, KeyProtection, KeyVisibility};
+pub use library::{Library, LibraryCandidate, ObjectData};
+pub use pqc::{PqcCandidate, PqcConclusion, PqcProbeData};
+pub use reader::{CipherFact, Fact, HashAudit, JobFacts, PqcFact, Provenance, Unread};
+pub use step::StepData;
+pub use summary::SummaryFacts;
+pub use tls::{CaptureData, ClientHello, TlsClient, TlsConclusion};

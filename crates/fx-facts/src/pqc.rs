@@ -1,0 +1,111 @@
+//! Post-quantum evidence of fx-probe (step `pqc`): the DESIGN §9 `pqc`
+//! conclusion and the step's data (size geometry per target, structure
+//! checks, DER wrappers).
+
+use serde::{Deserialize, Serialize};
+
+use crate::common::Region;
+
+/// One concluded post-quantum candidate (`pqc.candidates[]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcCandidate {
+    /// Parameter set in FIPS / draft names (`ML-KEM-768`, `ML-DSA-44`,
+    /// `SLH-DSA-SHA2-128s`, `MLKEM768-X25519-SHA3-256`).
+    pub algorithm: String,
+    /// What the bytes would be: `public_key`, `secret_key`, `ciphertext`, `signature`.
+    pub object: String,
+    /// Deterministic integer score, higher is better.
+    pub score: i64,
+    /// Offset of the first structure defect, for a candidate whose structure
+    /// check failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_at: Option<u64>,
+}
+
+/// The DESIGN §9 `pqc` conclusion. The three checks are tri-state and
+/// always written: `None` (`null`) means "not checked".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcConclusion {
+    /// The candidates concluded, best first.
+    pub candidates: Vec<PqcCandidate>,
+    /// Whether the bytes passed the scheme's structure check (coefficient
+    /// bounds, hint encoding, …).
+    #[serde(default)]
+    pub valid_structure: Option<bool>,
+    /// Whether a signature verified (only when the policy allows verifying).
+    #[serde(default)]
+    pub verified: Option<bool>,
+    /// Whether a ciphertext decapsulated (only when the policy allows it).
+    #[serde(default)]
+    pub decapsulated: Option<bool>,
+}
+
+/// One candidate the size geometry proposed for a target (step data; not
+/// every candidate is concluded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcTargetCandidate {
+    /// Parameter set.
+    pub algorithm: String,
+    /// `public_key`, `secret_key`, `ciphertext`, `signature`.
+    pub object: String,
+    /// True when the target's size is exactly the parameter set's size.
+    pub exact: bool,
+    /// Deterministic integer score.
+    pub score: i64,
+    /// Private-key form (`seed`, `expanded`, …) a size names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+    /// Result of the structure check, when one ran: `valid` or `invalid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure: Option<String>,
+    /// Offset of the first structure defect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invalid_at: Option<u64>,
+}
+
+/// One region fx-probe measured against the parameter-set sizes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcTarget {
+    /// The region (the whole artifact, a parsed key, a split).
+    pub region: Region,
+    /// Candidates, best first, bounded by `top_k`.
+    pub candidates: Vec<PqcTargetCandidate>,
+    /// Candidates before the bound.
+    pub total: u64,
+}
+
+/// The wrapper a post-quantum key was read from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcDer {
+    /// `spki` or `pkcs8`.
+    pub wrapper: String,
+    /// Dotted algorithm OID read inside it.
+    pub oid: String,
+    /// Private-key form of a PKCS#8 key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<String>,
+}
+
+/// The data of fx-probe's `pqc` step (single-artifact form).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PqcProbeData {
+    /// The regions measured.
+    pub targets: Vec<PqcTarget>,
+    /// How the step decided (`concluded`, `ambiguous`,
+    /// `size_of_a_split_is_no_evidence`, `structure_invalid`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<String>,
+    /// The DER wrapper an algorithm OID was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub der: Option<PqcDer>,
+    /// The PEM label of the block measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pem_label: Option<String>,
+    /// Regions left out by the `max_regions` cap.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_regions: Vec<Region>,
+    /// Bytes of the work budget used.
+    pub work_bytes_used: u64,
+    /// Budgets hit (`budget:top_k`, …).
+    pub caps_hit: Vec<String>,
+}

@@ -1,0 +1,182 @@
+//! The typed record of each step's `data`, by module and step name.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::bundle::{CmsData, Pkcs12Data};
+use crate::certificate::{CertificateData, CrlData, CsrData};
+use crate::cipher::{HybridData, SymmetricData};
+use crate::error::FactError;
+use crate::hash::HashAuditData;
+use crate::key::{
+    JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
+    SshKeyFileData,
+};
+use crate::library::{ConstantsData, LibrariesData, ObjectData};
+use crate::pqc::PqcProbeData;
+use crate::tls::CaptureData;
+
+/// The data of one event, as the record of its module and step.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StepData {
+    /// `inspect/x509`.
+    Certificate(CertificateData),
+    /// `inspect/x509_csr`.
+    Csr(CsrData),
+    /// `inspect/x509_crl`.
+    Crl(CrlData),
+    /// `inspect/spki`, `pkcs8`, `pkcs1`, `sec1`, `dsa`.
+    KeyContainer(KeyContainerData),
+    /// `inspect/openssh`.
+    Openssh(OpensshKeyData),
+    /// `inspect/ppk`.
+    Putty(PuttyKeyData),
+    /// `inspect/dropbear`, `inspect/sshcom`.
+    SshKeyFile(SshKeyFileData),
+    /// `inspect/jose`.
+    Jose(JoseData),
+    /// `inspect/pem_encrypted`.
+    PemEncrypted(PemEncryptedData),
+    /// `inspect/params`.
+    Params(ParamsData),
+    /// `inspect/cms`.
+    Cms(CmsData),
+    /// `inspect/pkcs12`.
+    Pkcs12(Pkcs12Data),
+    /// `probe/hash_kdf`.
+    HashAudit(HashAuditData),
+    /// `probe/pqc` (single-artifact form).
+    Pqc(PqcProbeData),
+    /// `probe/symmetric`.
+    Symmetric(SymmetricData),
+    /// `probe/hybrid`.
+    Hybrid(HybridData),
+    /// `fingerprint/tls`.
+    Capture(CaptureData),
+    /// `fingerprint/libraries`.
+    Libraries(LibrariesData),
+    /// `fingerprint/object`.
+    Object(ObjectData),
+    /// `fingerprint/constants`.
+    Constants(ConstantsData),
+}
+
+/// Steps whose data has a record here, as `(module, step)`.
+pub const TYPED_STEPS: &[(&str, &str)] = &[
+    ("inspect", "x509"),
+    ("inspect", "x509_csr"),
+    ("inspect", "x509_crl"),
+    ("inspect", "spki"),
+    ("inspect", "pkcs8"),
+    ("inspect", "pkcs1"),
+    ("inspect", "sec1"),
+    ("inspect", "dsa"),
+    ("inspect", "openssh"),
+    ("inspect", "ppk"),
+    ("inspect", "dropbear"),
+    ("inspect", "sshcom"),
+    ("inspect", "jose"),
+    ("inspect", "pem_encrypted"),
+    ("inspect", "params"),
+    ("inspect", "cms"),
+    ("inspect", "pkcs12"),
+    ("probe", "hash_kdf"),
+    ("probe", "pqc"),
+    ("probe", "symmetric"),
+    ("probe", "hybrid"),
+    ("fingerprint", "tls"),
+    ("fingerprint", "libraries"),
+    ("fingerprint", "object"),
+    ("fingerprint", "constants"),
+];
+
+/// True when `module`/`step` has a record in [`StepData`].
+pub fn is_typed(module: &str, step: &str) -> bool {
+    TYPED_STEPS.iter().any(|(m, s)| *m == module && *s == step)
+}
+
+fn read<T: DeserializeOwned>(
+    module: &str,
+    step: &str,
+    data: &Map<String, Value>,
+    wrap: fn(T) -> StepData,
+) -> Result<StepData, FactError> {
+    // `Value` deserialises only by value, so the map is cloned once per event.
+    serde_json::from_value(Value::Object(data.clone()))
+        .map(wrap)
+        .map_err(|source| FactError::Shape {
+            module: module.to_owned(),
+            step: step.to_owned(),
+            source,
+        })
+}
+
+impl StepData {
+    /// Reads the data of an event of `module`/`step`. `None` when the step
+    /// has no record here or the event carries no data (a skipped step, an
+    /// error event, an empty object).
+    pub fn parse(
+        module: &str,
+        step: &str,
+        data: Option<&Map<String, Value>>,
+    ) -> Option<Result<StepData, FactError>> {
+        let d = data.filter(|d| !d.is_empty())?;
+        let (m, s) = (module, step);
+        Some(match (module, step) {
+            ("inspect", "x509") => read(m, s, d, StepData::Certificate),
+            ("inspect", "x509_csr") => read(m, s, d, StepData::Csr),
+            ("inspect", "x509_crl") => read(m, s, d, StepData::Crl),
+            ("inspect", "spki" | "pkcs8" | "pkcs1" | "sec1" | "dsa") => {
+                read(m, s, d, StepData::KeyContainer)
+            }
+            ("inspect", "openssh") => read(m, s, d, StepData::Openssh),
+            ("inspect", "ppk") => read(m, s, d, StepData::Putty),
+            ("inspect", "dropbear" | "sshcom") => read(m, s, d, StepData::SshKeyFile),
+            ("inspect", "jose") => read(m, s, d, StepData::Jose),
+            ("inspect", "pem_encrypted") => read(m, s, d, StepData::PemEncrypted),
+            ("inspect", "params") => read(m, s, d, StepData::Params),
+            ("inspect", "cms") => read(m, s, d, StepData::Cms),
+            ("inspect", "pkcs12") => read(m, s, d, StepData::Pkcs12),
+            ("probe", "hash_kdf") => read(m, s, d, StepData::HashAudit),
+            ("probe", "pqc") => read(m, s, d, StepData::Pqc),
+            ("probe", "symmetric") => read(m, s, d, StepData::Symmetric),
+            ("probe", "hybrid") => read(m, s, d, StepData::Hybrid),
+            ("fingerprint", "tls") => read(m, s, d, StepData::Capture),
+            ("fingerprint", "libraries") => read(m, s, d, StepData::Libraries),
+            ("fingerprint", "object") => read(m, s, d, StepData::Object),
+            ("fingerprint", "constants") => read(m, s, d, StepData::Constants),
+            _ => return None,
+        })
+    }
+
+    /// The record written back as JSON (what the stage would have written).
+    pub fn to_value(&self) -> Value {
+        fn v<T: Serialize>(t: &T) -> Value {
+            serde_json::to_value(t).unwrap_or(Value::Null)
+        }
+        match self {
+            StepData::Certificate(x) => v(x),
+            StepData::Csr(x) => v(x),
+            StepData::Crl(x) => v(x),
+            StepData::KeyContainer(x) => v(x),
+            StepData::Openssh(x) => v(x),
+            StepData::Putty(x) => v(x),
+            StepData::SshKeyFile(x) => v(x),
+            StepData::Jose(x) => v(x),
+            StepData::PemEncrypted(x) => v(x),
+            StepData::Params(x) => v(x),
+            StepData::Cms(x) => v(x),
+            StepData::Pkcs12(x) => v(x),
+            StepData::HashAudit(x) => v(x),
+            StepData::Pqc(x) => v(x),
+            StepData::Symmetric(x) => v(x),
+            StepData::Hybrid(x) => v(x),
+            StepData::Capture(x) => v(x),
+            StepData::Libraries(x) => v(x),
+            StepData::Object(x) => v(x),
+            StepData::Constants(x) => v(x),
+        }
+    }
+}
