@@ -105,6 +105,12 @@ vocabulary! {
         OpensshPublicKey = "openssh_public_key",
         /// OpenSSH certificate.
         OpensshCertificate = "openssh_certificate",
+        /// PuTTY private key file (`.ppk`, versions 2 and 3).
+        PuttyPrivateKey = "putty_private_key",
+        /// SSH.com private key (`---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----`).
+        SshcomPrivateKey = "sshcom_private_key",
+        /// Dropbear private key (SSH wire format, no armor).
+        DropbearPrivateKey = "dropbear_private_key",
         /// Diffie-Hellman parameters.
         DhParameters = "dh_parameters",
         /// DSA parameters.

@@ -440,7 +440,7 @@ pub fn host_key(bytes: &[u8]) -> Result<Parsed<DropbearInfo>, Finding> {
         key,
         findings,
         regions,
-        container: Container::Raw,
+        container: Container::DropbearPrivateKey,
     })
 }
 
@@ -525,7 +525,7 @@ mod tests {
             assert_eq!(p.key.key_len, bytes.len(), "{ty}");
             assert_eq!(p.key, p.info.key);
             assert!(p.findings.is_empty(), "{ty}: {:?}", p.findings);
-            assert_eq!(p.container, Container::Raw);
+            assert_eq!(p.container, Container::DropbearPrivateKey);
             // Two regions, public then secret, inside the file.
             let kinds: Vec<&str> = p.regions.iter().map(|r| r.kind).collect();
             assert_eq!(kinds.len(), 2, "{ty}");

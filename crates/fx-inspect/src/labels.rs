@@ -4,7 +4,7 @@
 //! | parsed | labels |
 //! |---|---|
 //! | certificate, CSR, CRL, cross-certificate pair, OCSP request/response | `certificate` |
-//! | any private or public key, DH/DSA/EC parameters, a legacy encrypted PEM key | `key_material` |
+//! | any private or public key (PuTTY, SSH.com and Dropbear files included), DH/DSA/EC parameters, a legacy encrypted PEM key | `key_material` |
 //! | OpenSSH certificate | `key_material`, `certificate` |
 //! | PKCS#7/CMS signed data | `signature_blob` when it has signers, `certificate` when it carries certificates |
 //! | PKCS#7/CMS enveloped, encrypted or authenticated-enveloped data | `symmetric_ciphertext` |
@@ -78,6 +78,9 @@ pub fn parsed_labels(steps: &[Step]) -> Option<Vec<Label>> {
             | Container::SpkiPublicKey
             | Container::OpensshPrivateKey
             | Container::OpensshPublicKey
+            | Container::PuttyPrivateKey
+            | Container::SshcomPrivateKey
+            | Container::DropbearPrivateKey
             | Container::DhParameters
             | Container::DsaParameters
             | Container::EcParameters => add(Label::KeyMaterial),

@@ -557,7 +557,7 @@ pub fn ppk(bytes: &[u8]) -> Result<Parsed<PpkInfo>, Finding> {
         key,
         findings,
         regions,
-        container: Container::Raw,
+        container: Container::PuttyPrivateKey,
     })
 }
 
@@ -1000,7 +1000,7 @@ Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
             assert_eq!(p.key.key_bits, bits, "{ty}");
             assert_eq!(p.key.curve.as_deref(), curve, "{ty}");
             assert_eq!(p.key, p.info.key);
-            assert_eq!(p.container, Container::Raw);
+            assert_eq!(p.container, Container::PuttyPrivateKey);
             let enc_at = at(bytes, "Encryption:");
             if encrypted {
                 assert_eq!(p.info.encryption, "aes256-cbc");

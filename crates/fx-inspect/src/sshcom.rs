@@ -366,7 +366,7 @@ pub fn private_key(bytes: &[u8]) -> Result<Parsed<SshcomInfo>, Finding> {
         key,
         findings,
         regions: vec![region],
-        container: Container::Raw,
+        container: Container::SshcomPrivateKey,
     })
 }
 
@@ -484,7 +484,7 @@ BSkWowG3sUNYRauI58YRevK4RKWODZXXP42EMs6zTWXiBQU0CBQ=
             assert_eq!(p.info.cipher, cipher);
             assert_eq!(p.info.comment.as_deref(), Some(comment));
             assert_eq!(p.key, p.info.key);
-            assert_eq!(p.container, Container::Raw);
+            assert_eq!(p.container, Container::SshcomPrivateKey);
             let want: &[FailureKind] = if cipher == "none" {
                 &[]
             } else {

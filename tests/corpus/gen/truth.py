@@ -498,7 +498,8 @@ def puttygen_truth(path, data):
     finally:
         if pw:
             os.remove(pw)
-    t = dict(labels=["key_material"], **f)
+    t = dict(container=("putty_private_key" if data.startswith(b"PuTTY-User-Key-File-") else "sshcom_private_key"),
+             labels=["key_material"], **f)
     if encrypted:
         t["failures"] = ["encrypted"]
     return t, "puttygen -l" + (" (passphrase given)" if encrypted else "")
@@ -510,7 +511,7 @@ def dropbear_truth(path):
     if p.returncode or not line:
         raise Skip(p.stderr)
     k = S.load_ssh_public_key(" ".join(line[0].split()[:2]).encode())
-    return dict(labels=["key_material"], **pub_fields(k)), "dropbearkey -y; " + PYCA + " load_ssh_public_key"
+    return dict(container="dropbear_private_key", labels=["key_material"], **pub_fields(k)), "dropbearkey -y; " + PYCA + " load_ssh_public_key"
 
 
 # ---------------------------------------------------------------- hashes
