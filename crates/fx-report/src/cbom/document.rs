@@ -274,7 +274,7 @@ fn certificate_component(
 }
 
 fn hash_component(inv: &Inventory, h: &HashId, seen: &[Occurrence], spec: Spec) -> Component {
-    let alg_ref = algorithm_ref(&h.scheme);
+    let alg_ref = algorithm_ref(&h.algorithm);
     let mut properties = vec![Property::new("fx:hash:scheme", &h.scheme)];
     for (k, v) in &h.params {
         properties.push(Property::new(&format!("fx:hash:{k}"), v));

@@ -87,6 +87,8 @@ pub struct CertId {
 pub struct HashId {
     /// Scheme (`bcrypt`, …).
     pub scheme: String,
+    /// The scheme's algorithm component name.
+    pub algorithm: String,
     /// `(name, value)` of each parameter, sorted.
     pub params: Vec<(String, String)>,
     /// Weakness ids, sorted.
@@ -276,7 +278,7 @@ impl Inventory {
 
     fn add_hash(&mut self, h: &HashFact, a: u32) {
         let o = (a, h.line);
-        self.algorithm(&h.scheme, None, None, (a, None));
+        let algorithm = self.algorithm(&h.scheme, None, None, (a, None));
         let mut params: Vec<(String, String)> = h
             .params
             .iter()
@@ -288,6 +290,7 @@ impl Inventory {
         weaknesses.dedup();
         let id = HashId {
             scheme: h.scheme.clone(),
+            algorithm,
             params,
             weaknesses,
             baseline: h.baseline.clone(),

@@ -477,9 +477,8 @@ pub static ROWS: &[Row] = &[
     row("dsa-with-SHA224", Signature, BROKEN_BY_SHOR, Some("DSA")),
     row("dsa-with-SHA256", Signature, BROKEN_BY_SHOR, Some("DSA")),
     row("SM2-with-SM3", Signature, BROKEN_BY_SHOR, Some("SM2")),
-    // TLS named groups (IANA names, as fx-fingerprint writes them)
-    row("x25519", KeyAgree, fixed(128, 0), Some("ECDH")),
-    row("x448", KeyAgree, fixed(224, 0), Some("ECDH")),
+    // TLS named groups (IANA names, as fx-fingerprint writes them; x25519
+    // and x448 are X25519 and X448 above, found case-insensitively)
     row("secp256r1", KeyAgree, fixed(128, 0), Some("ECDH")),
     row("secp384r1", KeyAgree, fixed(192, 0), Some("ECDH")),
     row("secp521r1", KeyAgree, fixed(256, 0), Some("ECDH")),
@@ -772,8 +771,8 @@ pub fn describe(name: &str, key_bits: Option<u64>, curve: Option<&str>) -> Optio
     match row.name {
         "Ed25519" => a.curve = Some("Ed25519".into()),
         "Ed448" => a.curve = Some("Ed448".into()),
-        "X25519" | "x25519" => a.curve = Some("Curve25519".into()),
-        "X448" | "x448" => a.curve = Some("Curve448".into()),
+        "X25519" => a.curve = Some("Curve25519".into()),
+        "X448" => a.curve = Some("Curve448".into()),
         "secp256r1" => a.curve = Some("P-256".into()),
         "secp384r1" => a.curve = Some("P-384".into()),
         "secp521r1" => a.curve = Some("P-521".into()),
