@@ -556,9 +556,15 @@ fn verify_detects_a_tampered_summary() {
         std::fs::write(&p, format!("{}\n", lines.join("\n"))).unwrap();
     }
     let problems = verify_problems(&run);
+    // The recomputation tells, and the evidence chain names each edited line.
     assert_eq!(
         problems,
-        ["telemetry/jobs.jsonl:2: summary differs from its recomputation from the job's events"]
+        [
+            "telemetry/jobs.jsonl:2: summary differs from its recomputation from the job's events",
+            "telemetry/events.jsonl:11: line edited (its SHA-256 differs from recorded leaf 11)",
+            "telemetry/jobs.jsonl:2: line edited (its SHA-256 differs from recorded leaf 2)",
+            "telemetry/module_events/seq.jsonl:2: line edited (its SHA-256 differs from recorded leaf 2)"
+        ]
     );
 }
 

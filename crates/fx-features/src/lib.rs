@@ -390,6 +390,8 @@ fn write_tables(
         t.persist(&target)
             .map_err(|e| fx_core::Error::io(&target, e.error))?;
     }
+    // The evidence chain records the tables (docs/evidence-format.md).
+    fx_chain::record_tree(run.path(), fx_chain::Writer::Features)?;
     Ok(Report {
         rows,
         dir: dir.to_path_buf(),

@@ -226,6 +226,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let report = build(&run)?;
     let inventory = cbom::inventory(&run)?;
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
+    // The evidence chain records every file in reports/ (docs/evidence-format.md).
+    fx_chain::record_tree(run.path(), fx_chain::Writer::Report)?;
     cbom::write_file(
         &run.path().join("reports").join(cbom::FILE),
         &inventory,

@@ -14,8 +14,13 @@
 //!
 //! The output is byte-identical whatever the input order, the thread count
 //! or the engine that ran the stages; wall-clock figures go to
-//! `RUN/metrics/seq.json` only. `fx-seq --run RUN --verify` checks a run
-//! directory (blobs, sequences, summaries, file consistency).
+//! `RUN/metrics/seq.json` only. Every line written is hashed once, as it is
+//! written, into fx-seq's evidence chain ([`fx_chain`]:
+//! `RUN/manifests/evidence/fx-seq.jsonl`, with the blobs the jobs reference).
+//! `fx-seq --run RUN --verify` checks a run directory (blobs, sequences,
+//! summaries, file consistency, and every writer's evidence chain);
+//! `--sign KEY` signs the chain's root, `--verify-key KEY` checks that
+//! signature ([`signature`]).
 //!
 //! The pipeline, in two phases:
 //!
@@ -37,6 +42,7 @@ pub mod input;
 pub mod lock;
 pub mod pipeline;
 pub mod record;
+pub mod signature;
 pub mod sort;
 pub mod telemetry;
 pub mod verify;
@@ -62,7 +68,7 @@ use crate::telemetry::{Staging, Written};
     name = "fx-seq",
     version,
     about = "Sequence job lines into the run's evidence store (RUN/telemetry/), or verify a run",
-    after_help = "Examples:\n  fx-ingest --run RUN samples/ | fx-route --run RUN | fx-seq --run RUN\n  fx-seq --run RUN --verify"
+    after_help = "Examples:\n  fx-ingest --run RUN samples/ | fx-route --run RUN | fx-seq --run RUN\n  fx-seq --run RUN --verify\n  fx-seq --run RUN --sign key.pem                 (openssl genpkey -algorithm ed25519 -out key.pem)\n  fx-seq --run RUN --verify --verify-key pub.pem  (openssl pkey -in key.pem -pubout -out pub.pem)"
 )]
 pub struct Args {
     /// Run directory and threads.
@@ -75,6 +81,16 @@ pub struct Args {
     /// instead of writing it; prints every problem and exits 1 if any.
     #[arg(long, conflicts_with = "input")]
     pub verify: bool,
+    /// With --verify: also check the signature of the evidence root
+    /// (`manifests/evidence_root.sig`) with this Ed25519 public key
+    /// (SubjectPublicKeyInfo PEM, as `openssl pkey -pubout` writes it).
+    #[arg(long, value_name = "KEY", requires = "verify")]
+    pub verify_key: Option<PathBuf>,
+    /// Verify the run, then sign its evidence root with this Ed25519
+    /// private key (PKCS#8 PEM, as `openssl genpkey -algorithm ed25519`
+    /// writes it) into `manifests/evidence_root.sig`. The key is only read.
+    #[arg(long, value_name = "KEY", conflicts_with_all = ["input", "verify"])]
+    pub sign: Option<PathBuf>,
     /// Print a one-line summary on stderr (default: only when stderr is a terminal).
     #[arg(long)]
     pub stats: bool,
@@ -91,7 +107,8 @@ pub struct Args {
 pub fn run(args: &Args) -> anyhow::Result<()> {
     // In a pipeline fx-seq starts before fx-ingest has created the run:
     // wait for the first input before opening it.
-    let mut input = match args.verify {
+    let checking = args.verify || args.sign.is_some();
+    let mut input = match checking {
         true => None,
         false => Some(open_input(args.input.as_deref())?),
     };
@@ -99,28 +116,8 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         fx_core::cli::wait_for_input(i)?;
     }
     let run = RunDir::open(&args.run.run)?;
-    if args.verify {
-        let report = verify::verify(&run, &mut std::io::stdout().lock())?;
-        if report.problems > 0 {
-            anyhow::bail!(
-                "verify: {} problem(s) in {}",
-                report.problems,
-                run.path().display()
-            );
-        }
-        eprintln!(
-            "fx-seq: verify: {} is consistent ({} jobs, {} events, {} blobs checked{})",
-            run.path().display(),
-            report.jobs,
-            report.events,
-            report.blobs,
-            if report.registry_checked {
-                ""
-            } else {
-                "; no registry, artifact_seq not checked against it"
-            }
-        );
-        return Ok(());
+    if checking {
+        return verify_and_sign(&run, args);
     }
     let input = input.ok_or_else(|| anyhow::anyhow!("no input"))?;
     let budget = args
@@ -151,6 +148,60 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
             outcome.jobs_per_s()
         );
     }
+    Ok(())
+}
+
+/// `--verify` (with `--verify-key`) or `--sign`: the run must verify first.
+fn verify_and_sign(run: &RunDir, args: &Args) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let report = verify::verify(run, &mut out)?;
+    let mut problems = report.problems;
+    if let Some(key) = &args.verify_key {
+        if let Some(p) = signature::check(run.path(), key)? {
+            use std::io::Write as _;
+            writeln!(out, "{p}")?;
+            problems += 1;
+        }
+    }
+    if problems > 0 {
+        anyhow::bail!(
+            "verify: {problems} problem(s) in {}{}",
+            run.path().display(),
+            if args.sign.is_some() {
+                "; not signed"
+            } else {
+                ""
+            }
+        );
+    }
+    let root = report.root.as_deref().unwrap_or("?");
+    if let Some(key) = &args.sign {
+        signature::sign(run.path(), key)?;
+        eprintln!(
+            "fx-seq: signed evidence root {root} of {} → {}",
+            run.path().display(),
+            fx_chain::SIGNATURE_FILE
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "fx-seq: verify: {} is consistent ({} jobs, {} events, {} blobs checked{}; evidence chain: {} entries, root {root}{})",
+        run.path().display(),
+        report.jobs,
+        report.events,
+        report.blobs,
+        if report.registry_checked {
+            ""
+        } else {
+            "; no registry, artifact_seq not checked against it"
+        },
+        report.chain_entries,
+        if args.verify_key.is_some() {
+            ", signature verified"
+        } else {
+            ""
+        }
+    );
     Ok(())
 }
 
@@ -308,19 +359,30 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     // Write phase.
     let mut merged = sorter.finish()?;
     let staging = Staging::new(run.path(), opts.direct_io)?;
-    let wrote = pipeline::write(
+    let mut chain = fx_chain::Chain::begin(run.path(), fx_chain::Writer::Seq)
+        .map_err(telemetry::chain_error)?;
+    let sinks = chain.sinks();
+    let (wrote, parts) = pipeline::write(
         run,
         &source,
         &mut merged,
         threads,
-        staging.events_writer()?,
-        staging.jobs_writer()?,
+        staging.events_writer(&sinks)?,
+        staging.jobs_writer(&sinks)?,
     )?;
     let sort = merged.stats();
     drop(merged);
     drop(source);
     let write_done = started.elapsed();
     staging.commit()?;
+    // The evidence chain records the committed telemetry.
+    for (path, content) in parts.events.files.into_iter().chain([parts.jobs]) {
+        chain.add(path, content).map_err(telemetry::chain_error)?;
+    }
+    for b in &parts.events.blobs {
+        chain.add_blob(b).map_err(telemetry::chain_error)?;
+    }
+    chain.commit().map_err(telemetry::chain_error)?;
     Ok(Outcome {
         written: wrote.written,
         input_lines: scanned.lines,

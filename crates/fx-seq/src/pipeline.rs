@@ -25,7 +25,7 @@ use fx_core::{Error, Result};
 use crate::input::{Key, Source};
 use crate::record::{self, Record};
 use crate::sort::Merged;
-use crate::telemetry::{EventsWriter, JobsWriter, Written};
+use crate::telemetry::{EventsChain, EventsWriter, JobsWriter, Written};
 
 /// Most lines per batch.
 const BATCH_LINES: usize = 256;
@@ -43,6 +43,14 @@ pub struct Wrote {
     pub copied: u64,
 }
 
+/// What the writers hand to the evidence chain.
+pub struct ChainParts {
+    /// The event files' entries and the blobs the jobs reference.
+    pub events: EventsChain,
+    /// The entry of `jobs.jsonl`.
+    pub jobs: (String, fx_chain::Content),
+}
+
 type Batch = Arc<Vec<Record>>;
 
 fn stopped(what: &str) -> Error {
@@ -57,16 +65,16 @@ pub fn write(
     threads: usize,
     mut events_writer: EventsWriter,
     mut jobs_writer: JobsWriter,
-) -> Result<Wrote> {
+) -> Result<(Wrote, ChainParts)> {
     let threads = threads.max(1);
-    std::thread::scope(|scope| -> Result<Wrote> {
+    std::thread::scope(|scope| -> Result<(Wrote, ChainParts)> {
         let (job_tx, job_rx) = sync_channel::<(u64, Vec<Key>)>(threads * 2);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (res_tx, res_rx) = sync_channel::<(u64, Result<Vec<Record>>)>(threads * 2);
         let (etx, erx) = sync_channel::<Batch>(4);
         let (jtx, jrx) = sync_channel::<Batch>(4);
 
-        let events = scope.spawn(move || -> Result<Written> {
+        let events = scope.spawn(move || -> Result<(Written, EventsChain)> {
             for batch in erx {
                 for r in batch.iter() {
                     events_writer.write(r)?;
@@ -74,7 +82,7 @@ pub fn write(
             }
             events_writer.finish()
         });
-        let jobs = scope.spawn(move || -> Result<u64> {
+        let jobs = scope.spawn(move || -> Result<(u64, (String, fx_chain::Content))> {
             for batch in jrx {
                 for r in batch.iter() {
                     jobs_writer.write(r)?;
@@ -117,17 +125,24 @@ pub fn write(
             }
         };
         fed?;
-        let written = written?;
-        if written.jobs != jobs? {
+        let (written, events_chain) = written?;
+        let (job_count, jobs_entry) = jobs?;
+        if written.jobs != job_count {
             return Err(Error::Other(
                 "fx-seq internal error: writers disagree on the job count".into(),
             ));
         }
-        Ok(Wrote {
-            written,
-            duplicates,
-            copied,
-        })
+        Ok((
+            Wrote {
+                written,
+                duplicates,
+                copied,
+            },
+            ChainParts {
+                events: events_chain,
+                jobs: jobs_entry,
+            },
+        ))
     })
 }
 

@@ -45,7 +45,7 @@ pub const REGISTRY: &str = "registry/registry.jsonl";
 pub const MAX_PER_FILE: u64 = 20;
 
 /// What a verification found.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     /// Problems reported.
     pub problems: u64,
@@ -57,6 +57,10 @@ pub struct Report {
     pub blobs: u64,
     /// True when a registry was found and used.
     pub registry_checked: bool,
+    /// Evidence chain entries checked (every writer's).
+    pub chain_entries: u64,
+    /// The evidence root, when its file is readable.
+    pub root: Option<String>,
 }
 
 /// A telemetry file read line by line and compared with expected lines.
@@ -219,14 +223,22 @@ fn read_registry(path: &Path, max_line: usize) -> Result<Option<RegistryIndex>> 
 
 /// Verifies the run; problems are written to `out`, one per line.
 pub fn verify(run: &RunDir, out: &mut dyn Write) -> Result<Report> {
-    let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
-    let tdir = run.path().join(TELEMETRY_DIR);
     let mut c = Checker {
         run,
         out,
         report: Report::default(),
         checked_blobs: HashSet::new(),
     };
+    check_telemetry(&mut c)?;
+    check_chain(&mut c)?;
+    Ok(c.report)
+}
+
+/// The telemetry files, the jobs' blobs, sequences and summaries.
+fn check_telemetry(c: &mut Checker<'_>) -> Result<()> {
+    let run = c.run;
+    let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
+    let tdir = run.path().join(TELEMETRY_DIR);
 
     let registry = read_registry(&run.path().join(REGISTRY), max_line)?;
     c.report.registry_checked = registry.is_some();
@@ -238,7 +250,7 @@ pub fn verify(run: &RunDir, out: &mut dyn Write) -> Result<Report> {
     }
     let jobs_file = match File::open(tdir.join(JOBS)) {
         Ok(f) => f,
-        Err(_) => return Ok(c.report),
+        Err(_) => return Ok(()),
     };
     let mut events = Follower::open(
         &tdir.join(EVENTS),
@@ -266,13 +278,13 @@ pub fn verify(run: &RunDir, out: &mut dyn Write) -> Result<Report> {
                     c.problem(format!(
                         "{TELEMETRY_DIR}/{JOBS}: stopped at line {n}; later lines not checked"
                     ))?;
-                    return Ok(c.report);
+                    return Ok(());
                 }
             },
             Ok(None) => break,
             Err(e) => {
                 c.problem(format!("{TELEMETRY_DIR}/{JOBS}: {e}"))?;
-                return Ok(c.report);
+                return Ok(());
             }
         };
         c.report.jobs += 1;
@@ -412,8 +424,26 @@ pub fn verify(run: &RunDir, out: &mut dyn Write) -> Result<Report> {
     }
     // events.jsonl's own event_seq contiguity (catches a gap even when the
     // job lines were edited to match).
-    check_event_file(&mut c, &tdir.join(EVENTS), max_line)?;
-    Ok(c.report)
+    check_event_file(c, &tdir.join(EVENTS), max_line)?;
+    Ok(())
+}
+
+/// Every writer's evidence chain: the chains, the root, and each recorded
+/// file line by line or whole (see [`fx_chain::check`]).
+fn check_chain(c: &mut Checker<'_>) -> Result<()> {
+    // Blobs the job lines reference were hashed above, their problems reported.
+    let hashed = &c.checked_blobs;
+    let chain = fx_chain::check_except(c.run.path(), &|path| {
+        path.strip_prefix("artifacts/")
+            .is_some_and(|r| hashed.contains(r))
+    })
+    .map_err(crate::telemetry::chain_error)?;
+    for p in &chain.problems {
+        c.problem(p)?;
+    }
+    c.report.chain_entries = chain.entries;
+    c.report.root = chain.root;
+    Ok(())
 }
 
 fn check_event_file(c: &mut Checker<'_>, path: &Path, max_line: usize) -> Result<()> {

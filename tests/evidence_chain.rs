@@ -1,0 +1,444 @@
+//! The evidence chain end to end (issue 13, "tamper-evident evidence"):
+//! the batch over `samples/` records telemetry, blobs, features and reports
+//! in `manifests/evidence/`; `fx-seq --verify` passes, then names the file
+//! and line of every edit, removal, reordering or addition made to a copy
+//! of the run; the root signs and verifies with an OpenSSL-made Ed25519 key
+//! (and OpenSSL verifies fx-seq's signature); two runs give the same chain.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{batch, batch_over_samples, bin, repo};
+
+/// Copies the directory `from` to `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the run to tamper with.
+fn copy_of(run: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("run");
+    copy_dir(run, &copy);
+    (dir, copy)
+}
+
+/// `fx-seq --run RUN --verify EXTRA…`: (exit code, stdout, stderr).
+fn verify(run: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = Command::new(bin("fx-seq"))
+        .arg("--run")
+        .arg(run)
+        .arg("--verify")
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Asserts that verification fails with exactly one line naming `expected`
+/// among the chain's findings (lines starting with `file`).
+fn fails_with(run: &Path, file: &str, expected: &str) {
+    let (code, out, err) = verify(run, &[]);
+    assert_eq!(code, 1, "verify passed after tampering with {file}: {err}");
+    let ours: Vec<&str> = out.lines().filter(|l| l.starts_with(file)).collect();
+    assert!(
+        ours.contains(&expected),
+        "expected {expected:?} among the findings on {file}:\n{out}"
+    );
+    assert!(err.contains("problem(s)"), "{err}");
+}
+
+fn lines_of(path: &Path) -> Vec<Vec<u8>> {
+    std::fs::read(path)
+        .unwrap()
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+fn write_lines(path: &Path, lines: &[Vec<u8>]) {
+    std::fs::write(path, lines.concat()).unwrap();
+}
+
+/// The line number (1-based) of the chain entry of `path`.
+fn entry_line(run: &Path, writer: &str, path: &str) -> usize {
+    let chain =
+        std::fs::read_to_string(run.join(format!("manifests/evidence/{writer}.jsonl"))).unwrap();
+    chain
+        .lines()
+        .position(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["path"] == path
+        })
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("{path} is not in the {writer} chain"))
+}
+
+fn sha256sum(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("line");
+    std::fs::write(&f, bytes).unwrap();
+    let out = Command::new("sha256sum").arg(&f).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+}
+
+fn openssl(args: &[&str]) -> std::process::Output {
+    Command::new("openssl").args(args).output().unwrap()
+}
+
+#[test]
+fn the_chain_records_the_batch_and_names_every_change() {
+    let b = batch_over_samples();
+    let run = &b.run;
+    let (code, _, err) = verify(run, &[]);
+    assert_eq!(code, 0, "a fresh run must verify: {err}");
+    assert!(err.contains("evidence chain:"), "{err}");
+
+    // Every writer has its chain, the root lists them in order, and a leaf
+    // is the SHA-256 of its line (sha256sum as the oracle).
+    let root: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.join("manifests/evidence_root.json")).unwrap())
+            .unwrap();
+    let writers: Vec<&str> = root["writers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["writer"].as_str().unwrap())
+        .collect();
+    assert_eq!(writers, ["fx-seq", "fx-features", "fx-report"]);
+    let events = lines_of(&run.join("telemetry/events.jsonl"));
+    assert!(events.len() > 10, "the samples give more than 10 events");
+    let leaves =
+        std::fs::read(run.join("manifests/evidence/fx-seq/telemetry/events.jsonl.leaves")).unwrap();
+    assert_eq!(leaves.len(), 32 * events.len());
+    let leaf7: String = leaves[6 * 32..7 * 32]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(leaf7, sha256sum(&events[6]));
+    for path in [
+        "telemetry/jobs.jsonl",
+        "telemetry/tool_run_events.jsonl",
+        "features/features.parquet",
+        "features/features.csv",
+        "reports/summary.json",
+    ] {
+        let writer = match path.split('/').next().unwrap() {
+            "telemetry" => "fx-seq",
+            "features" => "fx-features",
+            _ => "fx-report",
+        };
+        entry_line(run, writer, path);
+    }
+
+    // One byte of events.jsonl line 7.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("telemetry/events.jsonl");
+    let mut lines = lines_of(&f);
+    let mid = lines[6].len() / 2;
+    lines[6][mid] = if lines[6][mid] == b'a' { b'b' } else { b'a' };
+    write_lines(&f, &lines);
+    fails_with(
+        &copy,
+        "telemetry/events.jsonl",
+        "telemetry/events.jsonl:7: line edited (its SHA-256 differs from recorded leaf 7)",
+    );
+
+    // A line removed.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("telemetry/events.jsonl");
+    let mut lines = lines_of(&f);
+    lines.remove(2);
+    write_lines(&f, &lines);
+    fails_with(
+        &copy,
+        "telemetry/events.jsonl",
+        "telemetry/events.jsonl:3: line removed (recorded line 3 is missing; line 3 holds recorded line 4)",
+    );
+
+    // Two lines swapped.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("telemetry/events.jsonl");
+    let mut lines = lines_of(&f);
+    lines.swap(3, 4);
+    write_lines(&f, &lines);
+    fails_with(
+        &copy,
+        "telemetry/events.jsonl",
+        "telemetry/events.jsonl:4: lines 4 and 5 swapped (each holds the other's recorded leaf)",
+    );
+
+    // One byte of the Parquet table.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("features/features.parquet");
+    let mut bytes = std::fs::read(&f).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    std::fs::write(&f, &bytes).unwrap();
+    let n = entry_line(&copy, "fx-features", "features/features.parquet");
+    let (code, out, _) = verify(&copy, &[]);
+    assert_eq!(code, 1);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("features/features.parquet: "))
+        .unwrap_or_else(|| panic!("no finding on the Parquet table:\n{out}"));
+    assert!(
+        line.starts_with(&format!(
+            "features/features.parquet: content differs from manifests/evidence/fx-features.jsonl:{n} (SHA-256 "
+        )),
+        "{line}"
+    );
+
+    // reports/summary.json edited: its line is named.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("reports/summary.json");
+    let text = std::fs::read_to_string(&f).unwrap();
+    let at = text.lines().position(|l| l.contains("\"jobs\"")).unwrap();
+    std::fs::write(&f, text.replacen("\"jobs\": ", "\"jobs\": 1", 1)).unwrap();
+    fails_with(
+        &copy,
+        "reports/summary.json",
+        &format!(
+            "reports/summary.json:{}: line edited (its SHA-256 differs from recorded leaf {})",
+            at + 1,
+            at + 1
+        ),
+    );
+
+    // A blob removed.
+    let (_d, copy) = copy_of(run);
+    let chain = std::fs::read_to_string(copy.join("manifests/evidence/fx-seq.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(chain.lines().next().unwrap()).unwrap();
+    assert_eq!(first["kind"], "blob");
+    let blob = first["path"].as_str().unwrap().to_owned();
+    std::fs::remove_file(copy.join(&blob)).unwrap();
+    // The job line that references it names it (the chain leaves the
+    // blobs the job lines reference to that check).
+    let hash = blob
+        .trim_start_matches("artifacts/blobs/sha256/")
+        .replace('/', "");
+    let (code, out, _) = verify(&copy, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        out.lines().any(|l| l.starts_with("telemetry/jobs.jsonl:")
+            && l.ends_with(&format!("blob sha256:{hash}: missing"))),
+        "{out}"
+    );
+    // With the job lines that reference it gone too, the chain names it.
+    let jobs = copy.join("telemetry/jobs.jsonl");
+    let kept: Vec<Vec<u8>> = lines_of(&jobs)
+        .into_iter()
+        .filter(|l| !String::from_utf8_lossy(l).contains(&hash))
+        .collect();
+    write_lines(&jobs, &kept);
+    fails_with(
+        &copy,
+        &blob,
+        &format!("{blob}: missing (manifests/evidence/fx-seq.jsonl:1 records it)"),
+    );
+
+    // A line appended to a chain, linked correctly to the last one.
+    let (_d, copy) = copy_of(run);
+    let f = copy.join("manifests/evidence/fx-seq.jsonl");
+    let chain = std::fs::read_to_string(&f).unwrap();
+    let n = chain.lines().count();
+    let last = chain.lines().last().unwrap();
+    let mut extra: serde_json::Value = serde_json::from_str(last).unwrap();
+    extra["prev"] = sha256sum(last.as_bytes()).into();
+    extra["path"] = "telemetry/zzz.jsonl".into();
+    std::fs::write(&f, format!("{chain}{extra}\n")).unwrap();
+    fails_with(
+        &copy,
+        "manifests/evidence/fx-seq.jsonl",
+        &format!(
+            "manifests/evidence/fx-seq.jsonl:{}: line beyond the {n} entries manifests/evidence_root.json records (appended)",
+            n + 1
+        ),
+    );
+
+    // A file added where a writer writes.
+    let (_d, copy) = copy_of(run);
+    std::fs::write(copy.join("reports/extra.md"), "# not fx's\n").unwrap();
+    fails_with(
+        &copy,
+        "reports/extra.md",
+        "reports/extra.md: not in the evidence chain (manifests/evidence/fx-report.jsonl)",
+    );
+}
+
+#[test]
+fn the_root_signs_and_verifies_with_an_openssl_ed25519_key() {
+    let b = batch_over_samples();
+    let run = &b.run;
+    let keys = tempfile::tempdir().unwrap();
+    let k = |n: &str| keys.path().join(n).to_str().unwrap().to_owned();
+    for (key, public) in [("key.pem", "pub.pem"), ("other.pem", "other.pub.pem")] {
+        assert!(
+            openssl(&["genpkey", "-algorithm", "ed25519", "-out", &k(key)])
+                .status
+                .success()
+        );
+        assert!(
+            openssl(&["pkey", "-in", &k(key), "-pubout", "-out", &k(public)])
+                .status
+                .success()
+        );
+    }
+    // Unsigned: a check with a key fails and says so.
+    let (code, out, _) = verify(run, &["--verify-key", &k("pub.pem")]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("manifests/evidence_root.sig: missing"),
+        "{out}"
+    );
+
+    let signed = Command::new(bin("fx-seq"))
+        .args(["--run", run.to_str().unwrap(), "--sign", &k("key.pem")])
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
+    let sig = run.join("manifests/evidence_root.sig");
+    assert_eq!(std::fs::read(&sig).unwrap().len(), 64);
+    // The signing key is not in the run.
+    let key_text = std::fs::read_to_string(k("key.pem")).unwrap();
+    let mut stack = vec![run.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                // (The samples hold private keys of their own: look for this one.)
+                assert!(
+                    !String::from_utf8_lossy(&bytes).contains(key_text.lines().nth(1).unwrap()),
+                    "{} holds the private key",
+                    p.display()
+                );
+            }
+        }
+    }
+
+    let (code, _, err) = verify(run, &["--verify-key", &k("pub.pem")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("signature verified"), "{err}");
+    // OpenSSL, the independent oracle, accepts fx-seq's signature.
+    let root = run.join("manifests/evidence_root.json");
+    let ossl = openssl(&[
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        &k("pub.pem"),
+        "-rawin",
+        "-in",
+        root.to_str().unwrap(),
+        "-sigfile",
+        sig.to_str().unwrap(),
+    ]);
+    assert!(
+        ossl.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&ossl.stdout)
+    );
+
+    // Another key.
+    let (code, out, _) = verify(run, &["--verify-key", &k("other.pub.pem")]);
+    assert_eq!(code, 1);
+    assert!(
+        out.lines().any(|l| l.starts_with(
+            "manifests/evidence_root.sig: does not verify manifests/evidence_root.json with the key"
+        )),
+        "{out}"
+    );
+
+    // The root edited (its meaning intact, its bytes not).
+    let (_d, copy) = copy_of(run);
+    let root = copy.join("manifests/evidence_root.json");
+    let text = std::fs::read_to_string(&root).unwrap();
+    std::fs::write(&root, text.replacen('{', "{ ", 1)).unwrap();
+    let (code, out, _) = verify(&copy, &["--verify-key", &k("pub.pem")]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("manifests/evidence_root.sig: does not verify"),
+        "{out}"
+    );
+
+    // The root's hash edited: the chain check names it, the signature too.
+    let (_d, copy) = copy_of(run);
+    let root = copy.join("manifests/evidence_root.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&root).unwrap()).unwrap();
+    v["root"] = "00".repeat(32).into();
+    std::fs::write(&root, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+    let (code, out, _) = verify(&copy, &["--verify-key", &k("pub.pem")]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("manifests/evidence_root.json: root 0000"),
+        "{out}"
+    );
+    assert!(
+        out.contains("manifests/evidence_root.sig: does not verify"),
+        "{out}"
+    );
+
+    // A public key where the private one is expected: one-line error.
+    let bad = Command::new(bin("fx-seq"))
+        .args(["--run", run.to_str().unwrap(), "--sign", &k("pub.pem")])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("not an Ed25519 private (PKCS#8) key in PEM"),
+        "{err}"
+    );
+}
+
+#[test]
+fn two_runs_give_the_same_chain_bytes() {
+    std::env::set_current_dir(repo()).unwrap();
+    let a = batch(&[Path::new("samples")], "1");
+    let b = batch(&[Path::new("samples")], "2");
+    let mut files = Vec::new();
+    let mut stack = vec![a.run.join("manifests/evidence")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                files.push(p.strip_prefix(&a.run).unwrap().to_owned());
+            }
+        }
+    }
+    files.push(PathBuf::from("manifests/evidence_root.json"));
+    assert!(files.len() > 5);
+    for f in files {
+        assert_eq!(
+            std::fs::read(a.run.join(&f)).unwrap(),
+            std::fs::read(b.run.join(&f)).unwrap(),
+            "{} differs between two runs",
+            f.display()
+        );
+    }
+}
