@@ -21,9 +21,18 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use fx_core::vocab::FailureKind;
 use serde::Serialize;
 
-const BEGIN: &[u8] = b"-----BEGIN ";
-const END: &[u8] = b"-----END ";
-const DASHES: &[u8] = b"-----";
+/// The start of a BEGIN encapsulation boundary, up to the label.
+pub const BEGIN: &[u8] = b"-----BEGIN ";
+/// The start of an END encapsulation boundary, up to the label.
+pub const END: &[u8] = b"-----END ";
+/// The dashes that close a boundary line.
+pub const DASHES: &[u8] = b"-----";
+/// The BEGIN line of an RFC 4716 (SSH2) public key file.
+pub const SSH2_PUBLIC_KEY_BEGIN: &[u8] = b"---- BEGIN SSH2 PUBLIC KEY ----";
+/// The END line of an RFC 4716 (SSH2) public key file.
+pub const SSH2_PUBLIC_KEY_END: &[u8] = b"---- END SSH2 PUBLIC KEY ----";
+/// The BEGIN line of an ssh.com (SSH2) encrypted private key file.
+pub const SSH2_ENCRYPTED_PRIVATE_KEY_BEGIN: &[u8] = b"---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----";
 /// Longest label accepted (RFC 7468 labels are short; this bounds the scan).
 const MAX_LABEL: usize = 128;
 
@@ -102,19 +111,44 @@ fn engine() -> GeneralPurpose {
     )
 }
 
+/// The label of the boundary whose keyword ([`BEGIN`] or [`END`]) starts at
+/// `at`: the bytes from the keyword's end up to the next [`DASHES`], looked
+/// for within `max_label` bytes. Returns the label's range and the offset
+/// just past its closing dashes; `None` when no dashes close it there (or
+/// `at` is past the input).
+pub fn label_span(
+    bytes: &[u8],
+    at: usize,
+    keyword: &[u8],
+    max_label: usize,
+) -> Option<(std::ops::Range<usize>, usize)> {
+    let start = at.checked_add(keyword.len())?;
+    let rest = bytes.get(start..)?;
+    let window = &rest[..rest.len().min(max_label.saturating_add(DASHES.len()))];
+    let dash = memchr::memmem::find(window, DASHES)?;
+    Some((start..start + dash, start + dash + DASHES.len()))
+}
+
+/// True for a label as PEM writers spell them: not empty, upper-case
+/// letters, digits, spaces and `#.-_` only (`CERTIFICATE`, `PKCS #7 SIGNED
+/// DATA`, `X9.42 DH PARAMETERS`).
+pub fn is_conventional_label(label: &[u8]) -> bool {
+    !label.is_empty()
+        && label
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" #.-_".contains(b))
+}
+
 /// Reads a boundary line `-----BEGIN LABEL-----` at `at` (which points at the
 /// first dash). Returns the label and the offset just past the line.
 fn boundary(bytes: &[u8], at: usize, kw: &[u8]) -> Result<(String, usize), String> {
-    let rest = &bytes[at + kw.len()..];
-    let window = &rest[..rest.len().min(MAX_LABEL + DASHES.len())];
-    let Some(dash) = memchr::memmem::find(window, DASHES) else {
+    let Some((span, mut end)) = label_span(bytes, at, kw, MAX_LABEL) else {
         return Err("boundary line has no closing dashes".into());
     };
-    let label = &window[..dash];
+    let label = &bytes[span];
     if !label.iter().all(|&b| b.is_ascii_graphic() || b == b' ') {
         return Err("label holds characters that are not printable ASCII".into());
     }
-    let mut end = at + kw.len() + dash + DASHES.len();
     // Rest of the line: only whitespace belongs there.
     while let Some(&b) = bytes.get(end) {
         if b == b'\n' {
@@ -354,6 +388,27 @@ mod tests {
         let s = scan(mismatch.as_bytes(), 10);
         assert_eq!(s.findings[0].kind, FailureKind::BadPemArmor);
         assert_eq!(s.blocks.len(), 1);
+    }
+
+    #[test]
+    fn labels_and_their_spans() {
+        let line = b"x-----BEGIN X9.42 DH PARAMETERS-----\n";
+        let (span, after) = label_span(line, 1, BEGIN, 64).unwrap();
+        assert_eq!(&line[span.clone()], b"X9.42 DH PARAMETERS");
+        assert_eq!(after, line.len() - 1);
+        assert!(is_conventional_label(&line[span]));
+        // No closing dashes within the window, or none at all.
+        let long = format!("-----BEGIN {}-----", "A".repeat(70));
+        assert!(label_span(long.as_bytes(), 0, BEGIN, 64).is_none());
+        assert!(label_span(long.as_bytes(), 0, BEGIN, 70).is_some());
+        assert!(label_span(b"-----BEGIN CERT", 0, BEGIN, 64).is_none());
+        // A keyword running past the end, an offset past the end.
+        assert!(label_span(b"-----BEG", 0, BEGIN, 64).is_none());
+        assert!(label_span(b"", usize::MAX, BEGIN, usize::MAX).is_none());
+        for bad in [&b""[..], b"lower", b"CERT\tX", b"A/B"] {
+            assert!(!is_conventional_label(bad), "{bad:?}");
+        }
+        assert!(is_conventional_label(b"PKCS #7 SIGNED DATA"));
     }
 
     #[test]

@@ -676,10 +676,7 @@ fn broken_pem_boundary(bytes: &[u8]) -> Option<usize> {
     let line = head[at..line_end].trim_ascii_end();
     let trail = line.iter().rev().take_while(|&&b| b == b'-').count();
     let label = line.get(6..line.len().checked_sub(trail)?)?;
-    let labelled = !label.is_empty()
-        && label
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b" #.-_".contains(b));
+    let labelled = pem::is_conventional_label(label);
     (labelled && trail >= 2 && (lead.len() != 5 || trail != 5)).then_some(line_start)
 }
 

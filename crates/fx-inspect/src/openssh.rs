@@ -5,6 +5,7 @@
 
 use base64::Engine as _;
 use fx_core::vocab::{Container, FailureKind};
+use fx_formats::pem::{SSH2_PUBLIC_KEY_BEGIN as RFC4716_BEGIN, SSH2_PUBLIC_KEY_END as RFC4716_END};
 use serde::Serialize;
 
 use crate::algorithm::{KeyAlg, bits_of};
@@ -360,9 +361,6 @@ pub fn looks_like_public_keys(text: &[u8]) -> bool {
     }
     false
 }
-
-const RFC4716_BEGIN: &[u8] = b"---- BEGIN SSH2 PUBLIC KEY ----";
-const RFC4716_END: &[u8] = b"---- END SSH2 PUBLIC KEY ----";
 
 /// One RFC 4716 block starting at `begin`: the key and the offset after it.
 fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<SshInfo>, Finding>, usize) {

@@ -3,6 +3,7 @@
 //! RFC 4716 `---- BEGIN SSH2 PUBLIC KEY ----` blocks and PuTTY key files.
 
 use fx_core::vocab::{Container, Encoding, Label};
+use fx_formats::pem;
 
 use crate::findings::{Findings, conf};
 use crate::input::Input;
@@ -68,7 +69,8 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     };
     if text
         .trim_start()
-        .starts_with("---- BEGIN SSH2 PUBLIC KEY ----")
+        .as_bytes()
+        .starts_with(pem::SSH2_PUBLIC_KEY_BEGIN)
     {
         f.add(Label::KeyMaterial, conf::CERTAIN, "ssh:rfc4716_public_key");
         f.container(Container::OpensshPublicKey, conf::CERTAIN);
@@ -77,7 +79,8 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     }
     if text
         .trim_start()
-        .starts_with("---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----")
+        .as_bytes()
+        .starts_with(pem::SSH2_ENCRYPTED_PRIVATE_KEY_BEGIN)
     {
         f.add(Label::KeyMaterial, conf::CERTAIN, "ssh:sshcom_private_key");
         f.encoding(Encoding::Text, conf::STRONG);

@@ -2,6 +2,7 @@
 //! mapped to the artifact labels and container it stands for.
 
 use fx_core::vocab::{Container, Encoding, Label};
+use fx_formats::pem;
 use memchr::memmem;
 
 use crate::findings::{Findings, conf};
@@ -79,25 +80,19 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     let mut blocks = 0usize;
     let mut containers: Vec<Container> = Vec::new();
     let mut at = 0usize;
-    for pos in memmem::find_iter(b, b"-----BEGIN ") {
+    for pos in memmem::find_iter(b, pem::BEGIN) {
         if pos < at || blocks >= MAX_BLOCKS {
             continue;
         }
-        let start = pos + 11;
-        let Some(end) = memmem::find(&b[start..(start + MAX_LABEL + 5).min(b.len())], b"-----")
-        else {
+        let Some((span, after)) = pem::label_span(b, pos, pem::BEGIN, MAX_LABEL) else {
             continue;
         };
-        let label = &text[start..start + end];
-        if label.is_empty()
-            || !label
-                .bytes()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || b" #.-_".contains(&c))
-        {
+        if !pem::is_conventional_label(&b[span.clone()]) {
             continue;
         }
+        let label = &text[span];
         blocks += 1;
-        at = start + end + 5;
+        at = after;
         let footer = format!("-----END {label}-----");
         let closed = memmem::find(&b[at..], footer.as_bytes()).is_some();
         // A block whose footer is missing although the whole file was read is broken armor.
