@@ -552,7 +552,7 @@ impl Session<'_> {
             return;
         }
         // SSH private keys of PuTTY, ssh.com and dropbear (putty.rs,
-        // sshcom.rs, dropbear.rs): no §9 container names them.
+        // sshcom.rs, dropbear.rs).
         if putty::looks_like_ppk(bytes) {
             self.key_file("ppk", Encoding::Text, putty::ppk(bytes));
             return;
