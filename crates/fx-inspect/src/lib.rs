@@ -16,9 +16,12 @@
 //! `algorithm`, `oid`, `key_bits`, `curve`, `regions`, `failures`, and the
 //! `members` of a bundle.
 //!
-//! DER containers are read through one parser table (`containers::ROWS`: a
-//! row per container with its PEM labels and its parser); a rejected object
-//! gets the precise failure shape [`defects`] finds.
+//! An artifact is dispatched through one format table (`formats::FORMATS`:
+//! a row per wrapper or format, tried in order, as fx-route's sniffers and
+//! fx-probe's probes are listed); DER containers through one parser table
+//! (`containers::ROWS`: a row per container with its PEM labels and its
+//! parser). A rejected object gets the precise failure shape [`defects`]
+//! finds.
 //!
 //! The library entry point is [`inspect`]: bytes in, [`report::Report`] out,
 //! no I/O, no panics on hostile input, every allocation bounded by the input
@@ -33,6 +36,7 @@ pub mod curves;
 pub mod defects;
 mod derr;
 pub mod dropbear;
+mod formats;
 pub mod jose;
 pub mod keys;
 pub mod labels;
@@ -523,227 +527,6 @@ impl Session<'_> {
             }
         }
     }
-
-    fn run(&mut self, bytes: &[u8]) {
-        if let Some(c) = capture::capture_format(bytes) {
-            self.out.report.verdict.encoding = Some(Encoding::Raw);
-            match capture::capture(bytes) {
-                Ok(p) => self.object("pcap", p, None, json!({})),
-                Err(f) => {
-                    self.out.report.verdict.container(c);
-                    self.failed("pcap", f, None)
-                }
-            }
-            return;
-        }
-        if smime::looks_like_smime(bytes) {
-            self.out.report.verdict.encoding = Some(Encoding::Text);
-            match smime::message(bytes) {
-                Ok((p, der)) => {
-                    self.object("smime", p, None, json!({}));
-                    // The CMS object's offsets are in the decoded part: block 0.
-                    self.der_object(&der, Some("CMS"), Some(0), false);
-                }
-                Err(f) => {
-                    self.out.report.verdict.container(Container::Smime);
-                    self.failed("smime", f, None);
-                }
-            }
-            return;
-        }
-        // SSH private keys of PuTTY, ssh.com and dropbear (putty.rs,
-        // sshcom.rs, dropbear.rs).
-        if putty::looks_like_ppk(bytes) {
-            self.key_file("ppk", Encoding::Text, putty::ppk(bytes));
-            return;
-        }
-        if sshcom::looks_like_sshcom(bytes) {
-            self.key_file("sshcom", Encoding::Text, sshcom::private_key(bytes));
-            return;
-        }
-        if dropbear::looks_like_dropbear(bytes) {
-            self.key_file("dropbear", Encoding::Raw, dropbear::host_key(bytes));
-            return;
-        }
-        if pem::looks_like_pem(bytes) {
-            self.pem(bytes);
-            return;
-        }
-        if let Some(at) = broken_pem_boundary(bytes) {
-            // A BEGIN line whose dashes are wrong: armor no PEM reader accepts.
-            self.out.report.verdict.encoding = Some(Encoding::Pem);
-            self.failed(
-                "pem",
-                Finding::at(
-                    FailureKind::BadPemArmor,
-                    at,
-                    "BEGIN line without exactly five dashes on each side",
-                ),
-                None,
-            );
-        }
-        if looks_like_der(bytes, self.cfg.der) {
-            self.der_object(bytes, None, None, true);
-            if self.out.report.verdict.container.is_some() {
-                return;
-            }
-        } else if let Some(tag) = wrong_outer_tag(bytes, self.cfg.der) {
-            // Under another outer tag the bytes are one clean DER structure.
-            self.out.report.verdict.encoding = Some(Encoding::Der);
-            self.failed(
-                "der",
-                Finding::at(
-                    FailureKind::BadTag,
-                    0,
-                    format!("outer tag {tag:#04x} where a SEQUENCE belongs"),
-                ),
-                None,
-            );
-        }
-        if openssh::looks_like_public_keys(bytes) {
-            self.out.report.verdict.encoding = Some(Encoding::Text);
-            for r in openssh::public_keys(bytes) {
-                match r {
-                    Ok(p) => self.object("openssh", p, None, json!({})),
-                    Err(f) => self.failed("openssh", f, None),
-                }
-            }
-            if self.out.report.verdict.container.is_some() {
-                return;
-            }
-        }
-        if tls::looks_like_tls(bytes) {
-            self.out.report.verdict.encoding = Some(Encoding::Raw);
-            match tls::records(bytes) {
-                Ok(p) => self.object("tls", p, None, json!({})),
-                Err(f) => self.failed("tls", f, None),
-            }
-            return;
-        }
-        if jose::looks_like_jose(bytes) {
-            self.out.report.verdict.encoding = Some(Encoding::Text);
-            match jose::jose(bytes) {
-                Ok(p) => {
-                    // A JWK has no container of its own in the vocabulary: the key is primary.
-                    self.out.report.verdict.primary(&p.key);
-                    self.object("jose", p, None, json!({}));
-                }
-                Err(f) => self.failed("jose", f, None),
-            }
-            return;
-        }
-        // Base64 or hex text around a DER object (no PEM armor).
-        if let Some((enc, der)) = text_encoded_der(bytes) {
-            let before = self.out.report.steps.len();
-            self.der_object(&der, None, Some(0), false);
-            if self.out.report.verdict.container.is_some() {
-                self.out.report.verdict.encoding = Some(enc);
-                self.out.report.steps.insert(
-                    before,
-                    Step::ok(
-                        "text_decode",
-                        json!({"encoding": enc, "decoded": der.len(), "block": 0}),
-                    ),
-                );
-                return;
-            }
-            self.out.report.steps.truncate(before);
-            self.out.report.regions.retain(|r| r.block.is_none());
-        }
-        // Nothing recognised: the normaliser's geometry is all there is.
-        if self.out.report.verdict.encoding.is_none() {
-            self.out.report.verdict.encoding = Some(Encoding::Raw);
-        }
-        self.out.report.verdict.container(Container::Raw);
-        regions::raw(bytes, &mut self.out.report.regions);
-    }
-}
-
-/// The offset of a PEM-like BEGIN line with the wrong number of dashes
-/// (`----BEGIN PRIVATE KEY-----`), in the first 4 KiB of text.
-fn broken_pem_boundary(bytes: &[u8]) -> Option<usize> {
-    let head = &bytes[..bytes.len().min(4096)];
-    let at = memchr::memmem::find(head, b"BEGIN ")?;
-    let line_start = head[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let lead = &head[line_start..at];
-    if lead.len() < 2 || !lead.iter().all(|&b| b == b'-') {
-        return None;
-    }
-    let line_end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
-    let line = head[at..line_end].trim_ascii_end();
-    let trail = line.iter().rev().take_while(|&&b| b == b'-').count();
-    let label = line.get(6..line.len().checked_sub(trail)?)?;
-    let labelled = pem::is_conventional_label(label);
-    (labelled && trail >= 2 && (lead.len() != 5 || trail != 5)).then_some(line_start)
-}
-
-/// True when `bytes` are worth reading as one DER element: a SEQUENCE, or
-/// another constructed element (or an OBJECT IDENTIFIER, as named EC
-/// parameters are) that spans the input exactly with clean framing — a
-/// structure whose outer tag may be its only defect.
-fn looks_like_der(bytes: &[u8], limits: WalkLimits) -> bool {
-    match bytes.first() {
-        Some(0x30) => true,
-        Some(&t) if t & 0x20 != 0 || t == 0x06 => {
-            bytes.len() >= if t == 0x06 { 5 } else { 8 } && {
-                let w = derwalk::walk(bytes, limits);
-                w.findings.is_empty() && w.end == bytes.len() && containers::guess(bytes).is_some()
-            }
-        }
-        _ => false,
-    }
-}
-
-/// The outer tag of bytes that are one clean DER SEQUENCE of a known shape
-/// once that tag is replaced (the tag is then the defect).
-fn wrong_outer_tag(bytes: &[u8], limits: WalkLimits) -> Option<u8> {
-    let (&tag, rest) = bytes.split_first()?;
-    if tag == 0x30 || bytes.len() < 8 || rest.first().is_none_or(|&l| l == 0x80) {
-        return None;
-    }
-    let mut fixed = Vec::with_capacity(bytes.len());
-    fixed.push(0x30);
-    fixed.extend_from_slice(rest);
-    let w = derwalk::walk(&fixed, limits);
-    (w.findings.is_empty() && w.end == fixed.len() && containers::guess(&fixed).is_some())
-        .then_some(tag)
-}
-
-/// Decodes base64 or hex text (whitespace allowed) that holds a DER
-/// SEQUENCE; `None` for anything else.
-fn text_encoded_der(bytes: &[u8]) -> Option<(Encoding, Vec<u8>)> {
-    use base64::Engine as _;
-    if bytes.len() < 16
-        || !bytes.iter().all(|b| {
-            b.is_ascii_alphanumeric() || b.is_ascii_whitespace() || matches!(b, b'+' | b'/' | b'=')
-        })
-    {
-        return None;
-    }
-    let clean: Vec<u8> = bytes
-        .iter()
-        .copied()
-        .filter(|b| !b.is_ascii_whitespace())
-        .collect();
-    let decoded = if clean.iter().all(u8::is_ascii_hexdigit) && clean.len() % 2 == 0 {
-        (Encoding::Hex, hex::decode(&clean).ok()?)
-    } else if clean
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-    {
-        (
-            Encoding::Base64,
-            base64::engine::general_purpose::STANDARD
-                .decode(&clean)
-                .ok()?,
-        )
-    } else {
-        return None;
-    };
-    (decoded.1.first() == Some(&0x30)).then_some(decoded)
 }
 
 /// Inspects `bytes`. Pure: no I/O, bounded by the input and `cfg`.
@@ -753,7 +536,7 @@ pub fn inspect(bytes: &[u8], cfg: &InspectConfig) -> Inspection {
         out: Inspection::default(),
         nested: 0,
     };
-    i.run(bytes);
+    formats::dispatch(&mut i, bytes);
     i.out
 }
 
