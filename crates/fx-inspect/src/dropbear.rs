@@ -447,6 +447,7 @@ pub fn host_key(bytes: &[u8]) -> Result<Parsed<DropbearInfo>, Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_support::{Rng, read_err, read_ok};
 
     const RSA2048: &[u8] =
         include_bytes!("../../../tests/corpus/files/keys/dropbear/dropbear_rsa2048_host_key");
@@ -473,31 +474,11 @@ mod tests {
     }
 
     fn ok(bytes: &[u8]) -> Parsed<DropbearInfo> {
-        match host_key(bytes) {
-            Ok(p) => p,
-            Err(f) => panic!("not read: {f:?}"),
-        }
+        read_ok(host_key(bytes))
     }
 
     fn err(bytes: &[u8]) -> Finding {
-        match host_key(bytes) {
-            Ok(p) => panic!("read as {:?}", p.info),
-            Err(f) => f,
-        }
-    }
-
-    /// xorshift64*: deterministic bytes for the hostile tests.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn bytes(&mut self, n: usize) -> Vec<u8> {
-            (0..n).map(|_| self.next() as u8).collect()
-        }
+        read_err(host_key(bytes))
     }
 
     /// File, key type, algorithm, key bits, curve.

@@ -52,6 +52,8 @@ pub mod report;
 pub mod signature;
 pub mod smime;
 pub mod sshcom;
+#[cfg(test)]
+mod test_support;
 pub mod tls;
 pub mod x509;
 

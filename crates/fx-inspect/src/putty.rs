@@ -821,6 +821,7 @@ fn mac<'a>(
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::test_support::{Rng, at, kinds, read_err, read_ok};
 
     const DSA2048: &[u8] = include_bytes!("../../../tests/corpus/files/keys/putty/dsa2048.ppk");
     const ECDSA256: &[u8] = include_bytes!("../../../tests/corpus/files/keys/putty/ecdsa256.ppk");
@@ -887,25 +888,11 @@ Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
 ";
 
     fn ok(bytes: &[u8]) -> Parsed<PpkInfo> {
-        match ppk(bytes) {
-            Ok(p) => p,
-            Err(f) => panic!("not read: {f:?}"),
-        }
+        read_ok(ppk(bytes))
     }
 
     fn err(bytes: &[u8]) -> Finding {
-        match ppk(bytes) {
-            Ok(p) => panic!("read as {:?} {:?}", p.info, p.findings),
-            Err(f) => f,
-        }
-    }
-
-    fn kinds(p: &Parsed<PpkInfo>) -> Vec<FailureKind> {
-        p.findings.iter().map(|f| f.kind).collect()
-    }
-
-    fn at(text: &[u8], needle: &str) -> usize {
-        memchr::memmem::find(text, needle.as_bytes()).unwrap()
+        read_err(ppk(bytes))
     }
 
     /// Where the public blob's text ends: before the KDF or Private-Lines.
@@ -918,17 +905,6 @@ Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
     fn edit(text: &[u8], from: &str, to: &str) -> Vec<u8> {
         let i = at(text, from);
         [&text[..i], to.as_bytes(), &text[i + from.len()..]].concat()
-    }
-
-    /// xorshift64*: deterministic bytes for the hostile tests.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
     }
 
     /// File, version, key type, algorithm, key bits, curve, encrypted.

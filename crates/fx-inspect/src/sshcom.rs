@@ -380,6 +380,7 @@ fn be32(data: &[u8]) -> usize {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use crate::test_support::{Rng, at, kinds, read_err, read_ok};
     use base64::Engine as _;
 
     const RSA2048: &[u8] =
@@ -404,25 +405,11 @@ BSkWowG3sUNYRauI58YRevK4RKWODZXXP42EMs6zTWXiBQU0CBQ=
 ";
 
     fn ok(bytes: &[u8]) -> Parsed<SshcomInfo> {
-        match private_key(bytes) {
-            Ok(p) => p,
-            Err(f) => panic!("not read: {f:?}"),
-        }
+        read_ok(private_key(bytes))
     }
 
     fn err(bytes: &[u8]) -> Finding {
-        match private_key(bytes) {
-            Ok(p) => panic!("read as {:?} {:?}", p.info, p.findings),
-            Err(f) => f,
-        }
-    }
-
-    fn kinds(p: &Parsed<SshcomInfo>) -> Vec<FailureKind> {
-        p.findings.iter().map(|f| f.kind).collect()
-    }
-
-    fn at(text: &[u8], needle: &str) -> usize {
-        memchr::memmem::find(text, needle.as_bytes()).unwrap()
+        read_err(private_key(bytes))
     }
 
     /// The decoded blob of a file.
@@ -453,17 +440,6 @@ BSkWowG3sUNYRauI58YRevK4RKWODZXXP42EMs6zTWXiBQU0CBQ=
         let mut b = blob.to_vec();
         b[at..at + 4].copy_from_slice(&v.to_be_bytes());
         b
-    }
-
-    /// xorshift64*: deterministic bytes for the hostile tests.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
     }
 
     /// File, algorithm, key bits, cipher, comment.
