@@ -1,0 +1,8 @@
+//! `fx-diff`: thin entry point; the logic lives in the `fx-diff` crate.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = fx_core::cli::parse_args::<fx_diff::Args>("fx-diff");
+    fx_diff::main(&args)
+}
