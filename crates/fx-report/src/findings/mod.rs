@@ -1,0 +1,330 @@
+//! # Findings: what in a run needs attention, ranked
+//!
+//! [`build`] reads the sequenced jobs of a run (`RUN/telemetry/jobs.jsonl`),
+//! takes each job's typed facts ([`fx_facts::JobFacts`]) and applies the
+//! rule table ([`rules::RULES`]): weak hash/KDF parameters, deprecated or
+//! broken algorithms, quantum-vulnerable public keys with the deadline of
+//! the policy's baseline ([`quantum`]), post-quantum material and whether it
+//! verified, crypto libraries in binaries, TLS clients and the groups they
+//! offered. Hits are grouped into one [`Finding`] per (kind, subject) naming
+//! every artifact behind it, each with the event that says so, and ranked by
+//! severity then id. The result is deterministic: same evidence, same bytes.
+//!
+//! Writers: [`FINDINGS_FILE`] (JSON, `schemas/findings.schema.json`),
+//! [`sarif`] (SARIF 2.1.0) and [`markdown`] (`report.md`). An HTML renderer
+//! reads the same [`Findings`].
+
+mod detect;
+mod group;
+pub mod markdown;
+pub mod quantum;
+pub mod rules;
+pub mod sarif;
+pub mod severity;
+pub mod tls_suites;
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use fx_core::Text;
+use fx_core::job::Job;
+use fx_core::jsonl::JsonlReader;
+use fx_core::run::RunDir;
+use serde::{Deserialize, Serialize};
+
+pub use quantum::{Deadline, QuantumBaseline};
+pub use rules::{FindingKind, RULES, Rule};
+pub use severity::{Severity, SeverityCounts};
+
+/// Format tag of `findings.json`.
+pub const FORMAT: &str = "findings/1";
+/// `findings.json`, relative to the run directory.
+pub const FINDINGS_FILE: &str = "reports/findings.json";
+/// `findings.sarif`, relative to the run directory.
+pub const SARIF_FILE: &str = "reports/findings.sarif";
+/// `report.md`, relative to the run directory.
+pub const MARKDOWN_FILE: &str = "reports/report.md";
+/// The sequenced job lines, relative to the run directory.
+pub const JOBS_FILE: &str = "telemetry/jobs.jsonl";
+
+/// Everything the findings engine concluded about a run
+/// (`RUN/reports/findings.json`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Findings {
+    /// Format tag, `findings/1`.
+    pub fx: String,
+    /// The run.
+    pub run_id: String,
+    /// Case named at ingest.
+    pub case: String,
+    /// Tenants of the run.
+    pub tenants: Vec<String>,
+    /// `sha256:` of the run's policy.
+    pub policy_hash: String,
+    /// The baselines the findings were judged against.
+    pub baselines: Baselines,
+    /// Jobs read.
+    pub jobs: u64,
+    /// Findings per severity.
+    pub counts: SeverityCounts,
+    /// The findings, most severe first, then by id.
+    pub findings: Vec<Finding>,
+}
+
+/// The baselines of a run's policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baselines {
+    /// `policy.report.quantum_baseline`: name, title, URL and its rule.
+    pub quantum: BaselineRef,
+    /// `policy.probe.hash_baseline` (the hash audit names and cites it in
+    /// its events).
+    pub hash: String,
+}
+
+/// A cited baseline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineRef {
+    /// Policy name.
+    pub name: String,
+    /// Title of the source document.
+    pub title: String,
+    /// Where it is published.
+    pub url: String,
+    /// What its dates mean.
+    pub rule: String,
+}
+
+/// One finding: one (kind, subject) with every artifact behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    /// Stable id, `kind/subject` (subject made filename-safe).
+    pub id: String,
+    /// The kind (the SARIF rule).
+    pub kind: FindingKind,
+    /// The rule of [`RULES`] that raised it.
+    pub rule: String,
+    /// Its severity (the rule's).
+    pub severity: Severity,
+    /// What it is about (`RSA-2048`, `bcrypt: cost_below_baseline`, a JA4).
+    pub subject: String,
+    /// One line for people.
+    pub title: String,
+    /// Why it matters: the rule, its source and the baseline.
+    pub detail: String,
+    /// The migration deadline, for a quantum-vulnerable key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+    /// Every artifact behind it, by artifact then event.
+    pub artifacts: Vec<ArtifactRef>,
+}
+
+/// An artifact behind a finding, and the event that says so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArtifactRef {
+    /// The artifact's sequence number in the run.
+    pub artifact_seq: u64,
+    /// Its id.
+    pub artifact_id: String,
+    /// `sha256:` of its bytes (absent for a job with nothing read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub artifact_hash: Option<String>,
+    /// The intake path as given, byte-exact (`{"bytes": …}` when not UTF-8).
+    pub path: Text,
+    /// The same path for display: bytes that are not UTF-8, and control
+    /// characters, written as `\xNN`.
+    pub path_display: String,
+    /// The event behind the claim (global sequence number).
+    pub event_seq: u64,
+    /// Its module.
+    pub module: String,
+    /// Its step.
+    pub step: String,
+    /// Where in the artifact, for people (`certificate CN=…`, `line 2: …`);
+    /// parameters only, never hash, salt or key bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// 1-based lines of a text artifact the finding is about (hash lists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<u64>,
+    /// The external tool run of the same module on this artifact, when one
+    /// ran: provenance and the blob of its output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<ToolProvenance>,
+}
+
+/// An external tool run behind (or cross-checking) an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToolProvenance {
+    /// The tool-run event.
+    pub event_seq: u64,
+    /// Its step (`tool:openssl_x509`, `tool:tshark`).
+    pub step: String,
+    /// Tool name.
+    pub name: String,
+    /// Version line it printed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// `sha256:` of its binary.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binary_hash: Option<String>,
+    /// Blob of its (normalised) stdout, relative to `RUN/artifacts/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stdout_ref: Option<String>,
+    /// Whether the module's cross-check agreed with fx's own parse, when it
+    /// recorded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<bool>,
+}
+
+impl Findings {
+    /// The findings at or above `threshold`.
+    pub fn at_least(&self, threshold: Severity) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(move |f| f.severity.at_least(threshold))
+    }
+}
+
+/// Reads a run's jobs and builds its findings. The run must have been
+/// sequenced (`telemetry/jobs.jsonl`, every job ending in its summary).
+pub fn build(run: &RunDir) -> anyhow::Result<Findings> {
+    let mut b = Builder::new(run)?;
+    let path = run.path().join(JOBS_FILE);
+    let file = std::fs::File::open(&path)
+        .with_context(|| format!("{} is missing (run fx-seq first)", path.display()))?;
+    let mut reader = JsonlReader::new(
+        std::io::BufReader::with_capacity(1 << 20, file),
+        run.policy().limits.max_line_bytes as usize,
+    );
+    while let Some(job) = reader
+        .next_record::<Job>()
+        .with_context(|| format!("{}", path.display()))?
+    {
+        b.add_job(&job);
+    }
+    Ok(b.finish())
+}
+
+/// Builds findings job by job, for a caller that reads the jobs itself.
+pub struct Builder {
+    head: Findings,
+    ctx: detect::Context,
+    groups: group::Groups,
+}
+
+impl Builder {
+    /// A builder for `run`, under its policy's baselines. Refuses a policy
+    /// naming a quantum baseline fx does not know.
+    pub fn new(run: &RunDir) -> anyhow::Result<Builder> {
+        let m = run.manifest();
+        let name = &run.policy().report.quantum_baseline;
+        let quantum = QuantumBaseline::by_name(name).with_context(|| {
+            let known: Vec<&str> = quantum::BASELINES.iter().map(|b| b.name).collect();
+            format!(
+                "policy.report.quantum_baseline {name:?} is not a baseline fx knows ({})",
+                known.join(", ")
+            )
+        })?;
+        let head = Findings {
+            fx: FORMAT.into(),
+            run_id: m.run_id.clone(),
+            case: m.case.clone(),
+            tenants: m.tenants.clone(),
+            policy_hash: m.policy_hash.clone(),
+            baselines: Baselines {
+                quantum: BaselineRef {
+                    name: quantum.name.into(),
+                    title: quantum.title.into(),
+                    url: quantum.url.into(),
+                    rule: quantum.rule.into(),
+                },
+                hash: run.policy().probe.hash_baseline.clone(),
+            },
+            jobs: 0,
+            counts: SeverityCounts::default(),
+            findings: Vec::new(),
+        };
+        Ok(Builder {
+            head,
+            ctx: detect::Context { quantum },
+            groups: group::Groups::default(),
+        })
+    }
+
+    /// Adds the findings of one job.
+    pub fn add_job(&mut self, job: &Job) {
+        self.head.jobs += 1;
+        for hit in detect::job_hits(&self.ctx, job) {
+            self.groups.add(job, hit);
+        }
+    }
+
+    /// The findings, grouped and ranked.
+    pub fn finish(self) -> Findings {
+        let mut out = self.head;
+        out.findings = self.groups.finish();
+        for f in &out.findings {
+            out.counts.add(f.severity);
+        }
+        out
+    }
+}
+
+/// A path for display: UTF-8 text as is, every other byte and every
+/// control character as `\xNN` (and a backslash as `\\`), so that a name
+/// that is not UTF-8 is shown exactly, never lossily.
+pub fn display_bytes(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => {
+                    let mut buf = [0u8; 4];
+                    for b in c.encode_utf8(&mut buf).bytes() {
+                        out.push_str(&format!("\\x{b:02x}"));
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// The display form of an intake path ([`display_bytes`] of its bytes).
+pub fn display_text(t: &Text) -> String {
+    match t {
+        Text::Str(s) => display_bytes(s.as_bytes()),
+        Text::Bytes { .. } => display_bytes(&t.to_bytes().unwrap_or_default()),
+    }
+}
+
+/// Writes `findings.json` under `run` (write, then rename).
+pub fn write_json(run: &Path, findings: &Findings) -> anyhow::Result<()> {
+    fx_core::run::write_json_atomic(&run.join(FINDINGS_FILE), findings)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_escapes_what_is_not_text() {
+        assert_eq!(display_bytes(b"samples/a b.pem"), "samples/a b.pem");
+        assert_eq!(display_bytes(b"bad\xff\xfename"), "bad\\xff\\xfename");
+        assert_eq!(display_bytes(b"new\nline"), "new\\x0aline");
+        assert_eq!(display_bytes("caf\u{e9}".as_bytes()), "caf\u{e9}");
+        assert_eq!(display_bytes(b"back\\slash"), "back\\\\slash");
+    }
+}
