@@ -463,3 +463,38 @@ fn a_whole_blob_whose_only_reading_fails_its_structure_reports_the_defect() {
     let (c, _) = pqc_verdict(&probe_job(&j, &bytes, &StageCtx { run: &run }));
     assert_eq!(c, None);
 }
+
+#[test]
+fn a_nearly_valid_mlkem_1024_key_is_reported_malformed_and_a_ciphertext_is_not() {
+    use fx_core::vocab::{Basis, FailureKind};
+    oqs::init();
+    let (_d, run) = run_with(Policy::default());
+    let k = oqs::kem::Kem::new(oqs::kem::Algorithm::MlKem1024).unwrap();
+    let (pk, _) = k.keypair().unwrap();
+    let (ct, _) = k.encapsulate(&pk).unwrap();
+    // 1568 bytes: ML-KEM-1024's encapsulation key and ciphertext alike.
+    let mut bad = pk.as_ref().to_vec();
+    bad[3] = 0xff;
+    bad[4] |= 0x0f;
+    let j = job(&run, &bad, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &bad, &StageCtx { run: &run }));
+    let c = c.unwrap();
+    assert_eq!(why, "nearly_valid_key_malformed");
+    assert_eq!(c.failures, vec![FailureKind::UnreducedCoefficient]);
+    assert_eq!(c.algorithm, None);
+    assert_eq!(c.basis, Some(Basis::SizeOnly));
+    let pqc = c.pqc.as_ref().unwrap();
+    assert_eq!(pqc["valid_structure"], false);
+    assert_eq!(pqc["candidates"][0]["algorithm"], "ML-KEM-1024");
+    assert_eq!(pqc["candidates"][0]["object"], "public_key");
+    assert_eq!(pqc["candidates"][0]["invalid_at"], 3);
+    // The real ciphertext stays a ciphertext.
+    let ct = ct.as_ref().to_vec();
+    let j = job(&run, &ct, vec![allow_all()]);
+    let (c, why) = pqc_verdict(&probe_job(&j, &ct, &StageCtx { run: &run }));
+    let c = c.unwrap();
+    assert_eq!(why, "concluded");
+    assert_eq!(c.algorithm.as_deref(), Some("ML-KEM-1024"));
+    assert!(c.failures.is_empty());
+    assert_eq!(c.labels, vec![Label::KemTranscript]);
+}

@@ -478,7 +478,11 @@ impl Scene {
 
 /// Judges every geometry target, the evidentially strongest first: regions a
 /// parser delimited, then the whole artifact, then splits (each group by
-/// its best score, ties in target order). The first target that concludes
+/// its best score, ties in target order). Before any reading is concluded,
+/// a whole near-uniform artifact that is an ML-KEM encapsulation key with a
+/// few unreduced coefficients ([`structure::mlkem_key_nearly_valid`]) is
+/// reported as that defect, even where its length is also a ciphertext's
+/// (ML-KEM-1024: 1568 bytes). The first target that concludes
 /// wins; otherwise the verdict of the first target judged is reported, and
 /// a whole near-uniform artifact whose exact size names only candidates
 /// that failed their structure check reports that defect as a failure shape
@@ -507,6 +511,27 @@ fn judge_targets(
         let top = per_target[i].first().map_or(i64::MIN, |c| c.score);
         (rank(&targets[i].0), std::cmp::Reverse(top), i)
     });
+    // A whole near-uniform artifact whose encapsulation-key reading fails
+    // on only a few coefficients is that key, malformed, whatever else its
+    // length could be (structure::mlkem_key_nearly_valid).
+    for &i in &order {
+        let (region, raw, _) = &targets[i];
+        if rank(region) != 1 || scene.firm || !near_uniform(raw) {
+            continue;
+        }
+        let near: Vec<&Candidate> = per_target[i]
+            .iter()
+            .filter(|c| {
+                c.structure == Some("invalid")
+                    && c.object == Object::PublicKey.as_str()
+                    && c.set()
+                        .is_some_and(|s| structure::mlkem_key_nearly_valid(s, raw))
+            })
+            .collect();
+        if let Some(c) = defect_conclusion(&near) {
+            return ("nearly_valid_key_malformed", c);
+        }
+    }
     let mut first: Option<&'static str> = None;
     for &i in &order {
         let (verdict, c) = guess_conclusion(&scene, &per_target[i], Some(&targets[i]));
@@ -515,6 +540,7 @@ fn judge_targets(
         }
         first.get_or_insert(verdict);
     }
+    let first = first.unwrap_or("no_target");
     // A whole artifact of an exact size whose every candidate failed its
     // structure check: the defect, not a scheme.
     for &i in &order {
@@ -522,36 +548,40 @@ fn judge_targets(
         if rank(region) != 1 || scene.firm || !near_uniform(raw) {
             continue;
         }
-        let cands = &per_target[i];
-        let checked: Vec<&Candidate> = cands
+        let checked: Vec<&Candidate> = per_target[i]
             .iter()
             .filter(|c| c.exact && c.structure.is_some())
             .collect();
-        if checked.is_empty() || checked.iter().any(|c| c.structure == Some("valid")) {
+        if checked.iter().any(|c| c.structure == Some("valid")) {
             continue;
         }
-        let shapes: Vec<FailureKind> = checked.iter().filter_map(|c| defect_of(c)).collect();
-        let Some(&shape) = shapes.first() else {
-            continue;
-        };
-        let list: Vec<Value> = checked
-            .iter()
-            .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score, "invalid_at": c.invalid_at}))
-            .collect();
-        let c = Conclusion {
-            failures: vec![shape],
-            pqc: Some(json!({
-                "candidates": list,
-                "valid_structure": false,
-                "verified": Value::Null,
-                "decapsulated": Value::Null,
-            })),
-            basis: Some(Basis::SizeOnly),
-            ..Default::default()
-        };
-        return ("structure_invalid", c);
+        if let Some(c) = defect_conclusion(&checked) {
+            return ("structure_invalid", c);
+        }
     }
-    (first.unwrap_or("no_target"), Conclusion::default())
+    (first, Conclusion::default())
+}
+
+/// The defect of candidates whose structure checks failed, as a failure
+/// shape with the candidates, `valid_structure: false`, basis `size_only`,
+/// and neither algorithm nor label; `None` when no candidate names one.
+fn defect_conclusion(checked: &[&Candidate]) -> Option<Conclusion> {
+    let shape = checked.iter().find_map(|c| defect_of(c))?;
+    let list: Vec<Value> = checked
+        .iter()
+        .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score, "invalid_at": c.invalid_at}))
+        .collect();
+    Some(Conclusion {
+        failures: vec![shape],
+        pqc: Some(json!({
+            "candidates": list,
+            "valid_structure": false,
+            "verified": Value::Null,
+            "decapsulated": Value::Null,
+        })),
+        basis: Some(Basis::SizeOnly),
+        ..Default::default()
+    })
 }
 
 /// Several parameter sets tie on a whole unrecognised near-uniform artifact

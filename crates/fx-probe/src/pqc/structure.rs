@@ -83,6 +83,38 @@ fn mlkem_k(set: &ParamSet) -> Option<usize> {
     }
 }
 
+/// Whether `bytes`, which fail the ML-KEM encapsulation-key check of `set`,
+/// are an encapsulation key with a few unreduced coefficients rather than
+/// other bytes of the same length (a ciphertext of ML-KEM-1024 has the
+/// length of its encapsulation key). Read as twelve-bit coefficients,
+/// uniform bytes put a coefficient at or above q = 3329 with probability
+/// 767/4096 ≈ 0.187: about 192 of ML-KEM-1024's 1024 (standard deviation
+/// 12.5), 96 of ML-KEM-512's 512 (8.8). At most one in [`NEAR_PER`] out of
+/// range is more than ten standard deviations below that, so such bytes
+/// are a malformed key (Wycheproof's `ModulusOverflow` keys have one), not
+/// a ciphertext.
+pub fn mlkem_key_nearly_valid(set: &ParamSet, bytes: &[u8]) -> bool {
+    if set.family != Family::MlKem || Some(bytes.len()) != set.public_key {
+        return false;
+    }
+    let Some(t) = mlkem_k(set).and_then(|k| bytes.get(..384 * k)) else {
+        return false;
+    };
+    let coefficients = t.len() / 3 * 2;
+    let unreduced = t
+        .chunks_exact(3)
+        .map(|c| {
+            let d0 = u16::from(c[0]) | (u16::from(c[1] & 0x0f) << 8);
+            let d1 = u16::from(c[1] >> 4) | (u16::from(c[2]) << 4);
+            usize::from(d0 >= Q_KEM) + usize::from(d1 >= Q_KEM)
+        })
+        .sum::<usize>();
+    unreduced > 0 && unreduced <= coefficients / NEAR_PER
+}
+
+/// One coefficient in this many may be unreduced in a "nearly valid" key.
+pub const NEAR_PER: usize = 64;
+
 fn coeffs12_below_q(bytes: &[u8], base: usize) -> Check {
     for (i, c) in bytes.chunks_exact(3).enumerate() {
         let d0 = u16::from(c[0]) | (u16::from(c[1] & 0x0f) << 8);

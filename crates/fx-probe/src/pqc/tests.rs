@@ -482,3 +482,35 @@ fn pem_armored_pqc_keys_are_unwrapped() {
     assert_eq!(d["pem_label"], "PRIVATE KEY");
     assert_eq!(d["der"]["form"], "seed");
 }
+
+#[test]
+fn an_encapsulation_key_with_one_unreduced_coefficient_is_not_a_ciphertext() {
+    oqs::init();
+    for (alg, name) in [
+        (kem::Algorithm::MlKem512, "ML-KEM-512"),
+        (kem::Algorithm::MlKem768, "ML-KEM-768"),
+        (kem::Algorithm::MlKem1024, "ML-KEM-1024"),
+    ] {
+        let k = kem::Kem::new(alg).unwrap();
+        let set = pqc_params::by_name(name).unwrap();
+        for _ in 0..8 {
+            let (pk, _) = k.keypair().unwrap();
+            let (ct, _) = k.encapsulate(&pk).unwrap();
+            // Wycheproof's ModulusOverflow: one coefficient set to q..4095.
+            let mut bad = pk.as_ref().to_vec();
+            bad[0] = 0xff;
+            bad[1] |= 0x0f;
+            assert!(structure::mlkem_key_nearly_valid(set, &bad), "{name}");
+            assert!(
+                !structure::mlkem_key_nearly_valid(set, pk.as_ref()),
+                "{name}"
+            );
+            // A real ciphertext of ML-KEM-1024 has the key's length, and
+            // about a fifth of its twelve-bit words are ≥ q.
+            assert!(
+                !structure::mlkem_key_nearly_valid(set, ct.as_ref()),
+                "{name}"
+            );
+        }
+    }
+}
