@@ -9,12 +9,15 @@
 //! * [`der`] — a bounded DER/BER walker (depth, node and length limits);
 //! * [`digest`] — whether a bare hex string can be a digest;
 //! * [`tls`] — TLS record and handshake message headers;
-//! * [`capture`] — pcap/pcapng magic numbers and the walk over their blocks.
+//! * [`capture`] — pcap/pcapng magic numbers and the walk over their blocks;
+//! * [`openpgp`] — OpenPGP armor (CRC-24, cleartext signatures), a bounded
+//!   packet walk and the key, signature and session-key fields.
 
 pub mod capture;
 pub mod der;
 pub mod digest;
 pub mod oids;
+pub mod openpgp;
 pub mod pem;
 pub mod pqc_params;
 pub mod tls;
