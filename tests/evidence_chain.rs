@@ -98,6 +98,53 @@ fn sha256sum(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).unwrap()[..64].to_owned()
 }
 
+fn chain_schema() -> serde_json::Value {
+    let p = repo().join("schemas/evidence_chain.schema.json");
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// Every chain line and the root validate against
+/// `schemas/evidence_chain.schema.json` (the root against its `$defs/root`).
+fn assert_schema_valid(run: &Path) {
+    let schema = chain_schema();
+    let line_v = jsonschema::validator_for(&schema).unwrap();
+    let root_schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": schema["$defs"],
+        "$ref": "#/$defs/root",
+    });
+    let root_v = jsonschema::validator_for(&root_schema).unwrap();
+    let mut lines = 0;
+    for w in ["fx-seq", "fx-features", "fx-report"] {
+        let text =
+            std::fs::read_to_string(run.join(format!("manifests/evidence/{w}.jsonl"))).unwrap();
+        for (i, l) in text.lines().enumerate() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let errors: Vec<String> = line_v.iter_errors(&v).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{w}.jsonl:{}: {errors:?}", i + 1);
+            lines += 1;
+        }
+    }
+    assert!(lines > 10);
+    let root: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.join("manifests/evidence_root.json")).unwrap())
+            .unwrap();
+    let errors: Vec<String> = root_v.iter_errors(&root).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "evidence_root.json: {errors:?}");
+    // The schema rejects what the format forbids.
+    for bad in [
+        serde_json::json!({"fx": "evidence_chain/1", "writer": "fx-seq", "path": "../x",
+            "kind": "file", "bytes": 1, "sha256": "00".repeat(32), "prev": "00".repeat(32)}),
+        serde_json::json!({"fx": "evidence_chain/1", "writer": "fx-seq", "path": "x",
+            "kind": "lines", "bytes": 1, "sha256": "00".repeat(32), "prev": "00".repeat(32)}),
+        serde_json::json!({"fx": "evidence_chain/1", "writer": "fx-seq", "path": "telemetry/x",
+            "kind": "file", "bytes": 1, "sha256": "00".repeat(32), "lines": 1,
+            "prev": "00".repeat(32)}),
+    ] {
+        assert!(!line_v.is_valid(&bad), "{bad}");
+    }
+}
+
 fn openssl(args: &[&str]) -> std::process::Output {
     Command::new("openssl").args(args).output().unwrap()
 }
@@ -109,6 +156,7 @@ fn the_chain_records_the_batch_and_names_every_change() {
     let (code, _, err) = verify(run, &[]);
     assert_eq!(code, 0, "a fresh run must verify: {err}");
     assert!(err.contains("evidence chain:"), "{err}");
+    assert_schema_valid(run);
 
     // Every writer has its chain, the root lists them in order, and a leaf
     // is the SHA-256 of its line (sha256sum as the oracle).
@@ -221,36 +269,30 @@ fn the_chain_records_the_batch_and_names_every_change() {
         ),
     );
 
-    // A blob removed.
+    // A blob removed: the job line that names it by its hash says so.
     let (_d, copy) = copy_of(run);
-    let chain = std::fs::read_to_string(copy.join("manifests/evidence/fx-seq.jsonl")).unwrap();
-    let first: serde_json::Value = serde_json::from_str(chain.lines().next().unwrap()).unwrap();
-    assert_eq!(first["kind"], "blob");
-    let blob = first["path"].as_str().unwrap().to_owned();
-    std::fs::remove_file(copy.join(&blob)).unwrap();
-    // The job line that references it names it (the chain leaves the
-    // blobs the job lines reference to that check).
-    let hash = blob
-        .trim_start_matches("artifacts/blobs/sha256/")
-        .replace('/', "");
-    let (code, out, _) = verify(&copy, &[]);
-    assert_eq!(code, 1);
-    assert!(
-        out.lines().any(|l| l.starts_with("telemetry/jobs.jsonl:")
-            && l.ends_with(&format!("blob sha256:{hash}: missing"))),
-        "{out}"
+    let job: serde_json::Value =
+        serde_json::from_slice(&lines_of(&copy.join("telemetry/jobs.jsonl"))[0]).unwrap();
+    let reference = job["artifact"]["artifact_ref"].as_str().unwrap().to_owned();
+    let hash = job["artifact"]["artifact_hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::remove_file(copy.join("artifacts").join(&reference)).unwrap();
+    fails_with(
+        &copy,
+        "telemetry/jobs.jsonl:1",
+        &format!("telemetry/jobs.jsonl:1: blob {hash}: missing"),
     );
-    // With the job lines that reference it gone too, the chain names it.
+    // A blob and the job line that names it removed: the chain names the line.
     let jobs = copy.join("telemetry/jobs.jsonl");
-    let kept: Vec<Vec<u8>> = lines_of(&jobs)
-        .into_iter()
-        .filter(|l| !String::from_utf8_lossy(l).contains(&hash))
-        .collect();
+    let mut kept = lines_of(&jobs);
+    kept.remove(0);
     write_lines(&jobs, &kept);
     fails_with(
         &copy,
-        &blob,
-        &format!("{blob}: missing (manifests/evidence/fx-seq.jsonl:1 records it)"),
+        "telemetry/jobs.jsonl",
+        "telemetry/jobs.jsonl:1: line removed (recorded line 1 is missing; line 1 holds recorded line 2)",
     );
 
     // A line appended to a chain, linked correctly to the last one.

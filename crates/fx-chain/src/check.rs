@@ -31,13 +31,6 @@ pub struct Checked {
 
 /// Checks the run directory `run` against its evidence chain.
 pub fn check(run: &Path) -> Result<Checked> {
-    check_except(run, &|_| false)
-}
-
-/// [`check`], leaving out the content of the blobs for which `checked`
-/// (given the blob's path, `artifacts/blobs/sha256/…`) is true: the caller
-/// has hashed them and reported what it found.
-pub fn check_except(run: &Path, checked: &dyn Fn(&str) -> bool) -> Result<Checked> {
     let mut c = Checked::default();
     let root = read_root(run, &mut c)?;
     if let Some(r) = &root {
@@ -77,7 +70,7 @@ pub fn check_except(run: &Path, checked: &dyn Fn(&str) -> bool) -> Result<Checke
         let recorded = root
             .as_ref()
             .and_then(|r| r.writers.iter().find(|h| h.writer == w.name()));
-        check_writer(run, w, recorded, checked, &mut c)?;
+        check_writer(run, w, recorded, &mut c)?;
     }
     Ok(c)
 }
@@ -133,7 +126,6 @@ fn check_writer(
     run: &Path,
     w: Writer,
     recorded: Option<&crate::root::WriterHead>,
-    checked: &dyn Fn(&str) -> bool,
     c: &mut Checked,
 ) -> Result<()> {
     let chain = w.chain_file();
@@ -240,7 +232,7 @@ fn check_writer(
         if let Content::Lines { leaves, .. } = &entry.content {
             leaves_files.insert(leaves.clone());
         }
-        check_entry(run, w, &entry, &at, checked, c)?;
+        check_entry(run, w, &entry, &at, c)?;
     }
     // Files the chain does not record.
     let mut files = Vec::new();
@@ -262,14 +254,7 @@ fn check_writer(
     Ok(())
 }
 
-fn check_entry(
-    run: &Path,
-    w: Writer,
-    e: &Entry,
-    at: &str,
-    checked: &dyn Fn(&str) -> bool,
-    c: &mut Checked,
-) -> Result<()> {
+fn check_entry(run: &Path, w: Writer, e: &Entry, at: &str, c: &mut Checked) -> Result<()> {
     let path = &e.path;
     if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
         c.problems
@@ -278,29 +263,6 @@ fn check_entry(
     }
     let file = run.join(path);
     match &e.content {
-        Content::Blob { sha256 } => {
-            let named = path
-                .strip_prefix("artifacts/blobs/sha256/")
-                .map(|h| h.replacen('/', "", 1));
-            if named.as_deref() != Some(sha256.as_str()) {
-                c.problems.push(format!(
-                    "{at}: blob {path} is not named by its hash {sha256}"
-                ));
-            }
-            if checked(path) {
-                return Ok(());
-            }
-            match file_sha256(&file) {
-                Ok((_, got)) if got == *sha256 => {}
-                Ok((_, got)) => c.problems.push(format!(
-                    "{path}: content hashes to {got}, not {sha256} ({at})"
-                )),
-                Err(err) if err.kind() == std::io::ErrorKind::NotFound => c
-                    .problems
-                    .push(format!("{path}: missing ({at} records it)")),
-                Err(err) => c.problems.push(format!("{path}: {err} ({at})")),
-            }
-        }
         Content::File { bytes, sha256 } => match file_sha256(&file) {
             Ok((n, got)) if got == *sha256 && n == *bytes => {}
             Ok((n, got)) => c.problems.push(format!(

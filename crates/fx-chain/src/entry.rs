@@ -43,12 +43,6 @@ pub enum Content {
         /// SHA-256 (hex) of the content.
         sha256: String,
     },
-    /// A content-addressed blob (`artifacts/blobs/sha256/<2>/<62>`) that
-    /// the writer's evidence references: its name is its hash.
-    Blob {
-        /// SHA-256 (hex) of the content.
-        sha256: String,
-    },
 }
 
 impl Content {
@@ -57,7 +51,6 @@ impl Content {
         match self {
             Content::Lines { .. } => "lines",
             Content::File { .. } => "file",
-            Content::Blob { .. } => "blob",
         }
     }
 }

@@ -13,7 +13,7 @@
 //!   verifier names the line that changed;
 //! * an **entry** ([`Entry`]) describes one file a writer wrote: a text file
 //!   by its line count, byte count and leaves file (and that file's
-//!   SHA-256), a binary file by its SHA-256 and size, a blob by its hash;
+//!   SHA-256), a binary file by its SHA-256 and size;
 //! * a writer's **chain** is `manifests/evidence/<writer>.jsonl`, its entries
 //!   sorted by path, each line carrying in `prev` the SHA-256 of the line
 //!   before it; the last line's SHA-256 is the writer's **head**;
@@ -36,7 +36,7 @@ pub mod leaves;
 pub mod root;
 pub mod write;
 
-pub use check::{Checked, check, check_except};
+pub use check::{Checked, check};
 pub use entry::{Content, Entry};
 pub use error::{ChainError, Result};
 pub use leaves::{LEAF_BYTES, Leaf, LeafSink, LineHasher, leaf};
@@ -59,7 +59,8 @@ pub const ZERO_HASH: &str = "000000000000000000000000000000000000000000000000000
 /// A command that writes evidence, each with its own chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Writer {
-    /// `fx-seq`: `telemetry/` and the blobs its job lines reference.
+    /// `fx-seq`: `telemetry/` (whose job lines name the blobs they
+    /// reference by their hash).
     Seq,
     /// `fx-features`: `features/`.
     Features,

@@ -94,7 +94,7 @@ impl Chain {
         }
     }
 
-    /// Adds an entry (from [`crate::LeafSink::finish`], or a blob).
+    /// Adds an entry (from [`crate::LeafSink::finish`]).
     pub fn add(&mut self, path: String, content: Content) -> Result<()> {
         check_path(&path)?;
         if self.entries.contains_key(&path) {
@@ -105,25 +105,6 @@ impl Chain {
         }
         self.entries.insert(path, content);
         Ok(())
-    }
-
-    /// Adds a blob by its reference relative to `RUN/artifacts/`
-    /// (`blobs/sha256/ab/cd…`); its hash is its name. A blob already added
-    /// is not added again.
-    pub fn add_blob(&mut self, reference: &str) -> Result<()> {
-        let path = format!("artifacts/{reference}");
-        if self.entries.contains_key(&path) {
-            return Ok(());
-        }
-        let sha256 = reference
-            .strip_prefix("blobs/sha256/")
-            .map(|h| h.replacen('/', "", 1))
-            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .ok_or_else(|| ChainError::BadPath {
-                path: path.clone(),
-                reason: "not a blob reference blobs/sha256/<2 hex>/<62 hex>",
-            })?;
-        self.add(path, Content::Blob { sha256 })
     }
 
     /// Adds every file under `dir` (relative to the run), hashed now:

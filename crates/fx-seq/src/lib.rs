@@ -16,7 +16,7 @@
 //! or the engine that ran the stages; wall-clock figures go to
 //! `RUN/metrics/seq.json` only. Every line written is hashed once, as it is
 //! written, into fx-seq's evidence chain ([`fx_chain`]:
-//! `RUN/manifests/evidence/fx-seq.jsonl`, with the blobs the jobs reference).
+//! `RUN/manifests/evidence/fx-seq.jsonl`).
 //! `fx-seq --run RUN --verify` checks a run directory (blobs, sequences,
 //! summaries, file consistency, and every writer's evidence chain);
 //! `--sign KEY` signs the chain's root, `--verify-key KEY` checks that
@@ -39,6 +39,7 @@
 
 pub mod direct;
 pub mod input;
+pub mod leaves;
 pub mod lock;
 pub mod pipeline;
 pub mod record;
@@ -359,16 +360,16 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     // Write phase.
     let mut merged = sorter.finish()?;
     let staging = Staging::new(run.path(), opts.direct_io)?;
-    let mut chain = fx_chain::Chain::begin(run.path(), fx_chain::Writer::Seq)
-        .map_err(telemetry::chain_error)?;
-    let sinks = chain.sinks();
-    let (wrote, parts) = pipeline::write(
+    let mut chain =
+        fx_chain::Chain::begin(run.path(), fx_chain::Writer::Seq).map_err(leaves::chain_error)?;
+    let (wrote, entries) = pipeline::write(
         run,
         &source,
         &mut merged,
         threads,
-        staging.events_writer(&sinks)?,
-        staging.jobs_writer(&sinks)?,
+        staging.events_writer()?,
+        staging.jobs_writer()?,
+        chain.sinks(),
     )?;
     let sort = merged.stats();
     drop(merged);
@@ -376,13 +377,10 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     let write_done = started.elapsed();
     staging.commit()?;
     // The evidence chain records the committed telemetry.
-    for (path, content) in parts.events.files.into_iter().chain([parts.jobs]) {
-        chain.add(path, content).map_err(telemetry::chain_error)?;
+    for (path, content) in entries {
+        chain.add(path, content).map_err(leaves::chain_error)?;
     }
-    for b in &parts.events.blobs {
-        chain.add_blob(b).map_err(telemetry::chain_error)?;
-    }
-    chain.commit().map_err(telemetry::chain_error)?;
+    chain.commit().map_err(leaves::chain_error)?;
     Ok(Outcome {
         written: wrote.written,
         input_lines: scanned.lines,

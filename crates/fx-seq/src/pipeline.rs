@@ -3,12 +3,16 @@
 //! ```text
 //! merge keys ─▶ batches ─▶ N render workers ─▶ orderer ─┬─▶ events writer ─▶ I/O thread
 //!  (caller)                  (read line again,          │   (events, tools, modules)
-//!                             parse, render)            └─▶ jobs writer ───▶ I/O thread
+//!                             parse, render)            ├─▶ jobs writer ───▶ I/O thread
+//!                                                       └─▶ N hash workers ─▶ leaves writer
+//!                                                           (SHA-256 per line)  (evidence chain)
 //! ```
 //!
 //! The caller merges the sorted keys and cuts them into numbered batches;
 //! workers render batches in any order; the orderer puts them back in
-//! batch order, collapses duplicates and hands each batch to both writers.
+//! batch order, collapses duplicates and hands each batch to both writers
+//! and, with the `event_seq` of its first event, to the hash workers
+//! ([`crate::leaves`]), whose leaves the leaves writer puts back in order.
 //! Every thread blocks on its channel when it has nothing to do (no
 //! spinning that would take a core from the writers), and every channel
 //! is bounded, so memory is bounded by a few batches per stage. An error
@@ -23,9 +27,10 @@ use fx_core::run::RunDir;
 use fx_core::{Error, Result};
 
 use crate::input::{Key, Source};
+use crate::leaves::{Hashed, ToHash, hash_worker, write_leaves};
 use crate::record::{self, Record};
 use crate::sort::Merged;
-use crate::telemetry::{EventsChain, EventsWriter, JobsWriter, Written};
+use crate::telemetry::{EventsWriter, JobsWriter, Written};
 
 /// Most lines per batch.
 const BATCH_LINES: usize = 256;
@@ -43,21 +48,17 @@ pub struct Wrote {
     pub copied: u64,
 }
 
-/// What the writers hand to the evidence chain.
-pub struct ChainParts {
-    /// The event files' entries and the blobs the jobs reference.
-    pub events: EventsChain,
-    /// The entry of `jobs.jsonl`.
-    pub jobs: (String, fx_chain::Content),
-}
-
 type Batch = Arc<Vec<Record>>;
 
 fn stopped(what: &str) -> Error {
     Error::Other(format!("fx-seq: {what} stopped"))
 }
 
-/// Runs the write phase over the merged keys with `threads` render workers.
+/// The entries of the telemetry files in the evidence chain, by path.
+pub type Entries = Vec<(String, fx_chain::Content)>;
+
+/// Runs the write phase over the merged keys with `threads` render workers
+/// and `threads` hash workers; the leaves go to `sinks`.
 pub fn write(
     run: &RunDir,
     source: &Source,
@@ -65,16 +66,29 @@ pub fn write(
     threads: usize,
     mut events_writer: EventsWriter,
     mut jobs_writer: JobsWriter,
-) -> Result<(Wrote, ChainParts)> {
+    sinks: fx_chain::Sinks,
+) -> Result<(Wrote, Entries)> {
     let threads = threads.max(1);
-    std::thread::scope(|scope| -> Result<(Wrote, ChainParts)> {
+    std::thread::scope(|scope| -> Result<(Wrote, Entries)> {
         let (job_tx, job_rx) = sync_channel::<(u64, Vec<Key>)>(threads * 2);
         let job_rx = Arc::new(Mutex::new(job_rx));
         let (res_tx, res_rx) = sync_channel::<(u64, Result<Vec<Record>>)>(threads * 2);
         let (etx, erx) = sync_channel::<Batch>(4);
         let (jtx, jrx) = sync_channel::<Batch>(4);
+        let (htx, hrx) = sync_channel::<ToHash>(threads * 2);
+        let hrx = Arc::new(Mutex::new(hrx));
+        let (ltx, lrx) = sync_channel::<Hashed>(threads * 2);
+        let leaves = scope.spawn(move || write_leaves(lrx, sinks));
+        let hashers: Vec<_> = (0..threads)
+            .map(|_| {
+                let hrx = Arc::clone(&hrx);
+                let ltx = ltx.clone();
+                scope.spawn(move || hash_worker(&hrx, &ltx))
+            })
+            .collect();
+        drop(ltx);
 
-        let events = scope.spawn(move || -> Result<(Written, EventsChain)> {
+        let events = scope.spawn(move || -> Result<Written> {
             for batch in erx {
                 for r in batch.iter() {
                     events_writer.write(r)?;
@@ -82,7 +96,7 @@ pub fn write(
             }
             events_writer.finish()
         });
-        let jobs = scope.spawn(move || -> Result<(u64, (String, fx_chain::Content))> {
+        let jobs = scope.spawn(move || -> Result<u64> {
             for batch in jrx {
                 for r in batch.iter() {
                     jobs_writer.write(r)?;
@@ -98,7 +112,7 @@ pub fn write(
             })
             .collect();
         drop(res_tx);
-        let orderer = scope.spawn(move || order(res_rx, etx, jtx));
+        let orderer = scope.spawn(move || order(res_rx, etx, jtx, htx));
 
         // The caller's part: merge the keys into numbered batches.
         let fed = feed(merged, &job_tx);
@@ -114,6 +128,12 @@ pub fn write(
         let jobs = jobs
             .join()
             .map_err(|_| stopped("the jobs writer (panic)"))?;
+        for h in hashers {
+            h.join().map_err(|_| stopped("a hash worker (panic)"))?;
+        }
+        let leaves = leaves
+            .join()
+            .map_err(|_| stopped("the leaves writer (panic)"))?;
         // A writer's own error explains an orderer that found it stopped;
         // otherwise the orderer's error (a bad line) is the cause.
         let (duplicates, copied) = match ordered {
@@ -121,13 +141,13 @@ pub fn write(
             Err(e) => {
                 written?;
                 jobs?;
+                leaves?;
                 return Err(e);
             }
         };
         fed?;
-        let (written, events_chain) = written?;
-        let (job_count, jobs_entry) = jobs?;
-        if written.jobs != job_count {
+        let written = written?;
+        if written.jobs != jobs? {
             return Err(Error::Other(
                 "fx-seq internal error: writers disagree on the job count".into(),
             ));
@@ -138,10 +158,7 @@ pub fn write(
                 duplicates,
                 copied,
             },
-            ChainParts {
-                events: events_chain,
-                jobs: jobs_entry,
-            },
+            leaves?,
         ))
     })
 }
@@ -198,13 +215,17 @@ fn render(run: &RunDir, source: &Source, k: &Key) -> Result<Record> {
 }
 
 /// Puts rendered batches back in order, collapses duplicates, and hands
-/// each batch to both writers. Returns (duplicates, copied).
+/// each batch to both writers and the hash workers. Returns (duplicates, copied).
 fn order(
     results: Receiver<(u64, Result<Vec<Record>>)>,
     etx: SyncSender<Batch>,
     jtx: SyncSender<Batch>,
+    htx: SyncSender<ToHash>,
 ) -> Result<(u64, u64)> {
     let mut next = 0u64;
+    // Batches handed on (without the empty ones), and the event_seq of the
+    // next event.
+    let (mut sent, mut event_seq) = (0u64, 0u64);
     let mut waiting: BTreeMap<u64, Result<Vec<Record>>> = BTreeMap::new();
     let mut prev: Option<Batch> = None;
     let (mut duplicates, mut copied) = (0u64, 0u64);
@@ -242,6 +263,11 @@ fn order(
                 .map_err(|_| stopped("the events writer"))?;
             jtx.send(Arc::clone(&shared))
                 .map_err(|_| stopped("the jobs writer"))?;
+            let events: usize = shared.iter().map(Record::count).sum();
+            htx.send((sent, event_seq, Arc::clone(&shared)))
+                .map_err(|_| stopped("the leaves writer"))?;
+            sent += 1;
+            event_seq += events as u64;
             prev = Some(shared);
         }
     }

@@ -63,9 +63,6 @@ pub struct Record {
     job_prefix: Range<usize>,
     head: Range<usize>,
     events: Vec<EventPart>,
-    /// Blob references of the job (artifact, members, tool output), for
-    /// the evidence chain.
-    blobs: Vec<String>,
 }
 
 /// Where one event's pieces sit in a record's buffer.
@@ -235,7 +232,6 @@ struct Pieces {
     job_prefix: Range<usize>,
     head: Range<usize>,
     events: Vec<EventPart>,
-    blobs: Vec<String>,
 }
 
 /// Where the parts of a job line are.
@@ -279,7 +275,6 @@ fn copy_through(
         return Ok(None);
     }
     let at = raw.len();
-    let mut blobs: Vec<String> = artifact.blob_refs().map(str::to_owned).collect();
     let mut events = Vec::with_capacity(parts.events.len() + 1);
     let mut summary = SummaryBuilder::default();
     for sp in &parts.events {
@@ -292,9 +287,6 @@ fn copy_through(
             || !is_compact(text, false)
         {
             return Ok(None);
-        }
-        if let Some(t) = &e.tool {
-            blobs.extend(t.blob_refs().map(str::to_owned));
         }
         let m = at + extra.len();
         extra.extend_from_slice(e.module.as_bytes());
@@ -348,7 +340,6 @@ fn copy_through(
         job_prefix,
         head,
         events,
-        blobs,
     }))
 }
 
@@ -362,7 +353,6 @@ fn assemble(mut raw: Vec<u8>, extra: &[u8], p: Pieces, line: u64) -> Record {
         job_prefix: p.job_prefix,
         head: p.head,
         events: p.events,
-        blobs: p.blobs,
     }
 }
 
@@ -418,21 +408,6 @@ fn render_head(
 /// Renders a prepared job (see [`prepare`]) by re-serialization.
 pub fn from_job(mut job: Job, line: u64) -> Result<Record> {
     let events: Vec<Event> = std::mem::take(&mut job.events);
-    let a = &job.artifact;
-    let blobs = a
-        .artifact_ref
-        .iter()
-        .chain(a.members.iter().filter_map(|m| m.artifact_ref.as_ref()))
-        .chain(
-            events
-                .iter()
-                .filter_map(|e| e.tool.as_ref())
-                .flat_map(|t| [&t.stdout, &t.stderr])
-                .flatten()
-                .map(|s| &s.blob_ref),
-        )
-        .cloned()
-        .collect();
     let mut buf = Vec::with_capacity(2048);
     let job_prefix = render_prefix(&mut buf, 0, &job)?;
     let a = &job.artifact;
@@ -461,7 +436,6 @@ pub fn from_job(mut job: Job, line: u64) -> Result<Record> {
         job_prefix,
         head,
         events: parts,
-        blobs,
     })
 }
 
@@ -474,12 +448,6 @@ impl Record {
     /// Stamp prefix up to and including `"event_seq":`.
     pub fn head(&self) -> &[u8] {
         &self.buf[self.head.clone()]
-    }
-
-    /// The blob references of the job: its artifact, its members, and the
-    /// stdout/stderr of its tool runs (repeats possible).
-    pub fn blobs(&self) -> &[String] {
-        &self.blobs
     }
 
     /// Number of events (the summary included).

@@ -5,16 +5,11 @@
 //! commit (a bad input line, a disk full) leaves the previous telemetry
 //! untouched and removes the staging directory. Files are written around
 //! the page cache where the filesystem allows it ([`crate::direct`]).
-//!
-//! Each line is hashed as it is written, once for all the files that hold
-//! it: the leaves go to the evidence chain ([`fx_chain`]), staged beside
-//! the telemetry and committed after it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use fx_chain::{Content, LeafSink, LineHasher, Sinks};
 use fx_core::{Error, Result};
 
 use crate::direct::{DirectFile, IoThread};
@@ -64,53 +59,34 @@ pub struct Written {
 
 type Out = DirectFile;
 
-/// An error of the evidence chain, as an fx-seq error.
-pub fn chain_error(e: fx_chain::ChainError) -> Error {
-    Error::Other(format!("evidence chain: {e}"))
-}
-
-/// The path of a telemetry file relative to the run, as the chain records it.
-fn recorded(name: &str) -> String {
-    format!("{TELEMETRY_DIR}/{name}")
-}
-
-/// A module's file and the leaves of its lines.
-struct ModuleOut {
-    out: Out,
-    leaves: LeafSink,
-}
-
 fn module_out<'m>(
-    modules: &'m mut BTreeMap<String, ModuleOut>,
+    modules: &'m mut BTreeMap<String, Out>,
     module_dir: &Path,
     module: &str,
     direct: bool,
     io: &IoThread,
-    sinks: &Sinks,
-) -> Result<&'m mut ModuleOut> {
+) -> Result<&'m mut Out> {
     if !modules.contains_key(module) {
         if modules.len() >= MAX_MODULES {
             return Err(Error::Other(format!(
                 "more than {MAX_MODULES} distinct module names; refusing to open more files"
             )));
         }
-        let name = format!("{module}.jsonl");
-        let path = module_dir.join(&name);
-        let out = Out::create(
-            path,
-            module_buf(modules.len()),
-            direct,
-            // The busiest files get an I/O thread each, so the device
-            // sees several writes at once; the rest share one.
-            Some(match modules.len() < ROOMY_MODULES {
-                true => IoThread::spawn()?,
-                false => io.clone(),
-            }),
-        )?;
-        let leaves = sinks
-            .open(&recorded(&format!("{MODULE_EVENTS}/{name}")))
-            .map_err(chain_error)?;
-        modules.insert(module.to_owned(), ModuleOut { out, leaves });
+        let path = module_dir.join(format!("{module}.jsonl"));
+        modules.insert(
+            module.to_owned(),
+            Out::create(
+                path,
+                module_buf(modules.len()),
+                direct,
+                // The busiest files get an I/O thread each, so the device
+                // sees several writes at once; the rest share one.
+                Some(match modules.len() < ROOMY_MODULES {
+                    true => IoThread::spawn()?,
+                    false => io.clone(),
+                }),
+            )?,
+        );
     }
     modules
         .get_mut(module)
@@ -129,26 +105,13 @@ pub struct Staging {
 pub struct EventsWriter {
     events: Out,
     tools: Out,
-    modules: BTreeMap<String, ModuleOut>,
+    modules: BTreeMap<String, Out>,
     module_dir: PathBuf,
     direct: bool,
     io: IoThread,
     event_seq: u64,
     written: Written,
     line: Vec<u8>,
-    sinks: Sinks,
-    events_leaves: LeafSink,
-    tools_leaves: LeafSink,
-    blobs: BTreeSet<String>,
-}
-
-/// What the events writer hands to the evidence chain: its files'
-/// entries and the blob references of the jobs it wrote (sorted, distinct).
-pub struct EventsChain {
-    /// (recorded path, content) of each event file.
-    pub files: Vec<(String, Content)>,
-    /// Blob references (relative to `RUN/artifacts/`).
-    pub blobs: BTreeSet<String>,
 }
 
 /// Writes `jobs.jsonl`. It numbers events on its own, exactly as the
@@ -157,8 +120,6 @@ pub struct JobsWriter {
     jobs: Out,
     event_seq: u64,
     jobs_written: u64,
-    leaves: LeafSink,
-    line: LineHasher,
 }
 
 impl Staging {
@@ -180,8 +141,8 @@ impl Staging {
         })
     }
 
-    /// The writer of the event files; their leaves go to `sinks`.
-    pub fn events_writer(&self, sinks: &Sinks) -> Result<EventsWriter> {
+    /// The writer of the event files.
+    pub fn events_writer(&self) -> Result<EventsWriter> {
         let s = self.dir.path();
         let io = IoThread::spawn()?;
         Ok(EventsWriter {
@@ -204,17 +165,11 @@ impl Staging {
             event_seq: 0,
             written: Written::default(),
             line: Vec::with_capacity(4096),
-            sinks: sinks.clone(),
-            events_leaves: sinks.open(&recorded(EVENTS)).map_err(chain_error)?,
-            tools_leaves: sinks
-                .open(&recorded(TOOL_RUN_EVENTS))
-                .map_err(chain_error)?,
-            blobs: BTreeSet::new(),
         })
     }
 
-    /// The writer of `jobs.jsonl`; its leaves go to `sinks`.
-    pub fn jobs_writer(&self, sinks: &Sinks) -> Result<JobsWriter> {
+    /// The writer of `jobs.jsonl`.
+    pub fn jobs_writer(&self) -> Result<JobsWriter> {
         Ok(JobsWriter {
             jobs: Out::create(
                 self.dir.path().join(JOBS),
@@ -224,8 +179,6 @@ impl Staging {
             )?,
             event_seq: 0,
             jobs_written: 0,
-            leaves: sinks.open(&recorded(JOBS)).map_err(chain_error)?,
-            line: LineHasher::default(),
         })
     }
 
@@ -267,56 +220,34 @@ impl EventsWriter {
             self.line.push(b'\n');
             self.event_seq += 1;
             self.events.write(&self.line)?;
-            // One hash per line, whatever the number of files holding it.
-            let leaf = self.events_leaves.line(&self.line).map_err(chain_error)?;
-            let len = self.line.len() as u64;
             if ev.tool {
                 self.tools.write(&self.line)?;
-                self.tools_leaves.push(&leaf, len).map_err(chain_error)?;
                 self.written.tool_runs += 1;
             }
-            let m = module_out(
+            module_out(
                 &mut self.modules,
                 &self.module_dir,
                 ev.module,
                 self.direct,
                 &self.io,
-                &self.sinks,
-            )?;
-            m.out.write(&self.line)?;
-            m.leaves.push(&leaf, len).map_err(chain_error)?;
-        }
-        for b in rec.blobs() {
-            if !self.blobs.contains(b) {
-                self.blobs.insert(b.clone());
-            }
+            )?
+            .write(&self.line)?;
         }
         self.written.jobs += 1;
         self.written.events += rec.count() as u64;
         Ok(())
     }
 
-    /// Flushes and syncs every file and its leaves.
-    pub fn finish(self) -> Result<(Written, EventsChain)> {
+    /// Flushes and syncs every file.
+    pub fn finish(self) -> Result<Written> {
         let mut written = self.written;
         written.modules = self.modules.len() as u64;
         self.events.finish()?;
         self.tools.finish()?;
-        let mut files = vec![
-            self.events_leaves.finish().map_err(chain_error)?,
-            self.tools_leaves.finish().map_err(chain_error)?,
-        ];
         for (_, m) in self.modules {
-            m.out.finish()?;
-            files.push(m.leaves.finish().map_err(chain_error)?);
+            m.finish()?;
         }
-        Ok((
-            written,
-            EventsChain {
-                files,
-                blobs: self.blobs,
-            },
-        ))
+        Ok(written)
     }
 }
 
@@ -325,35 +256,23 @@ impl JobsWriter {
     pub fn write(&mut self, rec: &Record) -> Result<()> {
         let head = rec.head();
         let mut digits = [0u8; 20];
-        let line = &mut self.line;
         self.jobs.write(rec.job_prefix())?;
-        line.update(rec.job_prefix());
         for (i, ev) in rec.events().enumerate() {
             if i > 0 {
                 self.jobs.write(b",")?;
-                line.update(b",");
             }
             let seq = itoa(self.event_seq, &mut digits);
-            let pieces = [head, seq, b",", ev.tail];
-            self.jobs.pieces(&pieces)?;
-            for p in pieces {
-                line.update(p);
-            }
+            self.jobs.pieces(&[head, seq, b",", ev.tail])?;
             self.event_seq += 1;
         }
         self.jobs.write(b"]}\n")?;
-        line.update(b"]}\n");
-        let (len, leaf) = line.finish();
-        self.leaves.push(&leaf, len).map_err(chain_error)?;
         self.jobs_written += 1;
         Ok(())
     }
 
-    /// Flushes and syncs; returns the number of job lines and the entry
-    /// of `jobs.jsonl`.
-    pub fn finish(self) -> Result<(u64, (String, Content))> {
+    /// Flushes and syncs; returns the number of job lines.
+    pub fn finish(self) -> Result<u64> {
         self.jobs.finish()?;
-        let entry = self.leaves.finish().map_err(chain_error)?;
-        Ok((self.jobs_written, entry))
+        Ok(self.jobs_written)
     }
 }

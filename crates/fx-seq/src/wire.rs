@@ -55,8 +55,8 @@ pub struct ArtifactWire<'a> {
     pub artifact_id: Cow<'a, str>,
     #[serde(default)]
     artifact_hash: Opt<AnyStr>,
-    #[serde(default, borrow)]
-    artifact_ref: Opt<Cow<'a, str>>,
+    #[serde(default)]
+    artifact_ref: Opt<AnyStr>,
     /// The sort key.
     pub artifact_seq: u64,
     #[serde(default)]
@@ -116,30 +116,12 @@ struct MemberWire {
     #[serde(default)]
     hash: Opt<AnyStr>,
     #[serde(default)]
-    artifact_ref: Opt<String>,
+    artifact_ref: Opt<AnyStr>,
     #[serde(default)]
     size: Opt<u64>,
 }
 
 impl ArtifactWire<'_> {
-    /// The blob references of the artifact and its members (for the
-    /// evidence chain), in order.
-    pub fn blob_refs(&self) -> impl Iterator<Item = &str> {
-        let own = match &self.artifact_ref {
-            Opt::Value(r) => Some(r.as_ref()),
-            _ => None,
-        };
-        let members = self
-            .members
-            .iter()
-            .flatten()
-            .filter_map(|m| match &m.artifact_ref {
-                Opt::Value(r) => Some(r.as_str()),
-                _ => None,
-            });
-        own.into_iter().chain(members)
-    }
-
     /// True when serializing the typed artifact would give back its bytes,
     /// provided they are compact ([`is_compact`] with nulls allowed): no
     /// `null` where the typed field would be left out, no empty `members`.
@@ -372,22 +354,11 @@ pub struct ToolWire {
 #[allow(dead_code)] // fields are checked while parsing, not read
 struct StreamWire {
     #[serde(rename = "ref")]
-    blob_ref: String,
+    blob_ref: AnyStr,
     hash: AnyStr,
     bytes: u64,
     kept: u64,
     truncated: bool,
-}
-
-impl ToolWire {
-    /// The blob references of the captured stdout and stderr (for the
-    /// evidence chain).
-    pub fn blob_refs(&self) -> impl Iterator<Item = &str> {
-        [&self.stdout, &self.stderr]
-            .into_iter()
-            .flatten()
-            .map(|s| s.blob_ref.as_str())
-    }
 }
 
 impl EventWire<'_> {
