@@ -124,12 +124,14 @@ mod tests {
             head: ZERO_HASH.into(),
         }];
         // printf 'evidence_root/1\nfx-seq 2 0000…0000\n' | sha256sum
-        let text = format!("evidence_root/1\nfx-seq 2 {ZERO_HASH}\n");
-        assert_eq!(root_hash(&w), crate::sha256_hex(text.as_bytes()));
+        assert_eq!(
+            root_hash(&w),
+            "20c465f08aa6647be2f38c59dafb0392a2279b758d8c182be8c1f5361c668e2a"
+        );
+        // printf 'evidence_root/1\n' | sha256sum
         assert_eq!(
             root_hash(&[]),
-            // printf 'evidence_root/1\n' | sha256sum
-            crate::sha256_hex(b"evidence_root/1\n")
+            "27892b27ad67fe715a8fd40be2f017ec31d20c1cfdf8fd908556bea43e382bf4"
         );
     }
 }
