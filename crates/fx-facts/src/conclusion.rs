@@ -42,14 +42,14 @@ fn one<T: DeserializeOwned>(
     v: &Option<Value>,
 ) -> Result<Option<T>, FactError> {
     v.as_ref()
-        .map(|v| serde_json::from_value(v.clone()))
+        .map(T::deserialize)
         .transpose()
         .map_err(|source| FactError::Conclusion { field, source })
 }
 
 fn list<T: DeserializeOwned>(field: &'static str, v: &[Value]) -> Result<Vec<T>, FactError> {
     v.iter()
-        .map(|v| serde_json::from_value(v.clone()))
+        .map(T::deserialize)
         .collect::<Result<Vec<T>, _>>()
         .map_err(|source| FactError::Conclusion { field, source })
 }

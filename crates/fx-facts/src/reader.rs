@@ -1,18 +1,20 @@
 //! [`JobFacts`]: everything fx concluded about one job, read once from its
 //! events into typed lists, each fact with the event it came from.
 
-use fx_core::Event;
 use fx_core::vocab::{Basis, Conclusion, FailureKind, Label};
+use fx_core::{Event, Status};
 use serde::{Deserialize, Serialize};
 
 use crate::bundle::{CmsData, Member, Pkcs12Data};
 use crate::certificate::{CertificateData, CrlData, CsrData};
 use crate::cipher::{CipherSignals, HybridData};
 use crate::conclusion::ConclusionObjects;
+use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
 use crate::hash::{HashAuditData, HashConclusion};
 use crate::key::KeyFact;
 use crate::library::{LibraryCandidate, ObjectData};
 use crate::pqc::{PqcConclusion, PqcProbeData};
+use crate::route::{RouteDecisionData, RouteLabelData};
 use crate::step::StepData;
 use crate::summary::SummaryFacts;
 use crate::tls::{TlsClient, TlsConclusion};
@@ -29,6 +31,8 @@ pub struct Provenance {
     pub module: String,
     /// The step.
     pub step: String,
+    /// The event's status.
+    pub status: Status,
 }
 
 /// One fact with its provenance.
@@ -103,6 +107,10 @@ pub struct Unread {
 /// Everything fx concluded about one job, typed, in event order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct JobFacts {
+    /// What fx-route sniffed (one per `route/label` event).
+    pub route_labels: Vec<Fact<RouteLabelData>>,
+    /// What fx-route decided (one per `route/decision` event).
+    pub route_decisions: Vec<Fact<RouteDecisionData>>,
     /// X.509 certificates (nested ones included, see [`CertificateData::within`]).
     pub certificates: Vec<Fact<CertificateData>>,
     /// Certification requests.
@@ -135,9 +143,13 @@ pub struct JobFacts {
     pub libraries: Vec<Fact<LibraryCandidate>>,
     /// Executable structure of binaries.
     pub objects: Vec<Fact<ObjectData>>,
-    /// The job's summary (fx-seq's `summary` event, or computed from the
-    /// events exactly as fx-seq computes it when the job has none yet).
-    pub summary: Option<SummaryFacts>,
+    /// fx-inspect's parses checked against openssl.
+    pub openssl_crosschecks: Vec<Fact<OpensslCrosscheck>>,
+    /// fx-fingerprint's JA3 checked against tshark.
+    pub tshark_crosschecks: Vec<Fact<TsharkCrosscheck>>,
+    /// The job's summary (fx-seq's last `summary` event, or computed from
+    /// the events exactly as fx-seq computes it when the job has none yet).
+    pub summary: SummaryFacts,
     /// Events whose data or conclusion did not match their record.
     pub unread: Vec<Unread>,
 }
@@ -158,6 +170,7 @@ impl JobFacts {
                 event_seq: e.event_seq,
                 module: e.module.clone(),
                 step: e.step.clone(),
+                status: e.status,
             };
             let mut hash_data = None;
             match StepData::parse(&e.module, &e.step, e.data.as_ref()) {
@@ -186,28 +199,37 @@ impl JobFacts {
                 });
             }
         }
-        f.summary = match summary_event {
+        let (summary, bad, at) = match summary_event {
             Some((i, e)) => {
-                let data = serde_json::Value::Object(e.data.clone().unwrap_or_default());
-                match serde_json::from_value(data) {
-                    Ok(s) => Some(s),
-                    Err(err) => {
-                        let src = Provenance {
-                            event_index: i as u64,
-                            event_seq: e.event_seq,
-                            module: e.module.clone(),
-                            step: e.step.clone(),
-                        };
-                        f.unread(&src, format!("summary: {err}"));
-                        None
-                    }
-                }
+                let empty = serde_json::Map::new();
+                let (s, bad) = SummaryFacts::from_map(e.data.as_ref().unwrap_or(&empty));
+                (s, bad, Some((i, e)))
             }
             None => {
-                let data = fx_core::summary::summary_data(events);
-                serde_json::from_value(serde_json::Value::Object(data)).ok()
+                let (s, bad) = SummaryFacts::from_map(&fx_core::summary::summary_data(events));
+                (s, bad, None)
             }
         };
+        for error in bad {
+            let src = match at {
+                Some((i, e)) => Provenance {
+                    event_index: i as u64,
+                    event_seq: e.event_seq,
+                    module: e.module.clone(),
+                    step: e.step.clone(),
+                    status: e.status,
+                },
+                None => Provenance {
+                    event_index: events.len() as u64,
+                    event_seq: None,
+                    module: fx_core::summary::SUMMARY_MODULE.to_owned(),
+                    step: fx_core::summary::SUMMARY_STEP.to_owned(),
+                    status: Status::Ok,
+                },
+            };
+            f.unread(&src, error);
+        }
+        f.summary = summary;
         f
     }
 
@@ -224,6 +246,22 @@ impl JobFacts {
             fact: x,
         };
         match d {
+            StepData::RouteLabel(r) => self.route_labels.push(Fact {
+                source: src.clone(),
+                fact: r,
+            }),
+            StepData::RouteDecision(r) => self.route_decisions.push(Fact {
+                source: src.clone(),
+                fact: r,
+            }),
+            StepData::OpensslCrosscheck(c) => self.openssl_crosschecks.push(Fact {
+                source: src.clone(),
+                fact: c,
+            }),
+            StepData::TsharkCrosscheck(c) => self.tshark_crosschecks.push(Fact {
+                source: src.clone(),
+                fact: c,
+            }),
             StepData::Certificate(c) => self.certificates.push(Fact {
                 source: src.clone(),
                 fact: c,

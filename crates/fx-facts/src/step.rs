@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use crate::bundle::{CmsData, Pkcs12Data};
 use crate::certificate::{CertificateData, CrlData, CsrData};
 use crate::cipher::{HybridData, SymmetricData};
+use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
 use crate::error::FactError;
 use crate::hash::HashAuditData;
 use crate::key::{
@@ -15,12 +16,19 @@ use crate::key::{
 };
 use crate::library::{ConstantsData, LibrariesData, ObjectData};
 use crate::pqc::PqcProbeData;
+use crate::route::{RouteDecisionData, RouteLabelData};
 use crate::tls::CaptureData;
 
 /// The data of one event, as the record of its module and step.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StepData {
+    /// `route/label`.
+    RouteLabel(RouteLabelData),
+    /// `route/decision`.
+    RouteDecision(RouteDecisionData),
+    /// `inspect/crosscheck`.
+    OpensslCrosscheck(OpensslCrosscheck),
     /// `inspect/x509`.
     Certificate(CertificateData),
     /// `inspect/x509_csr`.
@@ -61,10 +69,15 @@ pub enum StepData {
     Object(ObjectData),
     /// `fingerprint/constants`.
     Constants(ConstantsData),
+    /// `fingerprint/tshark_crosscheck`.
+    TsharkCrosscheck(TsharkCrosscheck),
 }
 
 /// Steps whose data has a record here, as `(module, step)`.
 pub const TYPED_STEPS: &[(&str, &str)] = &[
+    ("route", "label"),
+    ("route", "decision"),
+    ("inspect", "crosscheck"),
     ("inspect", "x509"),
     ("inspect", "x509_csr"),
     ("inspect", "x509_crl"),
@@ -90,6 +103,7 @@ pub const TYPED_STEPS: &[(&str, &str)] = &[
     ("fingerprint", "libraries"),
     ("fingerprint", "object"),
     ("fingerprint", "constants"),
+    ("fingerprint", "tshark_crosscheck"),
 ];
 
 /// True when `module`/`step` has a record in [`StepData`].
@@ -103,8 +117,7 @@ fn read<T: DeserializeOwned>(
     data: &Map<String, Value>,
     wrap: fn(T) -> StepData,
 ) -> Result<StepData, FactError> {
-    // `Value` deserialises only by value, so the map is cloned once per event.
-    serde_json::from_value(Value::Object(data.clone()))
+    T::deserialize(data)
         .map(wrap)
         .map_err(|source| FactError::Shape {
             module: module.to_owned(),
@@ -125,6 +138,9 @@ impl StepData {
         let d = data.filter(|d| !d.is_empty())?;
         let (m, s) = (module, step);
         Some(match (module, step) {
+            ("route", "label") => read(m, s, d, StepData::RouteLabel),
+            ("route", "decision") => read(m, s, d, StepData::RouteDecision),
+            ("inspect", "crosscheck") => read(m, s, d, StepData::OpensslCrosscheck),
             ("inspect", "x509") => read(m, s, d, StepData::Certificate),
             ("inspect", "x509_csr") => read(m, s, d, StepData::Csr),
             ("inspect", "x509_crl") => read(m, s, d, StepData::Crl),
@@ -147,6 +163,7 @@ impl StepData {
             ("fingerprint", "libraries") => read(m, s, d, StepData::Libraries),
             ("fingerprint", "object") => read(m, s, d, StepData::Object),
             ("fingerprint", "constants") => read(m, s, d, StepData::Constants),
+            ("fingerprint", "tshark_crosscheck") => read(m, s, d, StepData::TsharkCrosscheck),
             _ => return None,
         })
     }
@@ -157,6 +174,10 @@ impl StepData {
             serde_json::to_value(t).unwrap_or(Value::Null)
         }
         match self {
+            StepData::RouteLabel(x) => v(x),
+            StepData::RouteDecision(x) => v(x),
+            StepData::OpensslCrosscheck(x) => v(x),
+            StepData::TsharkCrosscheck(x) => v(x),
             StepData::Certificate(x) => v(x),
             StepData::Csr(x) => v(x),
             StepData::Crl(x) => v(x),

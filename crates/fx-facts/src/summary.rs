@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use fx_core::summary::Outcomes;
 use fx_core::vocab::{Basis, Container, Encoding, FailureKind, Label};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::bundle::Member;
 use crate::cipher::CipherSignals;
@@ -104,4 +105,51 @@ pub struct SummaryFacts {
     /// Number of events summarised.
     #[serde(default)]
     pub events: u64,
+}
+
+impl SummaryFacts {
+    /// Reads a summary's `data`. A field that does not match its record
+    /// (a newer stage's value, say) is left at its default and named in the
+    /// returned list, instead of failing the whole summary.
+    pub fn from_map(data: &Map<String, Value>) -> (SummaryFacts, Vec<String>) {
+        if let Ok(s) = SummaryFacts::deserialize(data) {
+            return (s, Vec::new());
+        }
+        let mut out = SummaryFacts::default();
+        let mut bad = Vec::new();
+        for (k, v) in data {
+            let one: Map<String, Value> = std::iter::once((k.clone(), v.clone())).collect();
+            match SummaryFacts::deserialize(&one) {
+                Ok(s) => out.take_field(k, s),
+                Err(e) => bad.push(format!("summary.{k}: {e}")),
+            }
+        }
+        (out, bad)
+    }
+
+    /// Moves field `name` of `from` into `self`.
+    fn take_field(&mut self, name: &str, from: SummaryFacts) {
+        match name {
+            "labels" => self.labels = from.labels,
+            "container" => self.container = from.container,
+            "encoding" => self.encoding = from.encoding,
+            "algorithm" => self.algorithm = from.algorithm,
+            "oid" => self.oid = from.oid,
+            "key_bits" => self.key_bits = from.key_bits,
+            "curve" => self.curve = from.curve,
+            "hash" => self.hash = from.hash,
+            "cipher" => self.cipher = from.cipher,
+            "regions" => self.regions = from.regions,
+            "pqc" => self.pqc = from.pqc,
+            "failures" => self.failures = from.failures,
+            "tls" => self.tls = from.tls,
+            "libraries" => self.libraries = from.libraries,
+            "members" => self.members = from.members,
+            "sources" => self.sources = from.sources,
+            "outcomes" => self.outcomes = from.outcomes,
+            "budgets_hit" => self.budgets_hit = from.budgets_hit,
+            "events" => self.events = from.events,
+            _ => {}
+        }
+    }
 }

@@ -40,7 +40,7 @@ fn a_certificate_reads_with_its_provenance() {
     assert!(c.fact.extension("2.5.29.15").is_some_and(|e| e.critical));
     assert!(check_event(&event(certificate_event())).is_empty());
     // No summary event: the summary is computed as fx-seq computes it.
-    let s = facts.summary.unwrap();
+    let s = facts.summary;
     assert_eq!(s.events, 2);
     assert_eq!(s.outcomes["inspect"].ok, 1);
 }

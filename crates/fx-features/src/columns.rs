@@ -24,8 +24,9 @@
 
 use std::sync::OnceLock;
 
+use fx_core::Status;
 use fx_core::vocab::{FailureKind, Label};
-use serde_json::Value;
+use fx_facts::{HashParams, Region, RouteLabelData};
 
 use crate::facts::{Facts, MODULES};
 use crate::schema::{Cell, ColumnSpec, ColumnType};
@@ -295,7 +296,7 @@ fn route(d: &mut Def) {
         "route/label event data.entropy_millibits",
         "route did not sniff the artifact",
         "Shannon entropy of the bytes the router sniffed (a bounded prefix), in millibits per byte.",
-        |f| int_cell(route_label_data(f).and_then(|d| d.get("entropy_millibits"))),
+        |f| route_label(f).map_or(Cell::Null, |d| Cell::Int(i64::from(d.entropy_millibits))),
     );
     d.col(
         "route_text",
@@ -305,7 +306,7 @@ fn route(d: &mut Def) {
         "route/label event data.text",
         "route did not sniff the artifact",
         "1 when the sniffed bytes are text.",
-        |f| bool_cell(route_label_data(f).and_then(|d| d.get("text"))),
+        |f| route_label(f).map_or(Cell::Null, |d| Cell::flag(d.text)),
     );
 }
 
@@ -336,7 +337,7 @@ fn inspect(d: &mut Def) {
             format!("summary.{key}"),
             NOT_CONCLUDED,
             what,
-            move |f| str_cell(f.get(key)),
+            move |f| Cell::opt_str(summary_scalar(f, key)),
         );
     }
     d.col(
@@ -347,7 +348,7 @@ fn inspect(d: &mut Def) {
         "summary.key_bits",
         NOT_CONCLUDED,
         "RSA/DSA modulus bits, or the key size of the named algorithm.",
-        |f| int_cell(f.get("key_bits")),
+        |f| f.summary().key_bits.map_or(Cell::Null, Cell::uint),
     );
     d.col(
         "curve",
@@ -357,7 +358,7 @@ fn inspect(d: &mut Def) {
         "summary.curve",
         NOT_CONCLUDED,
         "Curve name (`P-256`, `secp256k1`, …).",
-        |f| str_cell(f.get("curve")),
+        |f| Cell::opt_str(f.summary().curve.as_deref()),
     );
     for &kind in FailureKind::ALL {
         d.col(
@@ -369,7 +370,7 @@ fn inspect(d: &mut Def) {
             "no analysis module ran and the shape was not seen",
             format!("1 when a module reported the failure shape `{kind}`."),
             move |f| {
-                if f.failures.contains(&kind) {
+                if f.failures().contains(&kind) {
                     Cell::flag(true)
                 } else if f.any_analysis_ran() {
                     Cell::flag(false)
@@ -388,8 +389,8 @@ fn inspect(d: &mut Def) {
         "no analysis module ran and no shape was seen",
         "Number of distinct failure shapes reported.",
         |f| {
-            if !f.failures.is_empty() || f.any_analysis_ran() {
-                Cell::uint(f.failures.len() as u64)
+            if !f.failures().is_empty() || f.any_analysis_ran() {
+                Cell::uint(f.failures().len() as u64)
             } else {
                 Cell::Null
             }
@@ -404,10 +405,7 @@ fn inspect(d: &mut Def) {
         "inspect did not run and no module concluded regions",
         "Candidate core regions kept after pruning.",
         |f| {
-            let n = f
-                .get("regions")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
+            let n = f.summary().regions.len();
             if n > 0 || f.ran("inspect") {
                 Cell::uint(n as u64)
             } else {
@@ -417,7 +415,7 @@ fn inspect(d: &mut Def) {
     );
     d.col("region_top_kind", Str, "", "inspect", "summary.regions[].kind", "no region was kept",
         "Kind of the best-scored region (`kem_ciphertext`, `aead`, `signature`, …; the first on ties).",
-        |f| str_cell(top_region(f).and_then(|r| r.get("kind"))));
+        |f| Cell::opt_str(top_region(f).map(|r| r.kind.as_str())));
     d.col(
         "region_top_score",
         Float64,
@@ -426,13 +424,17 @@ fn inspect(d: &mut Def) {
         "summary.regions[].score",
         "no region was kept",
         "Score of the best-scored region.",
-        |f| float_cell(top_region(f).and_then(|r| r.get("score"))),
+        |f| {
+            top_region(f)
+                .and_then(|r| r.score)
+                .map_or(Cell::Null, |s| Cell::float(s as f64))
+        },
     );
     d.col("regions_cap_hit", Int8, "0/1", "inspect", "summary.budgets_hit (budget:…regions…)",
         "inspect did not run and no region budget was hit",
         "1 when the candidate-region cap dropped candidates (a budget naming regions, e.g. `budget:max_regions`, was hit).",
         |f| {
-            let hit = f.budgets_hit.iter().any(|b| b.contains("regions"));
+            let hit = f.budgets_hit().iter().any(|b| b.contains("regions"));
             if hit { Cell::flag(true) } else if f.ran("inspect") { Cell::flag(false) } else { Cell::Null }
         });
     d.col(
@@ -443,11 +445,11 @@ fn inspect(d: &mut Def) {
         "summary.budgets_hit",
         NEVER,
         "Number of distinct budgets or caps that stopped work on this job.",
-        |f| Cell::uint(f.budgets_hit.len() as u64),
+        |f| Cell::uint(f.budgets_hit().len() as u64),
     );
     d.col("budgets_hit", Str, "", "any", "summary.budgets_hit", "no budget was hit",
         "The budgets and caps that were hit (skip reasons and `caps_hit` entries), `;`-separated in first-seen order (`budget:probes;budget:max_regions`).",
-        |f| if f.budgets_hit.is_empty() { Cell::Null } else { Cell::Str(f.budgets_hit.join(";")) });
+        |f| if f.budgets_hit().is_empty() { Cell::Null } else { Cell::Str(f.budgets_hit().join(";")) });
     d.col(
         "inspect_openssl_agrees",
         Int8,
@@ -456,7 +458,7 @@ fn inspect(d: &mut Def) {
         "inspect/crosscheck event data.agree",
         "the openssl cross-check did not run (skipped, tool unavailable, or no such event)",
         "1 when openssl's reading agreed with the native parse, 0 when it disagreed (a signal).",
-        |f| agreement(f, "inspect", "crosscheck"),
+        |f| latest_ok(&f.facts.openssl_crosschecks).map_or(Cell::Null, |c| Cell::flag(c.agree)),
     );
 }
 
@@ -469,7 +471,11 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.entropy_bits_per_byte",
         NOT_CONCLUDED,
         "Shannon entropy of the probed window (fx-probe's fixed settings).",
-        |f| float_cell(f.get_in("cipher", "entropy_bits_per_byte")),
+        |f| {
+            cipher_signals(f)
+                .and_then(|c| c.entropy_bits_per_byte)
+                .map_or(Cell::Null, Cell::float)
+        },
     );
     d.col(
         "cipher_chi_square",
@@ -479,7 +485,11 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.chi_square",
         NOT_CONCLUDED,
         "Chi-square statistic of the byte histogram of the probed window.",
-        |f| float_cell(f.get_in("cipher", "chi_square")),
+        |f| {
+            cipher_signals(f)
+                .and_then(|c| c.chi_square)
+                .map_or(Cell::Null, Cell::float)
+        },
     );
     d.col(
         "cipher_block_size",
@@ -489,7 +499,11 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.block_size",
         NOT_CONCLUDED,
         "Block size the ciphertext layout points to.",
-        |f| int_cell(f.get_in("cipher", "block_size")),
+        |f| {
+            cipher_signals(f)
+                .and_then(|c| c.block_size)
+                .map_or(Cell::Null, Cell::uint)
+        },
     );
     for m in [8u64, 16] {
         d.col(
@@ -500,9 +514,9 @@ fn symmetric(d: &mut Def) {
             format!("summary.cipher.mod{m}"),
             NOT_CONCLUDED,
             format!("1 when the ciphertext length is a multiple of {m} (block alignment), 0 when it is not."),
-            move |f| match int_cell(f.get_in("cipher", &format!("mod{m}"))) {
-                Cell::Int(r) => Cell::flag(r == 0),
-                _ => Cell::Null,
+            move |f| {
+                let rest = cipher_signals(f).and_then(|c| if m == 8 { c.mod8 } else { c.mod16 });
+                rest.map_or(Cell::Null, |r| Cell::flag(r == 0))
             },
         );
     }
@@ -514,7 +528,11 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.ecb_repeats",
         NOT_CONCLUDED,
         "Repeated cipher blocks (ECB repetition).",
-        |f| int_cell(f.get_in("cipher", "ecb_repeats")),
+        |f| {
+            cipher_signals(f)
+                .and_then(|c| c.ecb_repeats)
+                .map_or(Cell::Null, Cell::uint)
+        },
     );
     d.col(
         "cipher_mode_hints",
@@ -524,7 +542,7 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.mode_hints",
         NOT_CONCLUDED,
         "Mode hints (`ecb`, `cbc`, `ctr`, `gcm`, `stream`, …), `;`-separated in the probe's order.",
-        |f| list_cell(f.get_in("cipher", "mode_hints")),
+        |f| list_cell(cipher_signals(f).and_then(|c| c.mode_hints.as_deref())),
     );
     d.col(
         "cipher_layout",
@@ -534,7 +552,7 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.layout",
         NOT_CONCLUDED,
         "Overhead layout (`iv16‖ct‖tag16`, …).",
-        |f| str_cell(f.get_in("cipher", "layout")),
+        |f| Cell::opt_str(cipher_signals(f).and_then(|c| c.layout.as_deref())),
     );
     d.col(
         "cipher_format",
@@ -544,7 +562,7 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.format",
         NOT_CONCLUDED,
         "Recognised ciphertext format (`openssl_salted`, …).",
-        |f| str_cell(f.get_in("cipher", "format")),
+        |f| Cell::opt_str(cipher_signals(f).and_then(|c| c.format.as_deref())),
     );
     d.col(
         "cipher_class",
@@ -554,7 +572,7 @@ fn symmetric(d: &mut Def) {
         "summary.cipher.class",
         NOT_CONCLUDED,
         "The probe's class of the bytes (`ecb_like`, `random_like`, `text`, `high_entropy_nonuniform`, `structured`, `compressed`).",
-        |f| str_cell(f.get_in("cipher", "class")),
+        |f| Cell::opt_str(cipher_signals(f).and_then(|c| c.class.as_deref())),
     );
 }
 
@@ -562,8 +580,8 @@ fn pqc(d: &mut Def) {
     d.col("pqc_candidate_count", Int64, "count", "probe", "summary.pqc.candidates",
         "the pqc probe did not run and no module concluded pqc candidates",
         "Post-quantum parameter-set candidates matching the size geometry (all of them when sizes collide).",
-        |f| match f.get_in("pqc", "candidates").and_then(Value::as_array) {
-            Some(c) => Cell::uint(c.len() as u64),
+        |f| match &f.summary().pqc {
+            Some(p) => Cell::uint(p.candidates.len() as u64),
             None if f.step_ran("probe", "pqc") => Cell::Int(0),
             None => Cell::Null,
         });
@@ -575,11 +593,11 @@ fn pqc(d: &mut Def) {
         "summary.pqc.candidates[].algorithm",
         "no pqc candidate",
         "Algorithm of the best-scored candidate (the first on ties).",
-        |f| str_cell(top_pqc(f).and_then(|c| c.get("algorithm"))),
+        |f| Cell::opt_str(top_pqc(f).map(|c| c.algorithm.as_str())),
     );
     d.col("pqc_top_object", Str, "", "probe", "summary.pqc.candidates[].object", "no pqc candidate",
         "Object of the best-scored candidate (`public_key`, `secret_key`, `ciphertext`, `signature`).",
-        |f| str_cell(top_pqc(f).and_then(|c| c.get("object"))));
+        |f| Cell::opt_str(top_pqc(f).map(|c| c.object.as_str())));
     d.col(
         "pqc_top_score",
         Float64,
@@ -588,7 +606,7 @@ fn pqc(d: &mut Def) {
         "summary.pqc.candidates[].score",
         "no pqc candidate",
         "Score of the best-scored candidate.",
-        |f| float_cell(top_pqc(f).and_then(|c| c.get("score"))),
+        |f| top_pqc(f).map_or(Cell::Null, |c| Cell::float(c.score as f64)),
     );
     for (key, what) in [
         (
@@ -612,7 +630,14 @@ fn pqc(d: &mut Def) {
             format!("summary.pqc.{key}"),
             "the check did not run (not applicable, or skipped by policy)",
             what,
-            move |f| bool_cell(f.get_in("pqc", key)),
+            move |f| {
+                let check = f.summary().pqc.as_ref().and_then(|p| match key {
+                    "valid_structure" => p.valid_structure,
+                    "verified" => p.verified,
+                    _ => p.decapsulated,
+                });
+                check.map_or(Cell::Null, Cell::flag)
+            },
         );
     }
 }
@@ -626,7 +651,7 @@ fn hash(d: &mut Def) {
         "summary.hash.scheme",
         NOT_CONCLUDED,
         "Password-hash / KDF scheme (`bcrypt`, `sha512crypt`, `argon2id`, …).",
-        |f| str_cell(f.get_in("hash", "scheme")),
+        |f| Cell::opt_str(hash_audit(f).and_then(|h| h.scheme.as_deref())),
     );
     d.col(
         "hash_hashcat_mode",
@@ -636,7 +661,11 @@ fn hash(d: &mut Def) {
         "summary.hash.hashcat_mode",
         NOT_CONCLUDED,
         "hashcat mode number of the scheme.",
-        |f| int_cell(f.get_in("hash", "hashcat_mode")),
+        |f| {
+            hash_audit(f)
+                .and_then(|h| h.hashcat_mode)
+                .map_or(Cell::Null, |m| Cell::Int(i64::from(m)))
+        },
     );
     d.col(
         "hash_john_format",
@@ -646,7 +675,7 @@ fn hash(d: &mut Def) {
         "summary.hash.john_format",
         NOT_CONCLUDED,
         "John the Ripper format name.",
-        |f| str_cell(f.get_in("hash", "john_format")),
+        |f| Cell::opt_str(hash_audit(f).and_then(|h| h.john_format.as_deref())),
     );
     for (key, unit, what) in [
         (
@@ -678,7 +707,11 @@ fn hash(d: &mut Def) {
             format!("summary.hash.params.{key}"),
             "the scheme has no such parameter, or no hash was audited",
             what,
-            move |f| int_cell(f.get_in("hash", "params").and_then(|p| p.get(key))),
+            move |f| {
+                hash_audit(f)
+                    .and_then(|h| hash_param(&h.params, key))
+                    .map_or(Cell::Null, Cell::uint)
+            },
         );
     }
     d.col(
@@ -689,14 +722,7 @@ fn hash(d: &mut Def) {
         "summary.hash.weaknesses",
         "no hash was audited",
         "Weaknesses found against the policy's baseline (OWASP / NIST SP 800-63B / SP 800-132).",
-        |f| match f.get("hash") {
-            Some(h) => Cell::uint(
-                h.get("weaknesses")
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len) as u64,
-            ),
-            None => Cell::Null,
-        },
+        |f| hash_audit(f).map_or(Cell::Null, |h| Cell::uint(h.weaknesses.len() as u64)),
     );
     d.col(
         "hash_weaknesses",
@@ -706,7 +732,7 @@ fn hash(d: &mut Def) {
         "summary.hash.weaknesses",
         "no hash was audited, or no weakness was found",
         "The weakness flags, `;`-separated in the probe's order.",
-        |f| list_cell(f.get_in("hash", "weaknesses")),
+        |f| list_cell(hash_audit(f).map(|h| h.weaknesses.as_slice())),
     );
     for &weakness in fx_core::vocab::HASH_WEAKNESSES {
         d.col(
@@ -717,13 +743,10 @@ fn hash(d: &mut Def) {
             "summary.hash.weaknesses",
             "no hash was audited",
             format!("1 when the audit flagged the weakness `{weakness}` (on any line)."),
-            move |f| match f.get("hash") {
-                Some(h) => Cell::flag(
-                    h.get("weaknesses")
-                        .and_then(Value::as_array)
-                        .is_some_and(|w| w.iter().any(|x| x.as_str() == Some(weakness))),
-                ),
-                None => Cell::Null,
+            move |f| {
+                hash_audit(f).map_or(Cell::Null, |h| {
+                    Cell::flag(h.weaknesses.iter().any(|w| w == weakness))
+                })
             },
         );
     }
@@ -754,7 +777,17 @@ fn hash(d: &mut Def) {
             format!("summary.hash.totals.{key}"),
             "no hash was audited",
             what,
-            move |f| int_cell(f.get_in("hash", "totals").and_then(|t| t.get(key))),
+            move |f| {
+                hash_audit(f).map_or(Cell::Null, |h| {
+                    let t = &h.totals;
+                    Cell::uint(match key {
+                        "lines_seen" => t.lines_seen,
+                        "identified" => t.identified,
+                        "unidentified" => t.unidentified,
+                        _ => t.not_audited,
+                    })
+                })
+            },
         );
     }
     d.col(
@@ -765,7 +798,7 @@ fn hash(d: &mut Def) {
         "summary.hash.totals.truncated",
         "no hash was audited",
         "1 when the per-line list holds fewer lines than were seen (line or byte budget).",
-        |f| bool_cell(f.get_in("hash", "totals").and_then(|t| t.get("truncated"))),
+        |f| hash_audit(f).map_or(Cell::Null, |h| Cell::flag(h.totals.truncated)),
     );
 }
 
@@ -779,10 +812,7 @@ fn fingerprint(d: &mut Def) {
         "fingerprint did not run and no module concluded libraries",
         "Crypto libraries recognised in a binary.",
         |f| {
-            let n = f
-                .get("libraries")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
+            let n = f.summary().libraries.len();
             if n > 0 || f.ran("fingerprint") {
                 Cell::uint(n as u64)
             } else {
@@ -800,11 +830,10 @@ fn fingerprint(d: &mut Def) {
         "Library names, `;`-separated in the fingerprinter's order.",
         |f| {
             let names: Vec<&str> = f
-                .get("libraries")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|l| l.get("name").and_then(Value::as_str))
+                .summary()
+                .libraries
+                .iter()
+                .map(|l| l.name.as_str())
                 .collect();
             if names.is_empty() {
                 Cell::Null
@@ -816,10 +845,11 @@ fn fingerprint(d: &mut Def) {
     d.col("library_static_copy", Int8, "0/1", "fingerprint", "summary.libraries[].role", "no library was recognised",
         "1 when a recognised library is compiled into the binary (`role: static_copy`), 0 when every one is only linked against (a consumer).",
         |f| {
-            let libs = f.get("libraries").and_then(Value::as_array);
-            match libs {
-                Some(l) if !l.is_empty() => Cell::flag(l.iter().any(is_static_copy)),
-                _ => Cell::Null,
+            let libs = &f.summary().libraries;
+            if libs.is_empty() {
+                Cell::Null
+            } else {
+                Cell::flag(libs.iter().any(|l| l.role.as_deref() == Some("static_copy")))
             }
         });
     for (key, what) in [
@@ -836,8 +866,13 @@ fn fingerprint(d: &mut Def) {
             format!("summary.tls.{key}"),
             "fingerprint did not run and no module concluded TLS evidence",
             format!("Number of {what}."),
-            move |f| match f.get_in("tls", key).and_then(Value::as_array) {
-                Some(v) => Cell::uint(v.len() as u64),
+            move |f| match &f.summary().tls {
+                Some(t) => Cell::uint(match key {
+                    "ja4" => t.ja4.len(),
+                    "ja3" => t.ja3.len(),
+                    "sni" => t.sni.len(),
+                    _ => t.groups.len(),
+                } as u64),
                 None if f.ran("fingerprint") => Cell::Int(0),
                 None => Cell::Null,
             },
@@ -851,7 +886,15 @@ fn fingerprint(d: &mut Def) {
         "summary.tls.ja4[0]",
         "no JA4 was computed",
         "The first JA4 seen (capture order).",
-        |f| str_cell(f.get_in("tls", "ja4").and_then(|v| v.get(0))),
+        |f| {
+            Cell::opt_str(
+                f.summary()
+                    .tls
+                    .as_ref()
+                    .and_then(|t| t.ja4.first())
+                    .map(String::as_str),
+            )
+        },
     );
     d.col(
         "tls_versions",
@@ -861,7 +904,7 @@ fn fingerprint(d: &mut Def) {
         "summary.tls.versions",
         "no TLS version was seen",
         "Offered/negotiated TLS versions, `;`-separated.",
-        |f| list_cell(f.get_in("tls", "versions")),
+        |f| list_cell(f.summary().tls.as_ref().map(|t| t.versions.as_slice())),
     );
     d.col(
         "tls_pq_group_offered",
@@ -871,19 +914,11 @@ fn fingerprint(d: &mut Def) {
         "summary.tls.pq_groups",
         "no TLS ClientHello was read",
         "1 when a post-quantum or hybrid group (X25519MLKEM768, …) was offered.",
-        |f| match f.get("tls") {
-            Some(t)
-                if t.get("groups").is_some()
-                    || t.get("ja4").is_some()
-                    || t.get("pq_groups").is_some() =>
-            {
-                Cell::flag(
-                    t.get("pq_groups")
-                        .and_then(Value::as_array)
-                        .is_some_and(|g| !g.is_empty()),
-                )
-            }
-            _ => Cell::Null,
+        |f| {
+            f.summary()
+                .tls
+                .as_ref()
+                .map_or(Cell::Null, |t| Cell::flag(!t.pq_groups.is_empty()))
         },
     );
     d.col(
@@ -894,7 +929,7 @@ fn fingerprint(d: &mut Def) {
         "summary.tls.pq_groups",
         "no post-quantum group was offered",
         "Post-quantum and hybrid groups offered, `;`-separated.",
-        |f| list_cell(f.get_in("tls", "pq_groups")),
+        |f| list_cell(f.summary().tls.as_ref().map(|t| t.pq_groups.as_slice())),
     );
     d.col(
         "fingerprint_tshark_agrees",
@@ -904,7 +939,7 @@ fn fingerprint(d: &mut Def) {
         "fingerprint/tshark_crosscheck event data.agree",
         "the tshark cross-check did not run (skipped, tool unavailable, or no such event)",
         "1 when tshark's decoding agreed with the native one, 0 when it disagreed (a signal).",
-        |f| agreement(f, "fingerprint", "tshark_crosscheck"),
+        |f| latest_ok(&f.facts.tshark_crosschecks).map_or(Cell::Null, |c| Cell::flag(c.agree)),
     );
 }
 
@@ -955,7 +990,7 @@ fn outcomes(d: &mut Def) {
         "summary.events",
         NEVER,
         "Number of events on the job.",
-        |f| Cell::uint(f.events),
+        |f| Cell::uint(f.events()),
     );
     d.col(
         "tool_run_count",
@@ -1011,126 +1046,95 @@ fn outcomes(d: &mut Def) {
 
 // ---- value helpers -------------------------------------------------------
 
-fn str_cell(v: Option<&Value>) -> Cell {
-    match v {
-        Some(Value::String(s)) => Cell::Str(s.clone()),
-        Some(Value::Number(n)) => Cell::Str(n.to_string()),
-        Some(Value::Bool(b)) => Cell::Str(b.to_string()),
-        _ => Cell::Null,
+/// A summary scalar by its DESIGN §9 name (`container`, `encoding`,
+/// `algorithm`, `oid`).
+fn summary_scalar<'f>(f: &'f Facts<'_>, key: &str) -> Option<&'f str> {
+    let s = f.summary();
+    match key {
+        "container" => s.container.map(|c| c.as_str()),
+        "encoding" => s.encoding.map(|e| e.as_str()),
+        "algorithm" => s.algorithm.as_deref(),
+        _ => s.oid.as_deref(),
     }
 }
 
-fn int_cell(v: Option<&Value>) -> Cell {
-    match v {
-        Some(Value::Number(n)) => n
-            .as_i64()
-            .map(Cell::Int)
-            .or_else(|| n.as_u64().map(Cell::uint))
-            .unwrap_or(Cell::Null),
-        _ => Cell::Null,
-    }
+fn cipher_signals<'f>(f: &'f Facts<'_>) -> Option<&'f fx_facts::CipherSignals> {
+    f.summary().cipher.as_ref()
 }
 
-fn float_cell(v: Option<&Value>) -> Cell {
-    v.and_then(Value::as_f64).map_or(Cell::Null, Cell::float)
+fn hash_audit<'f>(f: &'f Facts<'_>) -> Option<&'f fx_facts::HashConclusion> {
+    f.summary().hash.as_ref()
 }
 
-fn bool_cell(v: Option<&Value>) -> Cell {
-    match v {
-        Some(Value::Bool(b)) => Cell::flag(*b),
-        Some(Value::Number(n)) => match n.as_i64() {
-            Some(0) => Cell::flag(false),
-            Some(1) => Cell::flag(true),
-            _ => Cell::Null,
-        },
-        _ => Cell::Null,
+/// A hash parameter by its wire name.
+fn hash_param(p: &HashParams, key: &str) -> Option<u64> {
+    match key {
+        "cost" => p.cost.map(u64::from),
+        "rounds" => p.rounds,
+        "iterations" => p.iterations,
+        "memory_kib" => p.memory_kib,
+        "parallelism" => p.parallelism.map(u64::from),
+        "block_size" => p.block_size.map(u64::from),
+        "n_log2" => p.n_log2.map(u64::from),
+        "salt_bytes" => p.salt_bytes.map(u64::from),
+        _ => p.digest.map(u64::from),
     }
 }
 
 /// A list of strings as one `;`-separated string (null when empty or absent).
-fn list_cell(v: Option<&Value>) -> Cell {
-    let items: Vec<String> = v
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|x| match x {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .collect();
-    if items.is_empty() {
-        Cell::Null
-    } else {
-        Cell::Str(items.join(";"))
+fn list_cell(v: Option<&[String]>) -> Cell {
+    match v {
+        Some(items) if !items.is_empty() => Cell::Str(items.join(";")),
+        _ => Cell::Null,
     }
 }
 
-/// The element of `list` with the highest `score` (the first on ties).
-fn best_scored(list: Option<&Value>) -> Option<&Value> {
-    let mut best: Option<(&Value, f64)> = None;
-    for item in list.and_then(Value::as_array).into_iter().flatten() {
-        let score = item
-            .get("score")
-            .and_then(Value::as_f64)
-            .unwrap_or(f64::NEG_INFINITY);
-        if best.is_none_or(|(_, s)| score > s) {
-            best = Some((item, score));
+/// The element of `list` with the highest score (the first on ties; an
+/// element without a score ranks last).
+fn best_scored<T>(list: &[T], score: impl Fn(&T) -> Option<f64>) -> Option<&T> {
+    let mut best: Option<(&T, f64)> = None;
+    for item in list {
+        let s = score(item).unwrap_or(f64::NEG_INFINITY);
+        if best.is_none_or(|(_, b)| s > b) {
+            best = Some((item, s));
         }
     }
     best.map(|(v, _)| v)
 }
 
-fn top_region<'a>(f: &'a Facts<'_>) -> Option<&'a Value> {
-    best_scored(f.get("regions"))
+fn top_region<'f>(f: &'f Facts<'_>) -> Option<&'f Region> {
+    best_scored(&f.summary().regions, |r| r.score.map(|s| s as f64))
 }
 
-fn top_pqc<'a>(f: &'a Facts<'_>) -> Option<&'a Value> {
-    best_scored(f.get_in("pqc", "candidates"))
+fn top_pqc<'f>(f: &'f Facts<'_>) -> Option<&'f fx_facts::PqcCandidate> {
+    let candidates = f
+        .summary()
+        .pqc
+        .as_ref()
+        .map_or(&[][..], |p| p.candidates.as_slice());
+    best_scored(candidates, |c| Some(c.score as f64))
 }
 
 /// The router's confidence for `label` (permille), from its latest `label`
 /// event, whose data lists labels as `[{label, confidence, signals}]`.
 fn confidence(f: &Facts<'_>, label: &str) -> Cell {
-    route_label_data(f)
-        .and_then(|d| d.get("labels"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|item| item.get("label").and_then(Value::as_str) == Some(label))
-        .map_or(Cell::Null, |item| int_cell(item.get("confidence")))
+    route_label(f)
+        .and_then(|d| d.labels.iter().find(|l| l.label.as_str() == label))
+        .map_or(Cell::Null, |l| Cell::Int(i64::from(l.confidence)))
 }
 
 /// The data of the router's latest `ok` label event.
-fn route_label_data<'a>(f: &Facts<'a>) -> Option<&'a serde_json::Map<String, Value>> {
-    f.job
-        .events
-        .iter()
-        .rev()
-        .find(|e| e.module == "route" && e.step == "label" && e.status == fx_core::Status::Ok)
-        .and_then(|e| e.data.as_ref())
+fn route_label<'f>(f: &'f Facts<'_>) -> Option<&'f RouteLabelData> {
+    latest_ok(&f.facts.route_labels)
 }
 
-/// Agreement of a tool cross-check: `data.agree` of the latest `ok` event
-/// of `module`/`step`.
-fn agreement(f: &Facts<'_>, module: &str, step: &str) -> Cell {
-    f.job
-        .events
+/// The latest fact read from an `ok` event.
+fn latest_ok<T>(facts: &[fx_facts::Fact<T>]) -> Option<&T> {
+    facts
         .iter()
         .rev()
-        .filter(|e| e.module == module && e.step == step)
-        .filter(|e| e.status == fx_core::Status::Ok)
-        .find_map(|e| {
-            let data = e.data.as_ref()?;
-            data.get("agree").map(|v| bool_cell(Some(v)))
-        })
-        .unwrap_or(Cell::Null)
-}
-
-fn is_static_copy(lib: &Value) -> bool {
-    lib.get("role").and_then(Value::as_str) == Some("static_copy")
-        || lib.get("linkage").and_then(Value::as_str) == Some("static")
-        || lib.get("static").and_then(Value::as_bool) == Some(true)
+        .find(|x| x.source.status == Status::Ok)
+        .map(|x| &x.fact)
 }
 
 #[cfg(test)]

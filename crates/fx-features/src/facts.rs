@@ -1,17 +1,18 @@
 //! What one job line says, digested once so every column reads it cheaply.
 //!
-//! [`Facts`] holds the job's merged summary (the `data` of fx-seq's `summary`
-//! event, or the same summary computed with [`fx_core::summary`] when the job
-//! has none yet), the outcome counts of every module, and the set of failure
-//! shapes seen. Columns never look at the raw job twice.
+//! [`Facts`] holds the job's typed facts ([`fx_facts::JobFacts`]: the merged
+//! summary — fx-seq's `summary` event, or the same summary computed with
+//! [`fx_core::summary`] when the job has none yet — and the typed data of
+//! the steps the columns read), the outcome counts of every module, and the
+//! set of failure shapes seen. Columns never look at the raw job twice, and
+//! never look a field up by its name: they read the records of fx-facts.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use fx_core::event::{Event, Status};
 use fx_core::job::Job;
 use fx_core::vocab::FailureKind;
-use serde_json::{Map, Value};
+use fx_facts::{JobFacts, SummaryFacts};
 
 /// The modules whose outcomes get their own columns, in column order.
 /// Events of any other module are counted under `other`.
@@ -45,65 +46,57 @@ impl Outcomes {
 pub struct Facts<'a> {
     /// The job line.
     pub job: &'a Job,
-    /// The summary `data` (DESIGN §9 field names plus `outcomes`,
-    /// `budgets_hit`, `events`; see [`fx_core::summary`]).
-    pub summary: Cow<'a, Map<String, Value>>,
+    /// The job's facts, typed (the summary and the step data).
+    pub facts: JobFacts,
     /// Outcome counts per module name, from the summary's `outcomes`.
     pub modules: BTreeMap<String, Outcomes>,
-    /// Failure shapes, from the summary's `failures` (concluded failures and
-    /// the `error.kind` of every error event).
-    pub failures: Vec<FailureKind>,
-    /// The summary's `budgets_hit` (skip reasons and `caps_hit` entries
-    /// naming a budget), in first-seen order.
-    pub budgets_hit: Vec<String>,
-    /// Number of events summarised (the summary event excluded).
-    pub events: u64,
 }
 
 impl<'a> Facts<'a> {
     /// Digests a job.
     pub fn of(job: &'a Job) -> Facts<'a> {
-        let summary = summary_data(job);
-        let mut modules: BTreeMap<String, Outcomes> = BTreeMap::new();
-        if let Some(Value::Object(outcomes)) = summary.get("outcomes") {
-            for (module, o) in outcomes {
-                let n = |k: &str| o.get(k).and_then(Value::as_u64).unwrap_or(0);
-                modules.insert(
-                    module.clone(),
-                    Outcomes {
-                        ok: n("ok"),
-                        error: n("error"),
-                        skipped: n("skipped"),
-                    },
-                );
-            }
-        }
-        let strings = |key: &str| -> Vec<&str> {
-            summary
-                .get(key)
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect()
-        };
-        let failures = strings("failures")
-            .into_iter()
-            .filter_map(FailureKind::parse)
+        let facts = JobFacts::from_events(&job.events);
+        let modules = facts
+            .summary
+            .outcomes
+            .iter()
+            .map(|(module, o)| {
+                let o = Outcomes {
+                    ok: o.ok,
+                    error: o.error,
+                    skipped: o.skipped,
+                };
+                (module.clone(), o)
+            })
             .collect();
-        let budgets_hit = strings("budgets_hit")
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
-        let events = summary.get("events").and_then(Value::as_u64).unwrap_or(0);
         Facts {
             job,
-            summary,
+            facts,
             modules,
-            failures,
-            budgets_hit,
-            events,
         }
+    }
+
+    /// The summary (DESIGN §9 field names plus `outcomes`, `budgets_hit`,
+    /// `events`; see [`fx_core::summary`]).
+    pub fn summary(&self) -> &SummaryFacts {
+        &self.facts.summary
+    }
+
+    /// Failure shapes, from the summary's `failures` (concluded failures and
+    /// the `error.kind` of every error event).
+    pub fn failures(&self) -> &[FailureKind] {
+        &self.facts.summary.failures
+    }
+
+    /// The summary's `budgets_hit` (skip reasons and `caps_hit` entries
+    /// naming a budget), in first-seen order.
+    pub fn budgets_hit(&self) -> &[String] {
+        &self.facts.summary.budgets_hit
+    }
+
+    /// Number of events summarised (the summary event excluded).
+    pub fn events(&self) -> u64 {
+        self.facts.summary.events
     }
 
     /// Outcome counts of `module` (zero when it left no event).
@@ -136,11 +129,7 @@ impl<'a> Facts<'a> {
 
     /// The labels of the summary, in first-seen order.
     pub fn labels(&self) -> impl Iterator<Item = &str> {
-        self.get("labels")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
+        self.facts.summary.labels.iter().map(|l| l.as_str())
     }
 
     /// True when `module` left an `ok` or `error` event of `step`.
@@ -149,18 +138,6 @@ impl<'a> Facts<'a> {
             .events
             .iter()
             .any(|e| e.module == module && e.step == step && e.status != Status::Skipped)
-    }
-
-    /// A summary field.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.summary.get(key).filter(|v| !v.is_null())
-    }
-
-    /// A field of a summary object (`hash.scheme`, `pqc.verified`, …).
-    pub fn get_in(&self, key: &str, field: &str) -> Option<&Value> {
-        self.get(key)
-            .and_then(|v| v.get(field))
-            .filter(|v| !v.is_null())
     }
 
     /// Every event of `module`/`step`, in order (the summary excluded).
@@ -180,17 +157,4 @@ impl<'a> Facts<'a> {
 /// True for fx-seq's per-job `summary` event.
 pub fn is_summary(e: &Event) -> bool {
     fx_core::summary::is_summary(e)
-}
-
-/// The summary data of a job: fx-seq's `summary` event when present (the
-/// last one wins), else computed by [`fx_core::summary`] exactly as fx-seq
-/// computes it, so a stream and a replay give the same features.
-fn summary_data(job: &Job) -> Cow<'_, Map<String, Value>> {
-    match job.events.iter().rev().find(|e| is_summary(e)) {
-        Some(e) => match &e.data {
-            Some(d) => Cow::Borrowed(d),
-            None => Cow::Owned(Map::new()),
-        },
-        None => Cow::Owned(fx_core::summary::summary_data(&job.events)),
-    }
 }

@@ -8,13 +8,36 @@
 //! and a key + signature + message bundle. Every 13th path is not valid
 //! UTF-8. The events follow the shapes the stages document (route
 //! `label`/`decision`, inspect, probe, fingerprint steps, skips with their
-//! reasons); nothing here is evidence.
+//! reasons), built through the records of `fx-facts` so that they have the
+//! types the stages write; nothing here is evidence.
+
+use std::collections::BTreeMap;
 
 use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::{Artifact, Intake, Job, Member};
 use fx_core::text::Text;
 use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, Label};
-use serde_json::json;
+use fx_facts::crosscheck::{Compared, OpensslCrosscheck};
+use fx_facts::route::{LabelScore, RouteDecisionData, RouteLabelData, RoutePolicy};
+use fx_facts::{
+    CipherSignals, HashConclusion, HashParams, HashTotals, Library, PqcCandidate, PqcConclusion,
+    Region, TlsConclusion,
+};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// A record as the JSON object an event carries.
+fn object<T: Serialize>(record: &T) -> Map<String, Value> {
+    match serde_json::to_value(record) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    }
+}
+
+/// A record as a JSON value.
+fn value<T: Serialize>(record: &T) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
+}
 
 /// Number of distinct job shapes.
 pub const SHAPES: u64 = 9;
@@ -110,20 +133,41 @@ fn labels(labels: &[Label]) -> Conclusion {
     }
 }
 
-fn route(job: &mut Job, assigned: &[(Label, u64)]) {
-    let list: Vec<_> = assigned
-        .iter()
-        .map(|(l, c)| json!({"label": l.as_str(), "confidence": c, "signals": ["synthetic"]}))
-        .collect();
+fn route(job: &mut Job, assigned: &[(Label, u16)]) {
     let ls: Vec<Label> = assigned.iter().map(|(l, _)| *l).collect();
+    let sniffed = RouteLabelData {
+        labels: assigned
+            .iter()
+            .map(|&(label, confidence)| LabelScore {
+                label,
+                confidence,
+                signals: vec!["synthetic".into()],
+            })
+            .collect(),
+        entropy_millibits: 7_912,
+        size: job.artifact.size.unwrap_or(0),
+        sniffed_bytes: 4096,
+        text: false,
+    };
     job.push(
         Event::ok("route", "label")
-            .with_data(json!({"labels": list, "sniffed_bytes": 4096, "entropy_millibits": 7_912, "text": false}))
+            .with_data(Value::Object(object(&sniffed)))
             .with_conclusion(labels(&ls)),
     );
-    job.push(Event::ok("route", "decision").with_data(json!({
-        "allow": ["inspect"], "deny": [], "labels": ls.iter().map(|l| l.as_str()).collect::<Vec<_>>()
-    })));
+    let decision = RouteDecisionData {
+        allow: vec!["inspect".into()],
+        deny: Vec::new(),
+        labels: ls,
+        policy: RoutePolicy {
+            audit_only_hashes: true,
+            decapsulation: false,
+            heavy_work: false,
+            tamper_checks: false,
+            tools: true,
+            verification: true,
+        },
+    };
+    job.push(Event::ok("route", "decision").with_data(Value::Object(object(&decision))));
 }
 
 fn skips(job: &mut Job, module: &str, steps: &[&str], reason: &str) {
@@ -160,9 +204,28 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                     ..Default::default()
                 }),
             );
-            job.push(Event::ok("inspect", "crosscheck").with_data(
-                json!({"tool": "openssl", "check": "x509_serial", "agree": seq % 17 != 0}),
-            ));
+            let agree = seq % 17 != 0;
+            let check = OpensslCrosscheck {
+                agree,
+                check: "x509_serial".into(),
+                differed: if agree {
+                    Vec::new()
+                } else {
+                    vec!["serial".into()]
+                },
+                native: Some(Compared::Text("0123456789ABCDEF".into())),
+                openssl: Some(Compared::Text(
+                    if agree {
+                        "0123456789ABCDEF"
+                    } else {
+                        "0123456789ABCDEE"
+                    }
+                    .into(),
+                )),
+                openssl_read: true,
+                tool: "openssl".into(),
+            };
+            job.push(Event::ok("inspect", "crosscheck").with_data(Value::Object(object(&check))));
             skips(job, "probe", PROBES, "not_applicable");
             skips(job, "fingerprint", &["binary", "capture"], "not_applicable");
         }
@@ -174,14 +237,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 ..Default::default()
             }));
             job.push(Event::ok("probe", "hash_kdf").with_conclusion(Conclusion {
-                hash: Some(json!({
-                    "scheme": "bcrypt", "hashcat_mode": 3200, "john_format": "bcrypt",
-                    "params": {"cost": 4 + seq % 9, "salt_bytes": 16},
-                    "weaknesses": if seq % 2 == 0 { json!(["iterations_below_baseline"]) } else { json!([]) },
-                    "baseline": "owasp-2025",
-                    "totals": {"lines_seen": 3, "identified": 3, "unidentified": 0, "not_audited": 0,
-                               "not_text": 0, "per_scheme": {"bcrypt": 3}, "truncated": false}
-                })),
+                hash: Some(value(&synthetic_hash(seq))),
                 ..Default::default()
             }));
             skips(job, "probe", &PROBES[1..], "policy:audit_only_hashes");
@@ -198,10 +254,18 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 ..Default::default()
             }));
             job.push(Event::ok("probe", "symmetric").with_conclusion(Conclusion {
-                cipher: Some(json!({
-                    "block_size": 16, "mode_hints": ["ecb"], "ecb_repeats": seq % 5,
-                    "entropy_bits_per_byte": 7.9123, "chi_square": 251.25, "class": "ecb_like",
-                    "mod8": 0, "mod16": if seq % 3 == 0 { 8 } else { 0 }
+                cipher: Some(value(&CipherSignals {
+                    length: 4096,
+                    scanned_bytes: 4096,
+                    block_size: Some(16),
+                    mode_hints: Some(vec!["ecb".into()]),
+                    ecb_repeats: Some(seq % 5),
+                    entropy_bits_per_byte: Some(7.9123),
+                    chi_square: Some(251.25),
+                    class: Some("ecb_like".into()),
+                    mod8: Some(0),
+                    mod16: Some(if seq % 3 == 0 { 8 } else { 0 }),
+                    ..Default::default()
                 })),
                 ..Default::default()
             }));
@@ -220,20 +284,24 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             );
             job.push(
                 Event::ok("inspect", "regions")
-                    .with_data(json!({"kept": 16, "dropped": 3, "caps_hit": ["budget:max_regions"]}))
+                    .with_data(
+                        json!({"kept": 16, "dropped": 3, "caps_hit": ["budget:max_regions"]}),
+                    )
                     .with_conclusion(Conclusion {
                         regions: vec![
-                            json!({"offset": 0, "length": 1184, "kind": "kem_public_key", "algorithm": "ML-KEM-768", "score": 0.9}),
-                            json!({"offset": 0, "length": 1088, "kind": "kem_ciphertext", "algorithm": "ML-KEM-768", "score": 0.3}),
+                            value(&region(1184, "kem_public_key", 900)),
+                            value(&region(1088, "kem_ciphertext", 300)),
                         ],
                         ..Default::default()
                     }),
             );
             job.push(Event::ok("probe", "pqc").with_conclusion(Conclusion {
                 algorithm: Some("ML-KEM-768".into()),
-                pqc: Some(json!({
-                    "candidates": [{"algorithm": "ML-KEM-768", "object": "public_key", "score": 0.9}],
-                    "valid_structure": true
+                pqc: Some(value(&PqcConclusion {
+                    candidates: vec![candidate("ML-KEM-768", "public_key", 220)],
+                    valid_structure: Some(true),
+                    verified: None,
+                    decapsulated: None,
                 })),
                 ..Default::default()
             }));
@@ -257,10 +325,25 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 ..Default::default()
             }));
             skips(job, "probe", PROBES, "not_applicable");
-            job.push(Event::ok("fingerprint", "binary").with_conclusion(Conclusion {
-                libraries: vec![json!({"name": "openssl", "version": "3.0.19", "evidence": ["needed", "symbols"], "role": if seq % 2 == 0 { "consumer" } else { "static_copy" }})],
-                ..Default::default()
-            }));
+            job.push(
+                Event::ok("fingerprint", "binary").with_conclusion(Conclusion {
+                    libraries: vec![value(&Library {
+                        name: "openssl".into(),
+                        version: Some("3.0.19".into()),
+                        role: Some(
+                            if seq % 2 == 0 {
+                                "consumer"
+                            } else {
+                                "static_copy"
+                            }
+                            .into(),
+                        ),
+                        evidence: vec!["needed".into(), "symbols".into()],
+                        confidence: Some(950),
+                    })],
+                    ..Default::default()
+                }),
+            );
             job.push(Event::skipped(
                 "fingerprint",
                 "deep",
@@ -275,17 +358,23 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 ..Default::default()
             }));
             skips(job, "probe", PROBES, "not_applicable");
-            job.push(Event::ok("fingerprint", "capture").with_conclusion(Conclusion {
-                tls: Some(json!({
-                    "ja4": ["t13d1516h2_8daaf6152771_e5627efa2ab1"],
-                    "ja3": ["cd08e31494f9531f560d64c695473da9"],
-                    "versions": ["TLSv1.3"],
-                    "groups": ["X25519MLKEM768", "x25519", "secp256r1"],
-                    "pq_groups": if seq % 2 == 0 { json!(["X25519MLKEM768"]) } else { json!([]) },
-                    "sni": ["example.com"]
-                })),
-                ..Default::default()
-            }));
+            job.push(
+                Event::ok("fingerprint", "capture").with_conclusion(Conclusion {
+                    tls: Some(value(&TlsConclusion {
+                        ja4: vec!["t13d1516h2_8daaf6152771_e5627efa2ab1".into()],
+                        ja3: vec!["cd08e31494f9531f560d64c695473da9".into()],
+                        versions: vec!["TLSv1.3".into()],
+                        groups: vec!["X25519MLKEM768".into(), "x25519".into(), "secp256r1".into()],
+                        pq_groups: if seq % 2 == 0 {
+                            vec!["X25519MLKEM768".into()]
+                        } else {
+                            Vec::new()
+                        },
+                        sni: vec!["example.com".into()],
+                    })),
+                    ..Default::default()
+                }),
+            );
             job.push(Event::skipped("fingerprint", "tshark", "tool_unavailable"));
         }
         6 => {
@@ -322,10 +411,14 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 ..Default::default()
             }));
             job.push(Event::ok("probe", "pqc").with_conclusion(Conclusion {
-                pqc: Some(json!({
-                    "candidates": [{"algorithm": "ML-DSA-65", "object": "public_key", "score": 1.0},
-                                   {"algorithm": "ML-DSA-65", "object": "signature", "score": 1.0}],
-                    "valid_structure": true, "verified": seq % 4 != 0
+                pqc: Some(value(&PqcConclusion {
+                    candidates: vec![
+                        candidate("ML-DSA-65", "public_key", 220),
+                        candidate("ML-DSA-65", "signature", 220),
+                    ],
+                    valid_structure: Some(true),
+                    verified: Some(seq % 4 != 0),
+                    decapsulated: None,
                 })),
                 ..Default::default()
             }));
@@ -354,4 +447,72 @@ pub fn sequence(job: &mut Job, mut event_seq: u64) -> u64 {
         event_seq += 1;
     }
     event_seq
+}
+
+fn region(length: u64, kind: &str, score: u64) -> Region {
+    Region {
+        offset: 0,
+        length,
+        kind: kind.into(),
+        algorithm: Some("ML-KEM-768".into()),
+        score: Some(score),
+        block: None,
+        source: None,
+    }
+}
+
+fn candidate(algorithm: &str, object: &str, score: i64) -> PqcCandidate {
+    PqcCandidate {
+        algorithm: algorithm.into(),
+        object: object.into(),
+        score,
+        invalid_at: None,
+    }
+}
+
+/// A bcrypt audit of three lines (cost `4 + seq % 9`).
+fn synthetic_hash(seq: u64) -> HashConclusion {
+    let weaknesses: Vec<String> = if seq % 2 == 0 {
+        vec!["iterations_below_baseline".into()]
+    } else {
+        Vec::new()
+    };
+    HashConclusion {
+        scheme: Some("bcrypt".into()),
+        hashcat_mode: Some(3200),
+        john_format: Some("bcrypt".into()),
+        params: HashParams {
+            cost: u32::try_from(4 + seq % 9).ok(),
+            salt_bytes: Some(16),
+            ..Default::default()
+        },
+        weaknesses: weaknesses.clone(),
+        baseline: "owasp-2025".into(),
+        totals: HashTotals {
+            lines_seen: 3,
+            identified: 3,
+            per_scheme: BTreeMap::from([("bcrypt".to_owned(), 3)]),
+            per_weakness: weaknesses.into_iter().map(|w| (w, 3)).collect(),
+            bytes_scanned: 183,
+            ..Default::default()
+        },
+        alternatives: Some(Vec::new()),
+        context: Some("bare".into()),
+        lines: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every synthetic event has the types the stages write: read with the
+    /// records of fx-facts and written back, it gives the same JSON.
+    #[test]
+    fn synthetic_events_match_the_records_of_fx_facts() {
+        for seq in 0..2 * super::SHAPES {
+            for e in &super::job("r", "t", seq).events {
+                let m = fx_facts::conformance::check_event(e);
+                assert!(m.is_empty(), "shape {seq}: {m:?}");
+            }
+        }
+    }
 }
