@@ -1,7 +1,7 @@
-//! The CBOM writer over job lines shaped as the stages write them (the
-//! event data below is taken from a real run: fx-inspect's `x509` and
-//! `spki`, fx-probe's hash audit conclusion, fx-fingerprint's `tls`,
-//! `libraries` and `constants`): the same jobs in any order give the same
+//! The CBOM writer over job lines whose events a real batch wrote
+//! (`tests/data/cbom_events.json`: fx-inspect's `x509` and `spki`,
+//! fx-probe's `hash_kdf`, fx-fingerprint's `tls`, `libraries` and
+//! `constants`): the same jobs in any order give the same
 //! bytes, a path that is not UTF-8 is escaped, occurrences are counted per
 //! artifact, and the document is valid CycloneDX 1.6 and 1.7
 //! (cyclonedx-python-lib's validator, as in the end-to-end test).
@@ -18,89 +18,34 @@ use fx_core::text::Text;
 use fx_report::cbom::{self, Spec};
 use serde_json::{Value, json};
 
-fn event(module: &str, step: &str, data: Value, conclusion: Option<Value>) -> Event {
-    let mut e = Event::ok(module, step).with_data(data.as_object().unwrap().clone());
-    if let Some(c) = conclusion {
-        e.conclusion = Some(serde_json::from_value(c).unwrap());
-    }
-    e
+/// The events of one job of `tests/data/cbom_events.json`: the `x509`,
+/// `spki`, `hash_kdf`, `tls`, `constants` and `libraries` events of a real
+/// batch (an OpenSSL 3.5 ML-DSA-65 root certificate, a corpus RSA-2048 SPKI
+/// key, `samples/hashes/mixed.txt`, the hybrid-group capture of `samples/`,
+/// Debian's libsodium), as fx wrote them.
+fn events(name: &str) -> Vec<Event> {
+    let all: Value = serde_json::from_str(include_str!("data/cbom_events.json")).unwrap();
+    serde_json::from_value(all[name].clone()).unwrap()
 }
 
 fn certificate() -> Vec<Event> {
-    vec![event(
-        "inspect",
-        "x509",
-        json!({"container":"x509_certificate","issuer":"CN=OpenSSL 3.5 ml-dsa-65 Root",
-               "not_after":"2125-03-15T06:09:24Z","not_before":"2025-03-15T06:09:24Z",
-               "public_key":{"algorithm":"ML-DSA-65","expected_len":1952,"key_len":1952,"oid":"2.16.840.1.101.3.4.3.18"},
-               "self_issued":true,"serial":"1099DD0C9EFFFD5A87613A8799B22131087858CF",
-               "signature_algorithm":{"name":"ML-DSA-65","oid":"2.16.840.1.101.3.4.3.18"},
-               "signature_len":3309,"subject":"CN=OpenSSL 3.5 ml-dsa-65 Root","version":"v3"}),
-        Some(
-            json!({"labels":["certificate"],"container":"x509_certificate","algorithm":"ML-DSA-65","basis":"parsed"}),
-        ),
-    )]
+    events("certificate")
 }
 
 fn rsa_key() -> Vec<Event> {
-    vec![event(
-        "inspect",
-        "spki",
-        json!({"block":0,"container":"spki_public_key",
-               "key":{"algorithm":"RSA","key_bits":2048,"key_len":270,"oid":"1.2.840.113549.1.1.1"}}),
-        Some(
-            json!({"labels":["key_material"],"container":"spki_public_key","algorithm":"RSA","key_bits":2048,"basis":"parsed"}),
-        ),
-    )]
+    events("rsa_key")
 }
 
 fn hashes() -> Vec<Event> {
-    vec![event(
-        "probe",
-        "hash_kdf",
-        json!({"findings":[]}),
-        Some(
-            json!({"labels":["hash_kdf_material"],"container":"password_hash","basis":"parsed",
-            "hash":{"baseline":"owasp-2025","scheme":"bcrypt","params":{"cost":4,"digest":23,"salt_bytes":16},
-                    "weaknesses":["cost_below_baseline"],
-                    "lines":[
-                      {"line":1,"scheme":"bcrypt","params":{"cost":4,"digest":23,"salt_bytes":16},"weaknesses":["cost_below_baseline"]},
-                      {"line":2,"scheme":"argon2id","params":{"iterations":3,"memory_kib":65536,"parallelism":4,"digest":24,"salt_bytes":8},"weaknesses":[]}]}}),
-        ),
-    )]
+    events("hashes")
 }
 
 fn capture() -> Vec<Event> {
-    vec![event(
-        "fingerprint",
-        "tls",
-        json!({"format":"pcap","streams":[{"client_hellos":[{
-            "cipher_suites":["0x4a4a","0x1301","0xc02b"],
-            "groups":[{"id":"0x4a4a","name":"GREASE"},{"id":"0x11ec","name":"X25519MLKEM768","post_quantum":true},{"id":"0x001d","name":"x25519"}],
-            "key_shares":[{"bytes":1216,"id":"0x11ec","name":"X25519MLKEM768","post_quantum":true}],
-            "ja4":"t13d0510h2_e133e205ac38_560390466015","legacy_version":"TLS 1.2",
-            "offered_versions":["GREASE","TLS 1.3","TLS 1.2"]}],
-            "server_hellos":[{"cipher_suite":"0x1301","group":{"id":"0x11ec","name":"X25519MLKEM768","post_quantum":true},"version":"TLS 1.3"}]}]}),
-        None,
-    )]
+    events("capture")
 }
 
 fn binary() -> Vec<Event> {
-    vec![
-        event(
-            "fingerprint",
-            "constants",
-            json!({"algorithms":["X25519","SHA-512","ChaCha20"]}),
-            None,
-        ),
-        event(
-            "fingerprint",
-            "libraries",
-            json!({"candidates":[{"confidence":950,"detail":{"defined_symbols":193},"evidence":["symbols"],
-                                  "name":"libsodium","role":"library","version":"23"}]}),
-            None,
-        ),
-    ]
+    events("binary")
 }
 
 /// The jobs: (path, bytes, events); the certificate twice, under two paths.
@@ -231,14 +176,14 @@ fn any_job_order_gives_the_same_valid_document() {
         .iter()
         .find(|c| c["name"] == "bcrypt password hash (cost 4)")
         .unwrap();
-    assert_eq!(bcrypt["evidence"]["occurrences"][0]["line"], 1);
+    assert_eq!(bcrypt["evidence"]["occurrences"][0]["line"], 2);
     assert!(
         bcrypt["properties"]
             .as_array()
             .unwrap()
             .contains(&json!({"name":"fx:hash:grade","value":"weak"}))
     );
-    // GREASE is not a group or a suite.
+    // GREASE is not a group or a suite (fx-fingerprint leaves it out).
     let tls = bom["components"]
         .as_array()
         .unwrap()
@@ -258,7 +203,8 @@ fn any_job_order_gives_the_same_valid_document() {
     assert_eq!(
         bom["dependencies"],
         json!([{"ref":"library/libsodium@23","provides":[
-            "crypto/algorithm/ChaCha20","crypto/algorithm/SHA-512","crypto/algorithm/X25519"]}])
+            "crypto/algorithm/ChaCha20","crypto/algorithm/SHA-256",
+            "crypto/algorithm/SHA-512","crypto/algorithm/X25519"]}])
     );
 
     let v17 = cbom_bytes(&run, Spec::V1_7);

@@ -1,22 +1,18 @@
-//! What the CBOM reads from one sequenced job, as typed facts: the
-//! certificates and keys fx-inspect parsed, the password hashes fx-probe
-//! audited, the TLS clients and crypto libraries fx-fingerprint found, the
-//! ciphers named by encrypted containers, and the post-quantum objects the
-//! summary concluded on structural or parsed evidence. Guesses (`size_only`,
-//! `statistics`) are left out: an inventory lists what was read.
-//!
-//! The event shapes are those documented in docs/fx-inspect.md,
-//! docs/hash-audit.md and docs/fx-fingerprint.md; only the fields the CBOM
-//! needs are declared, and an event whose data does not have the shape is
-//! skipped (it is still counted in `reports/summary.json`).
+//! What the CBOM takes from one sequenced job, read through the typed
+//! records of `fx_facts` (`JobFacts::from_events`): the certificates, CSR
+//! and key facts fx-inspect parsed (and the ciphers and KDFs protecting
+//! encrypted keys, PKCS#12 safes and CMS content), the password hashes
+//! fx-probe audited, the TLS clients and crypto libraries fx-fingerprint
+//! found (with the constants of the file, for what a library provides), and
+//! the post-quantum objects a probe concluded on structural or parsed
+//! evidence. Guesses (`size_only`, `statistics`) are left out: an inventory
+//! lists what was read.
 
-use fx_core::event::{Event, Status};
 use fx_core::job::Job;
-use fx_core::summary::{SUMMARY_MODULE, SUMMARY_STEP};
+use fx_facts::step::StepData;
+use fx_facts::{HashParams, JobFacts as Facts, KeyAlgorithm, KeyVisibility, PbeScheme};
 use fx_core::text::Text;
-use fx_core::vocab::Basis;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Everything the CBOM takes from one job.
 #[derive(Debug, Default)]
@@ -38,59 +34,45 @@ pub struct JobFacts {
 }
 
 /// A certificate's facts (fx-inspect `x509` event data).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct CertFact {
     /// Subject DN.
-    #[serde(default)]
     pub subject: Option<Text>,
     /// Issuer DN.
-    #[serde(default)]
     pub issuer: Option<Text>,
     /// Serial number (hex).
-    #[serde(default)]
     pub serial: Option<String>,
     /// notBefore, RFC 3339.
-    #[serde(default)]
     pub not_before: Option<String>,
     /// notAfter, RFC 3339.
-    #[serde(default)]
     pub not_after: Option<String>,
     /// Signature algorithm.
-    #[serde(default)]
     pub signature_algorithm: Option<NamedOid>,
     /// Subject public key.
-    #[serde(default)]
     pub public_key: Option<KeyInfo>,
 }
 
 /// `{name, oid}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct NamedOid {
     /// Name (`ecdsa-with-SHA256`, `ML-DSA-65`).
-    #[serde(default)]
     pub name: Option<String>,
     /// Dotted OID.
-    #[serde(default)]
     pub oid: Option<String>,
 }
 
 /// A key's parameters as fx-inspect writes them (`key`, `public_key`).
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default)]
 pub struct KeyInfo {
     /// DESIGN §9 algorithm name.
-    #[serde(default)]
     pub algorithm: Option<String>,
     /// Modulus bits.
-    #[serde(default)]
     pub key_bits: Option<u64>,
     /// Curve.
-    #[serde(default)]
     pub curve: Option<String>,
     /// Dotted OID as read.
-    #[serde(default)]
     pub oid: Option<String>,
     /// Private-key form of a PQ key (`seed`, `expandedKey`, `both`, `raw`).
-    #[serde(default)]
     pub form: Option<String>,
 }
 
@@ -133,39 +115,20 @@ pub struct KeyFact {
 }
 
 /// One audited hash (a line of a file, or the artifact's hash).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct HashFact {
     /// Line number in the artifact.
-    #[serde(default)]
     pub line: Option<u64>,
     /// Scheme (`bcrypt`, `argon2id`, `sha512crypt`, …).
     pub scheme: String,
     /// Parameters (`cost`, `rounds`, `iterations`, `memory_kib`,
     /// `parallelism`, `salt_bytes`, `digest`, …): numbers and names only,
     /// never hash or salt bytes.
-    #[serde(default)]
     pub params: std::collections::BTreeMap<String, Value>,
     /// Weakness ids under the baseline (empty: meets it).
-    #[serde(default)]
     pub weaknesses: Vec<String>,
     /// The baseline the audit graded against (from the artifact's audit).
-    #[serde(skip)]
     pub baseline: Option<String>,
-}
-
-/// The audit's summary object (`hash`).
-#[derive(Debug, Deserialize)]
-struct HashSummary {
-    #[serde(default)]
-    scheme: Option<String>,
-    #[serde(default)]
-    params: std::collections::BTreeMap<String, Value>,
-    #[serde(default)]
-    weaknesses: Vec<String>,
-    #[serde(default)]
-    baseline: Option<String>,
-    #[serde(default)]
-    lines: Vec<HashFact>,
 }
 
 /// A TLS client as one ClientHello (and the ServerHello answering it).
@@ -191,54 +154,6 @@ pub struct TlsClient {
     pub negotiated_group: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct CaptureData {
-    #[serde(default)]
-    streams: Vec<Stream>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Stream {
-    #[serde(default)]
-    client_hellos: Vec<ClientHello>,
-    #[serde(default)]
-    server_hellos: Vec<ServerHello>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Group {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    post_quantum: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct ClientHello {
-    #[serde(default)]
-    offered_versions: Vec<String>,
-    #[serde(default)]
-    legacy_version: Option<String>,
-    #[serde(default)]
-    cipher_suites: Vec<String>,
-    #[serde(default)]
-    groups: Vec<Group>,
-    #[serde(default)]
-    key_shares: Vec<Group>,
-    #[serde(default)]
-    ja4: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ServerHello {
-    #[serde(default)]
-    cipher_suite: Option<String>,
-    #[serde(default)]
-    group: Option<Group>,
-    #[serde(default)]
-    version: Option<String>,
-}
-
 /// A crypto library found in a binary, with the algorithms the build offers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LibraryFact {
@@ -253,337 +168,174 @@ pub struct LibraryFact {
     pub provides: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct LibrariesData {
-    #[serde(default)]
-    candidates: Vec<LibraryCandidate>,
-}
-
-#[derive(Debug, Deserialize)]
-struct LibraryCandidate {
-    name: String,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    role: Option<String>,
-    #[serde(default)]
-    detail: LibraryDetail,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct LibraryDetail {
-    #[serde(default)]
-    algorithms: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ConstantsData {
-    #[serde(default)]
-    algorithms: Vec<String>,
-}
-
-/// fx-inspect data that carries a key (`key`) or the keys of a JWK set.
-#[derive(Debug, Deserialize)]
-struct KeyData {
-    #[serde(default)]
-    container: Option<String>,
-    #[serde(default)]
-    key: Option<KeyInfo>,
-    #[serde(default)]
-    keys: Vec<JoseKey>,
-    #[serde(default)]
-    line_kind: Option<String>,
-    #[serde(default)]
-    encryption: Option<Encryption>,
-    #[serde(default)]
-    cipher: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct JoseKey {
-    #[serde(default)]
-    key: Option<KeyInfo>,
-    #[serde(default)]
-    private: bool,
-}
-
-#[derive(Debug, Deserialize)]
-struct Encryption {
-    #[serde(default)]
-    cipher: Option<String>,
-    #[serde(default)]
-    kdf: Option<String>,
-    #[serde(default)]
-    prf: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PqcSummary {
-    #[serde(default)]
-    candidates: Vec<PqcCandidate>,
-}
-
-#[derive(Debug, Deserialize)]
-struct PqcCandidate {
-    algorithm: String,
-    object: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Region {
-    #[serde(default)]
-    algorithm: Option<String>,
-    #[serde(default)]
-    kind: Option<String>,
-}
-
-fn parse<'a, T: Deserialize<'a>>(v: &'a Value) -> Option<T> {
-    T::deserialize(v).ok()
-}
-
-/// Reads an event's `data` object as `T` without copying it.
-fn parse_map<'a, T: Deserialize<'a>>(m: &'a Map<String, Value>) -> Option<T> {
-    let d = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(
-        m.iter().map(|(k, v)| (k.as_str(), v)),
-    );
-    T::deserialize(d).ok()
-}
-
-fn is_private(container: Option<&str>) -> bool {
-    container.is_some_and(|c| {
-        c.ends_with("_private_key") || c == "pkcs12" || c == "pkcs8_encrypted_private_key"
-    })
-}
-
 /// Reads the facts of one sequenced job.
 pub fn job_facts(job: &Job) -> JobFacts {
+    let facts = Facts::from_events(&job.events);
     let mut f = JobFacts::default();
-    let mut constants: Vec<String> = Vec::new();
-    for e in &job.events {
-        if e.status != Status::Ok {
-            continue;
-        }
-        let Some(data) = e.data.as_ref() else {
-            continue;
-        };
-        match e.module.as_str() {
-            "inspect" => inspect_event(e, data, &mut f),
-            "fingerprint" => match e.step.as_str() {
-                "tls" => tls_event(data, &mut f),
-                "libraries" => {
-                    if let Some(d) = parse_map::<LibrariesData>(data) {
-                        for c in d.candidates {
-                            f.libraries.push(LibraryFact {
-                                name: c.name,
-                                version: c.version,
-                                role: c.role,
-                                provides: c.detail.algorithms,
-                            });
-                        }
-                    }
-                }
-                "constants" => {
-                    if let Some(d) = parse_map::<ConstantsData>(data) {
-                        constants = d.algorithms;
-                    }
-                }
-                _ => {}
-            },
-            SUMMARY_MODULE if e.step == SUMMARY_STEP => summary_event(data, &mut f),
-            _ => {}
-        }
-    }
-    for lib in &mut f.libraries {
-        if matches!(lib.role.as_deref(), Some("static_copy" | "library")) {
-            lib.provides.extend(constants.iter().cloned());
-        }
-        lib.provides.sort();
-        lib.provides.dedup();
-    }
-    if f.libraries.is_empty() {
-        f.algorithms.extend(constants);
-    }
-    f
-}
-
-fn inspect_event(e: &Event, data: &Map<String, Value>, f: &mut JobFacts) {
-    let container = data.get("container").and_then(Value::as_str);
-    if matches!(container, Some("x509_certificate")) && data.get("subject").is_some() {
-        if let Some(c) = parse_map::<CertFact>(data) {
-            if let Some(k) = &c.public_key {
-                f.keys.push(KeyFact {
-                    material: Material::PublicKey,
-                    info: k.clone(),
-                    container: Some("x509_certificate".into()),
-                    encrypted: false,
-                });
-            }
-            f.certificates.push(c);
-        }
-        return;
-    }
-    if e.step == "x509_csr" {
-        if let Some(k) = data.get("public_key").and_then(parse::<KeyInfo>) {
-            f.keys.push(KeyFact {
-                material: Material::PublicKey,
-                info: k,
-                container: Some("x509_csr".into()),
-                encrypted: false,
-            });
-        }
-        return;
-    }
-    if e.step == "cms" {
-        for d in data
-            .get("digest_algorithms")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(d) = d.as_str() {
-                f.algorithms.push(d.to_owned());
-            }
-        }
-        return;
-    }
-    let Some(d) = parse_map::<KeyData>(data) else {
-        return;
-    };
-    if let Some(enc) = &d.encryption {
-        for a in [&enc.cipher, &enc.kdf, &enc.prf].into_iter().flatten() {
-            f.algorithms.push(a.clone());
-        }
-    }
-    if let Some(c) = &d.cipher
-        && c != "none"
-    {
-        f.algorithms.push(c.clone());
-    }
-    let encrypted = d.encryption.is_some() || d.cipher.as_deref().is_some_and(|c| c != "none");
-    if let Some(k) = d.key
-        && k.algorithm.as_deref().is_some_and(|a| !a.is_empty())
-    {
-        let private =
-            is_private(d.container.as_deref()) || d.line_kind.as_deref() == Some("private_key");
+    for c in &facts.certificates {
+        let c = &c.fact;
+        let key = key_info(&c.public_key);
         f.keys.push(KeyFact {
-            material: if private {
+            material: Material::PublicKey,
+            info: key.clone(),
+            container: Some("x509_certificate".into()),
+            encrypted: false,
+        });
+        f.certificates.push(CertFact {
+            subject: Some(Text::from(c.subject.as_str())),
+            issuer: Some(Text::from(c.issuer.as_str())),
+            serial: Some(c.serial.clone()),
+            not_before: Some(c.not_before.clone()),
+            not_after: Some(c.not_after.clone()),
+            signature_algorithm: Some(NamedOid {
+                name: c.signature_algorithm.name.clone(),
+                oid: Some(c.signature_algorithm.oid.clone()),
+            }),
+            public_key: Some(key),
+        });
+    }
+    for c in &facts.csrs {
+        f.keys.push(KeyFact {
+            material: Material::PublicKey,
+            info: key_info(&c.fact.public_key),
+            container: Some("x509_csr".into()),
+            encrypted: false,
+        });
+    }
+    for k in &facts.keys {
+        let k = &k.fact;
+        if let Some(p) = &k.encrypted {
+            f.algorithms.extend(
+                [&p.cipher, &p.kdf]
+                    .into_iter()
+                    .flatten()
+                    .cloned()
+                    .chain((p.pbe.is_none() && p.cipher.is_none()).then(|| p.scheme.clone())),
+            );
+            if let Some(pbe) = &p.pbe {
+                pbe_algorithms(pbe, &mut f.algorithms);
+            }
+        }
+        let Some(alg) = &k.key else { continue };
+        if alg.algorithm.as_deref().is_none_or(str::is_empty) {
+            continue;
+        }
+        f.keys.push(KeyFact {
+            material: if k.visibility == Some(KeyVisibility::Private) {
                 Material::PrivateKey
             } else {
                 Material::PublicKey
             },
-            info: k,
-            container: d.container.clone(),
-            encrypted,
+            info: key_info(alg),
+            container: Some(k.container.as_str().to_owned()),
+            encrypted: k.encrypted.is_some(),
         });
     }
-    for j in d.keys {
-        if let Some(k) = j.key
-            && k.algorithm.is_some()
+    for c in &facts.cms {
+        f.algorithms.extend(c.fact.digest_algorithms.iter().cloned());
+        f.algorithms.extend(c.fact.content_encryption.iter().cloned());
+    }
+    for p in &facts.pkcs12 {
+        for safe in &p.fact.safes {
+            for pbe in safe.encryption.iter().chain(&safe.shrouded_keys) {
+                pbe_algorithms(pbe, &mut f.algorithms);
+            }
+        }
+    }
+    for h in &facts.hash_audits {
+        let Some(c) = &h.fact.conclusion else { continue };
+        let baseline = Some(c.baseline.clone()).filter(|b| !b.is_empty());
+        match c.lines.as_deref() {
+            Some(lines) if !lines.is_empty() => {
+                for l in lines {
+                    if let Some(scheme) = &l.scheme {
+                        f.hashes.push(HashFact {
+                            line: Some(l.line),
+                            scheme: scheme.clone(),
+                            params: hash_params(&l.params),
+                            weaknesses: l.weaknesses.clone(),
+                            baseline: baseline.clone(),
+                        });
+                    }
+                }
+            }
+            _ => {
+                if let Some(scheme) = &c.scheme {
+                    f.hashes.push(HashFact {
+                        line: None,
+                        scheme: scheme.clone(),
+                        params: hash_params(&c.params),
+                        weaknesses: c.weaknesses.clone(),
+                        baseline,
+                    });
+                }
+            }
+        }
+    }
+    for t in &facts.tls_clients {
+        let t = &t.fact;
+        let h = &t.hello;
+        f.tls.push(TlsClient {
+            offered_versions: h.offered_versions.clone(),
+            cipher_suites: h.cipher_suites.clone(),
+            groups: h.groups.iter().map(|g| g.name.clone()).collect(),
+            pq_groups: h
+                .groups
+                .iter()
+                .filter(|g| g.post_quantum)
+                .map(|g| g.name.clone())
+                .collect(),
+            key_shares: h.key_shares.iter().map(|k| k.group.name.clone()).collect(),
+            ja4: Some(h.ja4.clone()).filter(|j| !j.is_empty()),
+            negotiated_version: t.server.as_ref().map(|s| s.version.clone()),
+            negotiated_suite: t.server.as_ref().map(|s| s.cipher_suite.clone()),
+            negotiated_group: t
+                .server
+                .as_ref()
+                .and_then(|s| s.group.as_ref())
+                .map(|g| g.name.clone()),
+        });
+    }
+    // The constants of the file: what a copy of a library (or the library
+    // itself) implements.
+    let mut constants: Vec<String> = Vec::new();
+    for e in &job.events {
+        if let Some(Ok(StepData::Constants(c))) =
+            StepData::parse(&e.module, &e.step, e.data.as_ref())
         {
-            f.keys.push(KeyFact {
-                material: if j.private {
-                    Material::PrivateKey
-                } else {
-                    Material::PublicKey
-                },
-                info: k,
-                container: Some("jwk".into()),
-                encrypted: false,
-            });
+            constants.extend(c.algorithms);
         }
     }
-}
-
-fn tls_event(data: &Map<String, Value>, f: &mut JobFacts) {
-    let Some(d) = parse_map::<CaptureData>(data) else {
-        return;
-    };
-    for s in d.streams {
-        let server = s.server_hellos.first();
-        for ch in s.client_hellos {
-            let name = |g: &Group| g.name.clone().filter(|n| n != "GREASE");
-            let mut offered = ch.offered_versions;
-            offered.retain(|v| v != "GREASE");
-            if offered.is_empty() {
-                offered.extend(ch.legacy_version);
-            }
-            let mut c = TlsClient {
-                offered_versions: offered,
-                cipher_suites: ch.cipher_suites,
-                groups: ch.groups.iter().filter_map(name).collect(),
-                pq_groups: ch
-                    .groups
-                    .iter()
-                    .filter(|g| g.post_quantum)
-                    .filter_map(name)
-                    .collect(),
-                key_shares: ch.key_shares.iter().filter_map(name).collect(),
-                ja4: ch.ja4,
-                ..TlsClient::default()
-            };
-            c.cipher_suites.retain(|s| !is_grease(s));
-            if let Some(sh) = server {
-                c.negotiated_version = sh.version.clone();
-                c.negotiated_suite = sh.cipher_suite.clone();
-                c.negotiated_group = sh.group.as_ref().and_then(name);
-            }
-            f.tls.push(c);
+    for l in &facts.libraries {
+        let l = &l.fact;
+        let mut provides = l.detail.algorithms.clone();
+        if matches!(l.role.as_str(), "static_copy" | "library") {
+            provides.extend(constants.iter().cloned());
         }
+        provides.sort();
+        provides.dedup();
+        f.libraries.push(LibraryFact {
+            name: l.name.clone(),
+            version: l.version.clone(),
+            role: Some(l.role.clone()),
+            provides,
+        });
     }
-}
-
-/// A GREASE code point (RFC 8701: 0x?a?a with equal bytes).
-fn is_grease(code: &str) -> bool {
-    let hex = code.trim_start_matches("0x");
-    u16::from_str_radix(hex, 16).is_ok_and(|v| v & 0x0f0f == 0x0a0a && v >> 8 == v & 0xff)
-}
-
-fn summary_event(data: &Map<String, Value>, f: &mut JobFacts) {
-    if let Some(h) = data.get("hash").and_then(parse::<HashSummary>) {
-        if h.lines.is_empty() {
-            if let Some(scheme) = h.scheme {
-                f.hashes.push(HashFact {
-                    line: None,
-                    scheme,
-                    params: h.params,
-                    weaknesses: h.weaknesses,
-                    baseline: h.baseline,
-                });
-            }
-        } else {
-            for mut l in h.lines {
-                l.baseline = h.baseline.clone();
-                f.hashes.push(l);
-            }
-        }
-    }
-    for r in data
-        .get("regions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        if let Some(r) = parse::<Region>(r)
-            && r.kind.as_deref() == Some("ciphertext")
-            && let Some(a) = r.algorithm
-        {
-            f.algorithms.push(a);
-        }
+    if f.libraries.is_empty() {
+        f.algorithms.extend(constants);
     }
     // A post-quantum object concluded on its structure alone (a raw key,
-    // ciphertext or signature with no parser around it).
+    // ciphertext or signature with no parser around it): the strongest
+    // such conclusion that is not a guess.
     if f.keys.is_empty() && f.certificates.is_empty() {
-        let basis = data
-            .get("sources")
-            .and_then(|s| s.get("algorithm"))
-            .and_then(|s| s.get("basis"))
-            .and_then(Value::as_str)
-            .and_then(Basis::parse);
-        let algorithm = data.get("algorithm").and_then(Value::as_str);
-        if let (Some(algorithm), Some(basis)) = (algorithm, basis)
-            && !basis.is_guess()
-            && let Some(p) = data.get("pqc").and_then(parse::<PqcSummary>)
-            && let Some(c) = p.candidates.iter().find(|c| c.algorithm == algorithm)
+        let best = facts
+            .pqc
+            .iter()
+            .filter(|p| !p.fact.basis.is_guess())
+            .max_by_key(|p| p.fact.basis.strength());
+        if let Some(p) = best
+            && let Some(algorithm) = &p.fact.algorithm
+            && let Some(c) = p.fact.pqc.candidates.iter().find(|c| &c.algorithm == algorithm)
         {
             let material = match c.object.as_str() {
                 "public_key" => Some(Material::PublicKey),
@@ -596,27 +348,40 @@ fn summary_event(data: &Map<String, Value>, f: &mut JobFacts) {
                 f.keys.push(KeyFact {
                     material,
                     info: KeyInfo {
-                        algorithm: Some(algorithm.to_owned()),
+                        algorithm: Some(algorithm.clone()),
                         ..KeyInfo::default()
                     },
-                    container: data
-                        .get("container")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
+                    container: Some("raw".into()),
                     encrypted: false,
                 });
             }
         }
     }
+    f
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn key_info(k: &KeyAlgorithm) -> KeyInfo {
+    KeyInfo {
+        algorithm: k.algorithm.clone(),
+        key_bits: k.key_bits,
+        curve: k.curve.clone(),
+        oid: Some(k.oid.clone()).filter(|o| !o.is_empty()),
+        form: k.form.clone(),
+    }
+}
 
-    #[test]
-    fn grease_code_points() {
-        assert!(is_grease("0x4a4a") && is_grease("0xfafa"));
-        assert!(!is_grease("0x1301") && !is_grease("0x4a4b"));
+fn pbe_algorithms(pbe: &PbeScheme, out: &mut Vec<String>) {
+    out.extend([&pbe.cipher, &pbe.kdf, &pbe.prf].into_iter().flatten().cloned());
+    if pbe.kdf.is_none() {
+        out.push(pbe.scheme.clone());
+    }
+}
+
+/// The audit's parameters as `name → value` (typed numbers and the PRF's
+/// name: the record has no field that could hold hash or salt bytes).
+fn hash_params(p: &HashParams) -> std::collections::BTreeMap<String, Value> {
+    match serde_json::to_value(p) {
+        Ok(Value::Object(m)) => m.into_iter().filter(|(_, v)| !v.is_null()).collect(),
+        _ => Default::default(),
     }
 }
