@@ -111,6 +111,8 @@ vocabulary! {
         SshcomPrivateKey = "sshcom_private_key",
         /// Dropbear private key (SSH wire format, no armor).
         DropbearPrivateKey = "dropbear_private_key",
+        /// OpenPGP data (RFC 9580): keys, signatures, messages, armored or binary.
+        Openpgp = "openpgp",
         /// Diffie-Hellman parameters.
         DhParameters = "dh_parameters",
         /// DSA parameters.

@@ -20,7 +20,8 @@ use serde_json::json;
 use crate::report::{Finding, Step};
 use crate::x509::Parsed;
 use crate::{
-    Session, capture, containers, dropbear, jose, openssh, putty, regions, smime, sshcom, tls,
+    Session, capture, containers, dropbear, jose, openpgp, openssh, putty, regions, smime, sshcom,
+    tls,
 };
 
 /// What a row did with the artifact.
@@ -42,6 +43,8 @@ pub(crate) const FORMATS: &[(&str, FormatFn)] = &[
     ("ppk", ppk),
     ("sshcom", sshcom_key),
     ("dropbear", dropbear_key),
+    ("openpgp", openpgp_armor),
+    ("openpgp_binary", openpgp_binary),
     ("pem", pem_text),
     ("broken_pem", broken_pem),
     ("der", der),
@@ -64,6 +67,26 @@ pub(crate) fn dispatch(s: &mut Session<'_>, bytes: &[u8]) {
     }
     s.out.report.verdict.container(Container::Raw);
     regions::raw(bytes, &mut s.out.report.regions);
+}
+
+/// OpenPGP armor (`-----BEGIN PGP …`) is not PEM: armor headers, a CRC-24
+/// line, cleartext-signed text; so it is read before the PEM row.
+fn openpgp_armor(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
+    if !openpgp::looks_like_armor(bytes) {
+        return Flow::Next;
+    }
+    s.openpgp_armor(bytes);
+    Flow::Done
+}
+
+/// Binary OpenPGP packets (`.gpg`, `.sig`): only when the whole input walks
+/// as packets (openpgp.rs), so random bytes are never taken for them.
+fn openpgp_binary(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
+    if !openpgp::looks_like_binary(bytes) {
+        return Flow::Next;
+    }
+    s.openpgp_binary(bytes);
+    Flow::Done
 }
 
 fn capture_file(s: &mut Session<'_>, bytes: &[u8]) -> Flow {

@@ -8,6 +8,7 @@
 //! | OpenSSH certificate | `key_material`, `certificate` |
 //! | PKCS#7/CMS signed data | `signature_blob` when it has signers, `certificate` when it carries certificates |
 //! | PKCS#7/CMS enveloped, encrypted or authenticated-enveloped data | `symmetric_ciphertext` |
+//! | OpenPGP keys / signature or signed message / encrypted message / compressed message | `key_material` / `signature_blob` / `symmetric_ciphertext` / `compressed` |
 //! | PKCS#12 | `key_material` for key bags, `certificate` for certificate bags and for a password-encrypted safe |
 //!
 //! A PKCS#12's bag types are read in its plain safes (a shrouded key bag's
@@ -84,10 +85,28 @@ pub fn parsed_labels(steps: &[Step]) -> Option<Vec<Label>> {
             | Container::DhParameters
             | Container::DsaParameters
             | Container::EcParameters => add(Label::KeyMaterial),
+            Container::Openpgp => {
+                if let Some(l) = openpgp_label(&s.data) {
+                    add(l);
+                }
+            }
             _ => {}
         }
     }
     Some(out)
+}
+
+/// The label of an OpenPGP block: its keys, its detached (or
+/// cleartext) signature or signed message, its encryption, or a compressed
+/// message whose content is not read.
+fn openpgp_label(data: &serde_json::Map<String, Value>) -> Option<Label> {
+    Some(match data.get("kind").and_then(Value::as_str)? {
+        "keys" => Label::KeyMaterial,
+        "signature" | "signed_message" => Label::SignatureBlob,
+        "encrypted_message" => Label::SymmetricCiphertext,
+        "compressed_message" => Label::Compressed,
+        _ => return None,
+    })
 }
 
 fn cms_labels(data: &serde_json::Map<String, Value>) -> Vec<Label> {

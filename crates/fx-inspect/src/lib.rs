@@ -6,7 +6,8 @@
 //! responses, PKCS#1, PKCS#8 (encrypted ones described, never decrypted),
 //! SEC1, traditional DSA keys, SPKI, DH/DSA/EC parameters, OpenSSH keys and
 //! public key files (RFC 4716, `authorized_keys`, `known_hosts`), PuTTY,
-//! ssh.com and dropbear keys, PKCS#12, PKCS#7/CMS and S/MIME, DSA/ECDSA
+//! ssh.com and dropbear keys, OpenPGP keys, signatures and messages (armored
+//! or binary), PKCS#12, PKCS#7/CMS and S/MIME, DSA/ECDSA
 //! signature values, TLS record streams, pcap/pcapng — and writes one event
 //! per step (`pem`, `der`, `x509`, `pkcs8`, …) with failure shapes at their
 //! offsets, a `regions` event with the candidate core regions kept under the
@@ -42,6 +43,7 @@ pub mod keys;
 pub mod labels;
 pub mod names;
 pub mod ocsp;
+pub mod openpgp;
 pub mod openssh;
 pub mod params;
 pub mod pbe;
