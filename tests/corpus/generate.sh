@@ -9,7 +9,7 @@
 #   tests/corpus/generate.sh --truth-only    # recompute truth.jsonl from the committed files
 #
 # Groups: pki keys params ca_store pqc hashes confusers malformed wycheproof
-# binaries. `malformed` mutates files of `pki`, `keys` and `pqc`: regenerate
+# binaries openpgp. `malformed` mutates files of `pki`, `keys` and `pqc`: regenerate
 # it after them. Keys are random (the tools take no seed), so a regenerated
 # group gives other bytes with the same families, counts and truth fields;
 # the committed files are the corpus. After regenerating, rerun
@@ -17,7 +17,7 @@
 #
 # Generation needs (Debian 12): openssl openssh-client gnutls-bin
 # dropbear-bin putty-tools whois (mkpasswd) argon2 gettext ca-certificates
-# golang-go (go version -m) binutils, the packages of the `binaries` group
+# golang-go (go version -m) binutils, gnupg sq (the openpgp group), the packages of the `binaries` group
 # (docs/accuracy.md), and Python packages cryptography>=46 (its wheel's
 # OpenSSL has ML-KEM/ML-DSA), asn1crypto, passlib, pqcrypto, Pillow; plus
 # ../shared/conformance/wycheproof (or FX_WYCHEPROOF_DIR).
@@ -35,7 +35,7 @@ for a in "$@"; do
 done
 
 missing=()
-for t in openssl ssh-keygen certtool dropbearkey dropbearconvert puttygen mkpasswd argon2 msgfmt readelf gzip xz bzip2 zstd tar; do
+for t in openssl ssh-keygen certtool gpg sq dropbearkey dropbearconvert puttygen mkpasswd argon2 msgfmt readelf gzip xz bzip2 zstd tar; do
   command -v "$t" >/dev/null || missing+=("$t")
 done
 python3 - <<'PY' || missing+=("python: cryptography>=46 asn1crypto passlib pqcrypto Pillow")

@@ -7,7 +7,7 @@ checks the tools first and computes truth.jsonl afterwards.
     generate.py [--only GROUP[,GROUP…]]
 
 Groups (each a unit that can be regenerated alone): pki, keys, params,
-ca_store, pqc, hashes, confusers, malformed, wycheproof, binaries.
+ca_store, pqc, hashes, confusers, malformed, wycheproof, binaries, openpgp.
 `malformed` reads files that `pki` and `keys` wrote, so regenerate it after
 them. Keys cannot be made from a seed by openssl/ssh-keygen/certtool/dropbear/
 puttygen, so those files change on every run: the committed files are the
@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import common  # noqa: E402
 
-GROUPS = ["pki", "keys", "params", "ca_store", "pqc", "hashes", "confusers", "malformed", "wycheproof", "binaries"]
+GROUPS = ["pki", "keys", "params", "ca_store", "pqc", "hashes", "confusers", "malformed", "wycheproof", "binaries", "openpgp"]
 
 
 def main():

@@ -50,6 +50,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12  # noqa: 
 from cryptography.x509 import ocsp  # noqa: E402
 
 import elf_truth  # noqa: E402
+import openpgp_truth  # noqa: E402
 from common import CORPUS, FILES, MANIFEST, PASSWORD  # noqa: E402
 
 TRUTH = os.path.join(CORPUS, "truth.jsonl")
@@ -778,6 +779,9 @@ def truth_for(rec):
         if typed_verdict(data, algos.DSASignature) != "ok":
             raise Skip("not DER")
         return dict(labels=["signature_blob"], encoding="der", pqc=False, failures=[]), f"{PYCA} decode_dss_signature; {AC} strict DER"
+
+    if fam == "openpgp":
+        return openpgp_truth.truth(data)
 
     # text formats first
     if fam == "public_key" and (name.endswith((".pub",)) or name.startswith(("authorized_keys", "known_hosts"))) \
