@@ -484,3 +484,100 @@ fn two_runs_give_the_same_chain_bytes() {
         );
     }
 }
+
+/// Job lines of `n` small artifacts of `run`, in artifact_seq order.
+fn synthetic_jobs(run: &fx_core::run::RunDir, n: u64) -> Vec<String> {
+    use fx_core::event::Event;
+    (0..n)
+        .map(|i| {
+            let mut job = fx_core::testing::job_for(
+                run,
+                &format!("files/f{i}.bin"),
+                format!("artifact {i}").as_bytes(),
+                i,
+            )
+            .unwrap();
+            job.push(Event::ok("ingest", "intake"));
+            job.push(Event::ok(
+                ["route", "inspect", "probe"][(i % 3) as usize],
+                "step",
+            ));
+            serde_json::to_string(&job).unwrap()
+        })
+        .collect()
+}
+
+/// Every file of the fx-seq chain (chain, leaves) and the root, path → bytes.
+fn seq_chain_files(run: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![run.join("manifests/evidence")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((
+                    p.strip_prefix(run).unwrap().to_owned(),
+                    std::fs::read(&p).unwrap(),
+                ));
+            }
+        }
+    }
+    out.push((
+        PathBuf::from("manifests/evidence_root.json"),
+        std::fs::read(run.join("manifests/evidence_root.json")).unwrap(),
+    ));
+    out.sort();
+    out
+}
+
+/// Many batches hashed by several workers in any order give the bytes one
+/// worker gives over sorted input: the leaves writer restores the order.
+#[test]
+fn the_seq_chain_is_the_same_at_any_thread_count_and_input_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let run =
+        fx_core::testing::scratch_run(&dir.path().join("run"), fx_core::policy::Policy::default())
+            .unwrap();
+    // 2,000 jobs: eight batches of 256 lines at least.
+    let lines = synthetic_jobs(&run, 2000);
+    let sequence = |jobs: &str, lines: &[String]| {
+        let mut input = lines.join("\n");
+        input.push('\n');
+        let out = common::run_cmd(
+            "fx-seq",
+            &["--run", run.path().to_str().unwrap(), "-j", jobs],
+            input.as_bytes(),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (code, _, err) = verify(run.path(), &[]);
+        assert_eq!(code, 0, "{err}");
+        seq_chain_files(run.path())
+    };
+    let one = sequence("1", &lines);
+    let mut shuffled = lines.clone();
+    shuffled.reverse();
+    shuffled.rotate_left(777);
+    let four = sequence("4", &shuffled);
+    assert_eq!(one.len(), four.len());
+    for ((pa, a), (pb, b)) in one.iter().zip(&four) {
+        assert_eq!(pa, pb);
+        assert!(a == b, "{} differs between -j 1 and -j 4", pa.display());
+    }
+    let events = std::fs::read(run.path().join("telemetry/events.jsonl")).unwrap();
+    let leaves = std::fs::read(
+        run.path()
+            .join("manifests/evidence/fx-seq/telemetry/events.jsonl.leaves"),
+    )
+    .unwrap();
+    assert_eq!(
+        leaves.len() / 32,
+        events.iter().filter(|&&b| b == b'\n').count()
+    );
+    assert!(leaves.len() / 32 >= 6000);
+}
