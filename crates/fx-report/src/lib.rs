@@ -226,14 +226,14 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let report = build(&run)?;
     let inventory = cbom::inventory(&run)?;
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
-    // The evidence chain records every file in reports/ (docs/evidence-format.md).
-    fx_chain::record_tree(run.path(), fx_chain::Writer::Report)?;
     cbom::write_file(
         &run.path().join("reports").join(cbom::FILE),
         &inventory,
         &run,
         args.spec,
     )?;
+    // The evidence chain records every file in reports/ (docs/evidence-format.md).
+    fx_chain::record_tree(run.path(), fx_chain::Writer::Report)?;
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report)?;

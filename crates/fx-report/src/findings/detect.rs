@@ -258,16 +258,17 @@ fn key(ctx: &Context, out: &mut Hits, src: &Provenance, k: &KeyAlgorithm, at: &s
     match quantum::classify(alg, k.key_bits, curve) {
         AlgorithmClass::QuantumVulnerable(strength) => {
             let label = key_label(alg, k.key_bits, curve);
-            let deprecated = match (alg, k.key_bits) {
-                ("RSA" | "RSA-PSS", Some(b)) if b < 1024 => Some((
-                    "deprecated_algorithm.rsa_under_1024",
+            let modulus = matches!(alg, "RSA" | "RSA-PSS" | "DSA" | "DH" | "X9.42-DH");
+            let deprecated = match k.key_bits {
+                Some(b) if modulus && b < 1024 => Some((
+                    "deprecated_algorithm.modulus_under_1024",
                     format!("{label} keys (under 1024 bits)"),
                 )),
-                ("RSA" | "RSA-PSS", Some(b)) if b < 2048 => Some((
-                    "deprecated_algorithm.rsa_under_2048",
+                Some(b) if modulus && b < 2048 => Some((
+                    "deprecated_algorithm.modulus_under_2048",
                     format!("{label} keys (under 2048 bits)"),
                 )),
-                ("DSA", _) => Some((
+                _ if alg == "DSA" => Some((
                     "deprecated_algorithm.dsa_key",
                     format!("{label} keys (DSA is no longer approved for signing)"),
                 )),
