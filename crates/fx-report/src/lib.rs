@@ -7,8 +7,16 @@
 //! follow), by reason. Writes the counts as
 //! `RUN/reports/summary.json` (deterministic: sorted maps, no time) and
 //! prints a short human summary with where the evidence went.
+//!
+//! It also writes the [`findings`]: `reports/findings.json`,
+//! `reports/findings.sarif` (SARIF 2.1.0) and `reports/report.md` (findings
+//! first, then the run). `--fail-on SEVERITY` exits 1 when a finding at or
+//! above it exists, after every report is written; a run directory that is
+//! not a sequenced run is a one-line error with exit 2, and nothing in
+//! `reports/` is touched.
 
 pub mod cbom;
+pub mod findings;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -37,6 +45,10 @@ pub struct Args {
     /// Print the report as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 when a finding of this severity or a more severe one exists
+    /// (the reports are written first): critical, high, medium, low, info.
+    #[arg(long, value_name = "SEVERITY", value_enum)]
+    pub fail_on: Option<findings::Severity>,
     /// CycloneDX version of `reports/cbom.cdx.json` (see docs/cbom.md).
     #[arg(long, value_name = "VERSION", value_enum, default_value = "1.6")]
     pub spec: cbom::Spec,
@@ -191,7 +203,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
          \x20 evidence    {d}/telemetry/events.jsonl (+ jobs.jsonl, tool_run_events.jsonl, module_events/)\n\
          \x20 blobs       {d}/artifacts/blobs/\n\
          \x20 features    {d}/features/features.parquet, features.csv, feature_schema.json\n\
-         \x20 report      {d}/reports/summary.json\n\
+         \x20 report      {d}/reports/report.md (+ summary.json, findings.json, findings.sarif)\n\
          \x20 labels      {}\n\
          \x20 containers  {}\n\
          \x20 algorithms  {}{}\n\
@@ -220,12 +232,24 @@ pub fn render_text(run: &Path, r: &Report) -> String {
     )
 }
 
-/// Runs the command: writes `RUN/reports/summary.json`, prints the summary.
+/// Runs the command: builds the summary and the findings, writes
+/// `RUN/reports/summary.json`, `findings.json`, `findings.sarif` and
+/// `report.md` (each written, then renamed), prints the summary, and
+/// applies `--fail-on`.
 pub fn run(args: &Args) -> anyhow::Result<()> {
-    let run = RunDir::open(&args.run)?;
-    let report = build(&run)?;
-    let inventory = cbom::inventory(&run)?;
+    // Everything is built before anything is written: a run that is not a
+    // run, or is incomplete, leaves reports/ as it was.
+    let bad_input =
+        |e: anyhow::Error| -> anyhow::Error { fx_core::Error::Usage(format!("{e:#}")).into() };
+    let run = RunDir::open(&args.run).map_err(|e| bad_input(e.into()))?;
+    let report = build(&run).map_err(bad_input)?;
+    let found = findings::build(&run).map_err(bad_input)?;
+    let inventory = cbom::inventory(&run).map_err(|e| bad_input(e.into()))?;
+    let markdown = findings::markdown::render(&run, &report, &found);
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
+    findings::write_json(run.path(), &found)?;
+    findings::sarif::write(run.path(), &found)?;
+    findings::markdown::write(run.path(), &markdown)?;
     cbom::write_file(
         &run.path().join("reports").join(cbom::FILE),
         &inventory,
@@ -240,9 +264,48 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         writeln!(out)?;
     } else {
         out.write_all(render_text(&args.run, &report).as_bytes())?;
+        out.write_all(findings_text(&found).as_bytes())?;
     }
     out.flush()?;
+    if let Some(threshold) = args.fail_on {
+        let over: Vec<&findings::Finding> = found.at_least(threshold).collect();
+        if let Some(first) = over.first() {
+            anyhow::bail!(
+                "{} finding(s) at or above {threshold} (--fail-on), the first: [{}] {}",
+                over.len(),
+                first.severity,
+                first.id
+            );
+        }
+    }
     Ok(())
+}
+
+/// Findings listed by name in the printed summary.
+pub const TOP_FINDINGS: usize = 5;
+
+/// The findings lines of the printed summary: the counts and the top ones.
+pub fn findings_text(f: &findings::Findings) -> String {
+    let c = &f.counts;
+    let mut out = format!(
+        "\x20 findings    {} ({} critical, {} high, {} medium, {} low, {} info)\n",
+        f.findings.len(),
+        c.critical,
+        c.high,
+        c.medium,
+        c.low,
+        c.info
+    );
+    for x in f.findings.iter().take(TOP_FINDINGS) {
+        out.push_str(&format!(
+            "\x20   [{}] {} ({} artifact{})\n",
+            x.severity,
+            x.title,
+            x.artifacts.len(),
+            if x.artifacts.len() == 1 { "" } else { "s" }
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
