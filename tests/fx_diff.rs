@@ -205,6 +205,43 @@ fn a_changed_policy_value_is_named() {
         v["totals"]["causes"],
         serde_json::json!({"policy": causes.len()})
     );
+    // Findings: per artifact by fx-report's rules, for the run from each
+    // run's reports/findings.json; both must agree with those files.
+    let f = &v["findings"];
+    assert_eq!(
+        (f["per_artifact"].as_str(), f["run"].as_str()),
+        (Some("compared"), Some("compared"))
+    );
+    let report_ids = |run: &Path| -> BTreeSet<String> {
+        let r: Value =
+            serde_json::from_slice(&std::fs::read(run.join("reports/findings.json")).unwrap())
+                .unwrap();
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (ids_a, ids_b) = (report_ids(&a), report_ids(&b));
+    let only: BTreeSet<String> = ids_a.symmetric_difference(&ids_b).cloned().collect();
+    assert!(!only.is_empty(), "the baseline changes some findings");
+    let listed: BTreeSet<String> = f["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["a_artifacts"] == 0 || t["b_artifacts"] == 0)
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed, only);
+    let per_artifact: BTreeSet<String> = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|a| a["findings"].as_array().unwrap().clone())
+        .map(|f| f["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(only.is_subset(&per_artifact), "{only:?} ⊄ {per_artifact:?}");
 
     let (code, text, _) = fx_diff(&[a.as_os_str(), b.as_os_str()]);
     assert_eq!(code, 1);

@@ -76,6 +76,7 @@ fn base(a: &Value, b: &Value) -> ArtifactDiff {
         record: Vec::new(),
         events: Vec::new(),
         conclusions: Vec::new(),
+        findings: Vec::new(),
     }
 }
 

@@ -9,8 +9,10 @@
 //!    record the lock's content) and the fx build;
 //! 2. the **evidence** ([`evidence`]), artifact by artifact, matched by
 //!    artifact hash and intake path: events added, removed and changed,
-//!    module by module, with the fields that differ, and the summary
-//!    conclusions that appeared or disappeared ([`conclusions`]);
+//!    module by module, with the fields that differ, the summary
+//!    conclusions that appeared or disappeared ([`conclusions`]), and the
+//!    findings (fx-report's rules) that appeared or disappeared
+//!    ([`findings`]);
 //! 3. a **cause** for each changed event ([`causes`]): a tool the module
 //!    ran changed, a policy value it reads changed, the fx build changed,
 //!    or `unexplained`.
@@ -26,6 +28,7 @@ pub mod conclusions;
 pub mod context;
 pub mod error;
 pub mod evidence;
+pub mod findings;
 pub mod jobs_file;
 pub mod output;
 pub mod record;
@@ -39,9 +42,10 @@ pub use error::{DiffError, Result};
 pub use record::Totals;
 
 use crate::causes::CauseContext;
+use crate::findings::FindingRules;
 use crate::jobs_file::{Index, JobLines, key_of, parse_job, read_at};
 use crate::output::{JsonSink, Sink, TextSink};
-use crate::record::{DIFF_FORMAT, Header, RunRef};
+use crate::record::{DIFF_FORMAT, FindingsDiff, Header, RunRef};
 use crate::run_view::RunView;
 
 /// Command-line arguments of `fx-diff`.
@@ -88,11 +92,21 @@ pub fn diff(a: &Path, b: &Path, sink: &mut dyn Sink) -> Result<Totals> {
     jobs_file::scan(&rb, |_, _| {})?;
     let context = context::compare(&ra, &rb);
     let causes = CauseContext::new(&context, &ra, &rb);
+    let rules = FindingRules::open(a, b);
+    let (run, changes) = match findings::run_level(a, b) {
+        Ok(changes) => ("compared".to_owned(), changes),
+        Err(why) => (format!("not compared: {why}"), Vec::new()),
+    };
     sink.header(&Header {
         fx: DIFF_FORMAT,
         a: run_ref(&ra),
         b: run_ref(&rb),
         context,
+        findings: FindingsDiff {
+            per_artifact: rules.status.clone(),
+            run,
+            changes,
+        },
     })?;
     let a_path = ra.jobs_path();
     let a_file = std::fs::File::open(&a_path).map_err(|source| DiffError::Read {
@@ -111,9 +125,16 @@ pub fn diff(a: &Path, b: &Path, sink: &mut dyn Sink) -> Result<Totals> {
             Some(at) => {
                 let raw = read_at(&a_file, &a_path, at)?;
                 let job_a = parse_job(&ra.path, u64::from(at.line), &raw)?;
-                evidence::compare(&job_a, &job_b, &causes)
+                evidence::compare(&job_a, &job_b, &causes).map(|mut d| {
+                    d.findings = rules.compare(Some(&raw), Some(bytes));
+                    d
+                })
             }
-            None => Some(evidence::only_in(&job_b, "added")),
+            None => {
+                let mut d = evidence::only_in(&job_b, "added");
+                d.findings = rules.compare(None, Some(bytes));
+                Some(d)
+            }
         };
         match diff {
             Some(d) => {
@@ -126,7 +147,8 @@ pub fn diff(a: &Path, b: &Path, sink: &mut dyn Sink) -> Result<Totals> {
     for at in index.remaining() {
         let raw = read_at(&a_file, &a_path, at)?;
         let job_a = parse_job(&ra.path, u64::from(at.line), &raw)?;
-        let d = evidence::only_in(&job_a, "removed");
+        let mut d = evidence::only_in(&job_a, "removed");
+        d.findings = rules.compare(Some(&raw), None);
         count(&mut totals, &d);
         sink.artifact(&d)?;
     }
@@ -150,6 +172,12 @@ fn count(t: &mut Totals, d: &record::ArtifactDiff) {
         "added" => t.added += 1,
         "removed" => t.removed += 1,
         _ => t.changed += 1,
+    }
+    for f in &d.findings {
+        match f.change {
+            "appeared" => t.findings_appeared += 1,
+            _ => t.findings_disappeared += 1,
+        }
     }
     for e in &d.events {
         *t.modules

@@ -43,11 +43,12 @@ impl<W: Write> Sink for JsonSink<W> {
     fn header(&mut self, h: &Header) -> Result<()> {
         write!(
             self.out,
-            "{{\"fx\":{},\"a\":{},\"b\":{},\"context\":{},\"artifacts\":[",
+            "{{\"fx\":{},\"a\":{},\"b\":{},\"context\":{},\"findings\":{},\"artifacts\":[",
             json(&h.fx)?,
             json(&h.a)?,
             json(&h.b)?,
-            json(&h.context)?
+            json(&h.context)?,
+            json(&h.findings)?
         )
         .map_err(w)
     }
@@ -215,6 +216,21 @@ impl<W: Write> Sink for TextSink<W> {
             writeln!(self.out, "  {:<14} {lock}", "flake.lock").map_err(w)?;
         }
         self.changes("fx build", &c.fx_build)?;
+        let f = &h.findings;
+        writeln!(
+            self.out,
+            "  {:<14} per artifact {}; run {}",
+            "findings", f.per_artifact, f.run
+        )
+        .map_err(w)?;
+        for t in &f.changes {
+            writeln!(
+                self.out,
+                "  {:<14} [{}] {}: {} → {} artifacts",
+                "", t.severity, t.title, t.a_artifacts, t.b_artifacts
+            )
+            .map_err(w)?;
+        }
         writeln!(self.out, "\nevidence").map_err(w)
     }
 
@@ -264,6 +280,10 @@ impl<W: Write> Sink for TextSink<W> {
             )
             .map_err(w)?;
         }
+        for f in &a.findings {
+            let sign = if f.change == "appeared" { '+' } else { '-' };
+            writeln!(self.out, "  finding    {sign}[{}] {}", f.severity, f.title).map_err(w)?;
+        }
         for c in &a.conclusions {
             let mut parts: Vec<String> = c.disappeared.iter().map(|v| format!("-{v}")).collect();
             parts.extend(c.appeared.iter().map(|v| format!("+{v}")));
@@ -294,6 +314,14 @@ impl<W: Write> Sink for TextSink<W> {
         if !t.causes.is_empty() {
             let parts: Vec<String> = t.causes.iter().map(|(k, n)| format!("{k} {n}")).collect();
             writeln!(self.out, "causes     {}", parts.join(", ")).map_err(w)?;
+        }
+        if t.findings_appeared + t.findings_disappeared > 0 {
+            writeln!(
+                self.out,
+                "findings   {} appeared, {} disappeared (per artifact)",
+                t.findings_appeared, t.findings_disappeared
+            )
+            .map_err(w)?;
         }
         writeln!(self.out, "evidence   {}", t.evidence).map_err(w)?;
         self.out.flush().map_err(w)

@@ -31,6 +31,8 @@ pub struct Header {
     pub b: RunRef,
     /// Differences of policy, tools, toolchain, flake inputs and fx build.
     pub context: Context,
+    /// How findings were compared, and the run-level ones that differ.
+    pub findings: FindingsDiff,
 }
 
 /// One run as named on the command line.
@@ -152,6 +154,50 @@ pub struct ArtifactDiff {
     pub events: Vec<EventChange>,
     /// Summary conclusions (DESIGN §9) that appeared or disappeared.
     pub conclusions: Vec<ConclusionChange>,
+    /// Findings (fx-report's rules on this job) that appeared or disappeared.
+    pub findings: Vec<FindingChange>,
+}
+
+/// A finding of one artifact that is in one run only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingChange {
+    /// `appeared` (only in B) or `disappeared` (only in A).
+    pub change: &'static str,
+    /// The finding id (`kind/subject`).
+    pub id: String,
+    /// Its severity in the run that has it.
+    pub severity: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// A finding of the whole run whose artifact count differs
+/// (`reports/findings.json` of each run).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingTotal {
+    /// The finding id.
+    pub id: String,
+    /// Its severity (in B when B has it).
+    pub severity: String,
+    /// Its title.
+    pub title: String,
+    /// Artifacts behind it in run A (0: it appeared).
+    pub a_artifacts: u64,
+    /// Artifacts behind it in run B (0: it disappeared).
+    pub b_artifacts: u64,
+}
+
+/// How findings were compared.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct FindingsDiff {
+    /// Per artifact (fx-report's rules on each job that differs):
+    /// `compared`, or `not compared: …` with the reason.
+    pub per_artifact: String,
+    /// For the whole run (`reports/findings.json`): `compared`, or
+    /// `not compared: …`.
+    pub run: String,
+    /// Run-level findings whose artifact counts differ.
+    pub changes: Vec<FindingTotal>,
 }
 
 /// One event that differs.
@@ -264,6 +310,10 @@ pub struct Totals {
     pub modules: BTreeMap<String, BTreeMap<&'static str, u64>>,
     /// Event changes per cause kind.
     pub causes: BTreeMap<&'static str, u64>,
+    /// Artifact findings that appeared.
+    pub findings_appeared: u64,
+    /// Artifact findings that disappeared.
+    pub findings_disappeared: u64,
     /// `identical` or `differs`.
     pub evidence: &'static str,
 }
