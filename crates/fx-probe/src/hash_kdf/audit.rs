@@ -1,11 +1,17 @@
 //! A file of hash lines → the `hash` conclusion of DESIGN §9, bounded by the
 //! policy (`max_hash_lines`, `work_bytes`), deterministic (fixed orders, integer
 //! counts, no hash values copied into evidence: lines are referred to by number).
+//!
+//! What lands in evidence is built as the typed records of `fx-facts`
+//! ([`HashConclusion`], [`HashAuditData`]), the same records the readers
+//! (features, reports, the CBOM) use.
 
 use std::collections::BTreeMap;
 
+use fx_facts::hash::{HashBaseline, HashWeaknessDetail};
+use fx_facts::{HashAuditData, HashConclusion, HashLine, HashParams, HashTotals};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::baseline::{Baseline, Finding};
 use super::identify::{Context, identify};
@@ -196,59 +202,122 @@ impl Audit {
 
     /// The DESIGN §9 `hash` object.
     pub fn conclusion(&self, baseline: &Baseline) -> Value {
-        let mut weaknesses: Vec<&'static str> = Vec::new();
+        to_value(&self.record(baseline))
+    }
+
+    /// The DESIGN §9 `hash` object as its typed record.
+    pub fn record(&self, baseline: &Baseline) -> HashConclusion {
+        let mut weaknesses: Vec<String> = Vec::new();
         for (_, f) in &self.findings {
-            if !weaknesses.contains(&f.id) {
-                weaknesses.push(f.id);
+            if !weaknesses.iter().any(|w| w == f.id) {
+                weaknesses.push(f.id.to_owned());
             }
         }
-        let mut out = json!({
-            "scheme": Value::Null,
-            "hashcat_mode": Value::Null,
-            "john_format": Value::Null,
-            "params": {},
-            "weaknesses": weaknesses,
-            "baseline": baseline.name,
-            "totals": self.totals,
-        });
-        if let Some(l) = self.dominant() {
-            out["scheme"] = json!(l.scheme);
-            out["hashcat_mode"] = json!(l.hashcat_mode);
-            out["john_format"] = json!(l.john_format);
-            out["params"] = json!(l.params);
-            out["alternatives"] = json!(l.alternatives);
-            out["context"] = json!(l.context);
+        let dominant = self.dominant();
+        HashConclusion {
+            scheme: dominant.and_then(|l| l.scheme).map(str::to_owned),
+            hashcat_mode: dominant.and_then(|l| l.hashcat_mode),
+            john_format: dominant.and_then(|l| l.john_format).map(str::to_owned),
+            params: dominant.map_or_else(HashParams::default, |l| params_record(&l.params)),
+            weaknesses,
+            baseline: baseline.name.to_owned(),
+            totals: totals_record(&self.totals),
+            alternatives: dominant.map(|l| l.alternatives.clone()),
+            context: dominant
+                .and_then(|l| l.context)
+                .map(|c| c.as_str().to_owned()),
+            lines: (self.totals.lines_seen > 1)
+                .then(|| self.lines.iter().map(line_record).collect()),
         }
-        if self.totals.lines_seen > 1 {
-            out["lines"] = json!(self.lines);
-        }
-        out
     }
 
     /// Event data: the baseline cited, and each weakness explained once.
     pub fn data(&self, baseline: &Baseline) -> Value {
-        let details: Vec<Value> = self
-            .findings
-            .iter()
-            .map(|(line, f)| json!({"id": f.id, "detail": f.detail, "first_line": line}))
-            .collect();
-        let mut data = json!({
-            "baseline": baseline,
-            "findings": details,
-            "recovery": "none: fx audits hash syntax and parameters; it never hashes a candidate password",
-        });
         // Budgets that cut the audit short, named as fx-seq's summary collects them.
-        let mut caps: Vec<&str> = Vec::new();
+        let mut caps_hit: Vec<String> = Vec::new();
         if self.totals.not_audited > 0 {
-            caps.push("budget:max_hash_lines");
+            caps_hit.push("budget:max_hash_lines".into());
         }
         if self.totals.byte_budget_hit {
-            caps.push("budget:work_bytes");
+            caps_hit.push("budget:work_bytes".into());
         }
-        if !caps.is_empty() {
-            data["caps_hit"] = json!(caps);
-        }
-        data
+        to_value(&HashAuditData {
+            baseline: HashBaseline {
+                name: baseline.name.into(),
+                title: baseline.title.into(),
+                url: baseline.url.into(),
+                sections: baseline.sections.into(),
+            },
+            findings: self
+                .findings
+                .iter()
+                .map(|(line, f)| HashWeaknessDetail {
+                    id: f.id.into(),
+                    detail: f.detail.clone(),
+                    first_line: *line,
+                })
+                .collect(),
+            recovery:
+                "none: fx audits hash syntax and parameters; it never hashes a candidate password"
+                    .into(),
+            caps_hit,
+        })
+    }
+}
+
+fn to_value<T: Serialize>(record: &T) -> Value {
+    serde_json::to_value(record).unwrap_or(Value::Null)
+}
+
+fn params_record(p: &Params) -> HashParams {
+    HashParams {
+        cost: p.cost,
+        rounds: p.rounds,
+        iterations: p.iterations,
+        memory_kib: p.memory_kib,
+        parallelism: p.parallelism,
+        block_size: p.block_size,
+        n_log2: p.n_log2,
+        version: p.version,
+        salt_bytes: p.salt_bytes,
+        salt_bits: p.salt_bits,
+        digest: p.digest,
+        prf: p.prf.map(str::to_owned),
+    }
+}
+
+fn line_record(l: &LineResult) -> HashLine {
+    HashLine {
+        line: l.line,
+        scheme: l.scheme.map(str::to_owned),
+        hashcat_mode: l.hashcat_mode,
+        john_format: l.john_format.map(str::to_owned),
+        alternatives: l.alternatives.clone(),
+        context: l.context.map(|c| c.as_str().to_owned()),
+        params: params_record(&l.params),
+        weaknesses: l.weaknesses.iter().map(|w| (*w).to_owned()).collect(),
+        locked: l.locked,
+    }
+}
+
+fn totals_record(t: &Totals) -> HashTotals {
+    let counts = |m: &BTreeMap<&'static str, u64>| {
+        m.iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect::<BTreeMap<String, u64>>()
+    };
+    HashTotals {
+        lines_seen: t.lines_seen,
+        identified: t.identified,
+        unidentified: t.unidentified,
+        not_audited: t.not_audited,
+        not_text: t.not_text,
+        no_hash: t.no_hash,
+        per_scheme: counts(&t.per_scheme),
+        per_weakness: counts(&t.per_weakness),
+        truncated: t.truncated,
+        bytes_scanned: t.bytes_scanned,
+        byte_budget_hit: t.byte_budget_hit,
     }
 }
 
@@ -256,6 +325,7 @@ impl Audit {
 mod tests {
     use super::*;
     use crate::hash_kdf::baseline::OWASP_2025;
+    use serde_json::json;
 
     #[test]
     fn many_lines_bounded() {

@@ -29,6 +29,20 @@ pub enum Context {
     LdapCrypt,
 }
 
+impl Context {
+    /// The wire name (`bare`, `user_hash`, `shadow`, `pwdump`, `ldap_crypt`),
+    /// as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::Bare => "bare",
+            Context::UserHash => "user_hash",
+            Context::Shadow => "shadow",
+            Context::Pwdump => "pwdump",
+            Context::LdapCrypt => "ldap_crypt",
+        }
+    }
+}
+
 /// The identification of one line.
 #[derive(Clone, Debug)]
 pub struct Identified<'a> {
