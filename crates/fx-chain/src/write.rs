@@ -72,10 +72,8 @@ impl Chain {
     pub fn begin(run: &Path, writer: Writer) -> Result<Chain> {
         let dir = run.join(EVIDENCE_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| ChainError::io(&dir, e))?;
+        remove_leftovers(&dir, writer)?;
         let stage = dir.join(format!(".staging-{}-{}", writer.name(), std::process::id()));
-        if stage.exists() {
-            std::fs::remove_dir_all(&stage).map_err(|e| ChainError::io(&stage, e))?;
-        }
         std::fs::create_dir(&stage).map_err(|e| ChainError::io(&stage, e))?;
         Ok(Chain {
             run: run.to_owned(),
@@ -174,6 +172,32 @@ impl Chain {
         }
         Ok(root)
     }
+}
+
+/// Removes what a killed pass of `writer` left in `dir` (its staging and
+/// replaced leaves directories, temporary chain files): one pass of a
+/// writer runs on a run at a time (fx-seq holds the run's lock).
+fn remove_leftovers(dir: &Path, writer: Writer) -> Result<()> {
+    let rd = std::fs::read_dir(dir).map_err(|e| ChainError::io(dir, e))?;
+    let prefixes = [
+        format!(".staging-{}-", writer.name()),
+        format!(".old-{}-", writer.name()),
+        format!(".{}.jsonl.tmp-", writer.name()),
+    ];
+    for e in rd {
+        let e = e.map_err(|e| ChainError::io(dir, e))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !prefixes.iter().any(|p| name.starts_with(p.as_str())) {
+            continue;
+        }
+        let p = e.path();
+        let gone = match e.file_type().map_err(|e| ChainError::io(&p, e))?.is_dir() {
+            true => std::fs::remove_dir_all(&p),
+            false => std::fs::remove_file(&p),
+        };
+        gone.map_err(|e| ChainError::io(&p, e))?;
+    }
+    Ok(())
 }
 
 impl Drop for Chain {

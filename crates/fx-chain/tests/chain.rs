@@ -221,6 +221,12 @@ fn rerecording_replaces_the_chain_and_drops_a_stale_signature() {
         std::fs::read(run.join("manifests/evidence/fx-report.jsonl")).unwrap(),
         chain_before
     );
+    // What a killed pass left is removed by the next one.
+    let stale = run.join("manifests/evidence/.staging-fx-report-999999999");
+    std::fs::create_dir_all(stale.join("reports")).unwrap();
+    std::fs::write(stale.join("reports/x.leaves"), [0u8; 32]).unwrap();
+    record_tree(run, Writer::Report).unwrap();
+    assert!(!stale.exists());
     // No staging directory is left behind.
     let names: Vec<String> = std::fs::read_dir(run.join("manifests/evidence"))
         .unwrap()

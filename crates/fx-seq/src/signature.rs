@@ -77,7 +77,7 @@ pub fn sign(run: &Path, key_file: &Path) -> Result<(), SignatureError> {
     let bytes = std::fs::read(&root).map_err(|e| io(&root, e))?;
     let sig = key.sign(&bytes);
     let path = run.join(SIGNATURE_FILE);
-    let tmp = path.with_extension(format!("sig.tmp-{}", std::process::id()));
+    let tmp = path.with_file_name(format!(".evidence_root.sig.tmp-{}", std::process::id()));
     std::fs::write(&tmp, sig.to_bytes()).map_err(|e| io(&tmp, e))?;
     std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
 }
