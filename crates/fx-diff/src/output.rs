@@ -327,3 +327,58 @@ impl<W: Write> Sink for TextSink<W> {
         self.out.flush().map_err(w)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{ArtifactDiff, EventChange, Totals};
+
+    fn artifact(events: usize) -> ArtifactDiff {
+        ArtifactDiff {
+            change: "changed",
+            path: serde_json::Value::String("p".into()),
+            artifact_hash: None,
+            a_seq: Some(1),
+            b_seq: Some(2),
+            record: Vec::new(),
+            events: (0..events)
+                .map(|i| EventChange {
+                    change: "changed",
+                    module: "probe".into(),
+                    step: format!("s{i}"),
+                    occurrence: 0,
+                    a_status: None,
+                    b_status: None,
+                    fields: (0..5)
+                        .map(|f| ValueChange::of_str(format!("/data/{f}"), Some("x"), Some("y")))
+                        .collect(),
+                    fields_total: 7,
+                    causes: vec![Cause::Unexplained],
+                })
+                .collect(),
+            conclusions: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_text_is_bounded_and_counts_the_rest() {
+        let mut out = Vec::new();
+        let mut sink = TextSink::new(&mut out, 2, 1);
+        sink.artifact(&artifact(5)).expect("written");
+        sink.artifact(&artifact(1)).expect("written");
+        sink.artifact(&artifact(1)).expect("written");
+        sink.finish(&Totals::default()).expect("written");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert_eq!(text.matches("changed  probe/").count(), 2, "{text}");
+        assert_eq!(
+            text.matches("             /data/").count(),
+            2 * FIELDS_SHOWN,
+            "{text}"
+        );
+        assert_eq!(text.matches("… 4 more fields").count(), 2, "{text}");
+        assert!(text.contains("  … 3 more event changes\n"), "{text}");
+        assert!(text.contains("… 2 more artifacts differ"), "{text}");
+        assert!(text.contains("← unexplained"), "{text}");
+    }
+}
