@@ -630,3 +630,50 @@ fn bad_input_is_one_line_exit_2_and_writes_nothing() {
     );
     assert!(!b.run.join("reports").exists(), "reports/ was written");
 }
+
+/// The sample bundles (samples/crypto/bundles.csv): fx-probe verifies the
+/// ML-DSA-44 signature and, with decapsulation allowed, decapsulates the
+/// ML-KEM-768 ciphertext (liboqs); the findings say so, and a tampered
+/// signature is a verification failure.
+#[test]
+fn verified_and_failed_post_quantum_bundles() {
+    let b = batch_from(
+        common::repo(),
+        &[],
+        &["--intake", "samples/crypto/bundles.csv", "--decapsulation"],
+        "1",
+    );
+    let f = findings(&b.run);
+    let sig = finding(&f, "post_quantum/ML-DSA-44-signature-verified");
+    assert_eq!(sig["severity"], "info");
+    assert_eq!(sig["rule"], "post_quantum.verified");
+    assert_eq!(paths(sig), ["mldsa44-signature"]);
+    assert_eq!(sig["artifacts"][0]["step"], "pqc");
+    let kem = finding(&f, "post_quantum/ML-KEM-768-secret-key-decapsulated");
+    assert_eq!(paths(kem), ["mlkem768-kem"]);
+    assert_schema_valid(&b.run);
+
+    // The same signature with one bit flipped (in its response vector z):
+    // liboqs rejects it, a high finding.
+    let root = tempfile::tempdir().unwrap();
+    let ev = root.path().join("ev");
+    std::fs::create_dir_all(&ev).unwrap();
+    let samples = common::repo().join("samples/crypto");
+    for f in ["mldsa44.pk", "mldsa44.msg"] {
+        std::fs::copy(samples.join(f), ev.join(f)).unwrap();
+    }
+    let mut sig = std::fs::read(samples.join("mldsa44.sig")).unwrap();
+    sig[100] ^= 1;
+    std::fs::write(ev.join("mldsa44.sig"), sig).unwrap();
+    std::fs::write(
+        root.path().join("ev.csv"),
+        "path,bundle,role\nev/mldsa44.pk,tampered,public_key\n\
+         ev/mldsa44.sig,tampered,signature\nev/mldsa44.msg,tampered,message\n",
+    )
+    .unwrap();
+    let b = batch_from(root.path(), &[], &["--intake", "ev.csv"], "1");
+    let f = findings(&b.run);
+    let bad = finding(&f, "post_quantum/ML-DSA-44-signature-verification-failed");
+    assert_eq!(bad["severity"], "high");
+    assert_eq!(paths(bad), ["tampered"]);
+}

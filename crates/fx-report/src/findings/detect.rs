@@ -500,11 +500,14 @@ fn post_quantum_probe(out: &mut Hits, p: &Fact<PqcFact>, concluded: Option<&str>
         .find(|c| c.algorithm == alg)
         .map(|c| c.object.replace('_', " "))
         .unwrap_or_else(|| "object".into());
-    let checks = [f.pqc.verified, f.pqc.decapsulated];
-    let (rule, status) = if checks.contains(&Some(false)) {
+    let (rule, status) = if f.pqc.verified == Some(false) {
         ("post_quantum.verification_failed", "verification failed")
-    } else if checks.contains(&Some(true)) {
+    } else if f.pqc.decapsulated == Some(false) {
+        ("post_quantum.verification_failed", "decapsulation failed")
+    } else if f.pqc.verified == Some(true) {
         ("post_quantum.verified", "verified")
+    } else if f.pqc.decapsulated == Some(true) {
+        ("post_quantum.verified", "decapsulated")
     } else if f.pqc.valid_structure == Some(false) {
         ("post_quantum.structure_invalid", "structure invalid")
     } else if f.pqc.valid_structure == Some(true) {
