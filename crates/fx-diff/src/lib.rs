@@ -43,7 +43,7 @@ pub use record::Totals;
 
 use crate::causes::CauseContext;
 use crate::findings::FindingRules;
-use crate::jobs_file::{Index, JobLines, key_of, parse_job, read_at};
+use crate::jobs_file::{Index, JobLines, key_of_line, parse_job, read_at, same_line};
 use crate::output::{JsonSink, Sink, TextSink};
 use crate::record::{DIFF_FORMAT, FindingsDiff, Header, RunRef};
 use crate::run_view::RunView;
@@ -120,17 +120,24 @@ pub fn diff(a: &Path, b: &Path, sink: &mut dyn Sink) -> Result<Totals> {
     let mut lines = JobLines::open(&rb)?;
     while let Some((loc, bytes)) = lines.next_line()? {
         totals.artifacts_b += 1;
-        let job_b = parse_job(&rb.path, u64::from(loc.line), bytes)?;
-        let diff = match index.take(&key_of(&job_b).digest()) {
+        let line = u64::from(loc.line);
+        let key = key_of_line(&rb.path, line, bytes)?;
+        let diff = match index.take(&key.digest()) {
             Some(at) => {
                 let raw = read_at(&a_file, &a_path, at)?;
-                let job_a = parse_job(&ra.path, u64::from(at.line), &raw)?;
-                evidence::compare(&job_a, &job_b, &causes).map(|mut d| {
-                    d.findings = rules.compare(Some(&raw), Some(bytes));
-                    d
-                })
+                if same_line(&raw, bytes, &ra.manifest.run_id, &rb.manifest.run_id) {
+                    None
+                } else {
+                    let job_a = parse_job(&ra.path, u64::from(at.line), &raw)?;
+                    let job_b = parse_job(&rb.path, line, bytes)?;
+                    evidence::compare(&job_a, &job_b, &causes).map(|mut d| {
+                        d.findings = rules.compare(Some(&raw), Some(bytes));
+                        d
+                    })
+                }
             }
             None => {
+                let job_b = parse_job(&rb.path, line, bytes)?;
                 let mut d = evidence::only_in(&job_b, "added");
                 d.findings = rules.compare(None, Some(bytes));
                 Some(d)
