@@ -1,7 +1,8 @@
 //! OpenPGP framing (RFC 9580): ASCII armor with its CRC-24 and the
 //! cleartext signature framework ([`armor`]), a bounded packet walk
-//! ([`packets`]), the few fields fx reads from packet bodies ([`fields`])
-//! and the registries that name their ids ([`tables`]).
+//! ([`packets`]), the few fields fx reads from packet bodies ([`fields`]),
+//! bounded inflation of compressed data ([`compressed`]) and the
+//! registries that name their ids ([`tables`]).
 //!
 //! Hand-written on purpose: what fx needs is framing and a handful of
 //! header fields; the OpenPGP crates (rPGP, sequoia-openpgp) bring a whole
@@ -9,6 +10,7 @@
 //! secret key material into a value.
 
 pub mod armor;
+pub mod compressed;
 pub mod fields;
 pub mod packets;
 pub mod tables;
@@ -52,10 +54,39 @@ pub fn is_binary_openpgp(bytes: &[u8], max_packets: usize) -> bool {
         4 => fields::one_pass(body).is_ok(),
         5 => fields::secret_key(body).is_ok(),
         6 => fields::public_key(body).is_ok(),
-        8 => fields::compression(body).is_ok_and(|a| tables::compression_algorithm(a).is_some()),
+        8 => compressed_packets(&packets::body(bytes, first)),
         10 => body == b"PGP",
         _ => false,
     }
+}
+
+/// Bytes inflated to check that compressed data holds packets.
+const INFLATE_PROBE: usize = 4096;
+
+/// The packet type of a header octet, when it is one.
+fn header_tag(b: u8) -> Option<u8> {
+    if b & 0x80 == 0 {
+        None
+    } else if b & 0x40 != 0 {
+        Some(b & 0x3F)
+    } else {
+        Some((b >> 2) & 0x0F)
+    }
+}
+
+/// True when a compressed data packet's body inflates (its first
+/// [`INFLATE_PROBE`] bytes) to something that starts with a packet a
+/// message holds: a compressed packet alone is one octet of evidence.
+fn compressed_packets(body: &[u8]) -> bool {
+    let Some((&alg, data)) = body.split_first() else {
+        return false;
+    };
+    compressed::inflate(alg, data, INFLATE_PROBE).is_ok_and(|i| {
+        i.data
+            .first()
+            .and_then(|&b| header_tag(b))
+            .is_some_and(|t| FIRST_TAGS.contains(&t) || t == 11)
+    })
 }
 
 #[cfg(test)]
@@ -77,5 +108,14 @@ mod tests {
         assert!(!is_binary_openpgp(&[0xCB, 3, 1, 2, 3], 4));
         assert!(!is_binary_openpgp(&[0xCA, 3, b'X', b'G', b'P'], 4));
         assert!(!is_binary_openpgp(b"\x30\x03\x02\x01\x05", 4));
+        // Compressed data (legacy header, indeterminate length) must
+        // inflate to packets: a stored deflate block holding a marker.
+        let mut c = vec![0xA3, 1, 0x01, 0x05, 0x00, 0xFA, 0xFF];
+        c.extend([0xCA, 3, b'P', b'G', b'P']);
+        assert!(is_binary_openpgp(&c, 4));
+        c[7] = 0x0A; // the inflated bytes are no packet
+        assert!(!is_binary_openpgp(&c, 4));
+        // 0xA3 0x01 then anything: not OpenPGP unless it inflates.
+        assert!(!is_binary_openpgp(&[0xA3, 1, 0x07, 1, 2, 3, 4, 5], 4));
     }
 }

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 use fx_core::vocab::{Container, Encoding, FailureKind};
 use fx_formats::openpgp::armor::{self, ArmorBlock, Checksum};
+use fx_formats::openpgp::compressed;
 use fx_formats::openpgp::fields::{self, Curve, Defect, S2k};
 use fx_formats::openpgp::packets::{self, Format, LengthKind, Packet};
 use fx_formats::openpgp::tables;
@@ -39,6 +40,9 @@ pub const MAX_PACKETS: usize = 1024;
 pub const LISTED_PACKETS: usize = 64;
 /// Signatures described in the step's data (the rest are counted).
 pub const LISTED_SIGNATURES: usize = 64;
+/// Bytes a compressed data packet is inflated to, at most (a bound on
+/// decompression bombs; what is cut is reported).
+pub const MAX_INFLATED: usize = 1 << 20;
 /// Armored blocks read per file.
 const MAX_BLOCKS: usize = 16;
 
@@ -254,6 +258,21 @@ pub struct OpenpgpInfo {
     /// Compression algorithm of a compressed data packet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compression: Option<Id>,
+    /// What the compressed data packet holds, inflated (at most
+    /// [`MAX_INFLATED`] bytes; offsets are in the inflated bytes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inflated: Option<Box<Inflated>>,
+}
+
+/// The inflated content of a compressed data packet.
+#[derive(Clone, Debug, Serialize)]
+pub struct Inflated {
+    /// Bytes inflated.
+    pub bytes: usize,
+    /// False when [`MAX_INFLATED`] cut the inflation short.
+    pub complete: bool,
+    /// Its packets, read like the block's.
+    pub content: OpenpgpInfo,
 }
 
 /// The §9 algorithm of an OpenPGP public-key algorithm id, with the key's
@@ -331,6 +350,12 @@ fn defect_at(p: &Packet, d: Defect) -> Finding {
 
 /// Reads the packets of `data` (a decoded block or a binary file).
 fn read(data: &[u8]) -> Read {
+    read_at(data, 0)
+}
+
+/// Reads packets at compression depth `depth` (compressed data inside
+/// compressed data is named, not inflated again).
+fn read_at(data: &[u8], depth: u8) -> Read {
     let walk = packets::walk(data, MAX_PACKETS);
     let mut r = Read {
         info: OpenpgpInfo {
@@ -372,6 +397,7 @@ fn read(data: &[u8]) -> Read {
             one_pass: Vec::new(),
             encryption: None,
             compression: None,
+            inflated: None,
         },
         primaries: Vec::new(),
         sig_alg: None,
@@ -503,6 +529,9 @@ fn read(data: &[u8]) -> Read {
                     r.info
                         .compression
                         .get_or_insert(id(a, tables::compression_algorithm));
+                    if depth == 0 && r.info.inflated.is_none() {
+                        inflate_into(&mut r, data, p, a);
+                    }
                 }
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
@@ -519,6 +548,12 @@ fn read(data: &[u8]) -> Read {
         ));
     }
     let has = |t: u8| walk.tags.contains_key(&t);
+    let inner_kind = r
+        .info
+        .inflated
+        .as_ref()
+        .map(|i| i.content.kind)
+        .filter(|k| *k != "other");
     r.info.kind = if !r.info.keys.is_empty() {
         "keys"
     } else if r.info.encryption.is_some() {
@@ -527,6 +562,8 @@ fn read(data: &[u8]) -> Read {
         "signed_message"
     } else if has(2) {
         "signature"
+    } else if let Some(k) = inner_kind.filter(|_| has(8)) {
+        k
     } else if has(8) {
         "compressed_message"
     } else if has(11) {
@@ -535,6 +572,45 @@ fn read(data: &[u8]) -> Read {
         "other"
     };
     r
+}
+
+/// Inflates compressed data packet `p` of `data` (algorithm `alg`) and
+/// reads what it holds into `r`: its keys and signature algorithm count as
+/// the block's; its findings are placed on the compressed packet.
+fn inflate_into(r: &mut Read, data: &[u8], p: &Packet, alg: u8) {
+    let body = packets::body(data, p);
+    match compressed::inflate(alg, body.get(1..).unwrap_or_default(), MAX_INFLATED) {
+        Ok(i) => {
+            let inner = read_at(&i.data, 1);
+            let at = |f: Finding| {
+                Finding::at(
+                    f.kind,
+                    p.offset,
+                    format!(
+                        "in the inflated data{}: {}",
+                        f.offset.map(|o| format!(" at {o}")).unwrap_or_default(),
+                        f.detail
+                    ),
+                )
+            };
+            // A cut inflation leaves the last packet cut: not a defect.
+            let fatal = inner
+                .fatal
+                .filter(|f| i.complete || f.kind != FailureKind::Truncated);
+            r.findings
+                .extend(fatal.into_iter().chain(inner.findings).map(at));
+            r.primaries.extend(inner.primaries);
+            if r.sig_alg.is_none() {
+                r.sig_alg = inner.sig_alg;
+            }
+            r.info.inflated = Some(Box::new(Inflated {
+                bytes: i.data.len(),
+                complete: i.complete,
+                content: inner.info,
+            }));
+        }
+        Err(d) => r.findings.push(defect_at(p, d)),
+    }
 }
 
 impl Session<'_> {
@@ -555,7 +631,7 @@ impl Session<'_> {
         }
         if r.primaries.is_empty()
             && let Some(k) = &r.sig_alg
-            && r.info.kind == "signature"
+            && matches!(r.info.kind, "signature" | "signed_message")
         {
             rep.verdict.primary(k);
         }
@@ -771,6 +847,54 @@ mod tests {
             step(&evs)["encryption"]["pkesk"][0]["algorithm"]["name"],
             "RSA"
         );
+    }
+
+    #[test]
+    fn signed_messages_are_inflated_and_read() {
+        for f in [
+            "gpg/msg/rsa3072.signed.gpg",
+            "gpg/msg/rsa3072.signed-zlib.asc",
+        ] {
+            let (evs, t) = run(&corpus(f));
+            assert_eq!(t.labels, vec![Label::SignatureBlob], "{f}");
+            assert_eq!(t.algorithm.as_deref(), Some("RSA"), "{f}");
+            assert_eq!(t.failures, vec![], "{f}");
+            let d = step(&evs);
+            assert_eq!(d["kind"], "signed_message");
+            assert_eq!(d["inflated"]["complete"], true);
+            assert_eq!(d["inflated"]["content"]["one_pass"][0]["hash"]["id"], 10);
+        }
+        let (evs, _) = run(&corpus("gpg/msg/nistp256.signed-uncompressed.gpg"));
+        let d = step(&evs);
+        assert_eq!(d["kind"], "signed_message");
+        assert!(d.get("inflated").is_none());
+    }
+
+    #[test]
+    fn inflation_is_bounded() {
+        // Compressed data (legacy header, indeterminate length, ZIP) made
+        // of stored deflate blocks: a literal packet that claims 2 MB, then
+        // zeros, more than MAX_INFLATED of them.
+        let mut content = vec![0xCB, 0xFF, 0x00, 0x1E, 0x84, 0x80];
+        content.resize(1_300_000, 0);
+        let mut b = vec![0xA3, 0x01];
+        let blocks: Vec<&[u8]> = content.chunks(65535).collect();
+        for (i, c) in blocks.iter().enumerate() {
+            b.push(u8::from(i + 1 == blocks.len()));
+            let n = c.len() as u16;
+            b.extend(n.to_le_bytes());
+            b.extend((!n).to_le_bytes());
+            b.extend_from_slice(c);
+        }
+        let (evs, t) = run(&b);
+        assert_eq!(t.container, Some(Container::Openpgp));
+        assert_eq!(t.failures, vec![]);
+        let d = step(&evs);
+        assert_eq!(d["inflated"]["bytes"], MAX_INFLATED);
+        assert_eq!(d["inflated"]["complete"], false);
+        // The cut literal packet is not whole: nothing is concluded from it.
+        assert_eq!(d["kind"], "compressed_message");
+        assert_eq!(t.labels, vec![Label::Compressed]);
     }
 
     #[test]

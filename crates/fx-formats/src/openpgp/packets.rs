@@ -227,6 +227,29 @@ fn packet(bytes: &[u8], at: usize) -> Result<Packet, PacketFinding> {
     })
 }
 
+/// The whole body of packet `p` of `bytes`: its first chunk, or every chunk
+/// of a partial body joined (bounded by the input's length).
+pub fn body(bytes: &[u8], p: &Packet) -> Vec<u8> {
+    if p.length != LengthKind::Partial {
+        return bytes[p.first.clone()].to_vec();
+    }
+    let mut out = bytes[p.first.clone()].to_vec();
+    let mut pos = p.first.end;
+    while pos < p.end {
+        let Ok((len, n, more)) = new_length(bytes, pos) else {
+            break;
+        };
+        let start = pos + n;
+        let end = (start + len).min(p.end);
+        out.extend_from_slice(&bytes[start..end]);
+        pos = end;
+        if !more {
+            break;
+        }
+    }
+    out
+}
+
 /// Walks the packets of `bytes`, keeping at most `max_packets` of them and
 /// counting the rest. Stops at the first defect. Every step moves forward
 /// by at least one byte, so the walk is linear in the input.
@@ -301,6 +324,9 @@ mod tests {
         assert_eq!(w.packets[0].length, LengthKind::Partial);
         assert_eq!(w.packets[0].body_len, 517);
         assert_eq!(w.packets[0].first, 2..514);
+        let whole = body(&b, &w.packets[0]);
+        assert_eq!(whole.len(), 517);
+        assert_eq!(&whole[512..], &[1u8; 5]);
         // Partial lengths on a public-key packet are bad_length.
         let w = walk(&b"\xC6\xE9".repeat(300), 8);
         assert_eq!(w.finding.unwrap().kind, FailureKind::BadLength);
