@@ -83,6 +83,7 @@ def gpg_files():
         emit("openpgp", f"{d}/msg/{name}.clearsigned.asc",
              gpg(home, "-u", uid, "--clearsign", "-o", "-", wpath("message.txt")),
              f"{GPG}: gpg -u KEY({name}) --clearsign")
+    signed_messages(home)
     for name in ("rsa3072", "ed25519-cv25519", "nistp256", "dsa2048-elg"):
         uid = f"corpus-{name}@example.org"
         emit("openpgp", f"{d}/msg/{name}.encrypted.asc",
@@ -99,6 +100,20 @@ def gpg_files():
     emit("openpgp", f"{d}/msg/symmetric-aes256.gpg",
          gpg(home, "--symmetric", "--cipher-algo", "AES256", "-o", "-", wpath("message.txt"), passphrase=PASSWORD),
          f"{GPG}: gpg --symmetric --cipher-algo AES256; passphrase {PASSWORD}")
+
+
+def signed_messages(home):
+    """Signed (not detached) messages: compressed with ZIP and ZLIB, and
+    uncompressed (one-pass signature, literal data, signature)."""
+    d = "openpgp/gpg/msg"
+    for name, args, tag in [("rsa3072", [], "signed"), ("rsa3072", ["--compress-algo", "zlib"], "signed-zlib"),
+                            ("nistp256", ["-z", "0"], "signed-uncompressed")]:
+        uid = f"corpus-{name}@example.org"
+        for armor in (False, True):
+            ext = "asc" if armor else "gpg"
+            emit("openpgp", f"{d}/{name}.{tag}.{ext}",
+                 gpg(home, "-u", uid, *args, *(["--armor"] if armor else []), "--sign", "-o", "-", wpath("message.txt")),
+                 f"{GPG}: gpg -u KEY({name}) {' '.join(args + (['--armor'] if armor else []))} --sign".replace("  ", " "))
 
 
 def sq_files():
@@ -122,6 +137,9 @@ def sq_files():
         emit("openpgp", f"{d}/{suite}.encrypted.pgp",
              run(["sq", "encrypt", "--binary", "--recipient-cert", wpath(f"sq-{suite}.cert"), wpath("message.txt")]),
              made + "; sq encrypt --binary --recipient-cert")
+    emit("openpgp", f"{d}/signed.pgp",
+         run(["sq", "sign", "--binary", "--signer-key", wpath("sq-rsa3k.pgp"), wpath("message.txt")]),
+         f"{SQ}: sq sign --binary (rsa3k key)")
     emit("openpgp", f"{d}/cleartext.asc",
          run(["sq", "sign", "--cleartext-signature", "--signer-key", wpath("sq-cv25519.pgp"), wpath("message.txt")]),
          f"{SQ}: sq sign --cleartext-signature (cv25519 key)")

@@ -88,6 +88,15 @@ def truth(data):
         t.update(signature_fields(lines))
         t["labels"] = ["signature_blob"]
         return t, how + ": " + lines[0]
+    if tag in (4, 8, 11):
+        sigs = [l for tg, l in packets if tg == 2]
+        if sigs:
+            t.update(signature_fields(sigs[0]))
+            t["labels"] = ["signature_blob"]
+            return t, how + ": signed message, " + sigs[0][0]
+        if tag == 8:
+            t["labels"] = ["compressed"]
+            return t, how + ": compressed data without a signature"
     if tag in (1, 3):
         t["labels"] = ["symmetric_ciphertext"]
         t["failures"] = ["encrypted"]
