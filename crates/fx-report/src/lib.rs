@@ -17,6 +17,7 @@
 
 pub mod cbom;
 pub mod findings;
+pub mod html;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -88,6 +89,18 @@ pub struct Report {
 
 /// Builds the report from `RUN/telemetry/jobs.jsonl`.
 pub fn build(run: &RunDir) -> anyhow::Result<Report> {
+    read_jobs(run, None)
+}
+
+/// Builds the report and the [`findings`] in one pass over
+/// `RUN/telemetry/jobs.jsonl`.
+pub fn build_with_findings(run: &RunDir) -> anyhow::Result<(Report, findings::Findings)> {
+    let mut b = findings::Builder::new(run)?;
+    let report = read_jobs(run, Some(&mut b))?;
+    Ok((report, b.finish()))
+}
+
+fn read_jobs(run: &RunDir, mut found: Option<&mut findings::Builder>) -> anyhow::Result<Report> {
     let path = run.path().join("telemetry/jobs.jsonl");
     let file = std::fs::File::open(&path)
         .with_context(|| format!("{} is missing (run fx-seq first)", path.display()))?;
@@ -156,6 +169,9 @@ pub fn build(run: &RunDir) -> anyhow::Result<Report> {
             .is_some_and(|a| !a.is_empty())
         {
             report.budgets_hit += 1;
+        }
+        if let Some(b) = found.as_deref_mut() {
+            b.add_job(&job);
         }
     }
     Ok(report)
@@ -242,8 +258,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bad_input =
         |e: anyhow::Error| -> anyhow::Error { fx_core::Error::Usage(format!("{e:#}")).into() };
     let run = RunDir::open(&args.run).map_err(|e| bad_input(e.into()))?;
-    let report = build(&run).map_err(bad_input)?;
-    let found = findings::build(&run).map_err(bad_input)?;
+    let (report, found) = build_with_findings(&run).map_err(bad_input)?;
     let inventory = cbom::inventory(&run).map_err(|e| bad_input(e.into()))?;
     let markdown = findings::markdown::render(&run, &report, &found);
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
@@ -256,6 +271,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         &run,
         args.spec,
     )?;
+    html::write(&run, &report, &found)?;
     // The evidence chain records every file in reports/ (docs/evidence-format.md).
     fx_chain::record_tree(run.path(), fx_chain::Writer::Report)?;
     let mut out = std::io::stdout().lock();
