@@ -539,12 +539,12 @@ const FALCON_PADDED_1024: ParamSet = sig(
     true,
 );
 
-/// Every parameter set, in a fixed order (families as in DESIGN §9).
 /// [`ParamSet::revision`] of HQC's round-4 submission (liboqs 0.13).
 pub const HQC_ROUND4: &str = "round-4";
 /// [`ParamSet::revision`] of HQC's 2025 specification.
 pub const HQC_2025: &str = "2025";
 
+/// Every parameter set, in a fixed order (families as in DESIGN §9).
 pub static PARAM_SETS: &[ParamSet] = &[
     ML_KEM_512,
     ML_KEM_768,
@@ -882,6 +882,20 @@ pub static PARAM_SETS: &[ParamSet] = &[
     // ---- Streamlined NTRU Prime (round-3 submission, as in SUPERCOP and
     // PQClean's sntrup761; OpenSSH's sntrup761x25519-sha512 key exchange).
     // Not in liboqs 0.13: sizes only. ----
+    // The other five sets of the round-3 specification (§ 3.4's parameter
+    // list), sizes as PQClean's `api.h` gives them (checked against pqcrypto
+    // 1.0.0's PUBLIC_KEY_SIZE / SECRET_KEY_SIZE / CIPHERTEXT_SIZE).
+    kem(
+        "sntrup653",
+        Family::NtruPrime,
+        &[],
+        994,
+        1518,
+        None,
+        897,
+        32,
+        None,
+    ),
     kem(
         "sntrup761",
         Family::NtruPrime,
@@ -890,6 +904,50 @@ pub static PARAM_SETS: &[ParamSet] = &[
         1763,
         None,
         1039,
+        32,
+        None,
+    ),
+    kem(
+        "sntrup857",
+        Family::NtruPrime,
+        &[],
+        1322,
+        1999,
+        None,
+        1184,
+        32,
+        None,
+    ),
+    kem(
+        "sntrup953",
+        Family::NtruPrime,
+        &[],
+        1505,
+        2254,
+        None,
+        1349,
+        32,
+        None,
+    ),
+    kem(
+        "sntrup1013",
+        Family::NtruPrime,
+        &[],
+        1623,
+        2417,
+        None,
+        1455,
+        32,
+        None,
+    ),
+    kem(
+        "sntrup1277",
+        Family::NtruPrime,
+        &[],
+        2067,
+        3059,
+        None,
+        1847,
         32,
         None,
     ),

@@ -394,7 +394,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         // A parsed classical or unknown key: its size proves nothing.
         Some(None) => Conclusion::default(),
         None => {
-            let (verdict, c) = judge_targets(job, &targets, &per_target);
+            let (verdict, c) = judge_targets(job, der_framed(der_bytes), &targets, &per_target);
             data.insert("conclusion".into(), json!(verdict));
             c
         }
@@ -467,6 +467,11 @@ struct Scene {
     firm: bool,
     /// The artifact's size.
     size: Option<u64>,
+    /// Whether the artifact is framed as one DER element ([`der_framed`]):
+    /// an ASN.1 structure (a key, a certificate) that no parser of fx read,
+    /// malformed or unknown, and no raw object of a scheme — its length is
+    /// no evidence.
+    framed: bool,
 }
 
 impl Scene {
@@ -474,6 +479,37 @@ impl Scene {
     fn whole(&self, r: &Region) -> bool {
         r.offset == 0 && Some(r.length) == self.size
     }
+
+    /// True when a guess (size geometry, a defect read from statistics) may
+    /// speak about the whole artifact: nothing firmer said what it is and
+    /// it is not an ASN.1 structure.
+    fn unrecognised(&self) -> bool {
+        !self.firm && !self.framed
+    }
+}
+
+/// True when `bytes` are framed as one DER element: a universal SEQUENCE or
+/// SET whose definite length ends exactly at the end of the input, with a
+/// readable first child. Raw keys, ciphertexts and signatures are uniform
+/// bytes; that they open with `30 82 hh ll` and the length agrees with the
+/// size has odds of about 2^-32. The structure inside may be malformed (a
+/// wrong tag, a bad version): fx-inspect reports that; a scheme's size is
+/// then no reading of it (an RSA-2048 PKCS#8 key is 1216 bytes, the size of
+/// an MLKEM768-X25519 public key).
+pub fn der_framed(bytes: &[u8]) -> bool {
+    use fx_formats::der::{TagClass, read_header};
+    let Ok(outer) = read_header(bytes, 0) else {
+        return false;
+    };
+    outer.class == TagClass::Universal
+        && outer.constructed
+        && matches!(outer.number, 16 | 17)
+        && outer.end() == Some(bytes.len())
+        && outer.content_offset() < bytes.len()
+        && read_header(bytes, outer.content_offset())
+            .ok()
+            .and_then(|h| h.end())
+            .is_some_and(|end| end <= bytes.len())
 }
 
 /// Judges every geometry target, the evidentially strongest first: regions a
@@ -490,12 +526,14 @@ impl Scene {
 /// neither algorithm nor label).
 fn judge_targets(
     job: &Job,
+    framed: bool,
     targets: &[(Region, Vec<u8>, Option<Object>)],
     per_target: &[Vec<Candidate>],
 ) -> (&'static str, Conclusion) {
     let scene = Scene {
         firm: fx_core::summary::firm_evidence(&job.events),
         size: job.artifact.size,
+        framed,
     };
     let rank = |r: &Region| {
         if !r.is_geometric() && r.kind != "artifact" {
@@ -516,7 +554,7 @@ fn judge_targets(
     // length could be (structure::mlkem_key_nearly_valid).
     for &i in &order {
         let (region, raw, _) = &targets[i];
-        if rank(region) != 1 || scene.firm || !near_uniform(raw) {
+        if rank(region) != 1 || !scene.unrecognised() || !near_uniform(raw) {
             continue;
         }
         let near: Vec<&Candidate> = per_target[i]
@@ -545,7 +583,7 @@ fn judge_targets(
     // structure check: the defect, not a scheme.
     for &i in &order {
         let (region, raw, _) = &targets[i];
-        if rank(region) != 1 || scene.firm || !near_uniform(raw) {
+        if rank(region) != 1 || !scene.unrecognised() || !near_uniform(raw) {
             continue;
         }
         let checked: Vec<&Candidate> = per_target[i]
@@ -599,7 +637,7 @@ fn ambiguous_conclusion(
     if !scene.whole(region)
         || !exact
         || raw.len() < SIZE_ONLY_MIN_BYTES
-        || scene.firm
+        || !scene.unrecognised()
         || !near_uniform(raw)
     {
         return ("ambiguous", Conclusion::default());
@@ -687,6 +725,10 @@ fn guess_conclusion(
     let delimited = !region.is_geometric() || scene.whole(region);
     if !structural && !delimited {
         return ("size_of_a_split_is_no_evidence", Conclusion::default());
+    }
+    // The whole artifact is an ASN.1 structure: its size names no scheme.
+    if !structural && scene.framed && (region.is_geometric() || region.kind == "artifact") {
+        return ("asn1_structure", Conclusion::default());
     }
     // A structure check that passed outweighs statistics; a size alone
     // needs a distinctive length and the statistics of the object it names.

@@ -514,3 +514,95 @@ fn an_encapsulation_key_with_one_unreduced_coefficient_is_not_a_ciphertext() {
         }
     }
 }
+
+/// An RSA-2048 PKCS#8 key whose version tag is ENUMERATED (so no key parser
+/// reads it) is 1216 bytes: the size of an MLKEM768-X25519-SHA3-256 public
+/// key, and near-uniform like one. A held-out run concluded that composite
+/// by size alone. Its DER framing says it is a structure: no size-only
+/// conclusion; the same bytes without the framing still get one.
+#[test]
+fn an_asn1_structure_of_a_schemes_size_is_no_size_only_reading() {
+    let key = include_bytes!("../../testdata/rsa2048-pkcs8-version-enumerated.der");
+    assert_eq!(key.len(), 1216);
+    let set = pqc_params::by_name("MLKEM768-X25519-SHA3-256").unwrap();
+    assert_eq!(set.public_key, Some(key.len()));
+    assert!(near_uniform(key));
+    assert!(der_framed(key));
+    let hypothesis = |len: usize| {
+        Event::ok("inspect", "regions").with_data(json!({
+            fx_core::vocab::REGION_HYPOTHESES_KEY: [{
+                "offset": 0, "length": len, "kind": "public_key",
+                "algorithm": "MLKEM768-X25519-SHA3-256", "score": 800, "source": "pqc_geometry"
+            }]
+        }))
+    };
+    let (_d, run) = run_with(Policy::default());
+    let j = crate::test_support::job(&run, key, vec![allow_all(), hypothesis(key.len())]);
+    let ev = run_single(&j, key, &StageCtx { run: &run });
+    assert_eq!(ev[0].data.as_ref().unwrap()["conclusion"], "asn1_structure");
+    let c = ev[0].conclusion.clone().unwrap_or_default();
+    assert_eq!(c.algorithm, None);
+    assert!(c.labels.is_empty() && c.pqc.is_none());
+    // The same bytes with the SEQUENCE header gone (a raw blob): a guess.
+    let raw = &key[4..];
+    let mut blob = raw.to_vec();
+    blob.extend_from_slice(&key[..4]);
+    assert!(!der_framed(&blob));
+    let j = crate::test_support::job(&run, &blob, vec![allow_all(), hypothesis(blob.len())]);
+    let ev = run_single(&j, &blob, &StageCtx { run: &run });
+    let c = ev[0].conclusion.as_ref().unwrap();
+    assert_eq!(c.algorithm.as_deref(), Some("MLKEM768-X25519-SHA3-256"));
+    assert_eq!(c.basis, Some(Basis::SizeOnly));
+}
+
+#[test]
+fn der_framing_needs_an_outer_sequence_that_ends_with_the_input() {
+    let key = include_bytes!("../../testdata/rsa2048-pkcs8-version-enumerated.der");
+    assert!(der_framed(key));
+    // trailing bytes, a cut, a primitive outer tag, an empty input
+    let mut longer = key.to_vec();
+    longer.push(0);
+    assert!(!der_framed(&longer));
+    assert!(!der_framed(&key[..key.len() - 1]));
+    let mut prim = key.to_vec();
+    prim[0] = 0x04;
+    assert!(!der_framed(&prim));
+    assert!(!der_framed(&[]));
+    assert!(!der_framed(&[0x30, 0x00]));
+}
+
+/// Raw Streamlined NTRU Prime keys and ciphertexts (pqcrypto 1.0.0, PQClean)
+/// of the five sets beside sntrup761 are named by their sizes, also where a
+/// ciphertext has the length of another scheme's key whose structure check
+/// it fails (sntrup653: Falcon-512's 897 bytes; sntrup857: ML-KEM-768's 1184).
+#[test]
+fn every_ntru_prime_set_is_named_by_its_raw_objects() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sntrup");
+    for n in [653, 857, 953, 1013, 1277] {
+        let name = format!("sntrup{n}");
+        for (ext, obj) in [("pk", "public_key"), ("ct", "ciphertext")] {
+            let bytes = std::fs::read(dir.join(format!("{name}.{ext}"))).unwrap();
+            let cands = geometry(&bytes, None, &[], &mut big());
+            assert!(has(&cands, &name, obj), "{name}.{ext}: {cands:?}");
+            assert_eq!(
+                unambiguous(&concludable(&cands)),
+                Some(name.as_str()),
+                "{name}.{ext}"
+            );
+        }
+    }
+    let falcon = std::fs::read(dir.join("sntrup653.ct")).unwrap();
+    let cands = geometry(&falcon, None, &[], &mut big());
+    assert!(
+        cands
+            .iter()
+            .any(|c| c.algorithm == "Falcon-512" && c.structure == Some("invalid"))
+    );
+    let kem = std::fs::read(dir.join("sntrup857.ct")).unwrap();
+    let cands = geometry(&kem, None, &[], &mut big());
+    assert!(
+        cands
+            .iter()
+            .any(|c| c.algorithm == "ML-KEM-768" && c.structure == Some("invalid"))
+    );
+}

@@ -327,7 +327,12 @@ pub static ROWS: &[Row] = &[
     row("Classic-McEliece-8192128f", Kem, Category(5), None),
     row("Classic-McEliece-8192128pc", Kem, Category(5), None),
     row("Classic-McEliece-8192128pcf", Kem, Category(5), None),
+    row("sntrup653", Kem, UNKNOWN, None),
     row("sntrup761", Kem, UNKNOWN, None),
+    row("sntrup857", Kem, UNKNOWN, None),
+    row("sntrup953", Kem, UNKNOWN, None),
+    row("sntrup1013", Kem, UNKNOWN, None),
+    row("sntrup1277", Kem, UNKNOWN, None),
     // a family named without its parameter set (a constant in a binary)
     row("ML-KEM", Kem, UNKNOWN, Some("ML-KEM")),
     row("ML-DSA", Signature, UNKNOWN, Some("ML-DSA")),
@@ -893,8 +898,10 @@ fn parameter_set(name: &str) -> Option<String> {
         "MLKEM1024" => Some("1024".into()),
         "Kyber768" => Some("768".into()),
         "Dilithium3" => Some("3".into()),
-        "sntrup761" => Some("761".into()),
-        _ => None,
+        _ => name
+            .strip_prefix("sntrup")
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_owned),
     }
 }
 
@@ -941,7 +948,7 @@ mod tests {
             let a = describe(set.name, None, None)
                 .unwrap_or_else(|| panic!("{} has no registry row", set.name));
             assert_eq!(a.name, set.name);
-            if set.name != "sntrup761" {
+            if !set.name.starts_with("sntrup") {
                 let level = a.nist_level.unwrap_or_else(|| panic!("{}", set.name));
                 assert!((1..=5).contains(&level), "{}: {level}", set.name);
                 assert_eq!(a.classical_bits, category_bits(level), "{}", set.name);
