@@ -474,6 +474,19 @@ mod tests {
     }
 
     #[test]
+    fn crlf_line_endings_and_blank_lines_with_spaces() {
+        let body: Vec<u8> = (0u8..150).collect();
+        let a = String::from_utf8(armor("PGP SIGNATURE", &body, true))
+            .unwrap()
+            .replace("test\n\n", "test\n  \n")
+            .replace('\n', "\r\n");
+        let s = scan(a.as_bytes(), 8);
+        assert_eq!(s.findings, vec![]);
+        assert_eq!(s.blocks[0].data, body);
+        assert_eq!(s.blocks[0].checksum, Checksum::Ok);
+    }
+
+    #[test]
     fn a_wrong_checksum_is_checksum_mismatch_at_its_line() {
         let body: Vec<u8> = (0u8..100).collect();
         let mut a = armor("PGP MESSAGE", &body, true);
