@@ -3,7 +3,9 @@
 //! event is read with the typed records of `fx-facts` and written back.
 //! (a) every event of a typed module/step reads; (b) written back, its data,
 //! its conclusion objects and the summary give the JSON values the stages
-//! wrote (so the records describe the evidence exactly); (c) a few known
+//! wrote (so the records describe the evidence exactly), and every such
+//! object validates against the committed `schemas/facts.schema.json`
+//! generated from the records; (c) a few known
 //! artifacts read as an independent oracle (`openssl`) says they are.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -33,11 +35,71 @@ fn events(run: &Path) -> Vec<Event> {
         .collect()
 }
 
-/// Checks every event; returns the typed steps seen with data.
+/// Validators of `schemas/facts.schema.json`, one per record, built on demand.
+#[derive(Default)]
+struct Schemas(BTreeMap<String, jsonschema::Validator>);
+
+impl Schemas {
+    /// Errors of `instance` against the record named `key` in the schema's
+    /// `section` (`steps` or `conclusion`).
+    fn errors(&mut self, section: &str, key: &str, instance: &serde_json::Value) -> Vec<String> {
+        let v = self.0.entry(format!("{section}/{key}")).or_insert_with(|| {
+            let committed: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(common::repo().join("schemas/facts.schema.json")).unwrap(),
+            )
+            .unwrap();
+            let reference = &committed[section][key];
+            let schema = serde_json::json!({
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "$ref": reference["$ref"],
+                "$defs": committed["$defs"],
+            });
+            jsonschema::validator_for(&schema).unwrap()
+        });
+        v.iter_errors(instance)
+            .map(|e| format!("{section} {key}: {e} at {}", e.instance_path()))
+            .collect()
+    }
+}
+
+/// Checks every event, with the records and against the committed schema;
+/// returns the typed steps seen with data.
 fn conforms(run: &Path) -> BTreeSet<(String, String)> {
     let mut seen = BTreeSet::new();
     let mut bad = Vec::new();
+    let mut schemas = Schemas::default();
     for e in events(run) {
+        let step = format!("{}/{}", e.module, e.step);
+        if let Some(d) = e.data.as_ref().filter(|d| !d.is_empty()) {
+            if fx_facts::step::is_typed(&e.module, &e.step) {
+                let value = serde_json::Value::Object(d.clone());
+                bad.extend(schemas.errors("steps", &step, &value));
+            } else if fx_core::summary::is_summary(&e) {
+                let value = serde_json::Value::Object(d.clone());
+                bad.extend(schemas.errors("conclusion", "summary", &value));
+            }
+        }
+        if let Some(c) = &e.conclusion {
+            for (key, v) in [
+                ("hash", &c.hash),
+                ("cipher", &c.cipher),
+                ("pqc", &c.pqc),
+                ("tls", &c.tls),
+            ] {
+                if let Some(v) = v {
+                    bad.extend(schemas.errors("conclusion", key, v));
+                }
+            }
+            for (key, list) in [
+                ("libraries[]", &c.libraries),
+                ("members[]", &c.members),
+                ("regions[]", &c.regions),
+            ] {
+                for v in list {
+                    bad.extend(schemas.errors("conclusion", key, v));
+                }
+            }
+        }
         if fx_facts::step::is_typed(&e.module, &e.step)
             && e.data.as_ref().is_some_and(|d| !d.is_empty())
         {

@@ -2,17 +2,19 @@
 //! conclusion), CMS/PKCS#7 (step `cms`) and PKCS#12 (step `pkcs12`).
 
 use fx_core::vocab::Container;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Finding, PbeScheme};
 
 /// One key-bearing object of a bundle (DESIGN §9 `members`): a PEM file with
 /// a key and its certificate, a CA bundle.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Member {
     /// Position among the bundle's key-bearing objects, from 0.
     pub index: u64,
     /// The object's container.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// Its key's algorithm, when the OID is known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,7 +31,7 @@ pub struct Member {
 }
 
 /// One signer of a CMS SignedData.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Signer {
     /// Digest algorithm name (or OID).
     pub digest_algorithm: String,
@@ -44,9 +46,10 @@ pub struct Signer {
 }
 
 /// A CMS / PKCS#7 ContentInfo (step `cms`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CmsData {
     /// `pkcs7` or `cms`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +82,7 @@ pub struct CmsData {
 }
 
 /// The MAC of a PKCS#12 PFX.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Pkcs12Mac {
     /// Digest algorithm name or OID.
     pub algorithm: String,
@@ -92,7 +95,7 @@ pub struct Pkcs12Mac {
 }
 
 /// One safe of a PKCS#12 authenticated safe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Pkcs12Safe {
     /// `data` (plain) or `encryptedData`, or the OID.
     pub content_type: String,
@@ -109,9 +112,10 @@ pub struct Pkcs12Safe {
 
 /// A PKCS#12 / PFX file (step `pkcs12`); encrypted safes and shrouded keys
 /// are described, never decrypted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Pkcs12Data {
     /// `pkcs12`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 //! fx-inspect's `x509`, `x509_csr` and `x509_crl` steps.
 
 use fx_core::vocab::Container;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{AlgorithmId, Finding, KeyAlgorithm};
@@ -14,7 +15,7 @@ pub const KEY_USAGE_OID: &str = "2.5.29.15";
 /// One extension of a certificate or CRL, as listed (its value is not
 /// decoded here: fx records which extensions are present, their
 /// criticality and size).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Extension {
     /// Dotted OID of the extension.
     pub oid: String,
@@ -29,7 +30,7 @@ pub struct Extension {
 
 /// A second algorithm a certificate carries outside its SPKI (composite or
 /// alternative-signature certificates).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AltAlgorithm {
     /// Dotted OID.
     pub oid: String,
@@ -43,9 +44,10 @@ pub struct AltAlgorithm {
 /// An X.509 certificate (step `x509`; also the certificates nested in a
 /// CMS, OCSP response or cross-certificate pair, which name their
 /// container in `within`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CertificateData {
     /// `x509_certificate`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block the certificate was read from (absent: the raw artifact or
     /// a nested certificate).
@@ -105,9 +107,10 @@ impl CertificateData {
 }
 
 /// A PKCS#10 certification request (step `x509_csr`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CsrData {
     /// `x509_csr`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -126,9 +129,10 @@ pub struct CsrData {
 }
 
 /// A certificate revocation list (step `x509_crl`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CrlData {
     /// `x509_crl`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,12 +1,13 @@
 //! Symmetric and hybrid evidence of fx-probe: the DESIGN §9 `cipher`
 //! conclusion and the data of the `symmetric` and `hybrid` steps.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::Region;
 
 /// One repeated cipher block (ECB evidence).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EcbRepeat {
     /// Offset of the repeat.
     pub offset: u64,
@@ -18,7 +19,7 @@ pub struct EcbRepeat {
 /// that may be symmetric ciphertext. The two figures with fractions
 /// (`entropy_bits_per_byte`, `chi_square`) are computed deterministically
 /// (`chi_square` is an integer count of hundredths).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CipherSignals {
     /// Bytes of the object.
     pub length: u64,
@@ -91,7 +92,7 @@ pub struct CipherSignals {
 }
 
 /// One region the symmetric probe analysed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SymmetricRegion {
     /// The region.
     pub region: Region,
@@ -107,7 +108,7 @@ pub struct SymmetricRegion {
 }
 
 /// The data of fx-probe's `symmetric` step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SymmetricData {
     /// Regions analysed, in order.
     pub regions: Vec<SymmetricRegion>,
@@ -124,7 +125,7 @@ pub struct SymmetricData {
 }
 
 /// A KEM ‖ AEAD split of a hybrid blob.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridSplit {
     /// What proposed it: `inspect`, `length_prefix` or `geometry`.
     pub source: String,
@@ -141,7 +142,7 @@ pub struct HybridSplit {
 }
 
 /// The best split and its total score.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridBest {
     /// The split.
     pub split: HybridSplit,
@@ -150,7 +151,7 @@ pub struct HybridBest {
 }
 
 /// The AEAD part's class and entropy, as tried.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridAead {
     /// Class of the AEAD part (see [`CipherSignals::class`]).
     #[serde(default)]
@@ -161,7 +162,7 @@ pub struct HybridAead {
 }
 
 /// One split tried.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridTry {
     /// The split.
     pub split: HybridSplit,
@@ -174,7 +175,7 @@ pub struct HybridTry {
 }
 
 /// The data of fx-probe's `hybrid` step when splits were tried.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridTried {
     /// The best split.
     pub best: HybridBest,
@@ -192,7 +193,7 @@ pub struct HybridTried {
 }
 
 /// The data of a skipped `hybrid` step: why no split exists.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridNotApplicable {
     /// Why.
     pub detail: String,
@@ -201,7 +202,7 @@ pub struct HybridNotApplicable {
 }
 
 /// The data of fx-probe's `hybrid` step.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum HybridData {
     /// Splits were tried.

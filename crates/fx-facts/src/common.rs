@@ -2,10 +2,11 @@
 //! algorithm, a failure finding, a password-based encryption scheme.
 
 use fx_core::vocab::FailureKind;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// An algorithm identifier read from a structure (a signature algorithm).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct AlgorithmId {
     /// Dotted OID as read.
     pub oid: String,
@@ -18,7 +19,7 @@ pub struct AlgorithmId {
 /// What was read about one key (fx-inspect's `KeyAlg`): the algorithm in
 /// DESIGN §9 names. For a post-quantum key the algorithm name is the
 /// parameter set (`ML-KEM-768`, `SLH-DSA-SHA2-128s`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyAlgorithm {
     /// Dotted OID of the key's algorithm identifier; empty where the format
     /// names the algorithm without an OID (an OpenSSH key type).
@@ -52,9 +53,10 @@ pub struct KeyAlgorithm {
 }
 
 /// A failure shape a parser met inside a step, with where it happened.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {
     /// The normalised failure shape (DESIGN §9 `failures`).
+    #[schemars(schema_with = "crate::schema::failure")]
     pub kind: FailureKind,
     /// Byte offset (in the artifact, or in the decoded PEM block `block`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +70,7 @@ pub struct Finding {
 
 /// A password-based encryption scheme (PKCS#5/PKCS#8/PKCS#12), read from its
 /// algorithm identifier. Salts and IVs are described by length only.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PbeScheme {
     /// Scheme name (`PBES2`, `pbeWithSHAAnd3-KeyTripleDES-CBC`, …) or OID.
     pub scheme: String,
@@ -102,7 +104,7 @@ pub struct PbeScheme {
 
 /// A candidate core region (DESIGN §9 `regions`): where in the artifact a
 /// cryptographic object may sit.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Region {
     /// Byte offset in the artifact (or in the decoded block `block`).
     pub offset: u64,

@@ -2,10 +2,11 @@
 //! against `openssl` (step `crosscheck`), fx-fingerprint against `tshark`
 //! (step `tshark_crosscheck`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A figure compared: a count, or a text where the check compares text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Compared {
     /// A count (ASN.1 nodes, …).
@@ -15,7 +16,7 @@ pub enum Compared {
 }
 
 /// The data of fx-inspect's `crosscheck` step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpensslCrosscheck {
     /// True when the tool's reading agreed with the native parse.
     pub agree: bool,
@@ -36,7 +37,7 @@ pub struct OpensslCrosscheck {
 }
 
 /// The data of fx-fingerprint's `tshark_crosscheck` step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TsharkCrosscheck {
     /// True when tshark's JA3 set equals fx's.
     pub agree: bool,

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Parameters read from one hash string.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashParams {
     /// Log2 work factor (bcrypt cost, phpass count exponent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +50,7 @@ pub struct HashParams {
 }
 
 /// One audited line of a file of hashes (`hash.lines[]`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashLine {
     /// 1-based line number in the artifact (the line itself is never copied).
     pub line: u64,
@@ -79,7 +80,7 @@ pub struct HashLine {
 }
 
 /// Counts over the whole audited artifact.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashTotals {
     /// Non-empty, non-comment lines seen within the byte budget.
     pub lines_seen: u64,
@@ -108,7 +109,7 @@ pub struct HashTotals {
 /// The DESIGN §9 `hash` conclusion: the dominant scheme of the artifact
 /// (most lines, then first seen) with its parameters, every weakness found,
 /// and for a file of several lines each line's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashConclusion {
     /// Dominant scheme (`bcrypt`, `sha512crypt`, `argon2id`, …); `None`
     /// (written `null`) when no line was identified.
@@ -142,7 +143,7 @@ pub struct HashConclusion {
 }
 
 /// The baseline a hash audit cites.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashBaseline {
     /// Policy name (`owasp-2025`, `nist-800-63b`).
     pub name: String,
@@ -155,7 +156,7 @@ pub struct HashBaseline {
 }
 
 /// The first occurrence of one weakness, explained.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashWeaknessDetail {
     /// Weakness id ([`fx_core::vocab::HASH_WEAKNESSES`]).
     pub id: String,
@@ -166,7 +167,7 @@ pub struct HashWeaknessDetail {
 }
 
 /// The data of fx-probe's `hash_kdf` step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashAuditData {
     /// The baseline cited.
     pub baseline: HashBaseline,

@@ -4,16 +4,18 @@
 //! readers use whatever format it came in.
 
 use fx_core::vocab::Container;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::{Finding, KeyAlgorithm, PbeScheme};
 
 /// A key in a DER container (steps `spki`, `pkcs8`, `pkcs1`, `sec1`, `dsa`).
 /// An encrypted PKCS#8 has `encryption` and `encrypted_len` instead of `key`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyContainerData {
     /// The container (`spki_public_key`, `pkcs8_private_key`,
     /// `pkcs8_encrypted_private_key`, `pkcs1_private_key`, `sec1_private_key`, …).
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,9 +43,10 @@ pub struct KeyContainerData {
 /// An OpenSSH key: a private key file (openssh-key-v1), a public key line
 /// (`.pub`, authorized_keys, known_hosts, RFC 4716) or a certificate (step
 /// `openssh`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OpensshKeyData {
     /// `openssh_private_key`, `openssh_public_key` or `openssh_certificate`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM-style block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,7 +89,7 @@ pub struct OpensshKeyData {
 }
 
 /// Argon2 parameters of an encrypted PuTTY version 3 key file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PuttyKdf {
     /// `Argon2id`, `Argon2i` or `Argon2d`.
     pub name: String,
@@ -105,9 +108,10 @@ pub struct PuttyKdf {
 }
 
 /// A PuTTY key file (step `ppk`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PuttyKeyData {
     /// The container fx-inspect gives it (`raw`: PuTTY has no §9 container).
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// File format version (2 or 3).
     pub version: u32,
@@ -128,9 +132,10 @@ pub struct PuttyKeyData {
 }
 
 /// A Dropbear or ssh.com private key file (steps `dropbear`, `sshcom`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SshKeyFileData {
     /// The container fx-inspect gives it.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// Key type string.
     pub key_type: String,
@@ -148,7 +153,7 @@ pub struct SshKeyFileData {
 }
 
 /// One JSON Web Key.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Jwk {
     /// `kty`.
     pub kty: String,
@@ -165,9 +170,10 @@ pub struct Jwk {
 }
 
 /// A JWK, JWK Set or JWS (step `jose`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct JoseData {
     /// The container fx-inspect gives it (`raw`).
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// `jwk`, `jwks` or `jws`.
     pub form: String,
@@ -187,7 +193,7 @@ pub struct JoseData {
 
 /// A legacy OpenSSL-encrypted PEM key (`Proc-Type: 4,ENCRYPTED`; step
 /// `pem_encrypted`): the key is not decrypted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PemEncryptedData {
     /// PEM block index.
     pub block: u32,
@@ -201,9 +207,10 @@ pub struct PemEncryptedData {
 }
 
 /// Domain parameters: DH, DSA or EC (step `params`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ParamsData {
     /// `dh_parameters`, `dsa_parameters` or `ec_parameters`.
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// PEM block it was read from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -233,7 +240,7 @@ pub struct ParamsData {
 }
 
 /// Whether a key is a private or a public key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyVisibility {
     /// A private key (the file holds the secret).
@@ -243,7 +250,7 @@ pub enum KeyVisibility {
 }
 
 /// How a private key is protected, when it is.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyProtection {
     /// The scheme or cipher as the format names it: a PKCS#5 scheme
     /// (`PBES2`), an OpenSSH cipher (`aes256-ctr`), a PuTTY encryption
@@ -266,10 +273,11 @@ pub struct KeyProtection {
 /// One key, whatever format it was read from: the view reports and the
 /// CBOM use. Built by [`crate::JobFacts`] from the key steps (a certificate's
 /// public key is in [`crate::CertificateData::public_key`] instead).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyFact {
     /// The container (`spki_public_key`, `openssh_private_key`, …; `raw` for
     /// formats without a §9 container such as PuTTY or JWK).
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// Private or public; `None` where the format does not say (parameters).
     #[serde(default, skip_serializing_if = "Option::is_none")]

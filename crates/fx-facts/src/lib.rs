@@ -18,6 +18,7 @@
 //! * [`summary`] — the per-job summary with typed objects;
 //! * [`step`] — the record of each step's data, by module and step;
 //! * [`reader`] — [`JobFacts::from_events`], the one reader API;
+//! * [`schema`] — the JSON Schema of the records, generated from them;
 //! * [`conformance`] — the check that the records describe what the stages
 //!   write (read, write back, compare).
 //!
@@ -57,6 +58,7 @@ pub mod library;
 pub mod pqc;
 pub mod reader;
 pub mod route;
+pub mod schema;
 pub mod step;
 pub mod summary;
 pub mod tls;

@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One crypto library in the DESIGN §9 `libraries` conclusion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Library {
     /// Library name from fx's table (`openssl`, `boringssl`, `libsodium`, …).
     pub name: String,
@@ -26,7 +27,7 @@ pub struct Library {
 }
 
 /// The numbers behind a library candidate.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LibraryDetail {
     /// Needed libraries that matched.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -52,7 +53,7 @@ pub struct LibraryDetail {
 }
 
 /// One library candidate (step `libraries` data).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LibraryCandidate {
     /// Library name.
     pub name: String,
@@ -70,14 +71,14 @@ pub struct LibraryCandidate {
 }
 
 /// The data of fx-fingerprint's `libraries` step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LibrariesData {
     /// Candidates, best first.
     pub candidates: Vec<LibraryCandidate>,
 }
 
 /// Go build information of a Go binary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GoBuildInfo {
     /// Go toolchain version.
     pub go_version: String,
@@ -95,7 +96,7 @@ pub struct GoBuildInfo {
 }
 
 /// Rust toolchain evidence of a binary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RustEvidence {
     /// rustc commit hashes.
     pub rustc_commits: Vec<String>,
@@ -104,7 +105,7 @@ pub struct RustEvidence {
 }
 
 /// The data of fx-fingerprint's `object` step: the executable's structure.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ObjectData {
     /// `elf`, `pe` or `macho` (`null` when unknown).
     #[serde(default)]
@@ -138,7 +139,7 @@ pub struct ObjectData {
 }
 
 /// One crypto constant found in a binary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConstantHit {
     /// Constant name (`AES S-box`).
     pub name: String,
@@ -154,7 +155,7 @@ pub struct ConstantHit {
 }
 
 /// The data of fx-fingerprint's `constants` step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ConstantsData {
     /// Hits in file order (bounded).
     pub hits: Vec<ConstantHit>,

@@ -2,12 +2,13 @@
 //! conclusion and the step's data (size geometry per target, structure
 //! checks, DER wrappers).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::common::Region;
 
 /// One concluded post-quantum candidate (`pqc.candidates[]`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcCandidate {
     /// Parameter set in FIPS / draft names (`ML-KEM-768`, `ML-DSA-44`,
     /// `SLH-DSA-SHA2-128s`, `MLKEM768-X25519-SHA3-256`).
@@ -24,7 +25,7 @@ pub struct PqcCandidate {
 
 /// The DESIGN §9 `pqc` conclusion. The three checks are tri-state and
 /// always written: `None` (`null`) means "not checked".
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcConclusion {
     /// The candidates concluded, best first.
     pub candidates: Vec<PqcCandidate>,
@@ -42,7 +43,7 @@ pub struct PqcConclusion {
 
 /// One candidate the size geometry proposed for a target (step data; not
 /// every candidate is concluded).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcTargetCandidate {
     /// Parameter set.
     pub algorithm: String,
@@ -64,7 +65,7 @@ pub struct PqcTargetCandidate {
 }
 
 /// One region fx-probe measured against the parameter-set sizes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcTarget {
     /// The region (the whole artifact, a parsed key, a split).
     pub region: Region,
@@ -75,7 +76,7 @@ pub struct PqcTarget {
 }
 
 /// The wrapper a post-quantum key was read from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcDer {
     /// `spki` or `pkcs8`.
     pub wrapper: String,
@@ -87,7 +88,7 @@ pub struct PqcDer {
 }
 
 /// The data of fx-probe's `pqc` step (single-artifact form).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PqcProbeData {
     /// The regions measured.
     pub targets: Vec<PqcTarget>,

@@ -2,12 +2,14 @@
 
 use fx_core::routing::Denial;
 use fx_core::vocab::Label;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One label the router proposed, with its confidence and signals.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LabelScore {
     /// The label (DESIGN §9).
+    #[schemars(schema_with = "crate::schema::label")]
     pub label: Label,
     /// Confidence in permille (0–1000): the strongest signal's.
     pub confidence: u16,
@@ -16,7 +18,7 @@ pub struct LabelScore {
 }
 
 /// The data of fx-route's `label` step: what the sniffers saw.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteLabelData {
     /// Labels proposed, each with confidence and signals.
     pub labels: Vec<LabelScore>,
@@ -31,7 +33,7 @@ pub struct RouteLabelData {
 }
 
 /// The policy switches the router decided under.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutePolicy {
     /// Hash/KDF material is audited only (never routed towards recovery).
     pub audit_only_hashes: bool,
@@ -49,13 +51,15 @@ pub struct RoutePolicy {
 
 /// The data of fx-route's `decision` step ([`fx_core::routing::Decision`]
 /// with the labels and policy it was made from).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RouteDecisionData {
     /// Targets that may run.
     pub allow: Vec<String>,
     /// Targets that may not run, each with its reason.
+    #[schemars(schema_with = "crate::schema::denials")]
     pub deny: Vec<Denial>,
     /// The labels the decision was made for.
+    #[schemars(schema_with = "crate::schema::labels")]
     pub labels: Vec<Label>,
     /// The policy switches.
     pub policy: RoutePolicy,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use fx_core::summary::Outcomes;
 use fx_core::vocab::{Basis, Container, Encoding, FailureKind, Label};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -23,12 +24,13 @@ use crate::pqc::PqcConclusion;
 use crate::tls::TlsConclusion;
 
 /// Where one concluded field of the summary came from (`sources`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum FieldSource {
     /// A list (`labels`): the events that gave it.
     List {
         /// The strongest basis among them.
+        #[schemars(schema_with = "crate::schema::basis")]
         basis: Basis,
         /// Their indexes within the job, first seen first.
         events: Vec<u64>,
@@ -36,6 +38,7 @@ pub enum FieldSource {
     /// A scalar or object field: the one event that gave it.
     Single {
         /// The basis of that conclusion.
+        #[schemars(schema_with = "crate::schema::basis")]
         basis: Basis,
         /// Its confidence in permille, for a guess.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,16 +49,19 @@ pub enum FieldSource {
 }
 
 /// The `data` of a job's `summary` event, typed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryFacts {
     /// Artifact type labels (a set, first seen first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::schema::labels")]
     pub labels: Vec<Label>,
     /// The outermost recognised container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::container")]
     pub container: Option<Container>,
     /// The encoding of the artifact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::encoding")]
     pub encoding: Option<Encoding>,
     /// NIST/IANA style algorithm name of the primary object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -83,6 +89,7 @@ pub struct SummaryFacts {
     pub pqc: Option<PqcConclusion>,
     /// Failure shapes seen (conclusions and error events), first seen first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::schema::failures")]
     pub failures: Vec<FailureKind>,
     /// TLS client fingerprints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -98,6 +105,7 @@ pub struct SummaryFacts {
     pub sources: Option<BTreeMap<String, FieldSource>>,
     /// Outcome counts per module, by module name.
     #[serde(default)]
+    #[schemars(schema_with = "crate::schema::outcomes")]
     pub outcomes: BTreeMap<String, Outcomes>,
     /// Budgets and caps hit, first seen first.
     #[serde(default)]

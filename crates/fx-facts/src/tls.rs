@@ -2,11 +2,12 @@
 //! `tls` conclusion and the per-stream records of the step's data.
 
 use fx_core::Text;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The DESIGN §9 `tls` conclusion: unique values over every ClientHello of
 /// a capture, first seen first.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsConclusion {
     /// JA4 fingerprints.
     #[serde(default)]
@@ -29,7 +30,7 @@ pub struct TlsConclusion {
 }
 
 /// A named group with its code point.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NamedGroup {
     /// Code point, `0x….`.
     pub id: String,
@@ -41,7 +42,7 @@ pub struct NamedGroup {
 }
 
 /// One key_share entry of a ClientHello.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyShare {
     /// The group.
     #[serde(flatten)]
@@ -51,7 +52,7 @@ pub struct KeyShare {
 }
 
 /// Everything read from one ClientHello.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ClientHello {
     /// JA4 fingerprint.
     pub ja4: String,
@@ -79,9 +80,11 @@ pub struct ClientHello {
     pub key_shares: Vec<KeyShare>,
     /// Server name, when sent (byte-exact; see [`fx_core::Text`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::text")]
     pub sni: Option<Text>,
     /// ALPN protocols in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(schema_with = "crate::schema::texts")]
     pub alpn: Vec<Text>,
     /// True when the hello ended inside its extension list.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -96,7 +99,7 @@ impl ClientHello {
 }
 
 /// What a ServerHello (or HelloRetryRequest) chose.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ServerHello {
     /// Negotiated version.
     pub version: String,
@@ -111,7 +114,7 @@ pub struct ServerHello {
 }
 
 /// One TCP or QUIC connection with its hellos.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsStream {
     /// Index of the stream in order of first appearance (per transport).
     pub stream: u64,
@@ -133,7 +136,7 @@ pub struct TlsStream {
 }
 
 /// Packet counters of a capture.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PacketStats {
     /// Frames read.
     pub frames: u64,
@@ -144,7 +147,7 @@ pub struct PacketStats {
 }
 
 /// The data of fx-fingerprint's `tls` step: one capture.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CaptureData {
     /// `pcap` or `pcapng` (`null` when unknown).
     #[serde(default)]
@@ -167,7 +170,7 @@ pub struct CaptureData {
 
 /// One TLS client as readers want it: a ClientHello with its connection and
 /// what the server chose, flattened out of [`CaptureData`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsClient {
     /// Stream index (per transport).
     pub stream: u64,

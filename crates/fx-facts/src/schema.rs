@@ -1,0 +1,168 @@
+//! The JSON Schema of the fact records, generated from the Rust types (their
+//! doc comments become the descriptions) and committed as
+//! `schemas/facts.schema.json`; a test keeps the two equal.
+//!
+//! The vocabulary enums of fx-core (containers, labels, failure shapes, …)
+//! have no schema of their own there; the helpers below give their closed
+//! value sets, from the same `ALL` tables the code uses.
+
+use fx_core::vocab::{Basis, Container, Encoding, FailureKind, Label};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value, json};
+
+use crate::bundle::{CmsData, Member, Pkcs12Data};
+use crate::certificate::{CertificateData, CrlData, CsrData};
+use crate::cipher::{CipherSignals, HybridData, SymmetricData};
+use crate::common::Region;
+use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
+use crate::hash::{HashAuditData, HashConclusion};
+use crate::key::{
+    JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
+    SshKeyFileData,
+};
+use crate::library::{ConstantsData, LibrariesData, Library, ObjectData};
+use crate::pqc::{PqcConclusion, PqcProbeData};
+use crate::route::{RouteDecisionData, RouteLabelData};
+use crate::summary::SummaryFacts;
+use crate::tls::{CaptureData, TlsConclusion};
+
+/// `$id` of the generated schema.
+pub const SCHEMA_ID: &str = "https://schemas.fx.invalid/facts.schema.json";
+
+fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| name(*v)).collect()
+}
+
+/// A `container` value.
+pub fn container(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": names(Container::ALL, Container::as_str)})
+}
+
+/// An `encoding` value.
+pub fn encoding(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": names(Encoding::ALL, Encoding::as_str)})
+}
+
+/// A `labels` value.
+pub fn label(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": names(Label::ALL, Label::as_str)})
+}
+
+/// A list of labels.
+pub fn labels(g: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": label(g)})
+}
+
+/// A failure shape.
+pub fn failure(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": names(FailureKind::ALL, FailureKind::as_str)})
+}
+
+/// A list of failure shapes.
+pub fn failures(g: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": failure(g)})
+}
+
+/// A basis.
+pub fn basis(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"enum": names(Basis::ALL, Basis::as_str)})
+}
+
+/// Text that may not be UTF-8 (`fx_core::Text`, schemas/text.schema.json).
+pub fn text(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"anyOf": [
+        {"type": "string"},
+        {"type": "object", "required": ["bytes"], "properties": {"bytes": {"type": "string"}}}
+    ]})
+}
+
+/// A list of texts.
+pub fn texts(g: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": text(g)})
+}
+
+/// The summary's `outcomes`: module → `{ok, error, skipped}`.
+pub fn outcomes(_: &mut SchemaGenerator) -> Schema {
+    let count = json!({"type": "integer", "minimum": 0});
+    json_schema!({"type": "object", "additionalProperties": {
+        "type": "object", "required": ["ok", "error", "skipped"],
+        "properties": {"ok": count, "error": count, "skipped": count}
+    }})
+}
+
+/// fx-route's denials (`fx_core::routing::Denial`).
+pub fn denials(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {
+        "type": "object", "required": ["target", "reason"],
+        "properties": {"target": {"type": "string"}, "reason": {"type": "string"}}
+    }})
+}
+
+fn add<T: JsonSchema>(g: &mut SchemaGenerator, out: &mut Map<String, Value>, key: &str) {
+    out.insert(key.to_owned(), g.subschema_for::<T>().to_value());
+}
+
+/// The schema: `$defs` of every record, `steps` mapping each typed
+/// `module/step` to the record of its `data`, and `conclusion` mapping each
+/// typed conclusion object (and the summary) to its record.
+pub fn facts_schema() -> Value {
+    let mut g = SchemaSettings::draft2020_12().into_generator();
+    let mut steps = Map::new();
+    add::<RouteLabelData>(&mut g, &mut steps, "route/label");
+    add::<RouteDecisionData>(&mut g, &mut steps, "route/decision");
+    add::<OpensslCrosscheck>(&mut g, &mut steps, "inspect/crosscheck");
+    add::<CertificateData>(&mut g, &mut steps, "inspect/x509");
+    add::<CsrData>(&mut g, &mut steps, "inspect/x509_csr");
+    add::<CrlData>(&mut g, &mut steps, "inspect/x509_crl");
+    for s in ["spki", "pkcs8", "pkcs1", "sec1", "dsa"] {
+        add::<KeyContainerData>(&mut g, &mut steps, &format!("inspect/{s}"));
+    }
+    add::<OpensshKeyData>(&mut g, &mut steps, "inspect/openssh");
+    add::<PuttyKeyData>(&mut g, &mut steps, "inspect/ppk");
+    add::<SshKeyFileData>(&mut g, &mut steps, "inspect/dropbear");
+    add::<SshKeyFileData>(&mut g, &mut steps, "inspect/sshcom");
+    add::<JoseData>(&mut g, &mut steps, "inspect/jose");
+    add::<PemEncryptedData>(&mut g, &mut steps, "inspect/pem_encrypted");
+    add::<ParamsData>(&mut g, &mut steps, "inspect/params");
+    add::<CmsData>(&mut g, &mut steps, "inspect/cms");
+    add::<Pkcs12Data>(&mut g, &mut steps, "inspect/pkcs12");
+    add::<HashAuditData>(&mut g, &mut steps, "probe/hash_kdf");
+    add::<PqcProbeData>(&mut g, &mut steps, "probe/pqc");
+    add::<SymmetricData>(&mut g, &mut steps, "probe/symmetric");
+    add::<HybridData>(&mut g, &mut steps, "probe/hybrid");
+    add::<CaptureData>(&mut g, &mut steps, "fingerprint/tls");
+    add::<LibrariesData>(&mut g, &mut steps, "fingerprint/libraries");
+    add::<ObjectData>(&mut g, &mut steps, "fingerprint/object");
+    add::<ConstantsData>(&mut g, &mut steps, "fingerprint/constants");
+    add::<TsharkCrosscheck>(&mut g, &mut steps, "fingerprint/tshark_crosscheck");
+    let mut conclusion = Map::new();
+    add::<HashConclusion>(&mut g, &mut conclusion, "hash");
+    add::<CipherSignals>(&mut g, &mut conclusion, "cipher");
+    add::<PqcConclusion>(&mut g, &mut conclusion, "pqc");
+    add::<TlsConclusion>(&mut g, &mut conclusion, "tls");
+    add::<Library>(&mut g, &mut conclusion, "libraries[]");
+    add::<Member>(&mut g, &mut conclusion, "members[]");
+    add::<Region>(&mut g, &mut conclusion, "regions[]");
+    add::<SummaryFacts>(&mut g, &mut conclusion, "summary");
+    let defs = g.take_definitions(true);
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "fx-facts records: the typed data and conclusion objects of fx events (docs/fx-facts.md)",
+        "description": "Generated from crates/fx-facts by `FX_WRITE_SCHEMA=1 cargo test -p fx-facts --test schema`; do not edit by hand. `steps` names the record of each typed step's `data`, `conclusion` the record of each conclusion object; extra properties are allowed (readers ignore them).",
+        "steps": steps,
+        "conclusion": conclusion,
+        "$defs": defs,
+    })
+}
+
+/// A schema that validates one record: `{"$ref": …}` with every `$defs`.
+pub fn record_schema(reference: &Value) -> Value {
+    let full = facts_schema();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": reference.get("$ref").cloned().unwrap_or(Value::Null),
+        "$defs": full.get("$defs").cloned().unwrap_or(Value::Null),
+    })
+}
