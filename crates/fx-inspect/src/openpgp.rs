@@ -675,9 +675,6 @@ impl Session<'_> {
             self.out.report.push(s);
             return;
         }
-        if scan.block_limit_hit {
-            findings.clear();
-        }
         let cleartext = scan.cleartext.as_ref().map(|c| CleartextInfo {
             hashes: c.hashes.clone(),
             text_len: c.text_len,
@@ -950,6 +947,28 @@ mod tests {
                 .collect();
             assert!(!looks_like_binary(&b), "random buffer {n}");
         }
+    }
+
+    #[test]
+    fn many_blocks_hit_the_cap_and_keep_their_findings() {
+        let one = corpus("gpg/sig/rsa3072.sha256.sig.asc");
+        let text = String::from_utf8(one.clone()).unwrap();
+        let crc = text.rfind("\n=").unwrap() + 2;
+        let mut bad = one.clone();
+        bad[crc] = if bad[crc] == b'A' { b'B' } else { b'A' };
+        let mut f = bad;
+        for _ in 0..MAX_BLOCKS + 3 {
+            f.extend_from_slice(&one);
+        }
+        let (evs, t) = run(&f);
+        let steps: Vec<&Event> = evs.iter().filter(|e| e.step == "openpgp").collect();
+        assert_eq!(steps.len(), MAX_BLOCKS);
+        assert_eq!(t.failures, vec![FailureKind::ChecksumMismatch]);
+        let last = steps.last().unwrap().data.as_ref().unwrap();
+        assert_eq!(
+            last["caps_hit"],
+            serde_json::json!(["budget:openpgp_blocks"])
+        );
     }
 
     #[test]
