@@ -41,6 +41,7 @@ pub enum ContentType {
 
 impl ContentType {
     /// The content type a record's first byte names, if it is one.
+    #[inline]
     pub fn from_byte(b: u8) -> Option<ContentType> {
         Some(match b {
             20 => ContentType::ChangeCipherSpec,
@@ -53,6 +54,7 @@ impl ContentType {
     }
 
     /// The name the RFCs give it (`handshake`, `application_data`, …).
+    #[inline]
     pub fn name(self) -> &'static str {
         match self {
             ContentType::ChangeCipherSpec => "change_cipher_spec",
@@ -79,6 +81,7 @@ pub struct RecordHeader {
 
 impl RecordHeader {
     /// Reads the header at `at`; `None` when fewer than five bytes remain.
+    #[inline]
     pub fn read(bytes: &[u8], at: usize) -> Option<RecordHeader> {
         let h = bytes.get(at..at.checked_add(RECORD_HEADER_LEN)?)?;
         Some(RecordHeader {
@@ -90,16 +93,19 @@ impl RecordHeader {
     }
 
     /// The content type, when the byte names one.
+    #[inline]
     pub fn kind(&self) -> Option<ContentType> {
         ContentType::from_byte(self.content_type)
     }
 
     /// True for a version TLS records carry: major 3, minor 0 to 4.
+    #[inline]
     pub fn is_tls_version(&self) -> bool {
         self.major == 3 && self.minor <= 4
     }
 
     /// True when the declared length is within [`MAX_RECORD`].
+    #[inline]
     pub fn within_limit(&self) -> bool {
         self.len <= MAX_RECORD
     }
@@ -111,12 +117,14 @@ impl RecordHeader {
 
     /// The body of the record whose header is at `at`, when the input holds
     /// all of it.
+    #[inline]
     pub fn body<'a>(&self, bytes: &'a [u8], at: usize) -> Option<&'a [u8]> {
         let from = at.checked_add(RECORD_HEADER_LEN)?;
         bytes.get(from..from.checked_add(self.len)?)
     }
 
     /// Offset just past the record whose header is at `at` (saturating).
+    #[inline]
     pub fn end(&self, at: usize) -> usize {
         at.saturating_add(RECORD_HEADER_LEN)
             .saturating_add(self.len)
@@ -134,6 +142,7 @@ pub struct HandshakeHeader {
 
 impl HandshakeHeader {
     /// Reads the header at `at`; `None` when fewer than four bytes remain.
+    #[inline]
     pub fn read(bytes: &[u8], at: usize) -> Option<HandshakeHeader> {
         let h = bytes.get(at..at.checked_add(HANDSHAKE_HEADER_LEN)?)?;
         Some(HandshakeHeader {
@@ -144,6 +153,7 @@ impl HandshakeHeader {
 
     /// The body of the message whose header is at `at`, when the input
     /// holds all of it.
+    #[inline]
     pub fn body<'a>(&self, bytes: &'a [u8], at: usize) -> Option<&'a [u8]> {
         let from = at.checked_add(HANDSHAKE_HEADER_LEN)?;
         bytes.get(from..from.checked_add(self.len)?)
@@ -153,6 +163,7 @@ impl HandshakeHeader {
 /// True when `b` starts with a handshake record of a TLS version, within
 /// the record limit, whose first message is a ClientHello or ServerHello:
 /// where a stream that carries TLS starts.
+#[inline]
 pub fn starts_hello_record(b: &[u8]) -> bool {
     RecordHeader::read(b, 0).is_some_and(|h| {
         h.kind() == Some(ContentType::Handshake) && h.is_tls_version() && h.within_limit()
