@@ -632,7 +632,10 @@ mod tests {
         bad.extend(idb(1));
         bad[at as usize + 4] = 8;
         let end = frames(&bad, UNBOUNDED).1;
-        assert!(matches!(end, FrameEnd::Malformed { offset, .. } if offset == at), "{end:?}");
+        assert!(
+            matches!(end, FrameEnd::Malformed { offset, .. } if offset == at),
+            "{end:?}"
+        );
         // Cut inside a block; a section header cut short.
         let end = frames(&ng[..ng.len() - 3], UNBOUNDED).1;
         assert!(matches!(end, FrameEnd::Truncated(_)));
