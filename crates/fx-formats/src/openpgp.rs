@@ -1,7 +1,8 @@
 //! OpenPGP framing (RFC 9580): ASCII armor with its CRC-24 and the
 //! cleartext signature framework ([`armor`]), a bounded packet walk
 //! ([`packets`]), the few fields fx reads from packet bodies ([`fields`]),
-//! bounded inflation of compressed data ([`compressed`]) and the
+//! bounded inflation of compressed data ([`compressed`]), key
+//! fingerprints ([`fingerprint`]) and the
 //! registries that name their ids ([`tables`]).
 //!
 //! Hand-written on purpose: what fx needs is framing and a handful of
@@ -12,6 +13,7 @@
 pub mod armor;
 pub mod compressed;
 pub mod fields;
+pub mod fingerprint;
 pub mod packets;
 pub mod tables;
 

@@ -25,6 +25,7 @@ use fx_core::vocab::{Container, Encoding, FailureKind};
 use fx_formats::openpgp::armor::{self, ArmorBlock, Checksum};
 use fx_formats::openpgp::compressed;
 use fx_formats::openpgp::fields::{self, Curve, Defect, S2k};
+use fx_formats::openpgp::fingerprint::{self, Fingerprint};
 use fx_formats::openpgp::packets::{self, Format, LengthKind, Packet};
 use fx_formats::openpgp::tables;
 use serde::Serialize;
@@ -166,6 +167,10 @@ pub struct KeyInfo {
     pub packet: &'static str,
     /// Key packet version.
     pub version: u8,
+    /// Fingerprint and key ID (versions 4, 5 and 6), computed from the
+    /// public part as RFC 9580 §5.5.4 says.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<Fingerprint>,
     /// Public-key algorithm.
     pub algorithm: Id,
     /// RSA modulus / DSA or ElGamal prime bits.
@@ -449,10 +454,15 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                                 s2k_hash: s2k_hash.flatten(),
                             }
                         });
+                        let fingerprint = k
+                            .end
+                            .and_then(|e| body.get(..e))
+                            .and_then(fingerprint::fingerprint);
                         r.info.keys.push(KeyInfo {
                             offset: p.offset,
                             packet,
                             version: k.version,
+                            fingerprint,
                             algorithm: id(k.algorithm, tables::public_key_algorithm),
                             bits: k.bits,
                             curve: k.curve,
@@ -775,6 +785,16 @@ mod tests {
         assert_eq!(t.labels, vec![Label::KeyMaterial]);
         assert_eq!(t.failures, vec![]);
         let d = step(&evs);
+        // gpg --with-colons --import-options show-only --import (GnuPG 2.2.40).
+        assert_eq!(
+            d["keys"][0]["fingerprint"],
+            "359349C4316BDF0B7E4D91A7F15B59CE0D043D5E"
+        );
+        assert_eq!(d["keys"][0]["key_id"], "F15B59CE0D043D5E");
+        assert_eq!(
+            d["keys"][1]["fingerprint"],
+            "7BD4D9BD8D8B1EC073322D99D6AB66D7E5D6AD9F"
+        );
         assert_eq!(d["armor"]["checksum"], "ok");
         assert_eq!(d["user_ids"], 1);
         assert_eq!(d["keys"][1]["packet"], "public_subkey");
@@ -808,6 +828,14 @@ mod tests {
         assert_eq!(t.labels, vec![Label::KeyMaterial]);
         let d = step(&evs);
         assert_eq!(d["keys"][0]["secret"]["encrypted"], true);
+        let (evs, _) = run(&corpus("gpg/ed25519-protected.sec.gpg"));
+        let k = &step(&evs)["keys"];
+        // gpg --with-colons --import-options show-only --import (GnuPG 2.2.40).
+        assert_eq!(
+            k[0]["fingerprint"],
+            "D3F89E0B3B7931C57EC233F46067C608A5C202F6"
+        );
+        assert_eq!(k[1]["key_id"], "326B37D0C2382DE4");
         assert_eq!(d["keys"][0]["secret"]["s2k"]["name"], "iterated_salted");
         let (evs, t) = run(&corpus("gpg/rsa3072.sec.gpg"));
         assert_eq!(t.failures, vec![]);
