@@ -28,6 +28,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
 echo "building (cargo build --release)…" >&2
 cargo build --release --quiet --bins
+cargo build --release --quiet -p fx-report --example cbom_only
 bin="$repo/target/release"
 py="$repo/target/python/bin/python3"
 [ -x "$py" ] || py=python3
@@ -84,6 +85,8 @@ bytes=$(stat -c %s "$work/big/telemetry/jobs.jsonl")
 
 read -r t_big rss_big cpu_big < <(measure "$bin/fx-report" --run "$work/big")
 read -r t_small rss_small cpu_small < <(measure "$bin/fx-report" --run "$work/small")
+read -r t_cb rss_cb cpu_cb < <(measure "$bin/examples/cbom_only" "$work/big")
+read -r t_cbs rss_cbs cpu_cbs < <(measure "$bin/examples/cbom_only" "$work/small")
 cbom="$work/big/reports/cbom.cdx.json"
 cp "$cbom" "$work/first.cdx.json"
 read -r t_17 rss_17 cpu_17 < <(measure "$bin/fx-report" --run "$work/big" --spec 1.7)
@@ -99,6 +102,8 @@ echo "fx-report (summary + findings + CBOM) on $n real-shaped jobs ($(mib $((byt
 echo "  (rows/s = wall clock; rows/cpu-s = per second of CPU, user + system, load-independent)"
 printf '  CBOM 1.6  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_big" "$(rate "$n" "$t_big")" "$(rate "$n" "$cpu_big")" "$(mib "$rss_big")"
 printf '  CBOM 1.7  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_17" "$(rate "$n" "$t_17")" "$(rate "$n" "$cpu_17")" "$(mib "$rss_17")"
+printf '  CBOM only %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (examples/cbom_only: no summary, no findings)\n' "$t_cb" "$(rate "$n" "$t_cb")" "$(rate "$n" "$cpu_cb")" "$(mib "$rss_cb")"
+printf '  CBOM only, %d jobs: peak RSS %s MiB\n' "$small" "$(mib "$rss_cbs")"
 printf '  %d jobs: peak RSS %s MiB (memory follows the occurrences listed, not the job lines: compare with %d jobs above)\n' "$small" "$(mib "$rss_small")" "$n"
 printf '  cbom.cdx.json: %s components, %s MiB; a rerun gives the same bytes: %s\n' \
   "$components" "$(mib $(( $(stat -c %s "$work/first.cdx.json") / 1024 )))" "$same"
