@@ -39,6 +39,28 @@ fn batch(dir: &Path, name: &str, opts: &[&str], env: &[(&str, OsString)]) -> Pat
     run
 }
 
+/// The batch run from `root` over its `samples/` (a copy), into `root/run`.
+fn batch_in(root: &Path) -> PathBuf {
+    let run = root.join("run");
+    let bin_dir = common::bin("fx-ingest").parent().unwrap().to_path_buf();
+    let out = Command::new(common::repo().join("pipelines/forensics-batch.sh"))
+        .arg("samples")
+        .arg(&run)
+        .current_dir(root)
+        .env("FX_BIN_DIR", bin_dir)
+        .env_remove("FX_FLAKE_LOCK")
+        .env_remove("FX_FLAKE_LOCK_SHA256")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "batch in {}: {}",
+        root.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    run
+}
+
 /// `fx-diff ARGS…`: (exit code, stdout, stderr).
 fn fx_diff(args: &[&std::ffi::OsStr]) -> (i32, String, String) {
     let out = Command::new(common::bin("fx-diff"))
@@ -357,6 +379,70 @@ fn a_moved_flake_input_is_named() {
             "flake.lock     nixpkgs moved: {rev} → {moved_rev}"
         )),
         "{text}"
+    );
+}
+
+#[test]
+fn added_and_removed_artifacts_are_matched_by_hash_and_path() {
+    // Run B lacks one file of run A and has one of its own, named so that it
+    // sorts first: every artifact_seq and event_seq after it shifts, and
+    // nothing else changes.
+    let dir = tempfile::tempdir().unwrap();
+    let (ra, rb) = (dir.path().join("a"), dir.path().join("b"));
+    copy_dir(&common::repo().join("samples"), &ra.join("samples"));
+    copy_dir(&common::repo().join("samples"), &rb.join("samples"));
+    std::fs::remove_file(rb.join("samples/pki/ed25519.pub.pem")).unwrap();
+    std::fs::write(rb.join("samples/0-added.txt"), "a file only run B has\n").unwrap();
+    let (a, b) = (batch_in(&ra), batch_in(&rb));
+    let n = jobs(&a).len() as u64;
+    let (code, v) = json_diff(&a, &b);
+    assert_eq!(code, 1);
+    let got: Vec<(String, String)> = v["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["change"].as_str().unwrap().to_owned(),
+                x["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let want = [
+        ("added", "samples/0-added.txt"),
+        ("removed", "samples/pki/ed25519.pub.pem"),
+    ]
+    .map(|(c, p)| (c.to_owned(), p.to_owned()));
+    assert_eq!(got, want);
+    let t = &v["totals"];
+    assert_eq!(t["identical"].as_u64(), Some(n - 1));
+    assert_eq!(
+        (
+            t["added"].as_u64(),
+            t["removed"].as_u64(),
+            t["changed"].as_u64()
+        ),
+        (Some(1), Some(1), Some(0))
+    );
+    // What the added artifact concluded is listed as appeared, the removed
+    // one's as disappeared.
+    let labels = |i: usize| {
+        v["artifacts"][i]["conclusions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["field"] == "labels")
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(labels(0)["appeared"], serde_json::json!(["\"plaintext\""]));
+    assert!(
+        labels(1)["disappeared"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("\"key_material\"")),
+        "{}",
+        labels(1)
     );
 }
 

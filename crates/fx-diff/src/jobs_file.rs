@@ -200,18 +200,68 @@ pub fn key_of_line(run: &Path, line: u64, bytes: &[u8]) -> Result<JobKey> {
 }
 
 /// True when two job lines are the same bytes once run A's id is read as
-/// run B's: the same evidence, stamped with the same sequence numbers (a
-/// rerun). The common case of an audit, decided without parsing.
+/// run B's and the digits of the `"artifact_seq":` and `"event_seq":`
+/// stamps are passed over: the same evidence, stamped by another run, or
+/// shifted by an artifact added or removed before it. The common case of an
+/// audit, decided without parsing; fx writes those two keys only as stamps.
 pub fn same_line(a: &[u8], b: &[u8], run_a: &str, run_b: &str) -> bool {
     if a == b {
         return true;
     }
-    if a.len() != b.len() || run_a.len() != run_b.len() || run_a == run_b || run_a.is_empty() {
+    if run_a.len() != run_b.len() || run_a.is_empty() {
+        return false;
+    }
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let Some((p, m)) = next_stamp(a, i) else {
+            return same_text(&a[i..], &b[j..], run_a, run_b);
+        };
+        let q = j + (p - i);
+        if q + m > b.len() || a[p..p + m] != b[q..q + m] {
+            return false;
+        }
+        if !same_text(&a[i..p], &b[j..q], run_a, run_b) {
+            return false;
+        }
+        i = skip_digits(a, p + m);
+        j = skip_digits(b, q + m);
+    }
+}
+
+/// The next `"artifact_seq":` or `"event_seq":` at or after `from`: (where,
+/// its length).
+fn next_stamp(line: &[u8], from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(k) = memchr::memmem::find(&line[at..], b"_seq\":") {
+        let end = at + k;
+        for key in [&b"\"artifact"[..], &b"\"event"[..]] {
+            if end >= from + key.len() && &line[end - key.len()..end] == key {
+                return Some((end - key.len(), key.len() + 6));
+            }
+        }
+        at = end + 6;
+    }
+    None
+}
+
+fn skip_digits(line: &[u8], mut at: usize) -> usize {
+    while line.get(at).is_some_and(u8::is_ascii_digit) {
+        at += 1;
+    }
+    at
+}
+
+/// `a` equals `b` once each occurrence of `run_a` in it reads `run_b`.
+fn same_text(a: &[u8], b: &[u8], run_a: &str, run_b: &str) -> bool {
+    if a.len() != b.len() {
         return false;
     }
     let mut last = 0;
     for at in memchr::memmem::find_iter(a, run_a.as_bytes()) {
         let end = at + run_a.len();
+        if at < last {
+            continue;
+        }
         if a[last..at] != b[last..at] || &b[at..end] != run_b.as_bytes() {
             return false;
         }
@@ -377,6 +427,15 @@ mod tests {
         assert!(same_line(a, a, "aaaa", "aaaa"));
         assert!(!same_line(a, c, "aaaa", "bbbb"));
         assert!(!same_line(a, b, "aaaa", "cccc"));
+        // Shifted stamps are passed over; other numbers are not.
+        let a = br#"{"run_id":"aaaa","artifact":{"artifact_seq":7,"n":1},"events":[{"artifact_seq":7,"event_seq":90,"x_seq":3}]}"#;
+        let b = br#"{"run_id":"bbbb","artifact":{"artifact_seq":12,"n":1},"events":[{"artifact_seq":12,"event_seq":1234,"x_seq":3}]}"#;
+        let c = br#"{"run_id":"bbbb","artifact":{"artifact_seq":12,"n":1},"events":[{"artifact_seq":12,"event_seq":1234,"x_seq":4}]}"#;
+        let d = br#"{"run_id":"bbbb","artifact":{"artifact_seq":12,"n":2},"events":[{"artifact_seq":12,"event_seq":1234,"x_seq":3}]}"#;
+        assert!(same_line(a, b, "aaaa", "bbbb"));
+        assert!(!same_line(a, c, "aaaa", "bbbb"));
+        assert!(!same_line(a, d, "aaaa", "bbbb"));
+        assert!(!same_line(a, &b[..b.len() - 1], "aaaa", "bbbb"));
     }
 
     #[test]
