@@ -254,6 +254,24 @@ fn check_writer(
     Ok(())
 }
 
+/// Size and line count of a file (a last line without `\n` counts).
+fn count_lines(file: &Path) -> std::io::Result<(u64, u64)> {
+    use std::io::Read as _;
+    let mut f = File::open(file)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut bytes, mut newlines, mut last) = (0u64, 0u64, b'\n');
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        bytes += n as u64;
+        newlines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        last = buf[n - 1];
+    }
+    Ok((bytes, newlines + u64::from(bytes > 0 && last != b'\n')))
+}
+
 fn check_entry(run: &Path, w: Writer, e: &Entry, at: &str, c: &mut Checked) -> Result<()> {
     let path = &e.path;
     if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
@@ -273,6 +291,22 @@ fn check_entry(run: &Path, w: Writer, e: &Entry, at: &str, c: &mut Checked) -> R
                 .push(format!("{path}: missing ({at} records it)")),
             Err(err) => c.problems.push(format!("{path}: {err} ({at})")),
         },
+        Content::Derived { from, bytes, lines } => {
+            if from == path {
+                c.problems
+                    .push(format!("{at}: {path} is recorded as derived from itself"));
+            }
+            match count_lines(&file) {
+                Ok((n, l)) if n == *bytes && l == *lines => {}
+                Ok((n, l)) => c.problems.push(format!(
+                    "{path}: {n} bytes in {l} lines where {at} records {bytes} bytes in {lines} lines"
+                )),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => c
+                    .problems
+                    .push(format!("{path}: missing ({at} records it)")),
+                Err(err) => c.problems.push(format!("{path}: {err} ({at})")),
+            }
+        }
         Content::Lines {
             bytes,
             lines,

@@ -43,6 +43,22 @@ pub enum Content {
         /// SHA-256 (hex) of the content.
         sha256: String,
     },
+    /// A text file whose every line is a copy of a line of another file of
+    /// the same writer, in an order that file fixes (fx-seq's
+    /// `events.jsonl`, `tool_run_events.jsonl` and module files repeat the
+    /// events of `jobs.jsonl`). Hashing it again would add nothing: the
+    /// file it is derived from is bound line by line, and the writer's own
+    /// check (`fx-seq --verify`) compares the copy with it byte for byte
+    /// and names the line that differs. The chain binds its size and line
+    /// count.
+    Derived {
+        /// The file it is derived from, relative to the run.
+        from: String,
+        /// Size in bytes.
+        bytes: u64,
+        /// Lines (a last line without `\n` counts).
+        lines: u64,
+    },
 }
 
 impl Content {
@@ -51,6 +67,7 @@ impl Content {
         match self {
             Content::Lines { .. } => "lines",
             Content::File { .. } => "file",
+            Content::Derived { .. } => "derived",
         }
     }
 }
