@@ -42,6 +42,23 @@ pub struct KeyAlg {
     pub components: Vec<String>,
 }
 
+impl KeyAlg {
+    /// The key as the fx-facts record the step data is written as.
+    pub fn record(&self) -> fx_facts::KeyAlgorithm {
+        fx_facts::KeyAlgorithm {
+            oid: self.oid.clone(),
+            algorithm: self.algorithm.clone(),
+            key_bits: self.key_bits,
+            curve: self.curve.clone(),
+            key_len: self.key_len as u64,
+            expected_len: self.expected_len.map(|n| n as u64),
+            form: self.form.map(str::to_owned),
+            prehash: self.prehash.map(str::to_owned),
+            components: self.components.clone(),
+        }
+    }
+}
+
 #[derive(Sequence)]
 struct DsaParams<'a> {
     p: UintRef<'a>,

@@ -16,81 +16,19 @@ use crate::algorithm::{self, KeyAlg};
 use crate::derr::der_finding;
 use crate::report::{Finding, Region};
 
-/// An algorithm identifier as read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AlgId {
-    /// Dotted OID.
-    pub oid: String,
-    /// Registry name, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<&'static str>,
-}
+// The step data is built as the records of fx-facts, the ones the readers
+// (features, reports, the CBOM) use: what a certificate, CSR or CRL says is
+// `CertificateData`, `CsrData`, `CrlData`.
+pub use fx_facts::certificate::AltAlgorithm as AltAlg;
+pub use fx_facts::{AlgorithmId as AlgId, CertificateData, CrlData, CsrData, Extension as Ext};
 
-impl AlgId {
-    fn of(a: &AlgorithmIdentifierOwned) -> AlgId {
-        let oid = a.oid.to_string();
-        AlgId {
-            name: oids::name(&oid),
-            oid,
-        }
+/// The algorithm identifier `a` as read.
+fn alg_id(a: &AlgorithmIdentifierOwned) -> AlgId {
+    let oid = a.oid.to_string();
+    AlgId {
+        name: oids::name(&oid).map(str::to_owned),
+        oid,
     }
-}
-
-/// One extension.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Ext {
-    /// Dotted OID.
-    pub oid: String,
-    /// Registry name, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<&'static str>,
-    /// Critical flag.
-    pub critical: bool,
-    /// Length of the value.
-    pub len: usize,
-}
-
-/// An algorithm OID met inside an extension (alternative signature, delta
-/// certificate, composite parameters): catalyst and chameleon certificates
-/// carry their second algorithm there.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct AltAlg {
-    /// Dotted OID.
-    pub oid: String,
-    /// Registry name.
-    pub name: &'static str,
-    /// Where it was found (`signatureAlgorithm.parameters`, an extension name or OID).
-    pub found_in: String,
-}
-
-/// What a certificate says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CertInfo {
-    /// `v1`, `v2`, `v3`.
-    pub version: &'static str,
-    /// Serial number, uppercase hex.
-    pub serial: String,
-    /// Subject, RFC 4514.
-    pub subject: String,
-    /// Issuer, RFC 4514.
-    pub issuer: String,
-    /// True when subject == issuer.
-    pub self_issued: bool,
-    /// notBefore, RFC 3339.
-    pub not_before: String,
-    /// notAfter, RFC 3339.
-    pub not_after: String,
-    /// Outer signature algorithm.
-    pub signature_algorithm: AlgId,
-    /// Signature length in bytes.
-    pub signature_len: usize,
-    /// Subject public key.
-    pub public_key: KeyAlg,
-    /// Extensions, in order.
-    pub extensions: Vec<Ext>,
-    /// Further algorithms found in parameters and extensions.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub alt_algorithms: Vec<AltAlg>,
 }
 
 /// The algorithm analysis of an SPKI.
@@ -122,16 +60,16 @@ fn extensions(exts: Option<&Extensions>, limits: WalkLimits, alt: &mut Vec<AltAl
             {
                 alt.push(AltAlg {
                     oid: o.clone(),
-                    name: entry.name,
+                    name: entry.name.to_owned(),
                     found_in: name.map(str::to_owned).unwrap_or_else(|| oid.clone()),
                 });
             }
         }
         out.push(Ext {
             oid,
-            name,
+            name: name.map(str::to_owned),
             critical: e.critical,
-            len: value.len(),
+            len: value.len() as u64,
         });
     }
     out
@@ -154,7 +92,7 @@ fn params_algs(
         {
             alt.push(AltAlg {
                 oid: o,
-                name: entry.name,
+                name: entry.name.to_owned(),
                 found_in: place.to_owned(),
             });
         }
@@ -214,13 +152,13 @@ fn key_and_sig_regions(
             offset: (der.len() - sig.len()) as u64,
             length: sig.len() as u64,
             kind: "signature",
-            algorithm: sig_alg.name.map(str::to_owned),
+            algorithm: sig_alg.name.clone(),
             score: if sig_alg.name.is_some() { 850 } else { 550 },
             block: None,
             source,
         };
         // Composite signature: ML-DSA signature ‖ traditional signature.
-        if let Some((pq, trad)) = sig_alg.name.and_then(oids::composite_components)
+        if let Some((pq, trad)) = sig_alg.name.as_deref().and_then(oids::composite_components)
             && let Some(n) = fx_formats::pqc_params::by_name(pq)
                 .and_then(|p| p.signature)
                 .map(|l| l.max() as u64)
@@ -248,13 +186,13 @@ fn key_and_sig_regions(
 }
 
 /// Parses a certificate.
-pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, Finding> {
+pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertificateData>, Finding> {
     let cert =
         CertificateInner::<Raw>::from_der(der).map_err(|e| der_finding(&e, "certificate"))?;
     let tbs = cert.tbs_certificate();
     let spki = tbs.subject_public_key_info();
     let (key, mut findings) = spki_alg(spki);
-    let sig_alg = AlgId::of(cert.signature_algorithm());
+    let sig_alg = alg_id(cert.signature_algorithm());
     if sig_alg.name.is_none() {
         findings.push(Finding::new(
             FailureKind::UnknownOid,
@@ -286,12 +224,16 @@ pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, F
         sig,
         "x509",
     );
-    let info = CertInfo {
+    let info = CertificateData {
+        container: Container::X509Certificate,
+        block: None,
+        within: None,
         version: match tbs.version() {
             x509_cert::certificate::Version::V1 => "v1",
             x509_cert::certificate::Version::V2 => "v2",
             x509_cert::certificate::Version::V3 => "v3",
-        },
+        }
+        .to_owned(),
         serial: hex_upper(tbs.serial_number().as_bytes()),
         self_issued: subject == issuer,
         subject,
@@ -299,10 +241,12 @@ pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, F
         not_before: tbs.validity().not_before.to_string(),
         not_after: tbs.validity().not_after.to_string(),
         signature_algorithm: sig_alg,
-        signature_len: sig.len(),
-        public_key: key.clone(),
+        signature_len: sig.len() as u64,
+        public_key: key.record(),
         extensions: exts,
         alt_algorithms: alt,
+        // Findings are the step's, written beside the data by the report.
+        findings: Vec::new(),
     };
     Ok(Parsed {
         info,
@@ -313,24 +257,11 @@ pub fn certificate(der: &[u8], limits: WalkLimits) -> Result<Parsed<CertInfo>, F
     })
 }
 
-/// What a CSR says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CsrInfo {
-    /// Subject, RFC 4514.
-    pub subject: String,
-    /// Signature algorithm.
-    pub signature_algorithm: AlgId,
-    /// Public key.
-    pub public_key: KeyAlg,
-    /// Attribute OIDs.
-    pub attributes: Vec<String>,
-}
-
 /// Parses a PKCS#10 request.
-pub fn csr(der: &[u8]) -> Result<Parsed<CsrInfo>, Finding> {
+pub fn csr(der: &[u8]) -> Result<Parsed<CsrData>, Finding> {
     let req = CertReq::from_der(der).map_err(|e| der_finding(&e, "certification request"))?;
     let (key, mut findings) = spki_alg(&req.info.public_key);
-    let sig_alg = AlgId::of(&req.algorithm);
+    let sig_alg = alg_id(&req.algorithm);
     if sig_alg.name.is_none() {
         findings.push(Finding::new(
             FailureKind::UnknownOid,
@@ -345,16 +276,19 @@ pub fn csr(der: &[u8]) -> Result<Parsed<CsrInfo>, Finding> {
         req.signature.raw_bytes(),
         "x509_csr",
     );
-    let info = CsrInfo {
+    let info = CsrData {
+        container: Container::X509Csr,
+        block: None,
         subject: crate::names::rfc4514(&req.info.subject),
         signature_algorithm: sig_alg,
-        public_key: key.clone(),
+        public_key: key.record(),
         attributes: req
             .info
             .attributes
             .iter()
             .map(|a| a.oid.to_string())
             .collect(),
+        findings: Vec::new(),
     };
     Ok(Parsed {
         info,
@@ -365,28 +299,10 @@ pub fn csr(der: &[u8]) -> Result<Parsed<CsrInfo>, Finding> {
     })
 }
 
-/// What a CRL says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CrlInfo {
-    /// Issuer, RFC 4514.
-    pub issuer: String,
-    /// thisUpdate, RFC 3339.
-    pub this_update: String,
-    /// nextUpdate, RFC 3339.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_update: Option<String>,
-    /// Revoked certificates listed.
-    pub revoked: usize,
-    /// Signature algorithm.
-    pub signature_algorithm: AlgId,
-    /// CRL extensions.
-    pub extensions: Vec<Ext>,
-}
-
 /// Parses a CRL.
-pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
+pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlData>, Finding> {
     let crl = CertificateList::<Raw>::from_der(der).map_err(|e| der_finding(&e, "CRL"))?;
-    let sig_alg = AlgId::of(&crl.signature_algorithm);
+    let sig_alg = alg_id(&crl.signature_algorithm);
     let mut findings = Vec::new();
     if sig_alg.name.is_none() {
         findings.push(Finding::new(
@@ -396,13 +312,19 @@ pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
     }
     let mut alt = Vec::new();
     let tbs = &crl.tbs_cert_list;
-    let info = CrlInfo {
+    let info = CrlData {
+        container: Container::X509Crl,
+        block: None,
         issuer: crate::names::rfc4514(&tbs.issuer),
         this_update: tbs.this_update.to_string(),
         next_update: tbs.next_update.map(|t| t.to_string()),
-        revoked: tbs.revoked_certificates.as_ref().map(Vec::len).unwrap_or(0),
+        revoked: tbs
+            .revoked_certificates
+            .as_ref()
+            .map_or(0, |r| r.len() as u64),
         extensions: extensions(tbs.crl_extensions.as_ref(), limits, &mut alt),
         signature_algorithm: sig_alg.clone(),
+        findings: Vec::new(),
     };
     let sig = crl.signature.raw_bytes();
     let mut regions = Vec::new();
@@ -411,7 +333,7 @@ pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
             offset: (der.len() - sig.len()) as u64,
             length: sig.len() as u64,
             kind: "signature",
-            algorithm: sig_alg.name.map(str::to_owned),
+            algorithm: sig_alg.name.clone(),
             score: 800,
             block: None,
             source: "x509_crl",
@@ -419,7 +341,7 @@ pub fn crl(der: &[u8], limits: WalkLimits) -> Result<Parsed<CrlInfo>, Finding> {
     }
     let key = KeyAlg {
         oid: sig_alg.oid.clone(),
-        algorithm: sig_alg.name.map(str::to_owned),
+        algorithm: sig_alg.name.clone(),
         ..KeyAlg::default()
     };
     Ok(Parsed {
