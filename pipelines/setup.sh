@@ -24,6 +24,8 @@ apt_packages=(
   # accuracy corpus (tests/corpus/manifest.jsonl): its binary family reads
   # these libraries too, installed so far only as other packages' dependencies
   libmbedtls14 libmbedcrypto7 libtomcrypt1 libgcrypt20 libgnutls30 libnettle8 libhogweed6 libssl3
+  # the HTML report test loads reports/report.html in a real headless browser
+  chromium
   # Python and its venv module (Parquet read-back test), GNU time and bc
   # (benchmarks), Nix (flake checks)
   python3 python3-venv time bc nix-bin

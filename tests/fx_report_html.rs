@@ -573,4 +573,15 @@ fn a_run_of_2500_jobs_gives_three_linked_artifact_pages() {
     assert!(!text.lines().any(|l| l.starts_with("reports/")), "{text}");
     common::run_stage("fx-report", &["--run", run_s], b"");
     assert_eq!(files, html_files(&run), "fx-report rerun");
+
+    // Job lines in another order (not as fx-seq writes them) give the same
+    // pages.
+    let jobs = run.join("telemetry/jobs.jsonl");
+    let text = std::fs::read_to_string(&jobs).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.reverse();
+    lines.rotate_left(777);
+    std::fs::write(&jobs, lines.join("\n") + "\n").unwrap();
+    common::run_stage("fx-report", &["--run", run_s], b"");
+    assert_eq!(files, html_files(&run), "jobs in another order");
 }

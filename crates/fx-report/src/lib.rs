@@ -219,7 +219,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
          \x20 evidence    {d}/telemetry/events.jsonl (+ jobs.jsonl, tool_run_events.jsonl, module_events/)\n\
          \x20 blobs       {d}/artifacts/blobs/\n\
          \x20 features    {d}/features/features.parquet, features.csv, feature_schema.json\n\
-         \x20 report      {d}/reports/report.md (+ summary.json, findings.json, findings.sarif, cbom.cdx.json)\n\
+         \x20 report      {d}/reports/report.html (+ artifacts/, report.md, summary.json, findings.json, findings.sarif, cbom.cdx.json)\n\
          \x20 labels      {}\n\
          \x20 containers  {}\n\
          \x20 algorithms  {}{}\n\

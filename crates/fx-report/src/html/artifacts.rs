@@ -7,7 +7,7 @@
 //! artifact (fx-route's `label` step, read through fx-facts) is binned for
 //! the index's histogram.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufRead, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -83,41 +83,112 @@ struct Open {
 }
 
 /// Streams the jobs of `run` into pages under `reports/artifacts/`,
-/// removing pages a previous report wrote that this one does not.
+/// removing pages a previous report wrote that this one does not. Jobs
+/// come in `artifact_seq` order from fx-seq and are rendered as read; jobs
+/// in any other order (a file not written by fx-seq) are rendered from an
+/// index of (`artifact_seq`, line offset) sorted first, so the pages are the
+/// same bytes in any job order and memory still holds one job at a time.
 pub fn write(run: &RunDir) -> anyhow::Result<Pages> {
     let dir = run.path().join("reports").join(DIR);
     std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
     let path = run.path().join(JOBS_FILE);
+    let max_line = run.policy().limits.max_line_bytes as usize;
     let file = std::fs::File::open(&path)
         .with_context(|| format!("{} is missing (run fx-seq first)", path.display()))?;
-    let mut reader = JsonlReader::new(
-        std::io::BufReader::with_capacity(1 << 20, file),
-        run.policy().limits.max_line_bytes as usize,
-    );
+    let mut reader = JsonlReader::new(std::io::BufReader::with_capacity(1 << 20, file), max_line);
+    let in_order = render(&dir, run, || {
+        reader
+            .next_record::<Job>()
+            .with_context(|| format!("{}", path.display()))
+    })?;
+    let pages = match in_order {
+        Some(pages) => pages,
+        None => {
+            let index = sorted_index(&path, max_line)?;
+            let mut file =
+                std::fs::File::open(&path).with_context(|| format!("{}", path.display()))?;
+            let mut at = index.into_iter();
+            render(&dir, run, || {
+                let Some((_, offset, len)) = at.next() else {
+                    return Ok(None);
+                };
+                let mut line = vec![0u8; len];
+                file.seek(SeekFrom::Start(offset))?;
+                file.read_exact(&mut line)?;
+                Ok(Some(serde_json::from_slice::<Job>(&line).with_context(
+                    || format!("{} at byte {offset}", path.display()),
+                )?))
+            })?
+            .with_context(|| format!("{}: an artifact_seq appears twice", path.display()))?
+        }
+    };
+    remove_stale(&dir, &pages.pages)?;
+    Ok(pages)
+}
+
+/// (`artifact_seq`, offset, length) of every job line, by `artifact_seq`.
+fn sorted_index(path: &Path, max_line: usize) -> anyhow::Result<Vec<(u64, u64, usize)>> {
+    #[derive(serde::Deserialize)]
+    struct Seq {
+        artifact_seq: u64,
+    }
+    #[derive(serde::Deserialize)]
+    struct Head {
+        artifact: Seq,
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("{}", path.display()))?;
+    let mut r = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut out = Vec::new();
+    let mut offset = 0u64;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = r.read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        let body = line.strip_suffix(b"\n").unwrap_or(&line);
+        if body.len() > max_line {
+            anyhow::bail!("{}: a line is longer than {max_line} bytes", path.display());
+        }
+        if !body.iter().all(u8::is_ascii_whitespace) {
+            let h: Head = serde_json::from_slice(body)
+                .with_context(|| format!("{} at byte {offset}", path.display()))?;
+            out.push((h.artifact.artifact_seq, offset, body.len()));
+        }
+        offset += n as u64;
+    }
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Renders jobs from `next` into pages; `None` (and nothing renamed into
+/// place) when a job does not come after the one before it.
+fn render(
+    dir: &Path,
+    run: &RunDir,
+    mut next: impl FnMut() -> anyhow::Result<Option<Job>>,
+) -> anyhow::Result<Option<Pages>> {
     let mut out = Pages::default();
     let mut open: Option<Open> = None;
     let mut last_seq: Option<u64> = None;
-    while let Some(job) = reader
-        .next_record::<Job>()
-        .with_context(|| format!("{}", path.display()))?
-    {
+    let mut done: Vec<(PathBuf, tempfile::TempPath)> = Vec::new();
+    while let Some(job) = next()? {
         let seq = job.artifact.artifact_seq;
         if last_seq.is_some_and(|l| seq <= l) {
-            anyhow::bail!(
-                "{}: artifact {seq} after artifact {} (fx-seq writes jobs in artifact_seq order)",
-                path.display(),
-                last_seq.unwrap_or_default()
-            );
+            return Ok(None);
         }
         last_seq = Some(seq);
         let page = page_of(seq);
         if open.as_ref().is_some_and(|o| o.entry.page != page) {
             if let Some(o) = open.take() {
-                out.pages.push(close(&dir, o, Some(page))?);
+                let (entry, tmp) = close(o, Some(page))?;
+                done.push((dir.join(page_file(entry.page)), tmp));
+                out.pages.push(entry);
             }
         }
         if open.is_none() {
-            open = Some(start(&dir, run, page, out.pages.last().map(|p| p.page))?);
+            open = Some(start(dir, run, page, out.pages.last().map(|p| p.page))?);
         }
         let facts = JobFacts::from_events(&job.events);
         if let Some(route) = facts.route_labels.first() {
@@ -134,10 +205,16 @@ pub fn write(run: &RunDir) -> anyhow::Result<Pages> {
         }
     }
     if let Some(o) = open.take() {
-        out.pages.push(close(&dir, o, None)?);
+        let (entry, tmp) = close(o, None)?;
+        done.push((dir.join(page_file(entry.page)), tmp));
+        out.pages.push(entry);
     }
-    remove_stale(&dir, &out.pages)?;
-    Ok(out)
+    // Every page is complete: rename them into place.
+    for (target, tmp) in done {
+        tmp.persist(&target)
+            .with_context(|| format!("{}", target.display()))?;
+    }
+    Ok(Some(out))
 }
 
 fn start(dir: &Path, run: &RunDir, page: u64, prev: Option<u64>) -> anyhow::Result<Open> {
@@ -180,7 +257,9 @@ fn start(dir: &Path, run: &RunDir, page: u64, prev: Option<u64>) -> anyhow::Resu
     })
 }
 
-fn close(dir: &Path, o: Open, next: Option<u64>) -> anyhow::Result<PageEntry> {
+/// Finishes a page: its closing navigation, flushed and synced to its
+/// temporary file (renamed by the caller once every page is complete).
+fn close(o: Open, next: Option<u64>) -> anyhow::Result<(PageEntry, tempfile::TempPath)> {
     let Open { entry, mut tmp } = o;
     let mut nav = String::from("<nav><a href=\"../report.html\">report.html</a>");
     if let Some(n) = next {
@@ -191,10 +270,7 @@ fn close(dir: &Path, o: Open, next: Option<u64>) -> anyhow::Result<PageEntry> {
     tmp.write_all(page::FOOT.as_bytes())?;
     let tmp = tmp.into_inner().map_err(|e| e.into_error())?;
     tmp.as_file().sync_data()?;
-    let target: PathBuf = dir.join(page_file(entry.page));
-    tmp.persist(&target)
-        .with_context(|| format!("{}", target.display()))?;
-    Ok(entry)
+    Ok((entry, tmp.into_temp_path()))
 }
 
 /// Removes `NNNN.html` files of `dir` that are not among `pages` (a run

@@ -29,7 +29,7 @@ fn code(s: &str) -> String {
 fn artifact_row(out: &mut String, a: &ArtifactRef) {
     let _ = write!(
         out,
-        "<tr><td class=\"n\"><a href=\"{}\">{}</a></td><td>{}</td><td><a href=\"{}\">event {}</a> {}/{}</td><td>",
+        "<tr><td class=\"n\"><a href=\"{}\">{}</a></td><td class=\"path\">{}</td><td><a href=\"{}\">event {}</a> {}/{}</td><td>",
         href(&artifacts::link(a.artifact_seq, None)),
         a.artifact_seq,
         code(&a.path_display),

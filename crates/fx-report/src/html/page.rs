@@ -12,7 +12,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{border-bottom:2px solid #e5e7eb;padding
 h3{margin:.2em 0}code,pre{font-family:monospace;font-size:.92em;word-break:break-all}\
 pre{background:#f3f4f6;padding:.6em;overflow:auto;max-height:30em}\
 table{border-collapse:collapse;margin:.5em 0 1em}th,td{border:1px solid #d1d5db;padding:.25em .5em;text-align:left;vertical-align:top}\
-th{background:#f3f4f6}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+th{background:#f3f4f6}td.path{min-width:16em}td.n{text-align:right;font-variant-numeric:tabular-nums}\
 nav{margin:.5em 0 1em}nav a{margin-right:1em}\
 .finding{border-left:6px solid #9ca3af;padding:.4em .8em;margin:1em 0;background:#fafafa}\
 .sev{display:inline-block;min-width:5.5em;text-align:center;color:#fff;border-radius:3px;padding:0 .4em;font-size:.85em;font-weight:bold}\
