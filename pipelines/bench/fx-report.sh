@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# fx-report benchmark: rows/s and peak RSS of fx-report (summary, findings
-# and the CycloneDX CBOM) on a sequenced run of N jobs (default 100,000) whose
+# fx-report benchmark: rows/s and peak RSS of fx-report (summary, findings,
+# the CycloneDX CBOM, report.html and its artifact pages) on a sequenced run of N jobs (default 100,000) whose
 # job lines are real: the batch's over samples/ and the accuracy corpus
 # (tests/corpus/files, about 1,000 files: certificates, keys, PQC objects,
 # password hashes, captures, binaries), replicated to N with fresh paths,
@@ -98,13 +98,17 @@ rate() { awk -v n="$1" -v t="$2" 'BEGIN{ if (t > 0) printf "%.0f", n / t; else p
 mib() { awk -v k="$1" 'BEGIN{ printf "%.1f", k / 1024 }'; }
 
 echo
-echo "fx-report (summary + findings + CBOM) on $n real-shaped jobs ($(mib $((bytes / 1024))) MiB of job lines), $(nproc) cores"
+echo "fx-report (summary + findings + CBOM + HTML) on $n real-shaped jobs ($(mib $((bytes / 1024))) MiB of job lines), $(nproc) cores"
 echo "  (rows/s = wall clock; rows/cpu-s = per second of CPU, user + system, load-independent)"
 printf '  CBOM 1.6  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_big" "$(rate "$n" "$t_big")" "$(rate "$n" "$cpu_big")" "$(mib "$rss_big")"
 printf '  CBOM 1.7  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_17" "$(rate "$n" "$t_17")" "$(rate "$n" "$cpu_17")" "$(mib "$rss_17")"
 printf '  CBOM only %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (examples/cbom_only: no summary, no findings)\n' "$t_cb" "$(rate "$n" "$t_cb")" "$(rate "$n" "$cpu_cb")" "$(mib "$rss_cb")"
 printf '  CBOM only, %d jobs: peak RSS %s MiB\n' "$small" "$(mib "$rss_cbs")"
 printf '  %d jobs: peak RSS %s MiB (memory follows the occurrences listed, not the job lines: compare with %d jobs above)\n' "$small" "$(mib "$rss_small")" "$n"
+html_pages=$(find "$work/big/reports/artifacts" -name '*.html' | wc -l)
+html_kib=$(du -sk "$work/big/reports/report.html" "$work/big/reports/artifacts" | awk '{ s += $1 } END { print s }')
+largest_kib=$(find "$work/big/reports/artifacts" -name '*.html' -printf '%s\n' | sort -n | tail -1 | awk '{ printf "%d", $1 / 1024 }')
+printf '  report.html + %s artifact pages: %s MiB in all, the largest page %s KiB\n' "$html_pages" "$(mib "$html_kib")" "$largest_kib"
 printf '  cbom.cdx.json: %s components, %s MiB; a rerun gives the same bytes: %s\n' \
   "$components" "$(mib $(( $(stat -c %s "$work/first.cdx.json") / 1024 )))" "$same"
 
