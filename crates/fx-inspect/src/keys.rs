@@ -4,35 +4,35 @@
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Encode, Sequence};
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
 
 use crate::algorithm::{self, KeyAlg, bits_of};
 use crate::derr::der_finding;
-use crate::pbe::{self, PbeInfo};
+use crate::pbe;
 use crate::report::{Finding, Region};
 use crate::x509::Parsed;
 
-/// What a key container says.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct KeyInfo {
-    /// The key.
-    pub key: KeyAlg,
-    /// PKCS#8 version (`v1`, `v2` with public key).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<&'static str>,
-    /// True when a OneAsymmetricKey carries the public key too.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub has_public_key: bool,
-}
+/// What a key container says (steps `spki`, `pkcs8`, `pkcs1`, `sec1`,
+/// `dsa`), written as the fx-facts record the readers use; an encrypted
+/// PKCS#8 has `encryption` and `encrypted_len` instead of `key`.
+pub use fx_facts::key::KeyContainerData as KeyInfo;
 
-/// What an encrypted PKCS#8 says.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct EncryptedKeyInfo {
-    /// The encryption scheme.
-    pub encryption: PbeInfo,
-    /// Length of the encrypted data.
-    pub encrypted_len: usize,
+/// What an encrypted PKCS#8 says (the same record).
+pub use fx_facts::key::KeyContainerData as EncryptedKeyInfo;
+
+/// The record of a key in `container` (no findings: those are the step's,
+/// written beside the data).
+fn key_info(container: Container, key: &KeyAlg) -> KeyInfo {
+    KeyInfo {
+        container,
+        block: None,
+        key: Some(key.record()),
+        version: None,
+        has_public_key: false,
+        encryption: None,
+        encrypted_len: None,
+        findings: Vec::new(),
+    }
 }
 
 #[derive(Sequence)]
@@ -109,9 +109,9 @@ pub fn pkcs8(der: &[u8]) -> Result<Parsed<KeyInfo>, Finding> {
     .into_iter()
     .collect();
     let info = KeyInfo {
-        key: key.clone(),
-        version: Some(if public.is_some() { "v2" } else { "v1" }),
+        version: Some(if public.is_some() { "v2" } else { "v1" }.to_owned()),
         has_public_key: public.is_some(),
+        ..key_info(Container::Pkcs8PrivateKey, &key)
     };
     Ok(Parsed {
         info,
@@ -158,8 +158,14 @@ pub fn encrypted_pkcs8(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> 
     };
     Ok(Parsed {
         info: EncryptedKeyInfo {
-            encryption,
-            encrypted_len: data.len(),
+            container: Container::Pkcs8EncryptedPrivateKey,
+            block: None,
+            key: None,
+            version: None,
+            has_public_key: false,
+            encryption: Some(encryption.record()),
+            encrypted_len: Some(data.len() as u64),
+            findings: Vec::new(),
         },
         key,
         findings,
@@ -173,13 +179,11 @@ pub fn encrypted_pkcs8(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> 
 /// OCTET STRING when the algorithm is a key algorithm, so that is refused.
 pub fn encrypted_pkcs8_unlabelled(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> {
     let p = encrypted_pkcs8(der)?;
-    if fx_formats::oids::lookup(&p.info.encryption.oid).is_some_and(|e| e.kind.is_asymmetric()) {
+    let oid = p.info.encryption.as_ref().map_or("", |e| e.oid.as_str());
+    if fx_formats::oids::lookup(oid).is_some_and(|e| e.kind.is_asymmetric()) {
         return Err(Finding::new(
             FailureKind::BadTag,
-            format!(
-                "{} is a key algorithm, not an encryption scheme",
-                p.info.encryption.oid
-            ),
+            format!("{oid} is a key algorithm, not an encryption scheme"),
         ));
     }
     Ok(p)
@@ -232,10 +236,7 @@ fn key_only(
     container: Container,
 ) -> Parsed<KeyInfo> {
     Parsed {
-        info: KeyInfo {
-            key: key.clone(),
-            ..KeyInfo::default()
-        },
+        info: key_info(container, &key),
         key,
         findings,
         regions,

@@ -87,6 +87,24 @@ pub struct PbeInfo {
     pub iv_len: Option<usize>,
 }
 
+impl PbeInfo {
+    /// The scheme as the fx-facts record the step data is written as.
+    pub fn record(&self) -> fx_facts::PbeScheme {
+        fx_facts::PbeScheme {
+            scheme: self.scheme.clone(),
+            oid: self.oid.clone(),
+            kdf: self.kdf.clone(),
+            prf: self.prf.clone(),
+            iterations: self.iterations,
+            salt_len: self.salt_len.map(|n| n as u64),
+            key_len: self.key_len,
+            scrypt: self.scrypt,
+            cipher: self.cipher.clone(),
+            iv_len: self.iv_len.map(|n| n as u64),
+        }
+    }
+}
+
 fn name_or_oid(oid: &ObjectIdentifier) -> String {
     let s = oid.to_string();
     oids::name(&s).map(str::to_owned).unwrap_or(s)
