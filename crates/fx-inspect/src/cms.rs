@@ -52,6 +52,10 @@ pub struct CmsInfo {
     /// Content encryption algorithm (enveloped data).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_encryption: Option<String>,
+    /// True when the object is BER (indefinite lengths, segmented strings),
+    /// as CMS allows; it was read through its DER re-encoding.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub ber: bool,
     /// Certificates carried (DER), for further inspection.
     #[serde(skip)]
     pub certificate_der: Vec<Vec<u8>>,
@@ -62,9 +66,21 @@ fn name_or_oid(oid: &der::asn1::ObjectIdentifier) -> String {
     oids::name(&s).map(str::to_owned).unwrap_or(s)
 }
 
-/// Parses a ContentInfo.
+/// Parses a ContentInfo, DER or (as CMS allows and streaming writers emit)
+/// BER with indefinite lengths ([`crate::ber::to_der`]).
 pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
-    let ci = cms::content_info::ContentInfo::from_der(der).map_err(|e| der_finding(&e, "CMS"))?;
+    let mut ber = false;
+    let ci = match cms::content_info::ContentInfo::from_der(der) {
+        Ok(ci) => ci,
+        Err(e) => {
+            let ci = crate::ber::to_der(der)
+                .filter(|d| d.as_slice() != der)
+                .and_then(|d| cms::content_info::ContentInfo::from_der(&d).ok())
+                .ok_or_else(|| der_finding(&e, "CMS"))?;
+            ber = true;
+            ci
+        }
+    };
     let ct = ci.content_type.to_string();
     if oids::lookup(&ct).map(|e| e.kind) != Some(oids::OidKind::ContentType) {
         return Err(Finding::new(
@@ -74,6 +90,7 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
     }
     let mut info = CmsInfo {
         content_type: name_or_oid(&ci.content_type),
+        ber,
         ..CmsInfo::default()
     };
     let mut findings = Vec::new();
@@ -144,27 +161,49 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
             match ci.content.decode_as::<cms::enveloped_data::EnvelopedData>() {
                 Ok(ed) => {
                     info.recipients = Some(ed.recip_infos.0.len());
-                    let alg = name_or_oid(&ed.encrypted_content.content_enc_alg.oid);
-                    if let Some(ct) = &ed.encrypted_content.encrypted_content
-                        && let Some(off) = memchr::memmem::find(der, ct.as_bytes())
-                    {
-                        regions.push(Region {
-                            offset: off as u64,
-                            length: ct.as_bytes().len() as u64,
-                            kind: "ciphertext",
-                            algorithm: Some(alg.clone()),
-                            score: 800,
-                            block: None,
-                            source: "cms",
-                        });
-                    }
-                    info.content_encryption = Some(alg);
+                    encrypted_content(der, &ed.encrypted_content, &mut info, &mut regions);
                     findings.push(Finding::new(
                         FailureKind::Encrypted,
                         "enveloped content (not decrypted)",
                     ));
                 }
                 Err(e) => findings.push(der_finding(&e, "EnvelopedData")),
+            }
+        }
+        // RFC 5083 authenticated-enveloped data (AES-GCM/CCM content, as
+        // `openssl cms -encrypt -aes-128-gcm` writes).
+        "1.2.840.113549.1.9.16.1.23" => {
+            match ci
+                .content
+                .decode_as::<cms::authenveloped_data::AuthEnvelopedData>()
+            {
+                Ok(ad) => {
+                    info.recipients = Some(ad.recip_infos.0.len());
+                    encrypted_content(
+                        der,
+                        &ad.auth_encrypted_content_info,
+                        &mut info,
+                        &mut regions,
+                    );
+                    findings.push(Finding::new(
+                        FailureKind::Encrypted,
+                        "authenticated-enveloped content (not decrypted)",
+                    ));
+                }
+                Err(e) => findings.push(der_finding(&e, "AuthEnvelopedData")),
+            }
+        }
+        // RFC 5652 §8 encrypted data (a key known out of band).
+        "1.2.840.113549.1.7.6" => {
+            match ci.content.decode_as::<cms::encrypted_data::EncryptedData>() {
+                Ok(ed) => {
+                    encrypted_content(der, &ed.enc_content_info, &mut info, &mut regions);
+                    findings.push(Finding::new(
+                        FailureKind::Encrypted,
+                        "encrypted content (not decrypted)",
+                    ));
+                }
+                Err(e) => findings.push(der_finding(&e, "EncryptedData")),
             }
         }
         _ => {}
@@ -181,4 +220,29 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
         regions,
         container,
     })
+}
+
+/// Records the content-encryption algorithm of an encrypted content and the
+/// ciphertext's region (found in the original bytes).
+fn encrypted_content(
+    der: &[u8],
+    eci: &cms::enveloped_data::EncryptedContentInfo,
+    info: &mut CmsInfo,
+    regions: &mut Vec<Region>,
+) {
+    let alg = name_or_oid(&eci.content_enc_alg.oid);
+    if let Some(ct) = &eci.encrypted_content
+        && let Some(off) = memchr::memmem::find(der, ct.as_bytes())
+    {
+        regions.push(Region {
+            offset: off as u64,
+            length: ct.as_bytes().len() as u64,
+            kind: "ciphertext",
+            algorithm: Some(alg.clone()),
+            score: 800,
+            block: None,
+            source: "cms",
+        });
+    }
+    info.content_encryption = Some(alg);
 }

@@ -29,6 +29,7 @@
 //! length or the policy.
 
 pub mod algorithm;
+mod ber;
 pub mod capture;
 pub mod cms;
 mod containers;
@@ -344,6 +345,20 @@ impl Session<'_> {
                 s.findings.extend(found);
                 self.out.report.steps.insert(der_step_at, s);
             }
+        }
+        // BER is CMS's own encoding (RFC 5652 §1.2; `openssl cms -stream`
+        // writes indefinite lengths): a CMS/PKCS#7 object read through its
+        // DER re-encoding (`ber::to_der`) is BER, not defective.
+        if parsed
+            && ber
+            && matches!(
+                self.out.report.verdict.container,
+                Some(Container::Pkcs7 | Container::Cms)
+            )
+            && let Some(s) = self.out.report.steps.get_mut(der_step_at)
+            && s.step == "der"
+        {
+            s.findings.retain(|f| f.kind != FailureKind::BerNotDer);
         }
         if parsed && first_cross && self.out.cross.is_none() {
             let container = self.out.report.verdict.container.unwrap_or(Container::Raw);
