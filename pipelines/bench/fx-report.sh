@@ -100,9 +100,9 @@ mib() { awk -v k="$1" 'BEGIN{ printf "%.1f", k / 1024 }'; }
 echo
 echo "fx-report (summary + findings + CBOM + HTML) on $n real-shaped jobs ($(mib $((bytes / 1024))) MiB of job lines), $(nproc) cores"
 echo "  (rows/s = wall clock; rows/cpu-s = per second of CPU, user + system, load-independent)"
-printf '  CBOM 1.6  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_big" "$(rate "$n" "$t_big")" "$(rate "$n" "$cpu_big")" "$(mib "$rss_big")"
-printf '  CBOM 1.7  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_17" "$(rate "$n" "$t_17")" "$(rate "$n" "$cpu_17")" "$(mib "$rss_17")"
-printf '  CBOM only %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (examples/cbom_only: no summary, no findings)\n' "$t_cb" "$(rate "$n" "$t_cb")" "$(rate "$n" "$cpu_cb")" "$(mib "$rss_cb")"
+printf '  fx-report          %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_big" "$(rate "$n" "$t_big")" "$(rate "$n" "$cpu_big")" "$(mib "$rss_big")"
+printf '  fx-report --spec 1.7 %6.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB\n' "$t_17" "$(rate "$n" "$t_17")" "$(rate "$n" "$cpu_17")" "$(mib "$rss_17")"
+printf '  CBOM only          %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (examples/cbom_only: no summary, no findings)\n' "$t_cb" "$(rate "$n" "$t_cb")" "$(rate "$n" "$cpu_cb")" "$(mib "$rss_cb")"
 printf '  CBOM only, %d jobs: peak RSS %s MiB\n' "$small" "$(mib "$rss_cbs")"
 printf '  %d jobs: peak RSS %s MiB (memory follows the occurrences listed, not the job lines: compare with %d jobs above)\n' "$small" "$(mib "$rss_small")" "$n"
 html_pages=$(find "$work/big/reports/artifacts" -name '*.html' | wc -l)
@@ -121,10 +121,12 @@ con.execute(f"CREATE TABLE jobs AS SELECT * FROM read_json_auto('{sys.argv[1]}',
 print(con.execute("SELECT count(*) FROM jobs").fetchone()[0])
 PY
   read -r t_duck rss_duck cpu_duck < <(measure "$py" "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$(nproc)")
-  printf '  duckdb    %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (read_json_auto into a table, nothing derived)\n' \
+  printf '  duckdb             %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (read_json_auto into a table, nothing derived)\n' \
     "$t_duck" "$(rate "$n" "$t_duck")" "$(rate "$n" "$cpu_duck")" "$(mib "$rss_duck")"
   awk -v a="$t_duck" -v b="$t_big" -v c="$cpu_duck" -v d="$cpu_big" \
     'BEGIN{ printf "  ratio fx-report / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
+  awk -v a="$t_duck" -v b="$t_cb" -v c="$cpu_duck" -v d="$cpu_cb" \
+    'BEGIN{ printf "  ratio CBOM only / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
 else
   echo "  (pipelines/setup.sh installs duckdb in target/python to compare with DuckDB's read_json_auto)"
 fi
