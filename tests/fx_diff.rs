@@ -531,6 +531,21 @@ fn bad_input_is_one_line_and_exit_2() {
     let (code, _, err) = fx_diff(&[good.as_os_str()]);
     assert_eq!(code, 2, "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
+    let (code, _, err) = fx_diff(&[
+        "--no-such-flag".as_ref(),
+        good.as_os_str(),
+        good.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("fx-diff: ") && err.lines().count() == 1 && err.contains("--no-such-flag"),
+        "{err}"
+    );
+    let (code, out, _) = fx_diff(&["--version".as_ref()]);
+    assert_eq!(
+        (code, out.trim()),
+        (0, concat!("fx-diff ", env!("CARGO_PKG_VERSION")))
+    );
     let (code, out, _) = fx_diff(&["--help".as_ref()]);
     assert_eq!(code, 0);
     assert!(
