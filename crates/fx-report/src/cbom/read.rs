@@ -9,9 +9,9 @@
 //! lists what was read.
 
 use fx_core::job::Job;
+use fx_core::text::Text;
 use fx_facts::step::StepData;
 use fx_facts::{HashParams, JobFacts as Facts, KeyAlgorithm, KeyVisibility, PbeScheme};
-use fx_core::text::Text;
 use serde_json::Value;
 
 /// Everything the CBOM takes from one job.
@@ -232,8 +232,10 @@ pub fn job_facts(job: &Job) -> JobFacts {
         });
     }
     for c in &facts.cms {
-        f.algorithms.extend(c.fact.digest_algorithms.iter().cloned());
-        f.algorithms.extend(c.fact.content_encryption.iter().cloned());
+        f.algorithms
+            .extend(c.fact.digest_algorithms.iter().cloned());
+        f.algorithms
+            .extend(c.fact.content_encryption.iter().cloned());
     }
     for p in &facts.pkcs12 {
         for safe in &p.fact.safes {
@@ -243,7 +245,9 @@ pub fn job_facts(job: &Job) -> JobFacts {
         }
     }
     for h in &facts.hash_audits {
-        let Some(c) = &h.fact.conclusion else { continue };
+        let Some(c) = &h.fact.conclusion else {
+            continue;
+        };
         let baseline = Some(c.baseline.clone()).filter(|b| !b.is_empty());
         match c.lines.as_deref() {
             Some(lines) if !lines.is_empty() => {
@@ -335,7 +339,12 @@ pub fn job_facts(job: &Job) -> JobFacts {
             .max_by_key(|p| p.fact.basis.strength());
         if let Some(p) = best
             && let Some(algorithm) = &p.fact.algorithm
-            && let Some(c) = p.fact.pqc.candidates.iter().find(|c| &c.algorithm == algorithm)
+            && let Some(c) = p
+                .fact
+                .pqc
+                .candidates
+                .iter()
+                .find(|c| &c.algorithm == algorithm)
         {
             let material = match c.object.as_str() {
                 "public_key" => Some(Material::PublicKey),
@@ -371,7 +380,12 @@ fn key_info(k: &KeyAlgorithm) -> KeyInfo {
 }
 
 fn pbe_algorithms(pbe: &PbeScheme, out: &mut Vec<String>) {
-    out.extend([&pbe.cipher, &pbe.kdf, &pbe.prf].into_iter().flatten().cloned());
+    out.extend(
+        [&pbe.cipher, &pbe.kdf, &pbe.prf]
+            .into_iter()
+            .flatten()
+            .cloned(),
+    );
     if pbe.kdf.is_none() {
         out.push(pbe.scheme.clone());
     }
