@@ -90,8 +90,9 @@ fn validator() -> jsonschema::Validator {
             .unwrap()
     };
     let text = schema("text.schema.json");
+    let id = String::from(text["$id"].as_str().unwrap());
     let registry = jsonschema::Registry::new()
-        .add(text["$id"].as_str().unwrap().to_owned(), text)
+        .add(id, text)
         .unwrap()
         .prepare()
         .unwrap();
