@@ -85,6 +85,10 @@ fn json_diff(a: &Path, b: &Path) -> (i32, Value) {
 }
 
 fn validator() -> jsonschema::Validator {
+    validator_of("diff.schema.json")
+}
+
+fn validator_of(name: &str) -> jsonschema::Validator {
     let schema = |name: &str| -> Value {
         serde_json::from_slice(&std::fs::read(common::repo().join("schemas").join(name)).unwrap())
             .unwrap()
@@ -98,7 +102,7 @@ fn validator() -> jsonschema::Validator {
         .unwrap();
     jsonschema::options()
         .with_registry(&registry)
-        .build(&schema("diff.schema.json"))
+        .build(&schema(name))
         .unwrap()
 }
 
@@ -360,6 +364,31 @@ fn a_moved_flake_input_is_named() {
         &[],
         &[("FX_FLAKE_LOCK", lock_b.into_os_string())],
     );
+    // The manifests record the locks' content, valid against their schema,
+    // with the hash the inventory holds.
+    let manifest_schema = validator_of("run_manifest.schema.json");
+    for (run, want) in [(&a, rev), (&b, moved_rev)] {
+        let read = |rel: &str| -> Value {
+            serde_json::from_slice(&std::fs::read(run.join(rel)).unwrap()).unwrap()
+        };
+        let (m, inv) = (
+            read("manifests/run_manifest.json"),
+            read("manifests/tool_inventory.json"),
+        );
+        let errors: Vec<String> = manifest_schema
+            .iter_errors(&m)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "run_manifest.schema.json: {errors:#?}");
+        assert_eq!(m["flake_lock"]["sha256"], inv["flake_lock_sha256"]);
+        assert_eq!(m["flake_lock"]["nodes"]["nixpkgs"]["locked"]["rev"], want);
+        assert!(
+            m["fx_build"]
+                .as_str()
+                .unwrap()
+                .starts_with(concat!(env!("CARGO_PKG_VERSION"), "+src."))
+        );
+    }
     let (code, v) = json_diff(&a, &b);
     assert_eq!(code, 0, "the evidence does not depend on the lock");
     let f = &v["context"]["flake_lock"];
