@@ -73,9 +73,18 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
     let ci = match cms::content_info::ContentInfo::from_der(der) {
         Ok(ci) => ci,
         Err(e) => {
-            let ci = crate::ber::to_der(der)
-                .filter(|d| d.as_slice() != der)
-                .and_then(|d| cms::content_info::ContentInfo::from_der(&d).ok())
+            use crate::ber::{Segments, to_der};
+            let read = |seg| {
+                to_der(der, seg)
+                    .filter(|d| d.as_slice() != der)
+                    .and_then(|d| cms::content_info::ContentInfo::from_der(&d).ok())
+            };
+            // An IMPLICIT string in segments is told from an EXPLICIT tag
+            // only by the content's own schema: try both readings.
+            let ci = read(Segments::OctetStrings)
+                .filter(content_decodes)
+                .or_else(|| read(Segments::AlsoImplicit).filter(content_decodes))
+                .or_else(|| read(Segments::OctetStrings))
                 .ok_or_else(|| der_finding(&e, "CMS"))?;
             ber = true;
             ci
@@ -245,4 +254,28 @@ fn encrypted_content(
         });
     }
     info.content_encryption = Some(alg);
+}
+
+/// True when the content of `ci` decodes as its content type says (the
+/// types read here; others count as decoded).
+fn content_decodes(ci: &cms::content_info::ContentInfo) -> bool {
+    match ci.content_type.to_string().as_str() {
+        "1.2.840.113549.1.7.2" => ci
+            .content
+            .decode_as::<cms::signed_data::SignedData>()
+            .is_ok(),
+        "1.2.840.113549.1.7.3" => ci
+            .content
+            .decode_as::<cms::enveloped_data::EnvelopedData>()
+            .is_ok(),
+        "1.2.840.113549.1.9.16.1.23" => ci
+            .content
+            .decode_as::<cms::authenveloped_data::AuthEnvelopedData>()
+            .is_ok(),
+        "1.2.840.113549.1.7.6" => ci
+            .content
+            .decode_as::<cms::encrypted_data::EncryptedData>()
+            .is_ok(),
+        _ => true,
+    }
 }

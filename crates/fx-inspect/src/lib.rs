@@ -353,7 +353,7 @@ impl Session<'_> {
             && ber
             && matches!(
                 self.out.report.verdict.container,
-                Some(Container::Pkcs7 | Container::Cms)
+                Some(Container::Pkcs7 | Container::Cms | Container::Smime)
             )
             && let Some(s) = self.out.report.steps.get_mut(der_step_at)
             && s.step == "der"

@@ -40,10 +40,23 @@ fn streamed_ber_signed_data_is_signed_data_without_a_defect() {
 }
 
 #[test]
+fn streamed_s_mime_is_read_without_a_defect() {
+    let c = triage("smime-opaque-streamed.eml");
+    assert_eq!(c["container"], "smime");
+    assert_eq!(c["labels"], json!(["signature_blob", "certificate"]));
+    assert_eq!(failures(&c), json!([]));
+}
+
+#[test]
 fn authenticated_enveloped_and_encrypted_data_are_encrypted() {
     let c = triage("authenveloped-gcm.der");
     assert_eq!(c["container"], "cms");
     assert_eq!(c["labels"], json!(["symmetric_ciphertext"]));
+    assert_eq!(failures(&c), json!(["encrypted"]));
+    // streamed: BER, encryptedContent [0] IMPLICIT sent in segments
+    let c = triage("enveloped-streamed.der");
+    assert_eq!(c["container"], "pkcs7");
+    assert_eq!(c["encoding"], "ber");
     assert_eq!(failures(&c), json!(["encrypted"]));
     let c = triage("encrypted-data.der");
     assert_eq!(c["labels"], json!(["symmetric_ciphertext"]));
