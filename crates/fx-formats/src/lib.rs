@@ -21,3 +21,4 @@ pub mod openpgp;
 pub mod pem;
 pub mod pqc_params;
 pub mod tls;
+pub mod zlib;

@@ -176,13 +176,10 @@ fn compression(b: &[u8], f: &mut Findings) {
         compressed(f, conf::CERTAIN, "magic:7z");
     } else if b.starts_with(&[0x04, 0x22, 0x4d, 0x18]) {
         compressed(f, conf::STRONG, "magic:lz4");
-    } else if let (Some(&cmf), Some(&flg)) = (b.first(), b.get(1)) {
-        // zlib: deflate (CM 8) with a window <= 32 KiB, header check mod 31,
-        // no preset dictionary. Two bytes only: a hint, weighed by entropy later.
-        let check = (u16::from(cmf) << 8 | u16::from(flg)) % 31 == 0;
-        if cmf & 0x0f == 8 && cmf >> 4 <= 7 && check && flg & 0x20 == 0 && b.len() >= 8 {
-            f.add(Label::Compressed, conf::PLAUSIBLE, "magic:zlib");
-        }
+    } else if b.len() >= 8 && fx_formats::zlib::plausible_stream(b) {
+        // zlib: the two-byte header passes for one random string in a
+        // thousand (a PQC signature did); the sniffed prefix must inflate.
+        f.add(Label::Compressed, conf::PLAUSIBLE, "magic:zlib");
     }
 }
 
@@ -351,9 +348,21 @@ mod tests {
             b"BZh91AY&SY",
             b"PK\x03\x04\x14\0",
             b"7z\xbc\xaf\x27\x1c\0",
-            b"\x78\x9c\x01\x02\x03\x04\x05\x06",
+            // zlib.compress(b"fx " * 200)
+            b"\x78\x9c\x4b\xab\x50\x48\x1b\x45\xa3\x88\xda\x08\x00\x35\x27\xc6\x71",
         ] {
             assert_eq!(run(b).labels[0].label, Compressed, "{b:x?}");
+        }
+        // a zlib header on bytes that do not inflate (a stored block whose
+        // length and complement disagree; a PQC signature's first bytes)
+        for b in [
+            &b"\x78\x9c\x01\x02\x03\x04\x05\x06"[..],
+            b"\x48\xc7\x79\xe3\x01\x39\xf1\xb1\x4e\x12\x93\x29\x62\xeb\x1c\x2b",
+        ] {
+            assert!(
+                run(b).labels.iter().all(|l| l.label != Compressed),
+                "{b:x?}"
+            );
         }
         assert_eq!(
             run(b"Salted__12345678abcdefgh").labels[0].label,
