@@ -188,6 +188,24 @@ fn groups_ranks_and_dates_findings() {
     assert!(results.iter().any(|r| {
         r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "certs/bad%FFname.pem"
     }));
+
+    // The files are streamed, result by result, yet hold exactly the bytes
+    // of the whole documents serialized at once.
+    let out = tempfile::tempdir().unwrap();
+    findings::sarif::write(out.path(), &f).unwrap();
+    findings::write_json(out.path(), &f).unwrap();
+    let mut whole = serde_json::to_vec_pretty(&findings::sarif::log(&f)).unwrap();
+    whole.push(b'\n');
+    assert_eq!(
+        std::fs::read(out.path().join(findings::SARIF_FILE)).unwrap(),
+        whole
+    );
+    let mut whole = serde_json::to_vec_pretty(&f).unwrap();
+    whole.push(b'\n');
+    assert_eq!(
+        std::fs::read(out.path().join(findings::FINDINGS_FILE)).unwrap(),
+        whole
+    );
 }
 
 #[test]

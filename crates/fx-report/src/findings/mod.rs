@@ -16,6 +16,7 @@
 
 mod detect;
 mod group;
+mod json_file;
 pub mod markdown;
 pub mod quantum;
 pub mod rules;
@@ -309,10 +310,10 @@ pub fn display_text(t: &Text) -> String {
     }
 }
 
-/// Writes `findings.json` under `run` (write, then rename).
+/// Writes `findings.json` under `run` (streamed to a temporary file, then
+/// renamed).
 pub fn write_json(run: &Path, findings: &Findings) -> anyhow::Result<()> {
-    fx_core::run::write_json_atomic(&run.join(FINDINGS_FILE), findings)?;
-    Ok(())
+    json_file::write_pretty(&run.join(FINDINGS_FILE), findings)
 }
 
 #[cfg(test)]

@@ -27,22 +27,23 @@ use super::{ArtifactRef, Finding, Findings, SARIF_FILE};
 /// The `$schema` written (SchemaStore's copy of the OASIS schema).
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
-/// A SARIF log.
+/// A SARIF log; its results a `Vec` by default, or any sequence that
+/// serializes as one ([`write`] streams them).
 #[derive(Debug, Serialize)]
-pub struct Log {
+pub struct Log<R = Vec<SarifResult>> {
     /// `$schema`.
     #[serde(rename = "$schema")]
     pub schema: &'static str,
     /// `2.1.0`.
     pub version: &'static str,
     /// One run.
-    pub runs: Vec<Run>,
+    pub runs: Vec<Run<R>>,
 }
 
 /// A SARIF run.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Run {
+pub struct Run<R = Vec<SarifResult>> {
     /// The tool.
     pub tool: Tool,
     /// Identifies the run (`fx/<run_id>`).
@@ -50,7 +51,7 @@ pub struct Run {
     /// Base URIs of relative locations.
     pub original_uri_base_ids: BTreeMap<&'static str, ArtifactLocationBase>,
     /// The results.
-    pub results: Vec<SarifResult>,
+    pub results: R,
     /// Run-level properties: the fx run and its baselines.
     pub properties: BTreeMap<&'static str, serde_json::Value>,
 }
@@ -315,15 +316,40 @@ fn result(f: &Finding, a: &ArtifactRef, rule_index: usize) -> SarifResult {
 
 /// The SARIF log of `findings`.
 pub fn log(findings: &Findings) -> Log {
+    log_with(findings, results(findings).collect())
+}
+
+/// The results of `findings`, one per (finding, artifact), made one at a
+/// time.
+fn results(findings: &Findings) -> impl Iterator<Item = SarifResult> + '_ {
+    let index = |k: FindingKind| FindingKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+    findings
+        .findings
+        .iter()
+        .flat_map(move |f| f.artifacts.iter().map(move |a| result(f, a, index(f.kind))))
+}
+
+/// The results of a log serialized as they are made: one result in memory
+/// at a time, the same bytes as the `Vec` of [`log`].
+struct Streamed<'a>(&'a Findings);
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(results(self.0))
+    }
+}
+
+impl std::fmt::Debug for Streamed<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Streamed").finish_non_exhaustive()
+    }
+}
+
+/// The log of `findings` around `results`.
+fn log_with<R>(findings: &Findings, results: R) -> Log<R> {
     let rules: Vec<RuleDescriptor> = FindingKind::ALL
         .iter()
         .map(|k| rule_descriptor(*k))
-        .collect();
-    let index = |k: FindingKind| FindingKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-    let results = findings
-        .findings
-        .iter()
-        .flat_map(|f| f.artifacts.iter().map(move |a| result(f, a, index(f.kind))))
         .collect();
     let mut bases = BTreeMap::new();
     bases.insert("FILESYSTEM_ROOT", ArtifactLocationBase { uri: "file:///" });
@@ -353,10 +379,13 @@ pub fn log(findings: &Findings) -> Log {
     }
 }
 
-/// Writes `findings.sarif` under `run` (write, then rename).
+/// Writes `findings.sarif` under `run` (write, then rename), streaming the
+/// results: the bytes of [`log`], without the whole log in memory.
 pub fn write(run: &Path, findings: &Findings) -> anyhow::Result<()> {
-    fx_core::run::write_json_atomic(&run.join(SARIF_FILE), &log(findings))?;
-    Ok(())
+    super::json_file::write_pretty(
+        &run.join(SARIF_FILE),
+        &log_with(findings, Streamed(findings)),
+    )
 }
 
 #[cfg(test)]
