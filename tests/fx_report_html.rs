@@ -399,6 +399,11 @@ fn html_report_is_findings_first_escaped_secret_free_linked_repeatable_and_rende
             p.display()
         );
         assert!(
+            !page.contains(" src=\"") && !page.contains("url("),
+            "{} loads something",
+            p.display()
+        );
+        assert!(
             !page.contains("http://")
                 || page.matches("http://").count()
                     == page.matches("http://www.w3.org/2000/svg").count(),
