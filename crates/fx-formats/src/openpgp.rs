@@ -21,6 +21,12 @@ pub mod tables;
 /// (RFC 9580 §10): PKESK, signature, SKESK, one-pass signature, secret
 /// key, public key, compressed data, marker.
 pub const FIRST_TAGS: &[u8] = &[1, 2, 3, 4, 5, 6, 8, 10];
+/// Packets whose body may run to the end of the file (legacy
+/// indeterminate length): compressed, symmetrically encrypted, literal,
+/// integrity-protected and AEAD data.
+pub const DATA_TAGS: &[u8] = &[8, 9, 11, 18, 20];
+/// Encrypted data packets (SED, SEIPD, AEAD), what session keys unlock.
+pub const ENCRYPTED_DATA_TAGS: &[u8] = &[9, 18, 20];
 
 /// Smallest binary input taken for OpenPGP (a marker packet is 5 bytes;
 /// anything shorter is too little evidence).
@@ -46,6 +52,24 @@ pub fn is_binary_openpgp(bytes: &[u8], max_packets: usize) -> bool {
         return false;
     };
     if !FIRST_TAGS.contains(&first.tag) {
+        return false;
+    }
+    // The legacy indeterminate length ("to the end of the file") is for the
+    // data packets only (RFC 9580 §4.2.2.3); a key, signature or session
+    // key that runs to the end is a random octet 0x87-like, not OpenPGP.
+    if w.packets
+        .iter()
+        .any(|p| p.length == packets::LengthKind::Indeterminate && !DATA_TAGS.contains(&p.tag))
+    {
+        return false;
+    }
+    // Session keys are followed by the data they unlock.
+    if matches!(first.tag, 1 | 3)
+        && !w
+            .packets
+            .iter()
+            .any(|p| ENCRYPTED_DATA_TAGS.contains(&p.tag))
+    {
         return false;
     }
     let body = &bytes[first.first.clone()];
@@ -119,5 +143,24 @@ mod tests {
         assert!(!is_binary_openpgp(&c, 4));
         // 0xA3 0x01 then anything: not OpenPGP unless it inflates.
         assert!(!is_binary_openpgp(&[0xA3, 1, 0x07, 1, 2, 3, 4, 5], 4));
+    }
+
+    #[test]
+    fn a_session_key_to_the_end_of_the_file_is_not_openpgp() {
+        // A held-out SLH-DSA-SHA2-192f signature begins 87 06: a legacy
+        // PKESK header with the indeterminate length and a "version 6"
+        // body. Indeterminate lengths belong to data packets, and a session
+        // key with no encrypted data after it unlocks nothing.
+        let mut sig = vec![0x87, 0x06, 0x6b, 0x17, 0x7b, 0xc2, 0x41, 0xfc];
+        sig.extend(
+            (0u8..=255)
+                .cycle()
+                .take(35_000)
+                .map(|b| b.wrapping_mul(151)),
+        );
+        assert!(!is_binary_openpgp(&sig, 64));
+        // A new-format PKESK alone (no SEIPD after it): not a message.
+        let pkesk = [0xC1, 12, 3, 1, 2, 3, 4, 5, 6, 7, 8, 1, 0, 8, 0xff];
+        assert!(!is_binary_openpgp(&pkesk, 64));
     }
 }

@@ -28,6 +28,13 @@ pub struct Region {
     pub block: Option<u64>,
 }
 
+/// The source of fx-inspect's length-prefix hypotheses: a big-endian
+/// 16- or 32-bit value at the start of a blob that equals a known object
+/// size or the rest's length. About one random blob in 400 starts with such
+/// a value, so the region is a size guess like a geometric one, never a
+/// parser's delimitation.
+pub const LENGTH_PREFIX: &str = "length_prefix";
+
 impl Region {
     /// Parses one region object; `None` when a field is missing or malformed.
     pub fn from_value(v: &Value) -> Option<Region> {
@@ -58,12 +65,12 @@ impl Region {
     }
 
     /// True when the region is only a size-geometry guess (fx-inspect's
-    /// `pqc_geometry` and `pqc_split` sources): its algorithm is a
+    /// `pqc_geometry`, `pqc_split` and `length_prefix` sources): its algorithm is a
     /// hypothesis, not evidence, and must not be counted twice.
     pub fn is_geometric(&self) -> bool {
         self.source
             .as_deref()
-            .is_some_and(|s| s.starts_with("pqc_") || s.contains("geometry"))
+            .is_some_and(|s| s.starts_with("pqc_") || s.contains("geometry") || s == LENGTH_PREFIX)
     }
 
     /// A region covering all of `bytes`.

@@ -27,7 +27,7 @@ use fx_core::event::Event;
 use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
-use fx_core::vocab::{Conclusion, Label};
+use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_formats::pqc_params::{self, Family, Kind, Object};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -61,6 +61,10 @@ pub struct Split {
     /// Deterministic integer score before the AEAD analysis.
     pub score: i64,
 }
+
+/// Confidence (permille) of a hybrid split found by a length prefix alone:
+/// below a whole blob's exact size ([`crate::pqc::SIZE_ONLY_CONFIDENCE`]).
+pub const LENGTH_PREFIX_CONFIDENCE: u16 = 300;
 
 fn prior_of_size(len: usize) -> Option<i64> {
     pqc_params::PARAM_SETS
@@ -287,6 +291,12 @@ impl Probe for Hybrid {
                     "decapsulated": Value::Null,
                 })),
                 cipher: Some(cipher),
+                // A length prefix that equals a KEM ciphertext size is two
+                // bytes of evidence (a random blob starts with one about
+                // once in a thousand): a guess, weaker than a whole blob's
+                // exact size.
+                basis: (best.source == "length_prefix").then_some(Basis::SizeOnly),
+                confidence: (best.source == "length_prefix").then_some(LENGTH_PREFIX_CONFIDENCE),
                 ..Default::default()
             }
         };
