@@ -61,7 +61,11 @@ fn missing_run_is_named_and_a_missing_run_directory_is_one_line() {
         // fx-report keeps 1 for `--fail-on` (a finding at or above the
         // threshold), so bad input, a missing run included, is 2 there.
         let expected = if *name == "fx-report" { 2 } else { 1 };
-        assert_eq!(out.status.code(), Some(expected), "{name} with a missing run");
+        assert_eq!(
+            out.status.code(),
+            Some(expected),
+            "{name} with a missing run"
+        );
         let err = one_line_from(name, &out.stderr);
         assert!(err.contains("/nonexistent/fx-run"), "{name}: {err}");
     }

@@ -242,8 +242,9 @@ fn the_chain_records_the_batch_and_names_every_change() {
     // … and the chain's size and line count no longer hold.
     let (_, out, _) = verify(&copy, &[]);
     assert!(
-        out.lines().any(|l| l.starts_with("telemetry/events.jsonl: ")
-            && l.contains(" lines where manifests/evidence/fx-seq.jsonl:")),
+        out.lines()
+            .any(|l| l.starts_with("telemetry/events.jsonl: ")
+                && l.contains(" lines where manifests/evidence/fx-seq.jsonl:")),
         "{out}"
     );
 

@@ -232,9 +232,13 @@ pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
 
     let flake_lock = match &args.flake_lock {
         Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("--flake-lock {}", p.display()))?;
+            let bytes =
+                std::fs::read(p).with_context(|| format!("--flake-lock {}", p.display()))?;
             Some(FlakeLock::parse(&bytes).map_err(|e| {
-                usage(&format!("--flake-lock {} is not a flake.lock: {e}", p.display()))
+                usage(&format!(
+                    "--flake-lock {} is not a flake.lock: {e}",
+                    p.display()
+                ))
             })?)
         }
         None => None,
