@@ -381,7 +381,7 @@ fn html_report_is_findings_first_escaped_secret_free_linked_repeatable_and_rende
     // The run: tool inventory, policy hash, inputs.
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(run.join("manifests/run_manifest.json")).unwrap())
-            .unwrap_or_else(|_| Value::Null);
+            .unwrap_or(Value::Null);
     if let Some(h) = manifest["policy_hash"].as_str() {
         assert!(index.contains(h), "policy hash {h} missing");
     }
