@@ -158,11 +158,31 @@ impl JobFacts {
     /// Reads the facts of one job from its events (in job order; a summary
     /// event, if any, is read as the summary).
     pub fn from_events(events: &[Event]) -> JobFacts {
+        JobFacts::read(events, |_| true)
+    }
+
+    /// Reads the summary and the facts of the events of the listed
+    /// `(module, step)` pairs only: the data and conclusion of every other
+    /// event are left unread, so a reader that needs a few steps (fx-features
+    /// reads `route/label` and the cross-checks) does not pay for typing
+    /// certificates, keys and audits it never looks at. The lists it fills
+    /// are exactly those [`JobFacts::from_events`] fills for those events.
+    pub fn from_events_for(events: &[Event], steps: &[(&str, &str)]) -> JobFacts {
+        JobFacts::read(events, |e| {
+            steps.iter().any(|(m, s)| e.module == *m && e.step == *s)
+        })
+    }
+
+    /// Reads the summary, and the data and conclusion of each event `wanted`.
+    fn read(events: &[Event], wanted: impl Fn(&Event) -> bool) -> JobFacts {
         let mut f = JobFacts::default();
         let mut summary_event = None;
         for (i, e) in events.iter().enumerate() {
             if fx_core::summary::is_summary(e) {
                 summary_event = Some((i, e));
+                continue;
+            }
+            if !wanted(e) {
                 continue;
             }
             let src = Provenance {

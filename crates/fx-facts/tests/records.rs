@@ -150,3 +150,21 @@ fn the_tri_state_pqc_checks_stay_null_when_written_back() {
     assert_eq!(p.pqc.verified, None);
     assert_eq!(p.basis, fx_core::vocab::Basis::Structural);
 }
+
+#[test]
+fn a_selective_read_types_only_the_steps_asked_for() {
+    let events = [
+        event(json!({"module": "ingest", "step": "intake", "status": "ok"})),
+        event(certificate_event()),
+    ];
+    let all = JobFacts::from_events(&events);
+    let only_x509 = JobFacts::from_events_for(&events, &[("inspect", "x509")]);
+    assert_eq!(only_x509, all);
+    let other = JobFacts::from_events_for(&events, &[("route", "label")]);
+    assert!(other.certificates.is_empty());
+    assert!(other.route_labels.is_empty());
+    // The summary is read whatever steps are asked for.
+    assert_eq!(other.summary, all.summary);
+    assert_eq!(other.summary.events, 2);
+    assert_eq!(other.summary.outcomes["inspect"].ok, 1);
+}

@@ -22,6 +22,15 @@ pub const MODULES: &[&str] = &["ingest", "route", "inspect", "probe", "fingerpri
 /// them ran on the job.
 const ANALYSIS_MODULES: &[&str] = &["route", "inspect", "probe", "fingerprint"];
 
+/// The steps whose typed facts the columns read (`route_labels`,
+/// `openssl_crosschecks`, `tshark_crosschecks`); the data of every other
+/// step is left unread (the summary carries what the columns need of it).
+pub const STEPS_READ: &[(&str, &str)] = &[
+    ("route", "label"),
+    ("inspect", "crosscheck"),
+    ("fingerprint", "tshark_crosscheck"),
+];
+
 /// Outcome counts of one module on one job.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Outcomes {
@@ -55,7 +64,7 @@ pub struct Facts<'a> {
 impl<'a> Facts<'a> {
     /// Digests a job.
     pub fn of(job: &'a Job) -> Facts<'a> {
-        let facts = JobFacts::from_events(&job.events);
+        let facts = JobFacts::from_events_for(&job.events, STEPS_READ);
         let modules = facts
             .summary
             .outcomes
