@@ -1,5 +1,5 @@
 //! Errors of writing or reading the evidence chain (a verification's
-//! findings are not errors: see [`crate::check`]).
+//! findings are not errors: see [`crate::check()`]).
 
 use std::path::PathBuf;
 

@@ -67,7 +67,7 @@ fn name_or_oid(oid: &der::asn1::ObjectIdentifier) -> String {
 }
 
 /// Parses a ContentInfo, DER or (as CMS allows and streaming writers emit)
-/// BER with indefinite lengths ([`crate::ber::to_der`]).
+/// BER with indefinite lengths (re-encoded as DER by the private `ber` module).
 pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
     let mut ber = false;
     let ci = match cms::content_info::ContentInfo::from_der(der) {

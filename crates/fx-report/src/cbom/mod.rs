@@ -18,7 +18,7 @@
 //! and the `serialNumber` are derived from the content ([`ids`]),
 //! components are sorted by `bom-ref`, there is no timestamp. It is built
 //! in one pass over `telemetry/jobs.jsonl` into maps keyed by content
-//! ([`inventory`]) and written component by component ([`document`]), so
+//! ([`mod@inventory`]) and written component by component ([`document`]), so
 //! memory follows the number of distinct assets, not of jobs.
 //!
 //! The mapping from fx facts to CycloneDX fields is docs/cbom.md.

@@ -28,7 +28,7 @@ use super::{ArtifactRef, Finding, Findings, SARIF_FILE};
 pub const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// A SARIF log; its results a `Vec` by default, or any sequence that
-/// serializes as one ([`write`] streams them).
+/// serializes as one ([`write()`] streams them).
 #[derive(Debug, Serialize)]
 pub struct Log<R = Vec<SarifResult>> {
     /// `$schema`.

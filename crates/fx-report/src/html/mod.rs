@@ -2,7 +2,7 @@
 //!
 //! An HTML report that opens from disk: no external asset, no script (the
 //! pages carry a Content Security Policy that forbids both), pictures as
-//! inline SVG written here. [`write`] streams the jobs into
+//! inline SVG written here. [`write()`] streams the jobs into
 //! `reports/artifacts/NNNN.html` ([`artifacts::PAGE_SIZE`] artifacts a
 //! page, one job in memory at a time), then writes `reports/report.html`:
 //! the [`Findings`] first, ranked by severity, each artifact linked to its
@@ -31,7 +31,7 @@ use crate::findings::Findings;
 /// `report.html`, relative to the run directory.
 pub const INDEX_FILE: &str = "reports/report.html";
 
-/// What [`write`] wrote.
+/// What [`write()`] wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Written {
     /// Artifact pages.
