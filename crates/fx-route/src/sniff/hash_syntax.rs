@@ -318,6 +318,72 @@ fn line(l: &str) -> Option<Kind> {
     }
 }
 
+/// Where a line stands relative to an armored block (PEM, OpenPGP and
+/// RFC 4716 armor, PuTTY's counted `*-Lines:` blocks). Base64 lines in
+/// such a block are the armor's body, not hash lines: a 16-character last
+/// line of a PEM body has the shape of a Cisco PIX hash.
+enum Armor {
+    /// Not in an armored block.
+    Outside,
+    /// Inside a `-----BEGIN`/`---- BEGIN` block, until its END line.
+    Delimited,
+    /// Inside a PuTTY `Public-Lines: n`/`Private-Lines: n` block: lines left.
+    Counted(usize),
+}
+
+impl Armor {
+    /// Whether `l` (trimmed) is armor — a delimiter, a header or a body
+    /// line — and so no hash line; advances the state.
+    fn body(&mut self, l: &str) -> bool {
+        match self {
+            Armor::Delimited => {
+                if is_armor_end(l) {
+                    *self = Armor::Outside;
+                }
+                true
+            }
+            Armor::Counted(n) => {
+                *n -= 1;
+                if *n == 0 {
+                    *self = Armor::Outside;
+                }
+                true
+            }
+            Armor::Outside if is_armor_begin(l) => {
+                *self = Armor::Delimited;
+                true
+            }
+            Armor::Outside => {
+                if let Some(n) = putty_line_count(l) {
+                    if n > 0 {
+                        *self = Armor::Counted(n);
+                    }
+                    return true;
+                }
+                false
+            }
+        }
+    }
+}
+
+/// A PEM/OpenPGP (`-----BEGIN `) or RFC 4716 (`---- BEGIN `) opening line.
+fn is_armor_begin(l: &str) -> bool {
+    l.starts_with("-----BEGIN ") || l.starts_with("---- BEGIN ")
+}
+
+/// The line that closes a delimited armored block.
+fn is_armor_end(l: &str) -> bool {
+    l.starts_with("-----END ") || l.starts_with("---- END ")
+}
+
+/// The line count of a PuTTY `Public-Lines: n` / `Private-Lines: n` header.
+fn putty_line_count(l: &str) -> Option<usize> {
+    let n = l
+        .strip_prefix("Public-Lines:")
+        .or_else(|| l.strip_prefix("Private-Lines:"))?;
+    n.trim().parse().ok()
+}
+
 /// Adds the hash/KDF findings of `inp`.
 pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     let Some(text) = inp.text() else { return };
@@ -326,6 +392,7 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     let mut uniform_hex = true;
     let mut short_hex = false;
     let mut families: Vec<&'static str> = Vec::new();
+    let mut armor = Armor::Outside;
     let mut lines = text.lines().take(MAX_LINES).peekable();
     while let Some(l) = lines.next() {
         // The last line may be cut by the end of the prefix: do not judge it.
@@ -333,7 +400,7 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
             break;
         }
         let l = l.trim();
-        if l.is_empty() || l.starts_with('#') {
+        if armor.body(l) || l.is_empty() || l.starts_with('#') {
             continue;
         }
         total += 1;
@@ -367,6 +434,14 @@ pub fn sniff(inp: &Input<'_>, f: &mut Findings) {
     }
     let hits = schemes + hex + shapes;
     let mostly = hits * 10 >= total * 8;
+    // Prefix-less shapes in a minority of lines, with nothing else: the
+    // other lines are something else, and a 13- or 16-character token of
+    // the crypt alphabet there is as likely the short last line of wrapped
+    // base64 or a word as a hash. That is no evidence.
+    if schemes == 0 && hex == 0 && !mostly {
+        embedded(text, f);
+        return;
+    }
     let confidence = match () {
         _ if schemes > 0 && mostly => conf::CERTAIN,
         _ if schemes > 0 && hits * 2 >= total => conf::LIKELY,
@@ -445,6 +520,51 @@ mod tests {
         let mut f = Findings::default();
         sniff(&Input::new(s.as_bytes(), Some(s.len() as u64), 0), &mut f);
         f.conclude("-")
+    }
+
+    /// A PEM body whose last line has the shape of a Cisco PIX hash (16
+    /// characters of the crypt alphabet) is armor, not a hash line: this
+    /// tail once made a freshly generated RSA key `hash_kdf_material`.
+    #[test]
+    fn armored_bodies_are_not_hash_lines() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj";
+        for text in [
+            format!(
+                "-----BEGIN PRIVATE KEY-----\n{body}\nAbCdEfGh01234567\n-----END PRIVATE KEY-----\n"
+            ),
+            format!(
+                "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\n{body}\nAbCdEfGh01234567\n=Ab1c\n-----END PGP PUBLIC KEY BLOCK-----\n"
+            ),
+            format!(
+                "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"k\"\n{body}\nAbCdEfGh01234567\n---- END SSH2 PUBLIC KEY ----\n"
+            ),
+            format!(
+                "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nPublic-Lines: 2\n{body}\nAbCdEfGh01234567\nPrivate-Lines: 1\nAbCdEfGh01234567\n"
+            ),
+        ] {
+            let v = run(&text);
+            assert!(
+                !v.labels.iter().any(|l| l.label == Label::HashKdfMaterial),
+                "{text}: {:?}",
+                v.labels
+            );
+        }
+        // Bare wrapped base64 with such a tail is no hash list either.
+        let v = run(&format!("{body}\n{body}\n{body}\nAbCdEfGh01234567\n"));
+        assert!(
+            !v.labels.iter().any(|l| l.label == Label::HashKdfMaterial),
+            "{:?}",
+            v.labels
+        );
+        // Outside the armor the same line is still judged.
+        let v = run(
+            "-----BEGIN PRIVATE KEY-----\nAbCd\n-----END PRIVATE KEY-----\nAbCdEfGh01234567\nAbCdEfGh01234560\nAbCdEfGh01234561\n",
+        );
+        assert!(
+            v.labels.iter().any(|l| l.label == Label::HashKdfMaterial),
+            "{:?}",
+            v.labels
+        );
     }
 
     #[test]
