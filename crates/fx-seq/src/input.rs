@@ -75,24 +75,94 @@ pub enum Source {
     Spool(File),
 }
 
+/// Most bytes between two lines read with one `pread` ([`Source::lines`]).
+const MAX_GAP: u64 = 64 << 10;
+/// Most bytes one `pread` of [`Source::lines`] reads.
+const MAX_SPAN: u64 = 2 << 20;
+
 impl Source {
+    fn file(&self) -> &File {
+        match self {
+            Source::File(f) | Source::Spool(f) => f,
+        }
+    }
+
+    /// A line's buffer, with room for what rendering appends (see
+    /// `record::from_line`).
+    fn buffer(len: usize) -> Vec<u8> {
+        Vec::with_capacity(len + len / 2 + 2048)
+    }
+
     /// The line a key names.
     pub fn line(&self, key: &Key) -> Result<Vec<u8>> {
-        let f = match self {
-            Source::File(f) | Source::Spool(f) => f,
-        };
-        // Room for what rendering appends (see `record::from_line`).
         let len = key.len as usize;
-        let mut buf = Vec::with_capacity(len + len / 2 + 2048);
+        let mut buf = Source::buffer(len);
         buf.resize(len, 0);
-        f.read_exact_at(&mut buf, key.off).map_err(|e| {
-            Error::Other(format!(
-                "fx-seq: reading line {} again: {e} (did the input change while it was read?)",
-                key.line
-            ))
-        })?;
+        self.file()
+            .read_exact_at(&mut buf, key.off)
+            .map_err(|e| reread_error(key, &e))?;
         Ok(buf)
     }
+
+    /// The lines `keys` name, in the order of `keys`. Lines that lie close
+    /// together in the input (a batch of an input that is nearly in order
+    /// already) are read with one `pread` per run of them rather than one
+    /// per line; a run that cannot be read is read again line by line, so
+    /// that an error names its line.
+    pub fn lines(&self, keys: &[Key]) -> Result<Vec<Vec<u8>>> {
+        thread_local! {
+            static SPAN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by_key(|&i| keys[i].off);
+        let mut out: Vec<Vec<u8>> = vec![Vec::new(); keys.len()];
+        let mut at = 0;
+        while at < order.len() {
+            // The run: lines in offset order, each close after the last.
+            let start = keys[order[at]].off;
+            let mut end = start + u64::from(keys[order[at]].len);
+            let mut next = at + 1;
+            while let Some(k) = order.get(next).map(|&i| &keys[i]) {
+                let k_end = k.off + u64::from(k.len);
+                if k.off < end || k.off - end > MAX_GAP || k_end - start > MAX_SPAN {
+                    break;
+                }
+                end = k_end;
+                next += 1;
+            }
+            let run = &order[at..next];
+            at = next;
+            if run.len() == 1 {
+                out[run[0]] = self.line(&keys[run[0]])?;
+                continue;
+            }
+            let read = SPAN.with_borrow_mut(|span| {
+                span.resize((end - start) as usize, 0);
+                self.file().read_exact_at(span, start)?;
+                for &i in run {
+                    let k = &keys[i];
+                    let from = (k.off - start) as usize;
+                    let mut buf = Source::buffer(k.len as usize);
+                    buf.extend_from_slice(&span[from..from + k.len as usize]);
+                    out[i] = buf;
+                }
+                Ok::<(), std::io::Error>(())
+            });
+            if read.is_err() {
+                for &i in run {
+                    out[i] = self.line(&keys[i])?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn reread_error(key: &Key, e: &std::io::Error) -> Error {
+    Error::Other(format!(
+        "fx-seq: reading line {} again: {e} (did the input change while it was read?)",
+        key.line
+    ))
 }
 
 /// What the read phase saw.
@@ -276,6 +346,50 @@ fn skip_string(line: &[u8], i: usize) -> Option<usize> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The lines of `text` as keys (`seq` = line number).
+    fn plain_keys(text: &[u8]) -> Vec<Key> {
+        let mut keys = Vec::new();
+        let mut off = 0u64;
+        for (i, l) in text.split(|&b| b == b'\n').enumerate() {
+            if !l.is_empty() {
+                let n = i as u64 + 1;
+                keys.push(Key {
+                    seq: n,
+                    line: n,
+                    off,
+                    len: l.len() as u32,
+                });
+            }
+            off += l.len() as u64 + 1;
+        }
+        keys
+    }
+
+    #[test]
+    fn lines_read_together_come_back_in_key_order_and_errors_name_their_line() {
+        // Near lines, a line far from the others (past MAX_GAP) and a last
+        // line, asked for out of order.
+        let far = vec![b'f'; (MAX_GAP + 10) as usize];
+        let mut text = b"one\ntwo\nthree\n".to_vec();
+        text.extend_from_slice(&far);
+        text.extend_from_slice(b"\nfour\nfive\n");
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        tmp.write_all(&text).unwrap();
+        let src = Source::File(tmp.reopen().unwrap());
+        let all = plain_keys(&text);
+        let asked: Vec<Key> = [5, 0, 2, 4, 1, 3].iter().map(|&i| all[i]).collect();
+        let got = src.lines(&asked).unwrap();
+        let want: Vec<&[u8]> = vec![b"five", b"one", b"three", b"four", b"two", &far];
+        assert_eq!(got.iter().map(Vec::as_slice).collect::<Vec<_>>(), want);
+        // The input shrank: the run is read again line by line, and the
+        // error names the first line that is gone.
+        let cut = text.len() - b"four\nfive\n".len();
+        tmp.as_file().set_len(cut as u64).unwrap();
+        let err = src.lines(&asked).unwrap_err().to_string();
+        assert!(err.contains("reading line 5 again"), "{err}");
+        assert!(src.lines(&asked[1..3]).is_ok());
+    }
 
     #[test]
     fn scan_seq_reads_the_stage_field_order_only() {

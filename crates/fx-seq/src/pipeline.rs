@@ -196,15 +196,20 @@ fn render_worker(
             Err(_) => return,
         };
         let Ok((id, keys)) = next else { return };
-        let rendered = keys.iter().map(|k| render(run, source, k)).collect();
+        let rendered = source.lines(&keys).and_then(|lines| {
+            keys.iter()
+                .zip(lines)
+                .map(|(k, line)| render(run, k, line))
+                .collect()
+        });
         if results.send((id, rendered)).is_err() {
             return;
         }
     }
 }
 
-fn render(run: &RunDir, source: &Source, k: &Key) -> Result<Record> {
-    let rec = record::from_line(run, source.line(k)?, k.line)?;
+fn render(run: &RunDir, k: &Key, line: Vec<u8>) -> Result<Record> {
+    let rec = record::from_line(run, line, k.line)?;
     if rec.seq != k.seq {
         return Err(Error::Other(format!(
             "fx-seq: line {} changed while it was read (artifact_seq {} became {})",
