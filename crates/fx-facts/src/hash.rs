@@ -49,6 +49,37 @@ pub struct HashParams {
     pub prf: Option<String>,
 }
 
+impl std::fmt::Display for HashParams {
+    /// The parameters as `name=value` pairs: names and numbers only, never
+    /// a salt or digest byte (the reports print this).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let numbers = [
+            ("cost", self.cost.map(u64::from)),
+            ("rounds", self.rounds),
+            ("iterations", self.iterations),
+            ("memory_kib", self.memory_kib),
+            ("parallelism", self.parallelism.map(u64::from)),
+            ("block_size", self.block_size.map(u64::from)),
+            ("n_log2", self.n_log2.map(u64::from)),
+            ("version", self.version.map(u64::from)),
+            ("salt_bytes", self.salt_bytes.map(u64::from)),
+            ("salt_bits", self.salt_bits.map(u64::from)),
+            ("digest_bytes", self.digest.map(u64::from)),
+        ];
+        let mut sep = "";
+        for (k, v) in numbers {
+            if let Some(v) = v {
+                write!(f, "{sep}{k}={v}")?;
+                sep = " ";
+            }
+        }
+        if let Some(prf) = &self.prf {
+            write!(f, "{sep}prf={prf}")?;
+        }
+        Ok(())
+    }
+}
+
 /// One audited line of a file of hashes (`hash.lines[]`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HashLine {

@@ -5,7 +5,7 @@
 use fx_core::job::Job;
 use fx_facts::JobFacts;
 use fx_facts::common::{KeyAlgorithm, PbeScheme};
-use fx_facts::hash::{HashAuditData, HashConclusion, HashLine, HashParams};
+use fx_facts::hash::{HashAuditData, HashConclusion, HashLine};
 use fx_facts::key::{KeyFact, KeyProtection};
 use fx_facts::reader::{Fact, PqcFact, Provenance};
 use fx_facts::tls::{NamedGroup, TlsClient};
@@ -383,31 +383,6 @@ fn weak_pbe(out: &mut Hits, src: &Provenance, name: &str, at: &str) {
     );
 }
 
-/// Parameters of a hash, for people: names and numbers only (never the
-/// hash or its salt).
-fn params_text(p: &HashParams) -> String {
-    let mut parts = Vec::new();
-    let mut num = |k: &str, v: Option<u64>| {
-        if let Some(v) = v {
-            parts.push(format!("{k}={v}"));
-        }
-    };
-    num("cost", p.cost.map(u64::from));
-    num("rounds", p.rounds);
-    num("iterations", p.iterations);
-    num("memory_kib", p.memory_kib);
-    num("parallelism", p.parallelism.map(u64::from));
-    num("block_size", p.block_size.map(u64::from));
-    num("n_log2", p.n_log2.map(u64::from));
-    num("salt_bytes", p.salt_bytes.map(u64::from));
-    num("salt_bits", p.salt_bits.map(u64::from));
-    num("digest_bytes", p.digest.map(u64::from));
-    if let Some(prf) = &p.prf {
-        parts.push(format!("prf={prf}"));
-    }
-    parts.join(" ")
-}
-
 /// One finding per (scheme, weakness) of an audit, naming its lines.
 fn hash_audit(out: &mut Hits, src: &Provenance, c: &HashConclusion, data: Option<&HashAuditData>) {
     let single;
@@ -439,7 +414,7 @@ fn hash_audit(out: &mut Hits, src: &Provenance, c: &HashConclusion, data: Option
         for w in &l.weaknesses {
             let e = by
                 .entry((scheme.clone(), w.clone()))
-                .or_insert_with(|| (l.line, params_text(&l.params), Vec::new()));
+                .or_insert_with(|| (l.line, l.params.to_string(), Vec::new()));
             e.2.push(l.line);
         }
     }

@@ -6,34 +6,9 @@
 
 use fx_core::event::{Event, Status, StreamRef};
 use fx_core::vocab::Conclusion;
-use fx_facts::{HashConclusion, HashParams, PqcConclusion, TlsConclusion};
+use fx_facts::{HashConclusion, PqcConclusion, TlsConclusion};
 
 use super::escape::{esc, href};
-
-/// A hash's parameters: names and numbers only.
-pub fn params_text(p: &HashParams) -> String {
-    let mut parts = Vec::new();
-    let mut num = |k: &str, v: Option<u64>| {
-        if let Some(v) = v {
-            parts.push(format!("{k}={v}"));
-        }
-    };
-    num("cost", p.cost.map(u64::from));
-    num("rounds", p.rounds);
-    num("iterations", p.iterations);
-    num("memory_kib", p.memory_kib);
-    num("parallelism", p.parallelism.map(u64::from));
-    num("block_size", p.block_size.map(u64::from));
-    num("n_log2", p.n_log2.map(u64::from));
-    num("version", p.version.map(u64::from));
-    num("salt_bytes", p.salt_bytes.map(u64::from));
-    num("salt_bits", p.salt_bits.map(u64::from));
-    num("digest_bytes", p.digest.map(u64::from));
-    if let Some(prf) = &p.prf {
-        parts.push(format!("prf={prf}"));
-    }
-    parts.join(" ")
-}
 
 /// A hash audit: scheme, modes, parameters, weaknesses, baseline, totals.
 pub fn hash_text(h: &HashConclusion) -> String {
@@ -45,7 +20,7 @@ pub fn hash_text(h: &HashConclusion) -> String {
         }
         t.push(')');
     }
-    let p = params_text(&h.params);
+    let p = h.params.to_string();
     if !p.is_empty() {
         t.push(' ');
         t.push_str(&p);
