@@ -18,6 +18,7 @@
 pub mod cbom;
 pub mod findings;
 pub mod html;
+mod run_facts;
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -10,8 +10,9 @@ use std::path::Path;
 
 use fx_core::run::RunDir;
 
-use super::{ArtifactRef, Finding, Findings, MARKDOWN_FILE, display_text};
+use super::{ArtifactRef, Finding, Findings, MARKDOWN_FILE};
 use crate::Report;
+use crate::run_facts::{self, Shown};
 
 /// Artifacts listed per finding; the rest are counted (findings.json has
 /// them all).
@@ -40,6 +41,15 @@ fn code(s: &str) -> String {
 
 /// The line of `telemetry/events.jsonl` holding event `seq` (fx-seq writes
 /// one event per line, in sequence from 0).
+/// A value of the run, in Markdown.
+fn shown(v: &Shown) -> String {
+    match v {
+        Shown::Code(s) => code(s),
+        Shown::Codes(v) => v.iter().map(|s| code(s)).collect::<Vec<_>>().join(", "),
+        Shown::Text(t) => md(t),
+    }
+}
+
 fn event_link(seq: u64) -> String {
     format!("[event {seq}](../telemetry/events.jsonl#L{})", seq + 1)
 }
@@ -130,7 +140,6 @@ fn counts_table(out: &mut String, title: &str, m: &BTreeMap<String, u64>) {
 /// Renders `report.md`.
 pub fn render(run: &RunDir, report: &Report, findings: &Findings) -> String {
     let m = run.manifest();
-    let inv = run.inventory();
     let mut out = String::new();
     let _ = writeln!(out, "# fx report — run {}\n", code(&m.run_id));
     let c = &findings.counts;
@@ -159,35 +168,14 @@ pub fn render(run: &RunDir, report: &Report, findings: &Findings) -> String {
     }
 
     out.push_str("## The run\n\n");
-    let _ = writeln!(out, "- run id: {}", code(&m.run_id));
-    let _ = writeln!(out, "- case: {}", code(&m.case));
-    let _ = writeln!(
-        out,
-        "- tenants: {}",
-        m.tenants
-            .iter()
-            .map(|t| code(t))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let _ = writeln!(out, "- policy hash: {}", code(&m.policy_hash));
-    let _ = writeln!(out, "- toolchain hash: {}", code(&m.toolchain_hash));
-    match &inv.flake_lock_sha256 {
-        Some(h) => {
-            let _ = writeln!(out, "- flake.lock: {}", code(h));
-        }
-        None => out.push_str("- flake.lock: not recorded (the run was not made from the flake)\n"),
+    for (k, v) in run_facts::identity(run) {
+        let _ = writeln!(out, "- {k}: {}", shown(&v));
     }
-    let _ = writeln!(out, "- fx version: {}", code(&m.fx_version));
     out.push_str("\n**Inputs**\n\n| kind | path |\n|---|---|\n");
-    for i in &m.inputs {
-        let _ = writeln!(
-            out,
-            "| {} | {} |",
-            md(&i.kind),
-            code(&display_text(&i.path))
-        );
+    for (kind, path) in run_facts::inputs(run) {
+        let _ = writeln!(out, "| {} | {} |", md(&kind), code(&path));
     }
+    let inv = run.inventory();
     out.push_str("\n**Tool inventory** (`manifests/tool_inventory.json`)\n\n");
     out.push_str("| tool | status | version | sha256 |\n|---|---|---|---|\n");
     for t in &inv.tools {
@@ -207,28 +195,13 @@ pub fn render(run: &RunDir, report: &Report, findings: &Findings) -> String {
         }
     }
     out.push_str("\n### Counts\n\n");
-    counts_table(&mut out, "Labels", &report.labels);
-    counts_table(&mut out, "Containers", &report.containers);
-    counts_table(&mut out, "Algorithms", &report.algorithms);
-    counts_table(
-        &mut out,
-        "Algorithms guessed from size or statistics alone",
-        &report.guessed_algorithms,
-    );
-    counts_table(&mut out, "Failure shapes", &report.failures);
-    counts_table(&mut out, "Skipped on purpose", &report.skipped);
+    for t in run_facts::count_tables(report) {
+        counts_table(&mut out, t.title, t.counts);
+    }
     let _ = writeln!(out, "**Budgets hit**: {} jobs\n", report.budgets_hit);
     out.push_str("**Module outcomes**\n\n| module | ok | error | skipped |\n|---|---|---|---|\n");
-    for (module, s) in &report.outcomes {
-        let n = |k: &str| s.get(k).copied().unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} |",
-            md(module),
-            n("ok"),
-            n("error"),
-            n("skipped")
-        );
+    for (module, [ok, error, skipped]) in run_facts::outcomes(report) {
+        let _ = writeln!(out, "| {} | {ok} | {error} | {skipped} |", md(module));
     }
     out
 }

@@ -17,7 +17,8 @@ use super::quantum_class::{QuantumClass, by_class};
 use super::svg::{self, Bar};
 use crate::Report;
 use crate::findings::markdown::ARTIFACTS_LISTED;
-use crate::findings::{ArtifactRef, Finding, Findings, Severity, display_text};
+use crate::findings::{ArtifactRef, Finding, Findings, Severity};
+use crate::run_facts::{self, Shown};
 
 /// Lines of a hash list named per artifact; the rest are counted.
 pub const LINES_LISTED: usize = 20;
@@ -221,6 +222,15 @@ fn pictures(out: &mut String, report: &Report, pages: &Pages) {
     out.push_str("\n</div>\n");
 }
 
+/// A value of the run, in HTML.
+fn shown(v: &Shown) -> String {
+    match v {
+        Shown::Code(s) => code(s),
+        Shown::Codes(v) => v.iter().map(|s| code(s)).collect::<Vec<_>>().join(", "),
+        Shown::Text(t) => esc(t),
+    }
+}
+
 fn the_run(out: &mut String, run: &RunDir, report: &Report, findings: &Findings) {
     let m = run.manifest();
     let inv = run.inventory();
@@ -228,17 +238,9 @@ fn the_run(out: &mut String, run: &RunDir, report: &Report, findings: &Findings)
     let mut kv = |k: &str, v: String| {
         let _ = writeln!(out, "<tr><th>{}</th><td>{v}</td></tr>", esc(k));
     };
-    kv("run id", code(&m.run_id));
-    kv("case", code(&m.case));
-    kv(
-        "tenants",
-        m.tenants
-            .iter()
-            .map(|t| code(t))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    kv("policy hash", code(&m.policy_hash));
+    for (k, v) in run_facts::identity(run) {
+        kv(k, shown(&v));
+    }
     kv(
         "quantum baseline",
         format!(
@@ -249,19 +251,6 @@ fn the_run(out: &mut String, run: &RunDir, report: &Report, findings: &Findings)
         ),
     );
     kv("hash baseline", code(&findings.baselines.hash));
-    kv("toolchain hash", code(&m.toolchain_hash));
-    kv(
-        "flake.lock",
-        match (&inv.flake_lock_sha256, &m.flake_lock) {
-            (Some(h), _) => code(h),
-            (None, Some(f)) => code(&f.sha256),
-            (None, None) => "not recorded (the run was not made from the flake)".into(),
-        },
-    );
-    kv("fx version", code(&m.fx_version));
-    if let Some(b) = &m.fx_build {
-        kv("fx build", code(b));
-    }
     kv("jobs", report.jobs.to_string());
     kv("events", report.events.to_string());
     kv("budgets hit", format!("{} jobs", report.budgets_hit));
@@ -276,12 +265,12 @@ fn the_run(out: &mut String, run: &RunDir, report: &Report, findings: &Findings)
     );
 
     out.push_str("<h3 id=\"inputs\">Inputs</h3>\n<table>\n<tr><th>kind</th><th>path</th></tr>\n");
-    for i in &m.inputs {
+    for (kind, path) in run_facts::inputs(run) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td></tr>",
-            esc(&i.kind),
-            code(&display_text(&i.path))
+            esc(&kind),
+            code(&path)
         );
     }
     out.push_str("</table>\n");
@@ -307,33 +296,20 @@ fn the_run(out: &mut String, run: &RunDir, report: &Report, findings: &Findings)
     }
 
     out.push_str("<h2 id=\"counts\">Counts</h2>\n");
-    counts_table(out, "labels", "Labels", &report.labels, false);
-    counts_table(out, "containers", "Containers", &report.containers, false);
-    counts_table(out, "algorithms", "Algorithms", &report.algorithms, true);
-    counts_table(
-        out,
-        "guessed",
-        "Algorithms guessed from size or statistics alone",
-        &report.guessed_algorithms,
-        true,
-    );
-    counts_table(out, "failures", "Failure shapes", &report.failures, false);
-    counts_table(out, "skipped", "Skipped on purpose", &report.skipped, false);
+    for t in run_facts::count_tables(report) {
+        counts_table(out, t.id, t.title, t.counts, t.algorithms);
+    }
     let _ = writeln!(
         out,
         "<h3 id=\"budgets\">Budgets hit</h3>\n<p>{} jobs hit a budget or cap.</p>",
         report.budgets_hit
     );
     out.push_str("<h3 id=\"modules\">Module outcomes</h3>\n<table>\n<tr><th>module</th><th>ok</th><th>error</th><th>skipped</th></tr>\n");
-    for (module, s) in &report.outcomes {
-        let n = |k: &str| s.get(k).copied().unwrap_or(0);
+    for (module, [ok, error, skipped]) in run_facts::outcomes(report) {
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            esc(module),
-            n("ok"),
-            n("error"),
-            n("skipped")
+            "<tr><td>{}</td><td class=\"n\">{ok}</td><td class=\"n\">{error}</td><td class=\"n\">{skipped}</td></tr>",
+            esc(module)
         );
     }
     out.push_str("</table>\n");
