@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use fx_chain::{Content, Leaf, LeafSink, LineHasher, Sinks};
 use fx_core::{Error, Result};
 
-use crate::record::{Record, itoa};
+use crate::record::Record;
 use crate::telemetry::{EVENTS, JOBS, MODULE_EVENTS, TELEMETRY_DIR, TOOL_RUN_EVENTS};
 
 /// An ordered batch to hash: its number, the `event_seq` of its first
@@ -57,7 +57,7 @@ pub fn hash_batch(batch: &[Record], mut event_seq: u64) -> BatchLeaves {
         jobs: Vec::with_capacity(batch.len()),
     };
     let mut job = LineHasher::default();
-    let mut digits = [0u8; 20];
+    let mut digits = itoa::Buffer::new();
     for rec in batch {
         let head = rec.head();
         job.update(rec.job_prefix());
@@ -65,7 +65,7 @@ pub fn hash_batch(batch: &[Record], mut event_seq: u64) -> BatchLeaves {
             if i > 0 {
                 job.update(b",");
             }
-            let seq = itoa(event_seq, &mut digits);
+            let seq = digits.format(event_seq).as_bytes();
             // The job line holds the event line without its newline.
             job.update(head);
             job.update(seq);

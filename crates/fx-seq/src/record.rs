@@ -389,7 +389,7 @@ fn render_head(
         out.extend_from_slice(br#"","artifact_id":""#);
         out.extend_from_slice(artifact_id.as_bytes());
         out.extend_from_slice(br#"","artifact_seq":"#);
-        out.extend_from_slice(itoa(artifact_seq, &mut [0u8; 20]));
+        out.extend_from_slice(itoa::Buffer::new().format(artifact_seq).as_bytes());
     } else {
         write_json(
             out,
@@ -480,23 +480,9 @@ impl Record {
 /// Writes the stamped event line (without newline) into `out`.
 pub fn stamped_event(out: &mut Vec<u8>, head: &[u8], event_seq: u64, tail: &[u8]) {
     out.extend_from_slice(head);
-    out.extend_from_slice(itoa(event_seq, &mut [0u8; 20]));
+    out.extend_from_slice(itoa::Buffer::new().format(event_seq).as_bytes());
     out.push(b',');
     out.extend_from_slice(tail);
-}
-
-/// The decimal digits of `n`, written into `buf`.
-pub fn itoa(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    &buf[i..]
 }
 
 #[cfg(test)]
@@ -677,12 +663,5 @@ mod tests {
             err.starts_with("line 1: invalid job line: unknown field `extra`"),
             "{err}"
         );
-    }
-
-    #[test]
-    fn itoa_matches_display() {
-        for n in [0u64, 9, 10, 12345, u64::MAX] {
-            assert_eq!(itoa(n, &mut [0; 20]), n.to_string().as_bytes());
-        }
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use fx_core::{Error, Result};
 
 use crate::direct::{DirectFile, IoThread};
-use crate::record::{Record, itoa, stamped_event};
+use crate::record::{Record, stamped_event};
 
 /// `RUN/telemetry`, relative to the run directory.
 pub const TELEMETRY_DIR: &str = "telemetry";
@@ -255,13 +255,13 @@ impl JobsWriter {
     /// Writes one stamped job line (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
         let head = rec.head();
-        let mut digits = [0u8; 20];
+        let mut digits = itoa::Buffer::new();
         self.jobs.write(rec.job_prefix())?;
         for (i, ev) in rec.events().enumerate() {
             if i > 0 {
                 self.jobs.write(b",")?;
             }
-            let seq = itoa(self.event_seq, &mut digits);
+            let seq = digits.format(self.event_seq).as_bytes();
             self.jobs.pieces(&[head, seq, b",", ev.tail])?;
             self.event_seq += 1;
         }
