@@ -190,14 +190,7 @@ impl Session<'_> {
         rep.verdict.container(p.container);
         if key_bearing(p.container) && (p.key.algorithm.is_some() || !p.key.oid.is_empty()) {
             rep.verdict.primary(&p.key);
-            rep.members.push(report::Member {
-                index: rep.members.len(),
-                container: p.container,
-                algorithm: p.key.algorithm.clone(),
-                oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
-                key_bits: p.key.key_bits,
-                curve: p.key.curve.clone(),
-            });
+            rep.member(p.container, &p.key);
         }
         for r in p.regions {
             rep.region(with_block(r, block));
@@ -229,14 +222,7 @@ impl Session<'_> {
                 let rep = &mut self.out.report;
                 if p.key.algorithm.is_some() {
                     rep.verdict.primary(&p.key);
-                    rep.members.push(report::Member {
-                        index: rep.members.len(),
-                        container: p.container,
-                        algorithm: p.key.algorithm.clone(),
-                        oid: (!p.key.oid.is_empty()).then(|| p.key.oid.clone()),
-                        key_bits: p.key.key_bits,
-                        curve: p.key.curve.clone(),
-                    });
+                    rep.member(p.container, &p.key);
                 }
                 self.object(step, p, None, json!({}));
             }
@@ -522,14 +508,7 @@ impl Session<'_> {
                         let rep = &mut self.out.report;
                         rep.verdict.container(c);
                         rep.verdict.primary(&key);
-                        rep.members.push(report::Member {
-                            index: rep.members.len(),
-                            container: c,
-                            algorithm: key.algorithm.clone(),
-                            oid: Some(key.oid.clone()),
-                            key_bits: None,
-                            curve: None,
-                        });
+                        rep.member(c, &key);
                     }
                     None => self.out.report.verdict.container(Container::Raw),
                 }

@@ -33,7 +33,7 @@ use serde_json::json;
 
 use crate::Session;
 use crate::algorithm::KeyAlg;
-use crate::report::{Finding, Member, Step};
+use crate::report::{Finding, Step};
 
 /// Packets walked per block (the rest are counted, not read).
 pub const MAX_PACKETS: usize = 1024;
@@ -630,14 +630,7 @@ impl Session<'_> {
         rep.verdict.container(Container::Openpgp);
         for k in &r.primaries {
             rep.verdict.primary(k);
-            rep.members.push(Member {
-                index: rep.members.len(),
-                container: Container::Openpgp,
-                algorithm: k.algorithm.clone(),
-                oid: None,
-                key_bits: k.key_bits,
-                curve: k.curve.clone(),
-            });
+            rep.member(Container::Openpgp, k);
         }
         if r.primaries.is_empty()
             && let Some(k) = &r.sig_alg

@@ -248,28 +248,23 @@ pub struct Report {
     pub members: Vec<Member>,
 }
 
-/// One key-bearing object of a bundle (`members` of DESIGN §9).
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Member {
-    /// Position among the bundle's key-bearing objects, from 0.
-    pub index: usize,
-    /// The object's container.
-    pub container: Container,
-    /// Its key's algorithm, when the OID is known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub algorithm: Option<String>,
-    /// The OID of its key's algorithm.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oid: Option<String>,
-    /// RSA/DSA modulus bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_bits: Option<u64>,
-    /// Curve.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub curve: Option<String>,
-}
+/// One key-bearing object of a bundle (`members` of DESIGN §9): the
+/// typed record the readers of the evidence read back.
+pub use fx_facts::bundle::Member;
 
 impl Report {
+    /// Adds `key`, parsed from a `container`, as the next member.
+    pub fn member(&mut self, container: Container, key: &crate::algorithm::KeyAlg) {
+        self.members.push(Member {
+            index: self.members.len() as u64,
+            container,
+            algorithm: key.algorithm.clone(),
+            oid: (!key.oid.is_empty()).then(|| key.oid.clone()),
+            key_bits: key.key_bits,
+            curve: key.curve.clone(),
+        });
+    }
+
     /// Appends a step.
     pub fn push(&mut self, step: Step) {
         self.steps.push(step);
