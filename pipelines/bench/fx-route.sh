@@ -18,8 +18,10 @@ cores=$(nproc)
 command -v file >/dev/null || { echo "fx-route bench: libmagic's file is required" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "fx-route bench: GNU time (/usr/bin/time, Debian package time) is required" >&2; exit 1; }
 
-cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin fx-ingest --bin fx-route
-bin="$here/target/release"
+# shellcheck source=pipelines/bench/lib.sh
+. "$here/pipelines/bench/lib.sh"
+bench_bins fx-ingest fx-route
+bin="$BIN"
 
 corpus="$work/corpus"
 rm -rf "$corpus" "$work/run"
@@ -74,7 +76,8 @@ bytes=$(du -sb "$corpus" | cut -f1)
 best() {
     local b_wall="" b_cpu="" out
     for _ in 1 2 3; do
-        /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$@" > /dev/null 2> /dev/null
+        /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$@" > /dev/null 2> "$work/stderr.txt" \
+            || { echo "fx-route bench: '$*' failed; no figure is given for it" >&2; cat "$work/stderr.txt" >&2; exit 1; }
         read -r w u s < <(tail -1 "$work/time.txt")
         if [ -z "$b_wall" ] || awk -v a="$w" -v b="$b_wall" 'BEGIN { exit !(a < b) }'; then
             b_wall=$w; b_cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
@@ -111,3 +114,5 @@ printf '%-28s %12s %18s\n' "fx-route -j$cores" "$(rate "$w_route" $((files * rep
 echo "ratio fx-route -j1 / file (1 process), wall: $(ratio "$w_route_1" "$w_file")x, cpu: $(ratio "$c_route_1" "$c_file")x"
 echo "ratio fx-route -j$cores / file -P$cores, wall: $(ratio "$w_route" "$w_file_par")x, cpu: $(ratio "$c_route" "$c_file_par")x"
 echo "ratio fx-route -j$cores / file (1 process), wall (target >= 20x): $(ratio "$w_route" "$w_file")x"
+bench_result fx-route "files, -j1 vs one file process" "files/CPU-s" \
+    "$(rate "$c_route_1" $((files * reps)))" "file -b" "$(rate "$c_file")" ">= 40x (issue 14)"
