@@ -26,9 +26,9 @@ apt_packages=(
   libmbedtls14 libmbedcrypto7 libtomcrypt1 libgcrypt20 libgnutls30 libnettle8 libhogweed6 libssl3
   # the HTML report test loads reports/report.html in a real headless browser
   chromium
-  # Python and its venv module (Parquet read-back test), GNU time and bc
-  # (benchmarks), Nix (flake checks)
-  python3 python3-venv time bc nix-bin
+  # Python and its venv module (Parquet read-back test), GNU time, bc and
+  # ent (benchmarks: ent is fx-probe's peer), Nix (flake checks)
+  python3 python3-venv time bc ent nix-bin
 )
 # Python packages the tests import: the import name, or IMPORT=PIP-SPEC where
 # pip knows the package by another name (the CBOM test validates against the

@@ -22,12 +22,9 @@ FILES=${FILES:-512}
 WORK=${BENCH_DIR:-.bench/fx-probe}
 CORES=${CORES:-$(nproc)}
 
-if [ -n "${FX_BIN_DIR:-}" ]; then
-    BIN=$(cd "$FX_BIN_DIR" && pwd)
-else
-    cargo build --release --quiet --bin fx-ingest --bin fx-route --bin fx-inspect --bin fx-probe
-    BIN=$PWD/target/release
-fi
+# shellcheck source=pipelines/bench/lib.sh
+. pipelines/bench/lib.sh
+bench_bins fx-ingest fx-route fx-inspect fx-probe
 
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -63,20 +60,15 @@ rm -rf "$RUN"
 # measure NAME CMD...: wall seconds and CPU seconds (user + sys, children
 # included) of CMD, output discarded. CPU seconds give the per-core rate
 # even when other work shares the machine; wall seconds are shown too.
-measure() {
-    local name=$1; shift
-    /usr/bin/time -f "%e %U %S" -o "$WORK/time.$name" "$@" > /dev/null
-    read -r wall user sys < "$WORK/time.$name"
-    echo "$wall $(echo "$user + $sys" | bc -l)"
-}
-
-read -r fx1_wall fx1_cpu < <(measure fx1 sh -c "'$BIN/fx-probe' --run '$RUN' -j 1 < '$WORK/inspected.jsonl'")
-read -r fxn_wall fxn_cpu < <(measure fxn sh -c "'$BIN/fx-probe' --run '$RUN' -j '$CORES' < '$WORK/inspected.jsonl'")
-"$BIN/fx-probe" --run "$RUN" -j 1 < "$WORK/inspected.jsonl" > "$WORK/probed.jsonl"
+bench_time "$BIN/fx-probe" --run "$RUN" -j 1 < "$WORK/inspected.jsonl" > "$WORK/probed.jsonl"
+fx1_wall=$WALL fx1_cpu=$CPU
+bench_time "$BIN/fx-probe" --run "$RUN" -j "$CORES" < "$WORK/inspected.jsonl" > /dev/null
+fxn_wall=$WALL fxn_cpu=$CPU
 
 ent_wall=""
 if command -v ent > /dev/null; then
-    read -r ent_wall ent_cpu < <(measure ent sh -c "find '$DATA' -type f ! -name .done -print0 | xargs -0 -n 1 ent")
+    bench_time sh -c "find '$DATA' -type f ! -name .done -print0 | xargs -0 -n 1 ent" > /dev/null
+    ent_wall=$WALL ent_cpu=$CPU
 else
     echo "ent is absent (apt-get install ent): peer column skipped" >&2
 fi
@@ -93,3 +85,8 @@ fi
 echo "target: >= 50 MB/s per core ($(echo "scale=1; 50 * 1000000 / 1048576" | bc -l) MiB/s)"
 # What the probes concluded, for a sanity check.
 grep -o '"class":"[a-z_]*"' "$WORK/probed.jsonl" | sort | uniq -c | sort -rn | head
+if [ -n "$ent_wall" ]; then
+    bench_result fx-probe "random/ECB/compressed classes, -j1" "MiB/CPU-s" "$(rate "$fx1_cpu")" "ent (per file)" "$(rate "$ent_cpu")" ">= 47.6 MiB/s per core"
+else
+    bench_result fx-probe "random/ECB/compressed classes, -j1" "MiB/CPU-s" "$(rate "$fx1_cpu")" "" "" ">= 47.6 MiB/s per core"
+fi
