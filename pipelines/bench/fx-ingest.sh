@@ -16,7 +16,7 @@
 #
 # Usage: pipelines/bench/fx-ingest.sh            (work files under .bench/fx-ingest)
 #        LARGE_MB=512 SMALL_N=10000 pipelines/bench/fx-ingest.sh
-#        FX_INGEST_BIN=target/debug/fx-ingest pipelines/bench/fx-ingest.sh   (no release build)
+#        FX_BIN_DIR=target/debug pipelines/bench/fx-ingest.sh   (no release build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,12 +25,10 @@ SMALL_N=${SMALL_N:-50000}
 WORK=${BENCH_DIR:-.bench/fx-ingest}
 CORES=${CORES:-$(nproc)}
 
-if [ -n "${FX_INGEST_BIN:-}" ]; then
-    BIN=$FX_INGEST_BIN # e.g. a debug build, for a quick look
-else
-    cargo build --release --quiet --bin fx-ingest
-    BIN=$PWD/target/release/fx-ingest
-fi
+# shellcheck source=pipelines/bench/lib.sh
+. pipelines/bench/lib.sh
+bench_bins fx-ingest
+BIN=$BIN/fx-ingest
 
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -50,13 +48,14 @@ if [ ! -f "$WORK/.done-small-$SMALL_N" ]; then
     touch "$WORK/.done-small-$SMALL_N"
 fi
 
-# measure CMD...: prints "WALL CPU" seconds of CMD and its children (output
-# discarded). CPU (user + sys) is shown as well because on a shared machine
-# the wall clock also measures everybody else's load.
+# measure CMD...: the wall and CPU (user + sys) seconds of CMD and its
+# children, output discarded, in W and C; CPU is shown as well because on a
+# shared machine the wall clock also measures everybody else's load. CMD
+# may be one of the shell functions below (it runs in a child bash); a
+# failed run stops the script.
 measure() {
-    local TIMEFORMAT='%R %U %S' t
-    t=$( { time "$@" > /dev/null 2>&1; } 2>&1 )
-    echo "$t" | awk '{printf "%s %.3f", $1, $2 + $3}'
+    bench_time bash -c '"$@"' measure "$@" > /dev/null
+    W=$WALL C=$CPU
 }
 RUN_DIR=$WORK/run
 fx_run() { # fx_run DIR: ingest DIR into the (fresh) run RUN_DIR
@@ -76,6 +75,8 @@ peer() { # peer DIR N-PER-CALL TOOL...
 }
 
 # Warm the page cache so every contender reads from memory.
+export BIN RUN_DIR SHM CORES WORK
+export -f fx_run fx_run_shm peer
 cat "$WORK"/large/f*.bin > /dev/null
 peer "$WORK/small" 5000 cat > /dev/null
 
@@ -88,9 +89,9 @@ small_files=$(find "$WORK/small" -type f | wc -l)
 # Each fx-ingest starts from an empty run directory; removing the previous
 # one is not timed.
 rm -rf "$RUN_DIR"
-sync; read -r w_fx_l c_fx_l <<< "$(measure fx_run "$WORK/large")"
-sync; read -r w_sum_l c_sum_l <<< "$(measure peer "$WORK/large" 1 sha256sum)"
-sync; read -r w_ossl_l c_ossl_l <<< "$(measure peer "$WORK/large" 1 openssl dgst -sha256)"
+sync; measure fx_run "$WORK/large"; w_fx_l=$W c_fx_l=$C
+sync; measure peer "$WORK/large" 1 sha256sum; w_sum_l=$W c_sum_l=$C
+sync; measure peer "$WORK/large" 1 openssl dgst -sha256; w_ossl_l=$W c_ossl_l=$C
 # The disk's direct-write rate for the same bytes (4 MiB blocks, CORES streams).
 dd_direct() {
     local per=$((large_bytes / CORES / 4194304)) i
@@ -100,18 +101,20 @@ dd_direct() {
     done
     wait
 }
-sync; read -r w_dd_l c_dd_l <<< "$(measure dd_direct)"
+export large_bytes
+export -f dd_direct
+sync; measure dd_direct; w_dd_l=$W c_dd_l=$C
 rm -rf "$WORK/dd"
 rm -rf "$RUN_DIR"
-sync; read -r w_fx_s c_fx_s <<< "$(measure fx_run "$WORK/small")"
+sync; measure fx_run "$WORK/small"; w_fx_s=$W c_fx_s=$C
 w_fx_s_shm=""
 if [ -n "$SHM" ]; then
     rm -rf "$SHM"
-    sync; read -r w_fx_s_shm c_fx_s_shm <<< "$(measure fx_run_shm "$WORK/small")"
+    sync; measure fx_run_shm "$WORK/small"; w_fx_s_shm=$W c_fx_s_shm=$C
     rm -rf "$SHM"
 fi
-sync; read -r w_sum_s c_sum_s <<< "$(measure peer "$WORK/small" 1000 sha256sum)"
-sync; read -r w_ossl_s c_ossl_s <<< "$(measure peer "$WORK/small" 1000 openssl dgst -sha256)"
+sync; measure peer "$WORK/small" 1000 sha256sum; w_sum_s=$W c_sum_s=$C
+sync; measure peer "$WORK/small" 1000 openssl dgst -sha256; w_ossl_s=$W c_ossl_s=$C
 rm -rf "$WORK/run"
 
 calc() { echo "$*" | bc -l; }
@@ -147,3 +150,5 @@ row_s "openssl dgst (xargs -P$CORES -n1000)" "$w_ossl_s" "$c_ossl_s"
 printf '  fx files/s        = %.0f wall, %.0f cpu  (target >= 20000)\n' "$(fps "$w_fx_s")" "$(fps_cpu "$c_fx_s")"
 printf '  fx / sha256sum    = %.2f wall, %.2f cpu\n' "$(calc "$w_sum_s / $w_fx_s")" "$(calc "$c_sum_s / $c_fx_s")"
 printf '  fx / openssl dgst = %.2f wall, %.2f cpu\n' "$(calc "$w_ossl_s / $w_fx_s")" "$(calc "$c_ossl_s / $c_fx_s")"
+bench_result fx-ingest "1 KiB files (hash + blob write)" "files/CPU-s" "$(fps_cpu "$c_fx_s")" "sha256sum" "$(fps_cpu "$c_sum_s")" ">= 20,000 files/s"
+bench_result fx-ingest "large files (hash + blob write)" "MB/CPU-s" "$(mbs_cpu "$c_fx_l")" "sha256sum" "$(mbs_cpu "$c_sum_l")" ">= 0.8 x openssl speed"
