@@ -24,11 +24,14 @@ done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-echo "building (cargo build --release)…" >&2
-cargo build --release --quiet --bin fx-features
-cargo build --release --quiet -p fx-features --example synth_jobs
-bin="$repo/target/release"
-synth="$bin/examples/synth_jobs"
+# shellcheck source=pipelines/bench/lib.sh
+. "$repo/pipelines/bench/lib.sh"
+bench_bins fx-features
+bin="$BIN"
+# the job generator is an example of the crate, built unless FX_BENCH_NO_BUILD
+[ -n "${FX_BENCH_NO_BUILD:-}" ] || cargo build --release --quiet -p fx-features --example synth_jobs
+synth="$repo/target/release/examples/synth_jobs"
+[ -x "$synth" ] || { echo "fx-features bench: $synth is missing (cargo build --release -p fx-features --example synth_jobs)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-features-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -89,6 +92,9 @@ PY
     "$t_duck" "$(rate "$n" "$t_duck")" "$(rate "$n" "$cpu_duck")" "$(mib "$rss_duck")"
   awk -v a="$t_duck" -v b="$t_replay" -v c="$cpu_duck" -v d="$cpu_replay" \
     'BEGIN{ printf "  ratio fx-features replay / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
+  bench_result fx-features "replay of $n jobs (features, CSV, Parquet)" "rows/CPU-s" \
+    "$(rate "$n" "$cpu_replay")" "DuckDB read_json_auto to Parquet" "$(rate "$n" "$cpu_duck")" "peak RSS <= 256 MiB"
 else
   echo "  (pip install duckdb to compare with DuckDB's read_json_auto → parquet)"
+  bench_result fx-features "replay of $n jobs (features, CSV, Parquet)" "rows/CPU-s" "$(rate "$n" "$cpu_replay")" "" "" "peak RSS <= 256 MiB"
 fi
