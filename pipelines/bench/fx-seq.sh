@@ -40,12 +40,14 @@ fi
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-if [ -z "${FX_BENCH_NO_BUILD:-}" ]; then
-  echo "building (cargo build --release)…" >&2
-  cargo build --release --quiet --bin fx-seq
-  cargo build --release --quiet -p fx-seq --example gen_jobs
-fi
-bin="$repo/target/release"
+# shellcheck source=pipelines/bench/lib.sh
+. "$repo/pipelines/bench/lib.sh"
+bench_bins fx-seq
+bin="$BIN"
+# the job generator is an example of the crate, built unless FX_BENCH_NO_BUILD
+[ -n "${FX_BENCH_NO_BUILD:-}" ] || cargo build --release --quiet -p fx-seq --example gen_jobs
+gen="$repo/target/release/examples/gen_jobs"
+[ -x "$gen" ] || { echo "fx-seq bench: $gen is missing (cargo build --release -p fx-seq --example gen_jobs)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-seq-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -63,7 +65,7 @@ measure() {
 }
 
 echo "generating $n shuffled job lines…" >&2
-"$bin/examples/gen_jobs" "$work/run" "$n" "$work/keyed.tsv" > "$work/jobs.jsonl"
+"$gen" "$work/run" "$n" "$work/keyed.tsv" > "$work/jobs.jsonl"
 bytes=$(stat -c %s "$work/jobs.jsonl")
 sync
 
@@ -106,3 +108,5 @@ awk -v n="$n" -v bytes="$bytes" -v tele="$tele" -v spills="$spills" -v fx_cpu="$
   printf "target peak RSS <= 256 MiB: %s   target >= 200000 jobs/s: %s\n", \
     (fx_kib <= 262144 ? "met" : "MISSED"), (fx_rate >= 200000 ? "met" : "MISSED")
 }'
+bench_result fx-seq "$n job lines (sort, summaries, telemetry, evidence chain)" "jobs/CPU-s" \
+  "$(bench_rate "$n" "$fx_cpu")" "GNU sort of the keys" "$(bench_rate "$n" "$sort_cpu")" ">= 200,000 jobs/s, RSS <= 256 MiB"
