@@ -27,11 +27,14 @@ done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-echo "building (cargo build --release)…" >&2
-cargo build --release --quiet --bin fx-diff
-cargo build --release --quiet -p fx-features --example synth_jobs
-bin="$repo/target/release"
-synth="$bin/examples/synth_jobs"
+# shellcheck source=pipelines/bench/lib.sh
+. "$repo/pipelines/bench/lib.sh"
+bench_bins fx-diff
+bin="$BIN"
+# the job generator is an example of fx-features, built unless FX_BENCH_NO_BUILD
+[ -n "${FX_BENCH_NO_BUILD:-}" ] || cargo build --release --quiet -p fx-features --example synth_jobs
+synth="$repo/target/release/examples/synth_jobs"
+[ -x "$synth" ] || { echo "fx-diff bench: $synth is missing (cargo build --release -p fx-features --example synth_jobs)" >&2; exit 2; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-diff-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
@@ -104,7 +107,9 @@ mib() { awk -v k="$1" 'BEGIN{ printf "%.1f", k / 1024 }'; }
 row() { # LABEL DIR_A DIR_B [--json]
   local label="$1" a="$2" b="$3"; shift 3
   read -r t rss cpu rc < <(measure "$bin/fx-diff" "$@" "$a" "$b")
+  [ "$rc" -le 1 ] || { echo "fx-diff bench: fx-diff $* failed (exit $rc); no figure is given for it" >&2; exit 1; }
   printf '  %-22s %8.2f s wall %8.2f s cpu  peak RSS %7s MiB  exit %d\n' "$label" "$t" "$cpu" "$(mib "$rss")" "$rc"
+  LAST_CPU=$cpu
 }
 
 echo
@@ -113,10 +118,13 @@ row "identical, text" "$work/big/a" "$work/big/same"
 row "identical, --json" "$work/big/a" "$work/big/same" --json
 row "1% changed, text" "$work/big/a" "$work/big/changed"
 row "1% changed, --json" "$work/big/a" "$work/big/changed" --json
+bench_result fx-diff "two runs of $n jobs, 1% changed, --json" "jobs/CPU-s" "$(bench_rate "$n" "$LAST_CPU")" "" "" "peak RSS <= 256 MiB"
 echo "and of two runs of $small jobs (memory grows only by run A's index):"
 row "identical, text" "$work/small/a" "$work/small/same"
 row "1% changed, --json" "$work/small/a" "$work/small/changed" --json
-"$bin/fx-diff" --json "$work/big/a" "$work/big/changed" > "$work/diff.json" || true
+# exit 1 means "the runs differ", as diff(1); anything else is a failure
+rc=0; "$bin/fx-diff" --json "$work/big/a" "$work/big/changed" > "$work/diff.json" || rc=$?
+[ "$rc" -le 1 ] || { echo "fx-diff bench: fx-diff failed (exit $rc)" >&2; exit 1; }
 python3 - "$work/diff.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["totals"]

@@ -26,10 +26,14 @@ done
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
-echo "building (cargo build --release)…" >&2
-cargo build --release --quiet --bins
-cargo build --release --quiet -p fx-report --example cbom_only
-bin="$repo/target/release"
+# shellcheck source=pipelines/bench/lib.sh
+. "$repo/pipelines/bench/lib.sh"
+bench_bins fx-ingest fx-route fx-inspect fx-probe fx-fingerprint fx-seq fx-features fx-report
+bin="$BIN"
+# the CBOM-only harness is an example of the crate, built unless FX_BENCH_NO_BUILD
+[ -n "${FX_BENCH_NO_BUILD:-}" ] || cargo build --release --quiet -p fx-report --example cbom_only
+cbom_only="$repo/target/release/examples/cbom_only"
+[ -x "$cbom_only" ] || { echo "fx-report bench: $cbom_only is missing (cargo build --release -p fx-report --example cbom_only)" >&2; exit 2; }
 py="$repo/target/python/bin/python3"
 [ -x "$py" ] || py=python3
 
@@ -85,8 +89,8 @@ bytes=$(stat -c %s "$work/big/telemetry/jobs.jsonl")
 
 read -r t_big rss_big cpu_big < <(measure "$bin/fx-report" --run "$work/big")
 read -r t_small rss_small cpu_small < <(measure "$bin/fx-report" --run "$work/small")
-read -r t_cb rss_cb cpu_cb < <(measure "$bin/examples/cbom_only" "$work/big")
-read -r t_cbs rss_cbs cpu_cbs < <(measure "$bin/examples/cbom_only" "$work/small")
+read -r t_cb rss_cb cpu_cb < <(measure "$cbom_only" "$work/big")
+read -r t_cbs rss_cbs cpu_cbs < <(measure "$cbom_only" "$work/small")
 cbom="$work/big/reports/cbom.cdx.json"
 cp "$cbom" "$work/first.cdx.json"
 read -r t_17 rss_17 cpu_17 < <(measure "$bin/fx-report" --run "$work/big" --spec 1.7)
@@ -127,6 +131,9 @@ PY
     'BEGIN{ printf "  ratio fx-report / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
   awk -v a="$t_duck" -v b="$t_cb" -v c="$cpu_duck" -v d="$cpu_cb" \
     'BEGIN{ printf "  ratio CBOM only / DuckDB load: %.2fx wall-clock speed, %.2fx CPU efficiency\n", a / b, c / d }'
+  bench_result fx-report "$n jobs: findings, SARIF, HTML, CBOM" "rows/CPU-s" "$(rate "$n" "$cpu_big")" \
+    "DuckDB read_json_auto into a table" "$(rate "$n" "$cpu_duck")" "peak RSS <= 256 MiB"
 else
   echo "  (pipelines/setup.sh installs duckdb in target/python to compare with DuckDB's read_json_auto)"
+  bench_result fx-report "$n jobs: findings, SARIF, HTML, CBOM" "rows/CPU-s" "$(rate "$n" "$cpu_big")" "" "" "peak RSS <= 256 MiB"
 fi
