@@ -24,12 +24,15 @@ N="${FX_BENCH_LINES:-100000}"
 mkdir -p "$WORK"
 cd "$ROOT"
 
+# shellcheck source=pipelines/bench/lib.sh
+. "$ROOT/pipelines/bench/lib.sh"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 HARNESS="${FX_HASH_ID_BIN:-$TARGET/examples/hash_id}"
 echo "== building (release)"
-if [ -z "${FX_HASH_ID_BIN:-}" ]; then cargo build --release -q -p fx-probe --example hash_id; fi
+if [ -z "${FX_HASH_ID_BIN:-}" ] && [ -z "${FX_BENCH_NO_BUILD:-}" ]; then cargo build --release -q -p fx-probe --example hash_id; fi
+[ -x "$HARNESS" ] || { echo "hash-id bench: $HARNESS is missing" >&2; exit 2; }
 if [ -z "${FX_BENCH_NO_COMMAND:-}" ]; then
-  cargo build --release -q --bin fx-ingest --bin fx-route --bin fx-probe 2>/dev/null || echo "   (fx binaries did not build; skipping the command measurement)"
+  bench_bins fx-ingest fx-route fx-probe
 fi
 
 echo "== building the list of $N hashes with truth in $WORK"
@@ -87,7 +90,8 @@ FX_WALL=$(rate "$N" "$t0" "$t1")
 HASHID_RATE=0
 if command -v hashid >/dev/null; then
   echo "== hashID"
-  t0=$(now); hashid -m "$WORK/hashes.txt" > "$WORK/hashid.out" 2>/dev/null || true; t1=$(now)
+  t0=$(now); hashid -m "$WORK/hashes.txt" > "$WORK/hashid.out" 2>"$WORK/hashid.err" \
+    || { echo "hash-id bench: hashID failed: $(head -c 300 "$WORK/hashid.err")" >&2; exit 1; }; t1=$(now)
   HASHID_RATE=$(rate "$N" "$t0" "$t1")
 else
   echo "== hashID absent (pip install hashid)"
@@ -103,7 +107,8 @@ NTH_N=$(wc -l < "$WORK/sample.txt")
 NTH_RATE=0
 if command -v nth >/dev/null; then
   echo "== name-that-hash (every ${NTH_EVERY}th line: $NTH_N lines)"
-  t0=$(now); nth -f "$WORK/sample.txt" -g > "$WORK/nth.json" 2>/dev/null || true; t1=$(now)
+  t0=$(now); nth -f "$WORK/sample.txt" -g > "$WORK/nth.json" 2>"$WORK/nth.err" \
+    || { echo "hash-id bench: name-that-hash failed: $(head -c 300 "$WORK/nth.err")" >&2; exit 1; }; t1=$(now)
   NTH_RATE=$(rate "$NTH_N" "$t0" "$t1")
 else
   echo "== name-that-hash absent (pip install name-that-hash)"
@@ -167,14 +172,21 @@ for peer in ("hashID", "name-that-hash"):
         print(f"fx / {peer}: speed x{fr / r:.1f}; top-1 {ftop - top:+.2f} pts; any {fany - anyk:+.2f} pts")
 PY
 
-if [ -z "${FX_BENCH_NO_COMMAND:-}" ] && [ -x "$TARGET/fx-ingest" ] && [ -x "$TARGET/fx-route" ] && [ -x "$TARGET/fx-probe" ]; then
+if [ -z "${FX_BENCH_NO_COMMAND:-}" ]; then
+  TARGET="$BIN"
   echo "== fx-probe command (fx-ingest | fx-route | fx-probe) on the same list as one file"
   RUN="$WORK/run"; rm -rf "$RUN"
   printf '[probe]\nmax_hash_lines = %s\n' "$N" > "$WORK/policy.toml"
   if "$TARGET/fx-ingest" --run "$RUN" --policy "$WORK/policy.toml" "$WORK/hashes.txt" > "$WORK/jobs.jsonl" 2>"$WORK/ingest.err" &&
      "$TARGET/fx-route" --run "$RUN" < "$WORK/jobs.jsonl" > "$WORK/routed.jsonl" 2>>"$WORK/ingest.err"; then
-    t0=$(now); "$TARGET/fx-probe" --run "$RUN" -j 1 < "$WORK/routed.jsonl" > "$WORK/probed.jsonl"; t1=$(now)
-    echo "   fx-probe: $(rate "$N" "$t0" "$t1") lines/s (whole command, 1 job: read, audit with parameters and weaknesses, JSON out)"
+    bench_time "$TARGET/fx-probe" --run "$RUN" -j 1 < "$WORK/routed.jsonl" > "$WORK/probed.jsonl"
+    CMD_CPU_RATE=$(printf '%.0f' "$(bench_rate "$N" "$CPU")")
+    echo "   fx-probe: $(printf '%.0f' "$(bench_rate "$N" "$WALL")") lines/s wall, $CMD_CPU_RATE lines/CPU-s (whole command, 1 job: read, audit with parameters and weaknesses, JSON out)"
+    if [ "$HASHID_RATE" != 0 ]; then
+      bench_result hash-id "hash lines identified and audited (fx-probe command)" "lines/s" "$CMD_CPU_RATE" "hashID (wall)" "$HASHID_RATE"
+    else
+      bench_result hash-id "hash lines identified and audited (fx-probe command)" "lines/CPU-s" "$CMD_CPU_RATE" "" ""
+    fi
     python3 -c "
 import json,sys
 for l in open('$WORK/probed.jsonl'):
