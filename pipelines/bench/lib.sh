@@ -84,7 +84,8 @@ bench, what, unit, fx, peer, peer_value, target = a[:7]
 row = {"bench": bench, "what": what, "unit": unit, "fx": round(float(fx), 3)}
 if peer:
     row["peer"] = peer
-    row["peer_value"] = round(float(peer_value), 3)
+    # 0: the peer finished below the timer's resolution (too small a run)
+    row["peer_value"] = round(float(peer_value), 3) if float(peer_value) else None
     row["ratio"] = round(float(fx) / float(peer_value), 2) if float(peer_value) else None
 if target:
     row["target"] = target
