@@ -154,3 +154,22 @@ pub struct CrlData {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
 }
+
+/// A cross-certificate pair (step `cross_pair`); its certificates follow as
+/// `x509` steps `within` it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CrossPairData {
+    /// `cross_certificate_pair`.
+    #[schemars(schema_with = "crate::schema::container")]
+    pub container: Container,
+    /// PEM block it was read from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<u32>,
+    /// True when the forward certificate (issued to this CA) is present.
+    pub forward: bool,
+    /// True when the reverse certificate (issued by this CA) is present.
+    pub reverse: bool,
+    /// Failure shapes met while reading it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+}

@@ -5,14 +5,23 @@
 //! documented record, so that reports, the CBOM and fx-features read the
 //! same facts the same way instead of looking strings up in JSON:
 //!
-//! * [`certificate`] — X.509 certificates, CSRs and CRLs (fx-inspect);
+//! * [`intake`] — what fx-ingest took in;
+//! * [`pem`], [`der`] — the PEM scan, text decoding and DER walk (fx-inspect);
+//! * [`certificate`] — X.509 certificates, CSRs, CRLs and cross-certificate
+//!   pairs (fx-inspect);
+//! * [`ocsp`], [`smime`], [`signature`], [`openpgp`] — OCSP, S/MIME, bare
+//!   DSA/ECDSA signature values, OpenPGP (fx-inspect);
+//! * [`capture`] — pcap/pcapng framing and TLS record streams (fx-inspect);
+//! * [`triage`] — fx-inspect's candidate regions and verdict;
 //! * [`key`] — keys of every format, and [`KeyFact`], one view of a key;
 //! * [`bundle`] — bundle members, CMS/PKCS#7 and PKCS#12;
 //! * [`hash`] — the hash/KDF audit (fx-probe), never a hash or salt value;
-//! * [`pqc`] — post-quantum candidates, structure checks, verification;
+//! * [`pqc`] — post-quantum candidates, structure checks, verification and
+//!   decapsulation;
 //! * [`cipher`] — symmetric-ciphertext signals and hybrid splits;
 //! * [`tls`] — TLS client fingerprints (fx-fingerprint);
-//! * [`library`] — crypto libraries and the structure of binaries;
+//! * [`library`] — crypto libraries, the structure of binaries and their
+//!   deep analysis;
 //! * [`route`] — what fx-route sniffed and decided;
 //! * [`crosscheck`] — native parses checked against openssl and tshark;
 //! * [`summary`] — the per-job summary with typed objects;
@@ -45,23 +54,32 @@
 //! ```
 
 pub mod bundle;
+pub mod capture;
 pub mod certificate;
 pub mod cipher;
 pub mod common;
 pub mod conclusion;
 pub mod conformance;
 pub mod crosscheck;
+pub mod der;
 pub mod error;
 pub mod hash;
+pub mod intake;
 pub mod key;
 pub mod library;
+pub mod ocsp;
+pub mod openpgp;
+pub mod pem;
 pub mod pqc;
 pub mod reader;
 pub mod route;
 pub mod schema;
+pub mod signature;
+pub mod smime;
 pub mod step;
 pub mod summary;
 pub mod tls;
+pub mod triage;
 
 pub use bundle::{CmsData, Member, Pkcs12Data};
 pub use certificate::{CertificateData, CrlData, CsrData, Extension};

@@ -164,3 +164,28 @@ pub struct ConstantsData {
     /// Algorithm families found, first seen first.
     pub algorithms: Vec<String>,
 }
+
+/// Instruction counts of a binary's code, by mnemonic.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct InstructionEvidence {
+    /// Instruction set decoded (`x86_64`, `x86`, `aarch64`).
+    pub isa: String,
+    /// Code bytes decoded.
+    pub code_bytes: u64,
+    /// True when the code-byte bound stopped the decoding.
+    pub capped: bool,
+    /// Mnemonic → count.
+    pub counts: std::collections::BTreeMap<String, u64>,
+    /// Extensions seen (`AES-NI`, `SHA-NI`, `PCLMULQDQ`, `ARMv8-AES`, …).
+    pub extensions: Vec<String>,
+}
+
+/// The data of fx-fingerprint's `deep` step: the heavy analysis of a binary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DeepData {
+    /// What made the analysis run.
+    pub trigger: String,
+    /// Instruction evidence (`null` when the architecture is not decodable).
+    #[serde(default)]
+    pub instructions: Option<InstructionEvidence>,
+}

@@ -110,3 +110,107 @@ pub struct PqcProbeData {
     /// Budgets hit (`budget:top_k`, …).
     pub caps_hit: Vec<String>,
 }
+
+/// One member of a bundle job as fx-probe's `pqc` step measured it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PqcBundleMember {
+    /// A member that was read and measured.
+    Measured {
+        /// The member's role (`public_key`, `signature`, `ciphertext`, …).
+        role: String,
+        /// Bytes of the member.
+        size: u64,
+        /// How its key was read (`raw`, `spki`, `pkcs8`, …).
+        form: String,
+        /// Dotted algorithm OID read from its wrapper (`null` for raw bytes).
+        #[serde(default)]
+        oid: Option<String>,
+        /// Candidates, best first, bounded (none for a `message`).
+        candidates: Vec<PqcTargetCandidate>,
+        /// Candidates before the bound.
+        total: u64,
+    },
+    /// A member whose bytes could not be read.
+    Unread {
+        /// The member's role.
+        role: String,
+        /// Why it could not be read.
+        error: String,
+    },
+}
+
+/// The data of fx-probe's `pqc` step for a bundle job (public key with
+/// signature and message, or secret key with ciphertext); `verify` and
+/// `decapsulate` follow it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PqcBundleData {
+    /// Each member, in job order.
+    pub members: Vec<PqcBundleMember>,
+    /// Bytes of the work budget used.
+    pub work_bytes_used: u64,
+    /// Budgets hit (`budget:work_bytes`).
+    pub caps_hit: Vec<String>,
+}
+
+/// One parameter set tried by `verify`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VerifyTry {
+    /// The parameter set (`ML-DSA-65`, …).
+    pub algorithm: String,
+    /// The backend's name for it, when the backend ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend_algorithm: Option<String>,
+    /// True when the signature verified under this set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// Why the backend could not try it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The data of fx-probe's `verify` step: a post-quantum signature checked
+/// against a public key of the same job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct VerifyData {
+    /// Parameter sets both objects' sizes allow.
+    pub candidates: Vec<String>,
+    /// The sets tried, in order (bounded).
+    pub tries: Vec<VerifyTry>,
+    /// The backend and its version (`liboqs 0.13.0`).
+    pub backend: String,
+}
+
+/// One parameter set tried by `decapsulate`. Never the shared secret: its
+/// SHA-256 and length only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DecapsulateTry {
+    /// The parameter set (`ML-KEM-768`, …).
+    pub algorithm: String,
+    /// `sha256:…` of the shared secret, when decapsulation ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_secret_sha256: Option<String>,
+    /// Bytes of the shared secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_secret_length: Option<u64>,
+    /// True when it equals the expected shared secret (when one was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches_expected: Option<bool>,
+    /// Why it could not be tried (secret key length, backend error).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The data of fx-probe's `decapsulate` step: a KEM ciphertext decapsulated
+/// with a secret key of the same job (policy permitting).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DecapsulateData {
+    /// Parameter sets both objects' sizes allow.
+    pub candidates: Vec<String>,
+    /// The sets tried, in order (bounded).
+    pub tries: Vec<DecapsulateTry>,
+    /// True when the job carried an expected shared secret to compare with.
+    pub expected_shared_secret: bool,
+    /// The backend and its version (`liboqs 0.13.0`).
+    pub backend: String,
+}

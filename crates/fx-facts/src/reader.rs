@@ -305,6 +305,26 @@ impl JobFacts {
                 }
             }
             StepData::Params(_) | StepData::Constants(_) => {}
+            // Read (a shape error is `unread`), not collected: no reader
+            // asks for these yet.
+            StepData::Intake(_)
+            | StepData::RouteBundleLabel(_)
+            | StepData::PqcBundle(_)
+            | StepData::Pem(_)
+            | StepData::TextDecode(_)
+            | StepData::Der(_)
+            | StepData::Regions(_)
+            | StepData::Triage(_)
+            | StepData::CrossPair(_)
+            | StepData::Ocsp(_)
+            | StepData::Smime(_)
+            | StepData::SignatureValue(_)
+            | StepData::Pcap(_)
+            | StepData::TlsRecords(_)
+            | StepData::Openpgp(_)
+            | StepData::Verify(_)
+            | StepData::Decapsulate(_)
+            | StepData::Deep(_) => {}
             StepData::Cms(c) => self.cms.push(Fact {
                 source: src.clone(),
                 fact: c,

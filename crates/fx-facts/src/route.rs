@@ -1,7 +1,8 @@
 //! What fx-route found (step `label`) and decided (step `decision`).
 
+use fx_core::Text;
 use fx_core::routing::Denial;
-use fx_core::vocab::Label;
+use fx_core::vocab::{Container, Encoding, Label};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +31,47 @@ pub struct RouteLabelData {
     pub sniffed_bytes: u64,
     /// True when the sniffed bytes are text.
     pub text: bool,
+}
+
+/// One member of a bundle job, as the router sniffed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RouteMember {
+    /// The member's role (`public_key`, `signature`, `message`, …).
+    pub role: String,
+    /// Its intake path (byte-exact; see [`fx_core::Text`]).
+    #[schemars(schema_with = "crate::schema::text")]
+    pub path: Text,
+    /// Labels proposed for it, each with confidence and signals.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<LabelScore>,
+    /// The container the sniffers recognised, when one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::container_opt")]
+    pub container: Option<Container>,
+    /// The encoding the sniffers recognised, when one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "crate::schema::encoding_opt")]
+    pub encoding: Option<Encoding>,
+    /// Bytes sniffed (a bounded prefix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sniffed_bytes: Option<u64>,
+    /// Member size in bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Why the member could not be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+}
+
+/// The data of fx-route's `label` step for a bundle job (one with
+/// `artifact.members`): the labels of the whole and of each member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RouteBundleLabelData {
+    /// Labels proposed for the bundle, each with confidence and signals
+    /// (signals name the member: `member:ROLE:…`, `role:ROLE`).
+    pub labels: Vec<LabelScore>,
+    /// Each member, in job order.
+    pub members: Vec<RouteMember>,
 }
 
 /// The policy switches the router decided under.
@@ -61,6 +103,10 @@ pub struct RouteDecisionData {
     /// The labels the decision was made for.
     #[schemars(schema_with = "crate::schema::labels")]
     pub labels: Vec<Label>,
+    /// The member roles of a bundle job, in job order (absent for a single
+    /// artifact).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
     /// The policy switches.
     pub policy: RoutePolicy,
 }

@@ -12,20 +12,29 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
 use crate::bundle::{CmsData, Member, Pkcs12Data};
-use crate::certificate::{CertificateData, CrlData, CsrData};
+use crate::capture::{PcapData, TlsRecordsData};
+use crate::certificate::{CertificateData, CrlData, CrossPairData, CsrData};
 use crate::cipher::{CipherSignals, HybridData, SymmetricData};
 use crate::common::Region;
 use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
+use crate::der::DerData;
 use crate::hash::{HashAuditData, HashConclusion};
+use crate::intake::IntakeData;
 use crate::key::{
     JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
     SshKeyFileData,
 };
-use crate::library::{ConstantsData, LibrariesData, Library, ObjectData};
-use crate::pqc::{PqcConclusion, PqcProbeData};
-use crate::route::{RouteDecisionData, RouteLabelData};
+use crate::library::{ConstantsData, DeepData, LibrariesData, Library, ObjectData};
+use crate::ocsp::OcspData;
+use crate::openpgp::OpenpgpData;
+use crate::pem::{PemData, TextDecodeData};
+use crate::pqc::{DecapsulateData, PqcBundleData, PqcConclusion, PqcProbeData, VerifyData};
+use crate::route::{RouteBundleLabelData, RouteDecisionData, RouteLabelData};
+use crate::signature::SignatureValueData;
+use crate::smime::SmimeData;
 use crate::summary::SummaryFacts;
 use crate::tls::{CaptureData, TlsConclusion};
+use crate::triage::{RegionsData, TriageData};
 
 /// `$id` of the generated schema.
 pub const SCHEMA_ID: &str = "https://schemas.fx.invalid/facts.schema.json";
@@ -37,6 +46,16 @@ fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static s
 /// A `container` value.
 pub fn container(_: &mut SchemaGenerator) -> Schema {
     json_schema!({"enum": names(Container::ALL, Container::as_str)})
+}
+
+/// An optional `container` value.
+pub fn container_opt(g: &mut SchemaGenerator) -> Schema {
+    json_schema!({"anyOf": [container(g), {"type": "null"}]})
+}
+
+/// An optional `encoding` value.
+pub fn encoding_opt(g: &mut SchemaGenerator) -> Schema {
+    json_schema!({"anyOf": [encoding(g), {"type": "null"}]})
 }
 
 /// An `encoding` value.
@@ -99,6 +118,28 @@ pub fn denials(_: &mut SchemaGenerator) -> Schema {
     }})
 }
 
+/// The two forms of `route/label` data: a single artifact or a bundle.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum RouteLabelForms {
+    /// A single artifact.
+    Single(RouteLabelData),
+    /// A bundle job.
+    Bundle(RouteBundleLabelData),
+}
+
+/// The two forms of `probe/pqc` data: a single artifact or a bundle.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum PqcProbeForms {
+    /// A single artifact.
+    Single(PqcProbeData),
+    /// A bundle job.
+    Bundle(PqcBundleData),
+}
+
 fn add<T: JsonSchema>(g: &mut SchemaGenerator, out: &mut Map<String, Value>, key: &str) {
     out.insert(key.to_owned(), g.subschema_for::<T>().to_value());
 }
@@ -109,9 +150,22 @@ fn add<T: JsonSchema>(g: &mut SchemaGenerator, out: &mut Map<String, Value>, key
 pub fn facts_schema() -> Value {
     let mut g = SchemaSettings::draft2020_12().into_generator();
     let mut steps = Map::new();
-    add::<RouteLabelData>(&mut g, &mut steps, "route/label");
+    add::<IntakeData>(&mut g, &mut steps, "ingest/intake");
+    add::<RouteLabelForms>(&mut g, &mut steps, "route/label");
     add::<RouteDecisionData>(&mut g, &mut steps, "route/decision");
     add::<OpensslCrosscheck>(&mut g, &mut steps, "inspect/crosscheck");
+    add::<PemData>(&mut g, &mut steps, "inspect/pem");
+    add::<TextDecodeData>(&mut g, &mut steps, "inspect/text_decode");
+    add::<DerData>(&mut g, &mut steps, "inspect/der");
+    add::<RegionsData>(&mut g, &mut steps, "inspect/regions");
+    add::<TriageData>(&mut g, &mut steps, "inspect/triage");
+    add::<CrossPairData>(&mut g, &mut steps, "inspect/cross_pair");
+    add::<OcspData>(&mut g, &mut steps, "inspect/ocsp");
+    add::<SmimeData>(&mut g, &mut steps, "inspect/smime");
+    add::<SignatureValueData>(&mut g, &mut steps, "inspect/signature_value");
+    add::<PcapData>(&mut g, &mut steps, "inspect/pcap");
+    add::<TlsRecordsData>(&mut g, &mut steps, "inspect/tls");
+    add::<OpenpgpData>(&mut g, &mut steps, "inspect/openpgp");
     add::<CertificateData>(&mut g, &mut steps, "inspect/x509");
     add::<CsrData>(&mut g, &mut steps, "inspect/x509_csr");
     add::<CrlData>(&mut g, &mut steps, "inspect/x509_crl");
@@ -128,14 +182,17 @@ pub fn facts_schema() -> Value {
     add::<CmsData>(&mut g, &mut steps, "inspect/cms");
     add::<Pkcs12Data>(&mut g, &mut steps, "inspect/pkcs12");
     add::<HashAuditData>(&mut g, &mut steps, "probe/hash_kdf");
-    add::<PqcProbeData>(&mut g, &mut steps, "probe/pqc");
+    add::<PqcProbeForms>(&mut g, &mut steps, "probe/pqc");
     add::<SymmetricData>(&mut g, &mut steps, "probe/symmetric");
     add::<HybridData>(&mut g, &mut steps, "probe/hybrid");
+    add::<VerifyData>(&mut g, &mut steps, "probe/verify");
+    add::<DecapsulateData>(&mut g, &mut steps, "probe/decapsulate");
     add::<CaptureData>(&mut g, &mut steps, "fingerprint/tls");
     add::<LibrariesData>(&mut g, &mut steps, "fingerprint/libraries");
     add::<ObjectData>(&mut g, &mut steps, "fingerprint/object");
     add::<ConstantsData>(&mut g, &mut steps, "fingerprint/constants");
     add::<TsharkCrosscheck>(&mut g, &mut steps, "fingerprint/tshark_crosscheck");
+    add::<DeepData>(&mut g, &mut steps, "fingerprint/deep");
     let mut conclusion = Map::new();
     add::<HashConclusion>(&mut g, &mut conclusion, "hash");
     add::<CipherSignals>(&mut g, &mut conclusion, "cipher");

@@ -5,30 +5,67 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::bundle::{CmsData, Pkcs12Data};
-use crate::certificate::{CertificateData, CrlData, CsrData};
+use crate::capture::{PcapData, TlsRecordsData};
+use crate::certificate::{CertificateData, CrlData, CrossPairData, CsrData};
 use crate::cipher::{HybridData, SymmetricData};
 use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
+use crate::der::DerData;
 use crate::error::FactError;
 use crate::hash::HashAuditData;
+use crate::intake::IntakeData;
 use crate::key::{
     JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
     SshKeyFileData,
 };
-use crate::library::{ConstantsData, LibrariesData, ObjectData};
-use crate::pqc::PqcProbeData;
-use crate::route::{RouteDecisionData, RouteLabelData};
+use crate::library::{ConstantsData, DeepData, LibrariesData, ObjectData};
+use crate::ocsp::OcspData;
+use crate::openpgp::OpenpgpData;
+use crate::pem::{PemData, TextDecodeData};
+use crate::pqc::{DecapsulateData, PqcBundleData, PqcProbeData, VerifyData};
+use crate::route::{RouteBundleLabelData, RouteDecisionData, RouteLabelData};
+use crate::signature::SignatureValueData;
+use crate::smime::SmimeData;
 use crate::tls::CaptureData;
+use crate::triage::{RegionsData, TriageData};
 
 /// The data of one event, as the record of its module and step.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StepData {
-    /// `route/label`.
+    /// `ingest/intake`.
+    Intake(IntakeData),
+    /// `route/label` (single-artifact form).
     RouteLabel(RouteLabelData),
+    /// `route/label` (bundle form: data with `members`).
+    RouteBundleLabel(RouteBundleLabelData),
     /// `route/decision`.
     RouteDecision(RouteDecisionData),
     /// `inspect/crosscheck`.
     OpensslCrosscheck(OpensslCrosscheck),
+    /// `inspect/pem`.
+    Pem(PemData),
+    /// `inspect/text_decode`.
+    TextDecode(TextDecodeData),
+    /// `inspect/der`.
+    Der(DerData),
+    /// `inspect/regions`.
+    Regions(RegionsData),
+    /// `inspect/triage`.
+    Triage(TriageData),
+    /// `inspect/cross_pair`.
+    CrossPair(CrossPairData),
+    /// `inspect/ocsp`.
+    Ocsp(OcspData),
+    /// `inspect/smime`.
+    Smime(SmimeData),
+    /// `inspect/signature_value`.
+    SignatureValue(SignatureValueData),
+    /// `inspect/pcap`.
+    Pcap(PcapData),
+    /// `inspect/tls`.
+    TlsRecords(TlsRecordsData),
+    /// `inspect/openpgp`.
+    Openpgp(OpenpgpData),
     /// `inspect/x509`.
     Certificate(CertificateData),
     /// `inspect/x509_csr`.
@@ -57,10 +94,16 @@ pub enum StepData {
     HashAudit(HashAuditData),
     /// `probe/pqc` (single-artifact form).
     Pqc(PqcProbeData),
+    /// `probe/pqc` (bundle form: data with `members`).
+    PqcBundle(PqcBundleData),
     /// `probe/symmetric`.
     Symmetric(SymmetricData),
     /// `probe/hybrid`.
     Hybrid(HybridData),
+    /// `probe/verify`.
+    Verify(VerifyData),
+    /// `probe/decapsulate`.
+    Decapsulate(DecapsulateData),
     /// `fingerprint/tls`.
     Capture(CaptureData),
     /// `fingerprint/libraries`.
@@ -71,13 +114,28 @@ pub enum StepData {
     Constants(ConstantsData),
     /// `fingerprint/tshark_crosscheck`.
     TsharkCrosscheck(TsharkCrosscheck),
+    /// `fingerprint/deep`.
+    Deep(DeepData),
 }
 
 /// Steps whose data has a record here, as `(module, step)`.
 pub const TYPED_STEPS: &[(&str, &str)] = &[
+    ("ingest", "intake"),
     ("route", "label"),
     ("route", "decision"),
     ("inspect", "crosscheck"),
+    ("inspect", "pem"),
+    ("inspect", "text_decode"),
+    ("inspect", "der"),
+    ("inspect", "regions"),
+    ("inspect", "triage"),
+    ("inspect", "cross_pair"),
+    ("inspect", "ocsp"),
+    ("inspect", "smime"),
+    ("inspect", "signature_value"),
+    ("inspect", "pcap"),
+    ("inspect", "tls"),
+    ("inspect", "openpgp"),
     ("inspect", "x509"),
     ("inspect", "x509_csr"),
     ("inspect", "x509_crl"),
@@ -99,11 +157,14 @@ pub const TYPED_STEPS: &[(&str, &str)] = &[
     ("probe", "pqc"),
     ("probe", "symmetric"),
     ("probe", "hybrid"),
+    ("probe", "verify"),
+    ("probe", "decapsulate"),
     ("fingerprint", "tls"),
     ("fingerprint", "libraries"),
     ("fingerprint", "object"),
     ("fingerprint", "constants"),
     ("fingerprint", "tshark_crosscheck"),
+    ("fingerprint", "deep"),
 ];
 
 /// True when `module`/`step` has a record in [`StepData`].
@@ -138,9 +199,25 @@ impl StepData {
         let d = data.filter(|d| !d.is_empty())?;
         let (m, s) = (module, step);
         Some(match (module, step) {
+            ("ingest", "intake") => read(m, s, d, StepData::Intake),
+            ("route", "label") if d.contains_key("members") => {
+                read(m, s, d, StepData::RouteBundleLabel)
+            }
             ("route", "label") => read(m, s, d, StepData::RouteLabel),
             ("route", "decision") => read(m, s, d, StepData::RouteDecision),
             ("inspect", "crosscheck") => read(m, s, d, StepData::OpensslCrosscheck),
+            ("inspect", "pem") => read(m, s, d, StepData::Pem),
+            ("inspect", "text_decode") => read(m, s, d, StepData::TextDecode),
+            ("inspect", "der") => read(m, s, d, StepData::Der),
+            ("inspect", "regions") => read(m, s, d, StepData::Regions),
+            ("inspect", "triage") => read(m, s, d, StepData::Triage),
+            ("inspect", "cross_pair") => read(m, s, d, StepData::CrossPair),
+            ("inspect", "ocsp") => read(m, s, d, StepData::Ocsp),
+            ("inspect", "smime") => read(m, s, d, StepData::Smime),
+            ("inspect", "signature_value") => read(m, s, d, StepData::SignatureValue),
+            ("inspect", "pcap") => read(m, s, d, StepData::Pcap),
+            ("inspect", "tls") => read(m, s, d, StepData::TlsRecords),
+            ("inspect", "openpgp") => read(m, s, d, StepData::Openpgp),
             ("inspect", "x509") => read(m, s, d, StepData::Certificate),
             ("inspect", "x509_csr") => read(m, s, d, StepData::Csr),
             ("inspect", "x509_crl") => read(m, s, d, StepData::Crl),
@@ -156,14 +233,18 @@ impl StepData {
             ("inspect", "cms") => read(m, s, d, StepData::Cms),
             ("inspect", "pkcs12") => read(m, s, d, StepData::Pkcs12),
             ("probe", "hash_kdf") => read(m, s, d, StepData::HashAudit),
+            ("probe", "pqc") if d.contains_key("members") => read(m, s, d, StepData::PqcBundle),
             ("probe", "pqc") => read(m, s, d, StepData::Pqc),
             ("probe", "symmetric") => read(m, s, d, StepData::Symmetric),
             ("probe", "hybrid") => read(m, s, d, StepData::Hybrid),
+            ("probe", "verify") => read(m, s, d, StepData::Verify),
+            ("probe", "decapsulate") => read(m, s, d, StepData::Decapsulate),
             ("fingerprint", "tls") => read(m, s, d, StepData::Capture),
             ("fingerprint", "libraries") => read(m, s, d, StepData::Libraries),
             ("fingerprint", "object") => read(m, s, d, StepData::Object),
             ("fingerprint", "constants") => read(m, s, d, StepData::Constants),
             ("fingerprint", "tshark_crosscheck") => read(m, s, d, StepData::TsharkCrosscheck),
+            ("fingerprint", "deep") => read(m, s, d, StepData::Deep),
             _ => return None,
         })
     }
@@ -174,7 +255,9 @@ impl StepData {
             serde_json::to_value(t).unwrap_or(Value::Null)
         }
         match self {
+            StepData::Intake(x) => v(x),
             StepData::RouteLabel(x) => v(x),
+            StepData::RouteBundleLabel(x) => v(x),
             StepData::RouteDecision(x) => v(x),
             StepData::OpensslCrosscheck(x) => v(x),
             StepData::TsharkCrosscheck(x) => v(x),
@@ -192,12 +275,28 @@ impl StepData {
             StepData::Pkcs12(x) => v(x),
             StepData::HashAudit(x) => v(x),
             StepData::Pqc(x) => v(x),
+            StepData::PqcBundle(x) => v(x),
             StepData::Symmetric(x) => v(x),
             StepData::Hybrid(x) => v(x),
             StepData::Capture(x) => v(x),
             StepData::Libraries(x) => v(x),
             StepData::Object(x) => v(x),
             StepData::Constants(x) => v(x),
+            StepData::Pem(x) => v(x),
+            StepData::TextDecode(x) => v(x),
+            StepData::Der(x) => v(x),
+            StepData::Regions(x) => v(x),
+            StepData::Triage(x) => v(x),
+            StepData::CrossPair(x) => v(x),
+            StepData::Ocsp(x) => v(x),
+            StepData::Smime(x) => v(x),
+            StepData::SignatureValue(x) => v(x),
+            StepData::Pcap(x) => v(x),
+            StepData::TlsRecords(x) => v(x),
+            StepData::Openpgp(x) => v(x),
+            StepData::Verify(x) => v(x),
+            StepData::Decapsulate(x) => v(x),
+            StepData::Deep(x) => v(x),
         }
     }
 }

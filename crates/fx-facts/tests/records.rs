@@ -168,3 +168,50 @@ fn a_selective_read_types_only_the_steps_asked_for() {
     assert_eq!(other.summary.events, 2);
     assert_eq!(other.summary.outcomes["inspect"].ok, 1);
 }
+
+#[test]
+fn the_wrapper_and_bundle_steps_read_and_write_back_exactly() {
+    use fx_facts::StepData;
+    let cases = [
+        // An armor fx-inspect could not decode: the container alone.
+        json!({"module": "inspect", "step": "openpgp", "status": "error",
+               "data": {"container": "openpgp"}}),
+        // A version 1 SEIPD writes its cipher and mode as null.
+        json!({"module": "inspect", "step": "openpgp", "status": "ok", "data": {
+            "container": "openpgp", "kind": "encrypted_message", "user_ids": 0, "user_attributes": 0,
+            "packets": {"count": 2, "tags": {"pkesk": 1, "seipd": 1}, "limit_hit": false, "list": []},
+            "encryption": {"pkesk": [{"version": 3, "algorithm": {"id": 1, "name": "RSA"}}],
+                           "skesk": [], "sed": false,
+                           "seipd": {"version": 1, "cipher": null, "aead": null}}}}),
+        json!({"module": "inspect", "step": "der", "status": "ok",
+               "data": {"nodes": 3, "block": 0}}),
+        json!({"module": "route", "step": "label", "status": "ok", "data": {
+            "labels": [{"label": "signature_blob", "confidence": 500, "signals": ["role:signature"]}],
+            "members": [{"role": "signature", "path": "sig.bin", "size": 2420, "sniffed_bytes": 2420},
+                        {"role": "message", "path": "msg", "unreadable": "missing"}]}}),
+        json!({"module": "probe", "step": "pqc", "status": "ok", "data": {
+            "members": [{"role": "message", "size": 40, "form": "raw", "oid": null,
+                         "candidates": [], "total": 0},
+                        {"role": "signature", "error": "hash mismatch"}],
+            "work_bytes_used": 40, "caps_hit": []}}),
+        json!({"module": "probe", "step": "verify", "status": "error", "data": {
+            "candidates": ["ML-DSA-44"], "backend": "liboqs 0.13.0",
+            "tries": [{"algorithm": "ML-DSA-44", "error": "unsupported"}]}}),
+    ];
+    for c in cases {
+        let e = event(c.clone());
+        assert!(fx_facts::step::is_typed(&e.module, &e.step));
+        assert!(check_event(&e).is_empty(), "{c}: {:?}", check_event(&e));
+        let d = StepData::parse(&e.module, &e.step, e.data.as_ref());
+        assert!(matches!(d, Some(Ok(_))), "{c}");
+    }
+    // The bundle form of route/label is its own record.
+    let bundle = event(
+        json!({"module": "route", "step": "label", "status": "ok", "data": {
+        "labels": [], "members": [{"role": "message", "path": "m"}]}}),
+    );
+    assert!(matches!(
+        StepData::parse("route", "label", bundle.data.as_ref()),
+        Some(Ok(StepData::RouteBundleLabel(_)))
+    ));
+}

@@ -158,6 +158,7 @@ fn route(job: &mut Job, assigned: &[(Label, u16)]) {
         allow: vec!["inspect".into()],
         deny: Vec::new(),
         labels: ls,
+        roles: Vec::new(),
         policy: RoutePolicy {
             audit_only_hashes: true,
             decapsulation: false,
