@@ -102,12 +102,32 @@ pub fn main_with(name: &str, body: impl FnOnce() -> anyhow::Result<()>) -> ExitC
                 .find_map(|e| e.downcast_ref::<Error>())
                 .map(Error::exit_code)
                 .unwrap_or(EXIT_FAILURE);
-            let msg = format!("{err:#}");
-            let one_line = msg.split_whitespace().collect::<Vec<_>>().join(" ");
-            eprintln!("{name}: {one_line}");
+            eprintln!("{name}: {}", one_line(&err));
             ExitCode::from(code)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: a cause whose
+/// text the line already holds (the I/O error an [`Error::Io`] prints
+/// after its path) is not repeated.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for e in err.chain() {
+        let text = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// True when the error chain holds a broken pipe.
@@ -197,4 +217,24 @@ pub fn stage_main<S: crate::stage::Stage>(
         crate::stage::run_stage(&stage, &run, input, stdout, args.run.jobs(), name)?;
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_the_error_already_prints_is_said_once() {
+        let io = std::io::Error::new(
+            std::io::ErrorKind::StorageFull,
+            "No space left on device (os error 28)",
+        );
+        let err = anyhow::Error::new(Error::io("/run/x", io)).context("writing the blob");
+        assert_eq!(
+            one_line(&err),
+            "writing the blob: /run/x: No space left on device (os error 28)"
+        );
+        let two = anyhow::anyhow!("line 1:\n  bad").context("reading jobs");
+        assert_eq!(one_line(&two), "reading jobs: line 1: bad");
+    }
 }
