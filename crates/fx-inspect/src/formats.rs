@@ -286,7 +286,11 @@ fn text_der(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
             before,
             Step::ok(
                 "text_decode",
-                json!({"encoding": enc, "decoded": der.len(), "block": 0}),
+                fx_facts::pem::TextDecodeData {
+                    encoding: enc,
+                    decoded: der.len() as u64,
+                    block: 0,
+                },
             ),
         );
         return Flow::Done;

@@ -259,18 +259,19 @@ impl Session<'_> {
         let der_step_at = self.out.report.steps.len();
         let emit_der = in_raw || !reported.is_empty();
         if emit_der {
-            let mut data = json!({
-                "nodes": walk.nodes.len(),
-                "max_depth": walk.max_depth_seen,
-                "indefinite": walk.indefinite,
-                "node_limit_hit": walk.node_limit_hit,
-            });
-            if let Some(b) = block {
-                data["block"] = json!(b);
-            }
-            if walk.node_limit_hit {
-                data["caps_hit"] = json!(["budget:max_der_nodes"]);
-            }
+            let data = fx_facts::der::DerData {
+                nodes: walk.nodes.len() as u64,
+                max_depth: Some(u64::from(walk.max_depth_seen)),
+                indefinite: Some(walk.indefinite),
+                node_limit_hit: Some(walk.node_limit_hit),
+                block,
+                caps_hit: if walk.node_limit_hit {
+                    vec!["budget:max_der_nodes".to_owned()]
+                } else {
+                    Vec::new()
+                },
+                findings: Vec::new(),
+            };
             let mut s = Step::ok("der", data);
             let fatal = reported
                 .iter()
@@ -327,7 +328,17 @@ impl Session<'_> {
             if emit_der {
                 self.out.report.steps[der_step_at].findings.extend(found);
             } else {
-                let mut s = Step::ok("der", json!({"nodes": walk.nodes.len(), "block": block}));
+                // `block` is set here: a raw artifact always has its `der` step.
+                let data = fx_facts::der::DerData {
+                    nodes: walk.nodes.len() as u64,
+                    max_depth: None,
+                    indefinite: None,
+                    node_limit_hit: None,
+                    block,
+                    caps_hit: Vec::new(),
+                    findings: Vec::new(),
+                };
+                let mut s = Step::ok("der", data);
                 s.findings.extend(found);
                 self.out.report.steps.insert(der_step_at, s);
             }
@@ -451,15 +462,30 @@ impl Session<'_> {
 
     fn pem(&mut self, bytes: &[u8]) {
         let scan = pem::scan(bytes, self.cfg.max_pem_blocks);
-        let blocks: Vec<serde_json::Value> = scan
-            .blocks
-            .iter()
-            .map(|b| json!({"label": b.label, "offset": b.begin, "length": b.end - b.begin, "decoded": b.der.len(), "strict_rfc7468": b.strict, "legacy_headers": b.headers.len()}))
-            .collect();
-        let mut s = Step::ok(
-            "pem",
-            json!({"blocks": blocks, "begin_lines": scan.begin_lines, "block_limit_hit": scan.block_limit_hit}),
-        );
+        let data = fx_facts::pem::PemData {
+            blocks: scan
+                .blocks
+                .iter()
+                .map(|b| fx_facts::pem::PemBlock {
+                    label: b.label.clone(),
+                    offset: b.begin as u64,
+                    length: (b.end - b.begin) as u64,
+                    decoded: b.der.len() as u64,
+                    strict_rfc7468: b.strict,
+                    legacy_headers: b.headers.len() as u64,
+                })
+                .collect(),
+            begin_lines: scan.begin_lines as u64,
+            block_limit_hit: scan.block_limit_hit,
+            caps_hit: if scan.block_limit_hit {
+                vec!["budget:max_pem_blocks".to_owned()]
+            } else {
+                Vec::new()
+            },
+            // The findings are the step's (written by `Step::into_event`).
+            findings: Vec::new(),
+        };
+        let mut s = Step::ok("pem", data);
         let findings: Vec<Finding> = scan
             .findings
             .iter()
@@ -473,10 +499,6 @@ impl Session<'_> {
             s.findings.extend(findings.into_iter().skip(1));
         } else {
             s.findings = findings;
-        }
-        if scan.block_limit_hit {
-            s.data
-                .insert("caps_hit".into(), json!(["budget:max_pem_blocks"]));
         }
         self.out.report.push(s);
         self.out.report.verdict.encoding = Some(Encoding::Pem);
@@ -550,15 +572,21 @@ pub fn events(ins: &Inspection, cfg: &InspectConfig) -> Vec<Event> {
     let (hypotheses, delimited): (Vec<&report::Region>, Vec<&report::Region>) =
         pruned.kept.iter().partition(|r| r.is_hypothesis());
     if candidates > 0 {
-        let mut data = json!({"candidates": candidates, "kept": pruned.kept.len()});
-        if !hypotheses.is_empty() {
-            data[fx_core::vocab::REGION_HYPOTHESES_KEY] = json!(hypotheses);
-        }
-        if pruned.dropped > 0 {
-            data["caps_hit"] = json!(["budget:max_regions"]);
-            data["dropped"] = json!(pruned.dropped);
-            data["dropped_regions"] = json!(pruned.dropped_regions);
-        }
+        let dropped = pruned.dropped > 0;
+        // `hypotheses` is fx_core::vocab::REGION_HYPOTHESES_KEY, the key fx-probe reads.
+        let data = fx_facts::triage::RegionsData {
+            candidates: candidates as u64,
+            kept: pruned.kept.len() as u64,
+            hypotheses: hypotheses.iter().map(|r| r.record()).collect(),
+            caps_hit: if dropped {
+                vec!["budget:max_regions".to_owned()]
+            } else {
+                Vec::new()
+            },
+            dropped: dropped.then_some(pruned.dropped as u64),
+            dropped_regions: dropped
+                .then(|| pruned.dropped_regions.iter().map(Region::record).collect()),
+        };
         out.push(Event::ok(MODULE, "regions").with_data(data));
     }
     let v = &rep.verdict;
@@ -726,9 +754,10 @@ impl Stage for Inspector {
                 && !route.is_empty()
             {
                 // Does the router's type set agree with the wrapper found?
-                t = t.with_data(
-                    json!({"route_labels": route, "agrees_with_route": route.contains(&expected)}),
-                );
+                t = t.with_data(fx_facts::triage::TriageData {
+                    agrees_with_route: route.contains(&expected),
+                    route_labels: route,
+                });
             }
             job.push(t);
         }

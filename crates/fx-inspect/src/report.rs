@@ -90,6 +90,20 @@ pub struct Region {
 }
 
 impl Region {
+    /// The region as fx-facts' record (its wire form: `score` and `source`
+    /// are always written).
+    pub fn record(&self) -> fx_facts::Region {
+        fx_facts::Region {
+            offset: self.offset,
+            length: self.length,
+            kind: self.kind.to_owned(),
+            algorithm: self.algorithm.clone(),
+            score: Some(u64::from(self.score)),
+            block: self.block,
+            source: Some(self.source.to_owned()),
+        }
+    }
+
     /// True when size geometry alone proposed the region (`pqc_geometry`,
     /// `pqc_split`): a hypothesis for the probes, never a conclusion.
     pub fn is_hypothesis(&self) -> bool {

@@ -34,6 +34,8 @@ use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use fx_facts::pqc::{DecapsulateData, DecapsulateTry, VerifyData, VerifyTry};
+
 use crate::regions::{Region, regions_of, top_k};
 use crate::{Applies, Budget, MODULE, MemberBytes, Probe, gate, read_members};
 use structure::Check;
@@ -1009,20 +1011,28 @@ fn verify_step(
                 } else {
                     set.liboqs.unwrap_or(set.name)
                 };
-                tries.push(
-                    json!({"algorithm": set.name, "backend_algorithm": variant, "verified": ok}),
-                );
+                tries.push(VerifyTry {
+                    algorithm: set.name.to_owned(),
+                    backend_algorithm: Some(variant.to_owned()),
+                    verified: Some(ok),
+                    error: None,
+                });
                 verdict = Some(verdict.unwrap_or(false) || ok);
             }
-            Err(e) => tries.push(json!({"algorithm": set.name, "error": e})),
+            Err(e) => tries.push(VerifyTry {
+                algorithm: set.name.to_owned(),
+                backend_algorithm: None,
+                verified: None,
+                error: Some(e),
+            }),
         }
     }
-    let data = json!({
-        "candidates": sets.iter().map(|s| s.name).collect::<Vec<_>>(),
-        "tries": tries,
-        "backend": "liboqs 0.13.0",
-    });
-    if tries.is_empty() {
+    let data = VerifyData {
+        candidates: sets.iter().map(|s| s.name.to_owned()).collect(),
+        tries,
+        backend: LIBOQS_BACKEND.to_owned(),
+    };
+    if data.tries.is_empty() {
         let e = Event::error(
             MODULE,
             "verify",
@@ -1033,6 +1043,9 @@ fn verify_step(
     }
     (verdict, Event::ok(MODULE, "verify").with_data(data))
 }
+
+/// The backend and version the data of `verify` and `decapsulate` names.
+const LIBOQS_BACKEND: &str = "liboqs 0.13.0";
 
 fn decapsulate_step(
     job: &Job,
@@ -1071,29 +1084,31 @@ fn decapsulate_step(
         match result {
             Ok(ss) => {
                 any_ok = true;
-                let mut t = Map::new();
-                t.insert("algorithm".into(), json!(set.name));
-                t.insert(
-                    "shared_secret_sha256".into(),
-                    json!(fx_core::hashing::sha256_tagged(&ss)),
-                );
-                t.insert("shared_secret_length".into(), json!(ss.len()));
-                if let Some(exp) = expected {
-                    let m = exp == ss.as_slice();
-                    any_match |= m;
-                    t.insert("matches_expected".into(), json!(m));
-                }
-                tries.push(Value::Object(t));
+                let matches = expected.map(|exp| exp == ss.as_slice());
+                any_match |= matches == Some(true);
+                tries.push(DecapsulateTry {
+                    algorithm: set.name.to_owned(),
+                    shared_secret_sha256: Some(fx_core::hashing::sha256_tagged(&ss)),
+                    shared_secret_length: Some(ss.len() as u64),
+                    matches_expected: matches,
+                    error: None,
+                });
             }
-            Err(e) => tries.push(json!({"algorithm": set.name, "error": e})),
+            Err(e) => tries.push(DecapsulateTry {
+                algorithm: set.name.to_owned(),
+                shared_secret_sha256: None,
+                shared_secret_length: None,
+                matches_expected: None,
+                error: Some(e),
+            }),
         }
     }
-    let data = json!({
-        "candidates": sets.iter().map(|s| s.name).collect::<Vec<_>>(),
-        "tries": tries,
-        "expected_shared_secret": expected.is_some(),
-        "backend": "liboqs 0.13.0",
-    });
+    let data = DecapsulateData {
+        candidates: sets.iter().map(|s| s.name.to_owned()).collect(),
+        tries,
+        expected_shared_secret: expected.is_some(),
+        backend: LIBOQS_BACKEND.to_owned(),
+    };
     if !any_ok {
         let e = Event::error(
             MODULE,
