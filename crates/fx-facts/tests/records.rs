@@ -215,3 +215,20 @@ fn the_wrapper_and_bundle_steps_read_and_write_back_exactly() {
         Some(Ok(StepData::RouteBundleLabel(_)))
     ));
 }
+
+#[test]
+fn every_typed_step_is_read_by_its_record_and_no_other_step_is() {
+    use fx_facts::StepData;
+    use fx_facts::step::TYPED_STEPS;
+    let odd = serde_json::Map::from_iter([("not_a_field".to_owned(), json!(1))]);
+    for (m, s) in TYPED_STEPS {
+        // Every record has a required field or rejects this shape, or reads it
+        // (all fields optional): either way `parse` names the step.
+        assert!(
+            StepData::parse(m, s, Some(&odd)).is_some(),
+            "{m}/{s} is in TYPED_STEPS but parse does not read it"
+        );
+    }
+    assert!(StepData::parse("inspect", "no_such_step", Some(&odd)).is_none());
+    assert!(!fx_facts::step::is_typed("inspect", "no_such_step"));
+}
