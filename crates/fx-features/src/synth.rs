@@ -19,6 +19,7 @@ use fx_core::text::Text;
 use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, Label};
 use fx_facts::crosscheck::{Compared, OpensslCrosscheck};
 use fx_facts::route::{LabelScore, RouteDecisionData, RouteLabelData, RoutePolicy};
+use fx_facts::triage::RegionsData;
 use fx_facts::{
     CipherSignals, HashConclusion, HashParams, HashTotals, Library, PqcCandidate, PqcConclusion,
     Region, TlsConclusion,
@@ -285,9 +286,18 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             );
             job.push(
                 Event::ok("inspect", "regions")
-                    .with_data(
-                        json!({"kept": 16, "dropped": 3, "caps_hit": ["budget:max_regions"]}),
-                    )
+                    .with_data(Value::Object(object(&RegionsData {
+                        candidates: 19,
+                        kept: 16,
+                        hypotheses: Vec::new(),
+                        caps_hit: vec!["budget:max_regions".into()],
+                        dropped: Some(3),
+                        dropped_regions: Some(vec![
+                            region(64, "der_element", 120),
+                            region(32, "der_element", 110),
+                            region(16, "der_element", 100),
+                        ]),
+                    })))
                     .with_conclusion(Conclusion {
                         regions: vec![
                             value(&region(1184, "kem_public_key", 900)),
