@@ -199,8 +199,10 @@ pub struct PemEncryptedData {
     pub block: u32,
     /// The PEM label (`RSA PRIVATE KEY`, …).
     pub label: String,
-    /// `DEK-Info` cipher (`AES-128-CBC`, `DES-EDE3-CBC`, …).
-    pub cipher: String,
+    /// `DEK-Info` cipher (`AES-128-CBC`, `DES-EDE3-CBC`, …); `null` when
+    /// the block says `Proc-Type: 4,ENCRYPTED` without a `DEK-Info` header.
+    #[serde(default)]
+    pub cipher: Option<String>,
     /// Failure shapes (`encrypted`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
@@ -433,9 +435,14 @@ impl PemEncryptedData {
                 ..KeyAlgorithm::default()
             }),
             encrypted: Some(KeyProtection {
-                scheme: self.cipher.clone(),
+                // Without `DEK-Info` the PEM names no cipher: the scheme is
+                // the legacy encryption itself.
+                scheme: self
+                    .cipher
+                    .clone()
+                    .unwrap_or_else(|| "Proc-Type: 4,ENCRYPTED".to_owned()),
                 kdf: None,
-                cipher: Some(self.cipher.clone()),
+                cipher: self.cipher.clone(),
                 iterations: None,
                 pbe: None,
             }),

@@ -185,6 +185,9 @@ fn the_wrapper_and_bundle_steps_read_and_write_back_exactly() {
                            "seipd": {"version": 1, "cipher": null, "aead": null}}}}),
         json!({"module": "inspect", "step": "der", "status": "ok",
                "data": {"nodes": 3, "block": 0}}),
+        // `Proc-Type: 4,ENCRYPTED` without `DEK-Info`: no cipher named.
+        json!({"module": "inspect", "step": "pem_encrypted", "status": "ok",
+               "data": {"block": 0, "label": "RSA PRIVATE KEY", "cipher": null}}),
         json!({"module": "route", "step": "label", "status": "ok", "data": {
             "labels": [{"label": "signature_blob", "confidence": 500, "signals": ["role:signature"]}],
             "members": [{"role": "signature", "path": "sig.bin", "size": 2420, "sniffed_bytes": 2420},

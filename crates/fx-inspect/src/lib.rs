@@ -511,7 +511,13 @@ impl Session<'_> {
                 self.out.report.push(
                     Step::ok(
                         "pem_encrypted",
-                        json!({"label": b.label, "cipher": b.dek_cipher(), "block": i}),
+                        fx_facts::key::PemEncryptedData {
+                            block: i as u32,
+                            label: b.label.clone(),
+                            cipher: b.dek_cipher().map(str::to_owned),
+                            // The finding is the step's (below).
+                            findings: Vec::new(),
+                        },
                     )
                     .with_findings([Finding::new(
                         FailureKind::Encrypted,
