@@ -375,6 +375,36 @@ fn identical_duplicates_collapse_and_conflicting_ones_are_errors() {
     assert_no_leftovers(&run);
 }
 
+/// An error early in a long input stops the whole pipeline and is
+/// reported: the reader of the input does not wait forever to hand on
+/// batches that nobody will take (it did, once the writers had stopped).
+#[test]
+fn an_early_error_in_a_long_input_is_reported_not_hung() {
+    let (_d, run) = new_run(Policy::default());
+    let mut lines = job_lines(&run, 4000);
+    let mut changed: Value = serde_json::from_str(&lines[2]).unwrap();
+    changed["artifact"]["intake"]["path"] = "elsewhere".into();
+    lines.push(changed.to_string());
+    for j in ["1", "2"] {
+        let out = Command::cargo_bin("fx-seq")
+            .unwrap()
+            .arg("--run")
+            .arg(run.path())
+            .args(["-j", j])
+            .write_stdin(joined(&lines))
+            .timeout(std::time::Duration::from_secs(120))
+            .assert()
+            .failure()
+            .code(1);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            err.contains("line 4001: artifact_seq 2 is also on line 3 with different content"),
+            "-j {j}: {err}"
+        );
+        assert_no_leftovers(&run);
+    }
+}
+
 #[test]
 fn resequencing_sequenced_job_lines_is_idempotent() {
     let (_d, run) = new_run(Policy::default());

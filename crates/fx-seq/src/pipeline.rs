@@ -86,6 +86,9 @@ pub fn write(
                 scope.spawn(move || hash_worker(&hrx, &ltx))
             })
             .collect();
+        // Only the hash workers hold their input: should they all stop, the
+        // orderer's send fails instead of waiting for them forever.
+        drop(hrx);
         drop(ltx);
 
         let events = scope.spawn(move || -> Result<Written> {
@@ -111,6 +114,10 @@ pub fn write(
                 scope.spawn(move || render_worker(run, source, &job_rx, &res_tx))
             })
             .collect();
+        // Only the render workers hold their input: should they all stop
+        // (the orderer or a writer failed), `feed`'s send fails instead of
+        // waiting forever for room, and the error is reported.
+        drop(job_rx);
         drop(res_tx);
         let orderer = scope.spawn(move || order(res_rx, etx, jtx, htx));
 
