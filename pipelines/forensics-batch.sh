@@ -49,11 +49,38 @@ else
 fi
 
 mkdir -p "$run"
-"${bin}fx-ingest" --run "$run" "${ingest_flags[@]}" "${jobs_flag[@]}" "${inputs[@]}" \
-  | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" \
-  | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" \
-  | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" \
-  | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" \
-  | "${bin}fx-seq" --run "$run"
+# Each stage's messages are kept apart, so that when one stage fails the
+# batch says so once: the stages behind it only stop for want of its
+# output (the run it did not make, a stream cut short), and the ones
+# before it exit quietly on the broken pipe.
+errs="$(mktemp -d)"
+trap 'rm -rf "$errs"' EXIT
+stages=(fx-ingest fx-route fx-inspect fx-probe fx-fingerprint fx-seq)
+set +e
+"${bin}fx-ingest" --run "$run" "${ingest_flags[@]}" "${jobs_flag[@]}" "${inputs[@]}" 2> "$errs/0" \
+  | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" 2> "$errs/1" \
+  | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" 2> "$errs/2" \
+  | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" 2> "$errs/3" \
+  | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" 2> "$errs/4" \
+  | "${bin}fx-seq" --run "$run" 2> "$errs/5"
+status=("${PIPESTATUS[@]}")
+set -e
+failed=""
+for i in "${!stages[@]}"; do
+  if [ -z "$failed" ]; then
+    cat "$errs/$i" >&2
+    [ "${status[$i]}" = 0 ] || failed=$i
+  fi
+done
+if [ -n "$failed" ]; then
+  later=0
+  for ((i = failed + 1; i < ${#stages[@]}; i++)); do
+    [ "${status[$i]}" = 0 ] || later=$((later + 1))
+  done
+  msg="forensics-batch: ${stages[$failed]} failed (exit ${status[$failed]}); the batch stopped there"
+  [ "$later" = 0 ] || msg="$msg ($later later stage(s) stopped for want of its output)"
+  echo "$msg" >&2
+  exit "${status[$failed]}"
+fi
 "${bin}fx-features" --run "$run"
 "${bin}fx-report" --run "$run"

@@ -993,3 +993,35 @@ fn forensics_batch_passes_follow_and_counts_skips_apart() {
     );
     assert_eq!(report["jobs"], 10);
 }
+
+/// When a stage of the batch fails, the batch says so once: the stage's own
+/// error, then one line naming it, and nothing from the stages behind it
+/// (they only stop for want of its output).
+#[test]
+fn forensics_batch_reports_a_failed_stage_once() {
+    let d = tempfile::tempdir().unwrap();
+    fs::write(d.path().join("a.txt"), b"hello").unwrap();
+    // RUN/manifests is a regular file: fx-ingest cannot make the run.
+    fs::create_dir(d.path().join("run")).unwrap();
+    fs::write(d.path().join("run/manifests"), b"").unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
+    let bins = bin().parent().unwrap().to_path_buf();
+    let out = StdCommand::new("bash")
+        .arg(&script)
+        .args(["-j", "1", "a.txt", "run"])
+        .current_dir(d.path())
+        .env("FX_BIN_DIR", &bins)
+        .env_remove("FX_RUN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("fx-ingest: "), "{err}");
+    assert!(
+        lines[1].starts_with("forensics-batch: fx-ingest failed (exit 1); the batch stopped there"),
+        "{err}"
+    );
+    assert!(!err.contains("run_manifest.json is missing"), "{err}");
+}
