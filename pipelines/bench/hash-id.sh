@@ -14,7 +14,7 @@
 # (crates/fx-probe/examples/hash_id.rs, one thread) and, when fx-ingest and
 # fx-route work, through the real fx-probe command too.
 #
-# Needs: python3; hashid and name-that-hash (pip install hashid name-that-hash);
+# Needs: python3; hashid and name-that-hash (pipelines/setup.sh installs them in target/python);
 # missing peers are reported and skipped.
 set -euo pipefail
 
@@ -26,6 +26,8 @@ cd "$ROOT"
 
 # shellcheck source=pipelines/bench/lib.sh
 . "$ROOT/pipelines/bench/lib.sh"
+# the peers, as pipelines/setup.sh installs them
+[ -d "$ROOT/target/python/bin" ] && PATH="$ROOT/target/python/bin:$PATH"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/release"
 HARNESS="${FX_HASH_ID_BIN:-$TARGET/examples/hash_id}"
 echo "== building (release)"
@@ -90,9 +92,9 @@ FX_WALL=$(rate "$N" "$t0" "$t1")
 HASHID_RATE=0
 if command -v hashid >/dev/null; then
   echo "== hashID"
-  t0=$(now); hashid -m "$WORK/hashes.txt" > "$WORK/hashid.out" 2>"$WORK/hashid.err" \
-    || { echo "hash-id bench: hashID failed: $(head -c 300 "$WORK/hashid.err")" >&2; exit 1; }; t1=$(now)
-  HASHID_RATE=$(rate "$N" "$t0" "$t1")
+  bench_time hashid -m "$WORK/hashes.txt" > "$WORK/hashid.out"
+  HASHID_RATE=$(printf '%.0f' "$(bench_rate "$N" "$WALL")")
+  HASHID_CPU_RATE=$(printf '%.0f' "$(bench_rate "$N" "$CPU")")
 else
   echo "== hashID absent (pip install hashid)"
 fi
@@ -183,7 +185,7 @@ if [ -z "${FX_BENCH_NO_COMMAND:-}" ]; then
     CMD_CPU_RATE=$(printf '%.0f' "$(bench_rate "$N" "$CPU")")
     echo "   fx-probe: $(printf '%.0f' "$(bench_rate "$N" "$WALL")") lines/s wall, $CMD_CPU_RATE lines/CPU-s (whole command, 1 job: read, audit with parameters and weaknesses, JSON out)"
     if [ "$HASHID_RATE" != 0 ]; then
-      bench_result hash-id "hash lines identified and audited (fx-probe command)" "lines/s" "$CMD_CPU_RATE" "hashID (wall)" "$HASHID_RATE"
+      bench_result hash-id "hash lines identified and audited (fx-probe command)" "lines/CPU-s" "$CMD_CPU_RATE" "hashID -m (identifies only)" "$HASHID_CPU_RATE"
     else
       bench_result hash-id "hash lines identified and audited (fx-probe command)" "lines/CPU-s" "$CMD_CPU_RATE" "" ""
     fi
