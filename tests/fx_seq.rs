@@ -405,6 +405,78 @@ fn an_early_error_in_a_long_input_is_reported_not_hung() {
     }
 }
 
+/// fx-seq killed with SIGKILL in the middle of its input, then run again
+/// on the same input, leaves the same evidence as a run never interrupted:
+/// no staging directory, no half-written file, the same evidence chain.
+#[test]
+fn a_run_killed_midway_and_run_again_gives_the_evidence_of_an_uninterrupted_one() {
+    use std::io::Write as _;
+    let (_d, run) = new_run(Policy::default());
+    let (_d2, clean) = new_run(Policy::default());
+    let lines = job_lines(&run, 3000);
+    assert_eq!(
+        lines,
+        job_lines(&clean, 3000),
+        "the two runs' job lines differ"
+    );
+    let input = joined(&lines);
+    fx_seq(&clean, &["-j", "2"], input.clone()).success();
+
+    // Half the input through a pipe that stays open: fx-seq is still
+    // reading it when it is killed.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fx-seq"))
+        .arg("--run")
+        .arg(run.path())
+        .args(["-j", "2"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&input[..input.len() / 2]).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    drop(stdin);
+
+    fx_seq(&run, &["-j", "2"], input).success();
+    assert_no_leftovers(&run);
+    assert!(telemetry(&run) == telemetry(&clean), "telemetry differs");
+    let evidence = |r: &RunDir| {
+        let dir = r.path().join("manifests/evidence");
+        let mut files = BTreeMap::new();
+        for e in walkdir_files(&dir) {
+            files.insert(
+                e.strip_prefix(&dir).unwrap().to_owned(),
+                std::fs::read(&e).unwrap(),
+            );
+        }
+        files
+    };
+    assert!(
+        evidence(&run) == evidence(&clean),
+        "manifests/evidence differs"
+    );
+}
+
+fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                out.extend(walkdir_files(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[test]
 fn resequencing_sequenced_job_lines_is_idempotent() {
     let (_d, run) = new_run(Policy::default());
