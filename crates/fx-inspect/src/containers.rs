@@ -66,7 +66,7 @@ fn x509_csr(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Findi
 fn cross_pair(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
     let p = x509::cross_pair(der, s.cfg.der)?;
     let certs = p.info.certificate_der.clone();
-    s.object("cross_pair", p, b, json!({}));
+    s.object_record("cross_pair", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "cross_pair");
     Ok(())
 }
@@ -74,7 +74,7 @@ fn cross_pair(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Fin
 fn ocsp_response(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
     let p = ocsp::response(der)?;
     let certs = p.info.certificate_der.clone();
-    s.object("ocsp", p, b, json!({}));
+    s.object_record("ocsp", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "ocsp");
     Ok(())
 }
@@ -82,7 +82,7 @@ fn ocsp_response(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), 
 fn ocsp_request(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
     let p = ocsp::request(der)?;
     let certs = p.info.certificate_der.clone();
-    s.object("ocsp", p, b, json!({}));
+    s.object_record("ocsp", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "ocsp");
     Ok(())
 }
@@ -180,7 +180,12 @@ fn cms_labelled(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), F
 }
 
 fn signature_value(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "signature_value", signature::dsa_ecdsa(der), b)
+    let p = signature::dsa_ecdsa(der)?;
+    s.object_record("signature_value", p, b, |mut data, _, block| {
+        data.block = block;
+        data
+    });
+    Ok(())
 }
 
 fn openssh_private(s: &mut Session<'_>, body: &[u8], b: Option<u32>) -> Result<(), Finding> {

@@ -111,7 +111,7 @@ fn smime_message(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
     s.out.report.verdict.encoding = Some(Encoding::Text);
     match smime::message(bytes) {
         Ok((p, der)) => {
-            s.object("smime", p, None, json!({}));
+            s.object_record("smime", p, None, |data, _, _| data);
             // The CMS object's offsets are in the decoded part: block 0.
             s.der_object(&der, Some("CMS"), Some(0), false);
         }

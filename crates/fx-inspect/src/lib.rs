@@ -186,6 +186,42 @@ impl Session<'_> {
         block: Option<u32>,
         extra: serde_json::Value,
     ) {
+        let container = p.container;
+        let (info, findings) = self.admit(p, block);
+        let mut data = report::to_map(&info);
+        data.insert("container".into(), json!(container));
+        if let Some(b) = block {
+            data.insert("block".into(), json!(b));
+        }
+        if let serde_json::Value::Object(m) = extra {
+            data.extend(m);
+        }
+        let mut s = Step::ok(step, data);
+        s.findings = findings;
+        self.out.report.push(s);
+    }
+
+    /// Records a parsed object as a step whose data is its fx-facts record,
+    /// which `record` builds from the parser's `info`, its container and the
+    /// PEM block. The record's `findings` stay empty: the step's findings
+    /// are written into the data by [`Step::into_event`].
+    pub(crate) fn object_record<D, R: Serialize>(
+        &mut self,
+        step: &'static str,
+        p: Parsed<D>,
+        block: Option<u32>,
+        record: impl FnOnce(D, Container, Option<u32>) -> R,
+    ) {
+        let container = p.container;
+        let (info, findings) = self.admit(p, block);
+        let mut s = Step::ok(step, record(info, container, block));
+        s.findings = findings;
+        self.out.report.push(s);
+    }
+
+    /// Takes a parsed object's container, key and regions into the report;
+    /// gives back its `info` and its findings placed in `block`.
+    fn admit<D>(&mut self, p: Parsed<D>, block: Option<u32>) -> (D, Vec<Finding>) {
         let rep = &mut self.out.report;
         rep.verdict.container(p.container);
         if key_bearing(p.container) && (p.key.algorithm.is_some() || !p.key.oid.is_empty()) {
@@ -195,17 +231,8 @@ impl Session<'_> {
         for r in p.regions {
             rep.region(with_block(r, block));
         }
-        let mut data = report::to_map(&p.info);
-        data.insert("container".into(), json!(p.container));
-        if let Some(b) = block {
-            data.insert("block".into(), json!(b));
-        }
-        if let serde_json::Value::Object(m) = extra {
-            data.extend(m);
-        }
-        let mut s = Step::ok(step, data);
-        s.findings = p.findings.into_iter().map(|f| f.in_block(block)).collect();
-        rep.push(s);
+        let findings = p.findings.into_iter().map(|f| f.in_block(block)).collect();
+        (p.info, findings)
     }
 
     /// Records a key file whose format has no §9 container: its key is the

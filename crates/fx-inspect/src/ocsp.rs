@@ -10,7 +10,6 @@ use der::asn1::{AnyRef, BitStringRef, GeneralizedTime, ObjectIdentifier, OctetSt
 use der::{Decode, Encode, Sequence, Tag, Tagged};
 use fx_core::vocab::{Container, FailureKind};
 use fx_formats::oids;
-use serde::Serialize;
 use spki::AlgorithmIdentifierRef;
 
 use crate::algorithm::KeyAlg;
@@ -109,36 +108,50 @@ const NONCE: &[u8] = &[
 ];
 
 /// What an OCSP request or response says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OcspInfo {
     /// Response status (`successful`, `tryLater`, …); responses only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<&'static str>,
     /// Response type (`basic` or the OID); responses only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_type: Option<String>,
     /// Certificates asked about / answered for.
     pub certificates_asked: usize,
     /// Per-certificate statuses of a response (`good`, `revoked`, `unknown`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cert_statuses: Vec<&'static str>,
     /// Hash algorithm of the first CertID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cert_id_hash: Option<String>,
     /// `by_name` / `by_key` (responses).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub responder_id: Option<&'static str>,
     /// A nonce extension is present.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nonce: bool,
     /// Signature algorithm (signed requests, basic responses).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_algorithm: Option<String>,
     /// Certificates carried.
     pub certificates: usize,
     /// Certificates carried (DER), for further inspection.
-    #[serde(skip)]
     pub certificate_der: Vec<Vec<u8>>,
+}
+
+impl OcspInfo {
+    /// The `ocsp` step's record: the request or response read as
+    /// `container`, from PEM block `block`. Its findings stay empty (the
+    /// step's findings are written by `Step::into_event`).
+    pub fn record(self, container: Container, block: Option<u32>) -> fx_facts::ocsp::OcspData {
+        fx_facts::ocsp::OcspData {
+            container,
+            block,
+            status: self.status.map(str::to_owned),
+            response_type: self.response_type,
+            certificates_asked: self.certificates_asked as u64,
+            cert_statuses: self.cert_statuses.iter().map(|&s| s.to_owned()).collect(),
+            cert_id_hash: self.cert_id_hash,
+            responder_id: self.responder_id.map(str::to_owned),
+            nonce: self.nonce,
+            signature_algorithm: self.signature_algorithm,
+            certificates: self.certificates as u64,
+            findings: Vec::new(),
+        }
+    }
 }
 
 fn name_or_oid(oid: &ObjectIdentifier) -> String {

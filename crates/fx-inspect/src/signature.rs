@@ -4,8 +4,8 @@
 //! one (a missing leading zero octet) is an `invalid_value`.
 
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::signature::SignatureValueData;
 use fx_formats::der::{TagClass, read_header};
-use serde::Serialize;
 
 use crate::algorithm::{KeyAlg, bits_of};
 use crate::report::{Finding, Region};
@@ -14,17 +14,10 @@ use crate::x509::Parsed;
 /// The longest r or s read as a signature value (P-521: 66 bytes + sign).
 const MAX_COMPONENT: usize = 67;
 
-/// What a signature value says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SigInfo {
-    /// Bits of r.
-    pub r_bits: u64,
-    /// Bits of s.
-    pub s_bits: u64,
-}
-
-/// Parses a DSA/ECDSA signature value (hand-read: see the body).
-pub fn dsa_ecdsa(der: &[u8]) -> Result<Parsed<SigInfo>, Finding> {
+/// Parses a DSA/ECDSA signature value (hand-read: see the body). Its
+/// description is the `signature_value` step's record, without the PEM block
+/// (the writer puts it in).
+pub fn dsa_ecdsa(der: &[u8]) -> Result<Parsed<SignatureValueData>, Finding> {
     // Read by hand: each tag is checked before its length is trusted, so a
     // wrong tag is named as such rather than as the length it garbles.
     let head =
@@ -116,9 +109,13 @@ pub fn dsa_ecdsa(der: &[u8]) -> Result<Parsed<SigInfo>, Finding> {
             _ => bits[i] = bits_of(c),
         }
     }
-    let info = SigInfo {
+    let info = SignatureValueData {
+        container: Container::Raw,
+        block: None,
         r_bits: bits[0],
         s_bits: bits[1],
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     Ok(Parsed {
         info,

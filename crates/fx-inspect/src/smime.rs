@@ -10,7 +10,7 @@
 
 use base64::Engine as _;
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::smime::SmimeData;
 
 use crate::algorithm::KeyAlg;
 use crate::report::Finding;
@@ -20,24 +20,6 @@ use crate::x509::Parsed;
 const MAX_DEPTH: usize = 4;
 /// Header bytes examined when sniffing.
 const SNIFF: usize = 8192;
-
-/// What an S/MIME message says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SmimeInfo {
-    /// Top-level content type (`multipart/signed`, `application/pkcs7-mime`).
-    pub content_type: String,
-    /// `smime-type` parameter of the CMS part (`enveloped-data`, `signed-data`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub smime_type: Option<String>,
-    /// Content type of the part holding the CMS object.
-    pub cms_part: String,
-    /// Its transfer encoding.
-    pub transfer_encoding: String,
-    /// Offset of the part's body in the message.
-    pub body_offset: usize,
-    /// Bytes of the decoded CMS object.
-    pub decoded: usize,
-}
 
 fn lower(s: &[u8]) -> String {
     String::from_utf8_lossy(s).to_ascii_lowercase()
@@ -194,17 +176,23 @@ fn find(entity: &[u8], base: usize, depth: usize) -> Result<Found, Finding> {
 }
 
 /// Reads an S/MIME message: its description and the CMS object's DER.
-pub fn message(bytes: &[u8]) -> Result<(Parsed<SmimeInfo>, Vec<u8>), Finding> {
+/// The description is the `smime` step's record, read from the message as
+/// a whole (no PEM block).
+pub fn message(bytes: &[u8]) -> Result<(Parsed<SmimeData>, Vec<u8>), Finding> {
     let (h, _) = headers(bytes);
     let top = media_type(header(&h, "content-type").unwrap_or(""));
     let f = find(bytes, 0, 0)?;
-    let info = SmimeInfo {
+    let info = SmimeData {
+        container: Container::Smime,
+        block: None,
         content_type: top,
         smime_type: f.smime_type,
         cms_part: f.part_type,
         transfer_encoding: f.encoding,
-        body_offset: f.body_offset,
-        decoded: f.der.len(),
+        body_offset: f.body_offset as u64,
+        decoded: f.der.len() as u64,
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     Ok((
         Parsed {

@@ -5,7 +5,6 @@ use der::{Decode, Encode};
 use fx_core::vocab::{Container, FailureKind};
 use fx_formats::der::{WalkLimits, oids_in, walk};
 use fx_formats::oids;
-use serde::Serialize;
 use x509_cert::certificate::{CertificateInner, Raw};
 use x509_cert::crl::CertificateList;
 use x509_cert::ext::Extensions;
@@ -364,15 +363,33 @@ struct CertificatePair<'a> {
 }
 
 /// What a cross-certificate pair holds.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PairInfo {
     /// The forward certificate (issued to this CA) is present.
     pub forward: bool,
     /// The reverse certificate (issued by this CA) is present.
     pub reverse: bool,
     /// The certificates (DER), inspected as members.
-    #[serde(skip)]
     pub certificate_der: Vec<Vec<u8>>,
+}
+
+impl PairInfo {
+    /// The `cross_pair` step's record: the pair read as `container`, from
+    /// PEM block `block`. Its findings stay empty (the step's findings are
+    /// written by `Step::into_event`).
+    pub fn record(
+        self,
+        container: Container,
+        block: Option<u32>,
+    ) -> fx_facts::certificate::CrossPairData {
+        fx_facts::certificate::CrossPairData {
+            container,
+            block,
+            forward: self.forward,
+            reverse: self.reverse,
+            findings: Vec::new(),
+        }
+    }
 }
 
 /// Parses a cross-certificate pair; each certificate must itself decode.
