@@ -3,36 +3,15 @@
 //! decoded here (fx-fingerprint reads TLS inside them).
 
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::capture::PcapData;
 use fx_formats::capture::{
     BlockEvent, FrameEnd, Magic, NotACapture, PacketBlock, Timestamps, walk,
 };
 use pcap_parser::PcapError;
-use serde::Serialize;
 
 use crate::algorithm::KeyAlg;
 use crate::report::Finding;
 use crate::x509::Parsed;
-
-/// What a capture's structure says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct CaptureInfo {
-    /// `pcap` or `pcapng`.
-    pub format: &'static str,
-    /// Link types (DLT numbers), in first-seen order.
-    pub link_types: Vec<i32>,
-    /// Packets read.
-    pub packets: u64,
-    /// Packets whose captured length is below the original length.
-    pub truncated_packets: u64,
-    /// Captured bytes in packets.
-    pub captured_bytes: u64,
-    /// pcapng sections / interfaces.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interfaces: Option<u32>,
-    /// Snap length (pcap header or first interface).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub snaplen: Option<u32>,
-}
 
 /// The buffer fx-inspect has always read captures through (pcap-parser's
 /// reader with a 64 KiB buffer): a larger block is malformed.
@@ -52,25 +31,37 @@ pub fn capture_format(bytes: &[u8]) -> Option<Container> {
     }
 }
 
-/// Walks a capture.
-pub fn capture(bytes: &[u8]) -> Result<Parsed<CaptureInfo>, Finding> {
+/// Walks a capture. Its description is the `pcap` step's record (a capture
+/// is read as a whole file: no PEM block).
+pub fn capture(bytes: &[u8]) -> Result<Parsed<PcapData>, Finding> {
     let container = capture_format(bytes)
         .ok_or_else(|| Finding::at(FailureKind::BadTag, 0, "not a pcap/pcapng magic"))?;
-    let mut info = CaptureInfo {
+    let mut info = PcapData {
+        container,
+        block: None,
         format: if container == Container::Pcap {
             "pcap"
         } else {
             "pcapng"
-        },
-        ..CaptureInfo::default()
+        }
+        .to_owned(),
+        link_types: Vec::new(),
+        packets: 0,
+        truncated_packets: 0,
+        captured_bytes: 0,
+        interfaces: None,
+        snaplen: None,
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     let walked = walk(bytes, READ_WINDOW, |event| match event {
         BlockEvent::FileHeader { linktype, snaplen } => {
-            info.link_types.push(linktype);
+            info.link_types.push(i64::from(linktype));
             info.snaplen = Some(snaplen);
         }
         BlockEvent::Interface { linktype, snaplen } => {
             *info.interfaces.get_or_insert(0) += 1;
+            let linktype = i64::from(linktype);
             if !info.link_types.contains(&linktype) {
                 info.link_types.push(linktype);
             }

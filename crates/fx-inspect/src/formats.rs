@@ -95,7 +95,7 @@ fn capture_file(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
     };
     s.out.report.verdict.encoding = Some(Encoding::Raw);
     match capture::capture(bytes) {
-        Ok(p) => s.object("pcap", p, None, json!({})),
+        Ok(p) => s.object_record("pcap", p, None, |data, _, _| data),
         Err(f) => {
             s.out.report.verdict.container(c);
             s.failed("pcap", f, None)
@@ -253,7 +253,10 @@ fn tls_records(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
         return Flow::Next;
     }
     s.out.report.verdict.encoding = Some(Encoding::Raw);
-    object_or_failure(s, "tls", tls::records(bytes));
+    match tls::records(bytes) {
+        Ok(p) => s.object_record("tls", p, None, |data, _, _| data),
+        Err(f) => s.failed("tls", f, None),
+    }
     Flow::Done
 }
 

@@ -19,17 +19,18 @@
 //! PEM), `text` for a cleartext-signed message and `raw` for binary
 //! packets. An encrypted secret key or message is an `encrypted` finding.
 
-use std::collections::BTreeMap;
-
 use fx_core::vocab::{Container, Encoding, FailureKind};
+use fx_facts::openpgp::{
+    OpenpgpArmor, OpenpgpCleartext, OpenpgpContent, OpenpgpCurve, OpenpgpData, OpenpgpEncryption,
+    OpenpgpId, OpenpgpInflated, OpenpgpKey, OpenpgpPacket, OpenpgpPackets, OpenpgpPkesk,
+    OpenpgpSecret, OpenpgpSeipd, OpenpgpSignature, OpenpgpSkesk,
+};
 use fx_formats::openpgp::armor::{self, ArmorBlock, Checksum};
 use fx_formats::openpgp::compressed;
 use fx_formats::openpgp::fields::{self, Curve, Defect, S2k};
-use fx_formats::openpgp::fingerprint::{self, Fingerprint};
+use fx_formats::openpgp::fingerprint;
 use fx_formats::openpgp::packets::{self, Format, LengthKind, Packet};
 use fx_formats::openpgp::tables;
-use serde::Serialize;
-use serde_json::json;
 
 use crate::Session;
 use crate::algorithm::KeyAlg;
@@ -58,219 +59,74 @@ pub fn looks_like_binary(bytes: &[u8]) -> bool {
     fx_formats::openpgp::is_binary_openpgp(bytes, MAX_PACKETS)
 }
 
-/// The armor around a block.
-#[derive(Clone, Debug, Serialize)]
-pub struct ArmorInfo {
-    /// The BEGIN/END label.
-    pub label: String,
-    /// Offset of the BEGIN line in the file.
-    pub offset: usize,
-    /// Length of the block, BEGIN to END line.
-    pub length: usize,
-    /// Names of its armor headers (`Version`, `Comment`, …; values are not
-    /// kept: a comment may name a person).
-    pub headers: Vec<String>,
-    /// The CRC-24 line: `ok`, `absent` or `mismatch`.
-    pub checksum: Checksum,
-    /// Decoded bytes.
-    pub decoded: usize,
-}
-
-/// The text part of a cleartext-signed message.
-#[derive(Clone, Debug, Serialize)]
-pub struct CleartextInfo {
-    /// The `Hash:` armor header values.
-    pub hashes: Vec<String>,
-    /// Bytes of signed text (not kept).
-    pub text_len: usize,
-}
-
-/// One listed packet.
-#[derive(Clone, Debug, Serialize)]
-pub struct PacketRow {
-    /// Offset of its header (in the decoded block for armor).
-    pub offset: usize,
-    /// Packet type id.
-    pub tag: u8,
-    /// Its name, when the tag is registered.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<&'static str>,
-    /// Header format.
-    pub format: Format,
-    /// How the length was given.
-    pub length_kind: LengthKind,
-    /// Header bytes.
-    pub header_len: usize,
-    /// Body bytes.
-    pub length: usize,
-}
-
-/// The packets of a block.
-#[derive(Clone, Debug, Serialize)]
-pub struct PacketsInfo {
-    /// Packets read.
-    pub count: usize,
-    /// Packets per type name (the id as a number when unregistered).
-    pub tags: BTreeMap<String, usize>,
-    /// The first packets.
-    pub list: Vec<PacketRow>,
-    /// True when the walk kept fewer packets than it read.
-    pub limit_hit: bool,
-}
-
 /// A registry id with its name when it is registered.
-#[derive(Clone, Debug, Serialize)]
-pub struct Id {
-    /// The id as written.
-    pub id: u8,
-    /// Its registered name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<&'static str>,
-}
-
-fn id(id: u8, table: fn(u8) -> Option<&'static str>) -> Id {
-    Id {
+fn id(id: u8, table: fn(u8) -> Option<&'static str>) -> OpenpgpId {
+    OpenpgpId {
         id,
-        name: table(id),
+        name: table(id).map(str::to_owned),
     }
 }
 
-/// How a secret key's secret part is kept.
-#[derive(Clone, Debug, Serialize)]
-pub struct SecretInfo {
-    /// The S2K usage octet (0: in the clear).
-    pub s2k_usage: u8,
-    /// True when the secret part is encrypted.
-    pub encrypted: bool,
-    /// True for a GnuPG stub (secret part absent or on a card).
-    pub secret_absent: bool,
-    /// The cipher protecting it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cipher: Option<Id>,
-    /// The AEAD mode protecting it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aead: Option<Id>,
-    /// The S2K specifier type.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub s2k: Option<Id>,
-    /// The S2K hash.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub s2k_hash: Option<Id>,
+/// The header format as the data names it.
+fn format_name(f: Format) -> &'static str {
+    match f {
+        Format::Openpgp => "openpgp",
+        Format::Legacy => "legacy",
+    }
 }
 
-/// One key packet.
-#[derive(Clone, Debug, Serialize)]
-pub struct KeyInfo {
-    /// Offset of the packet.
-    pub offset: usize,
-    /// `public_key`, `secret_key`, `public_subkey` or `secret_subkey`.
-    pub packet: &'static str,
-    /// Key packet version.
-    pub version: u8,
-    /// Fingerprint and key ID (versions 4, 5 and 6), computed from the
-    /// public part as RFC 9580 §5.5.4 says.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub fingerprint: Option<Fingerprint>,
-    /// Public-key algorithm.
-    pub algorithm: Id,
-    /// RSA modulus / DSA or ElGamal prime bits.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bits: Option<u32>,
-    /// Curve of an ECC key.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub curve: Option<Curve>,
-    /// For a secret key: how the secret part is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret: Option<SecretInfo>,
+/// How a packet's length was given, as the data names it.
+fn length_kind_name(l: LengthKind) -> &'static str {
+    match l {
+        LengthKind::Fixed => "fixed",
+        LengthKind::Partial => "partial",
+        LengthKind::Indeterminate => "indeterminate",
+    }
 }
 
-/// One signature (or one-pass signature) packet.
-#[derive(Clone, Debug, Serialize)]
-pub struct SignatureInfo {
-    /// Offset of the packet.
-    pub offset: usize,
-    /// Packet version.
-    pub version: u8,
-    /// Signature type.
-    pub sig_type: Id,
-    /// Public-key algorithm.
-    pub algorithm: Id,
-    /// Hash algorithm.
-    pub hash: Id,
+/// The armor's CRC-24 line, as the data names it.
+fn checksum_name(c: Checksum) -> &'static str {
+    match c {
+        Checksum::Absent => "absent",
+        Checksum::Ok => "ok",
+        Checksum::Mismatch => "mismatch",
+    }
 }
 
-/// One symmetric-key encrypted session key.
-#[derive(Clone, Debug, Serialize)]
-pub struct SkeskInfo {
-    /// Packet version.
-    pub version: u8,
-    /// Cipher.
-    pub cipher: Id,
-    /// AEAD mode (versions 5 and 6).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub aead: Option<Id>,
-    /// S2K specifier type.
-    pub s2k: Id,
-    /// S2K hash.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub s2k_hash: Option<Id>,
-}
-
-/// The encryption layer of a message.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct EncryptionInfo {
-    /// Public-key session-key packets: version and recipient key algorithm.
-    pub pkesk: Vec<serde_json::Value>,
-    /// Passphrase session-key packets.
-    pub skesk: Vec<SkeskInfo>,
-    /// SEIPD version (1: CFB with MDC, 2: AEAD) and, for 2, its cipher and mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub seipd: Option<serde_json::Value>,
-    /// True when the data is the legacy unprotected SED packet (tag 9).
-    pub sed: bool,
-}
-
-/// What one block (or binary file) holds.
-#[derive(Clone, Debug, Serialize)]
+/// What one block (or binary file) holds; [`OpenpgpInfo::record`] gives
+/// it as the `openpgp` step's record.
+#[derive(Clone, Debug)]
 pub struct OpenpgpInfo {
     /// `keys`, `signature`, `encrypted_message`, `signed_message`,
     /// `compressed_message`, `literal_message` or `other`.
     pub kind: &'static str,
     /// The armor, for an armored block.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub armor: Option<ArmorInfo>,
+    pub armor: Option<OpenpgpArmor>,
     /// The signed text's framing, for a cleartext-signed message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cleartext: Option<CleartextInfo>,
+    pub cleartext: Option<OpenpgpCleartext>,
     /// The packets.
-    pub packets: PacketsInfo,
+    pub packets: OpenpgpPackets,
     /// Key packets, primary keys and subkeys.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub keys: Vec<KeyInfo>,
+    pub keys: Vec<OpenpgpKey>,
     /// User ID packets (their text is not written).
     pub user_ids: usize,
     /// User attribute packets.
     pub user_attributes: usize,
     /// Signature packets (the first [`LISTED_SIGNATURES`]).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub signatures: Vec<SignatureInfo>,
+    pub signatures: Vec<OpenpgpSignature>,
     /// One-pass signature packets.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub one_pass: Vec<SignatureInfo>,
+    pub one_pass: Vec<OpenpgpSignature>,
     /// The encryption layer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<EncryptionInfo>,
+    pub encryption: Option<OpenpgpEncryption>,
     /// Compression algorithm of a compressed data packet.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compression: Option<Id>,
+    pub compression: Option<OpenpgpId>,
     /// What the compressed data packet holds, inflated (at most
     /// [`MAX_INFLATED`] bytes; offsets are in the inflated bytes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub inflated: Option<Box<Inflated>>,
 }
 
 /// The inflated content of a compressed data packet.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Inflated {
     /// Bytes inflated.
     pub bytes: usize,
@@ -278,6 +134,33 @@ pub struct Inflated {
     pub complete: bool,
     /// Its packets, read like the block's.
     pub content: OpenpgpInfo,
+}
+
+impl OpenpgpInfo {
+    /// What the block holds as fx-facts' record (every field written:
+    /// the packets and the user ID and attribute counts, zero or not).
+    pub fn record(self) -> OpenpgpContent {
+        OpenpgpContent {
+            kind: Some(self.kind.to_owned()),
+            armor: self.armor,
+            cleartext: self.cleartext,
+            packets: Some(self.packets),
+            keys: self.keys,
+            user_ids: Some(self.user_ids as u64),
+            user_attributes: Some(self.user_attributes as u64),
+            signatures: self.signatures,
+            one_pass: self.one_pass,
+            encryption: self.encryption,
+            compression: self.compression,
+            inflated: self.inflated.map(|i| {
+                Box::new(OpenpgpInflated {
+                    bytes: i.bytes as u64,
+                    complete: i.complete,
+                    content: i.content.record(),
+                })
+            }),
+        }
+    }
 }
 
 /// The §9 algorithm of an OpenPGP public-key algorithm id, with the key's
@@ -323,7 +206,7 @@ pub fn key_alg(alg: u8, bits: Option<u32>, curve: Option<&Curve>) -> Option<KeyA
     Some(k)
 }
 
-fn s2k_ids(s: &S2k) -> (Id, Option<Id>) {
+fn s2k_ids(s: &S2k) -> (OpenpgpId, Option<OpenpgpId>) {
     (
         id(s.kind, tables::s2k_type),
         s.hash.map(|h| id(h, tables::hash_algorithm)),
@@ -367,15 +250,15 @@ fn read_at(data: &[u8], depth: u8) -> Read {
             kind: "other",
             armor: None,
             cleartext: None,
-            packets: PacketsInfo {
-                count: walk.count,
+            packets: OpenpgpPackets {
+                count: walk.count as u64,
                 tags: walk
                     .tags
                     .iter()
                     .map(|(&t, &n)| {
                         (
                             tables::tag_name(t).map_or_else(|| t.to_string(), str::to_owned),
-                            n,
+                            n as u64,
                         )
                     })
                     .collect(),
@@ -383,14 +266,14 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                     .packets
                     .iter()
                     .take(LISTED_PACKETS)
-                    .map(|p| PacketRow {
-                        offset: p.offset,
+                    .map(|p| OpenpgpPacket {
+                        offset: p.offset as u64,
                         tag: p.tag,
-                        name: tables::tag_name(p.tag),
-                        format: p.format,
-                        length_kind: p.length,
-                        header_len: p.header_len,
-                        length: p.body_len,
+                        name: tables::tag_name(p.tag).map(str::to_owned),
+                        format: format_name(p.format).to_owned(),
+                        length_kind: length_kind_name(p.length).to_owned(),
+                        header_len: p.header_len as u64,
+                        length: p.body_len as u64,
                     })
                     .collect(),
                 limit_hit: walk.limit_hit,
@@ -444,7 +327,7 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                                 ));
                             }
                             let (s2k, s2k_hash) = s.s2k.as_ref().map(s2k_ids).unzip();
-                            SecretInfo {
+                            OpenpgpSecret {
                                 s2k_usage: s.s2k_usage.unwrap_or(0),
                                 encrypted: s.encrypted(),
                                 secret_absent: s.secret_absent(),
@@ -458,14 +341,20 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                             .end
                             .and_then(|e| body.get(..e))
                             .and_then(fingerprint::fingerprint);
-                        r.info.keys.push(KeyInfo {
-                            offset: p.offset,
-                            packet,
+                        let (fingerprint, key_id) =
+                            fingerprint.map(|f| (f.fingerprint, f.key_id)).unzip();
+                        r.info.keys.push(OpenpgpKey {
+                            offset: p.offset as u64,
+                            packet: packet.to_owned(),
                             version: k.version,
                             fingerprint,
+                            key_id,
                             algorithm: id(k.algorithm, tables::public_key_algorithm),
                             bits: k.bits,
-                            curve: k.curve,
+                            curve: k.curve.map(|c| OpenpgpCurve {
+                                oid: c.oid,
+                                name: c.name.map(str::to_owned),
+                            }),
                             secret,
                         });
                     }
@@ -478,8 +367,8 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                         r.sig_alg = key_alg(s.algorithm, None, None);
                     }
                     if r.info.signatures.len() < LISTED_SIGNATURES {
-                        r.info.signatures.push(SignatureInfo {
-                            offset: p.offset,
+                        r.info.signatures.push(OpenpgpSignature {
+                            offset: p.offset as u64,
                             version: s.version,
                             sig_type: id(s.sig_type, tables::signature_type),
                             algorithm: id(s.algorithm, tables::public_key_algorithm),
@@ -490,8 +379,8 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
             4 => match fields::one_pass(body) {
-                Ok(s) => r.info.one_pass.push(SignatureInfo {
-                    offset: p.offset,
+                Ok(s) => r.info.one_pass.push(OpenpgpSignature {
+                    offset: p.offset as u64,
                     version: s.version,
                     sig_type: id(s.sig_type, tables::signature_type),
                     algorithm: id(s.algorithm, tables::public_key_algorithm),
@@ -500,40 +389,36 @@ fn read_at(data: &[u8], depth: u8) -> Read {
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
             1 => match fields::pkesk(body) {
-                Ok(k) => r.info.encryption.get_or_insert_default().pkesk.push(json!({
-                    "version": k.version,
-                    "algorithm": id(k.algorithm, tables::public_key_algorithm),
-                })),
+                Ok(k) => encryption(&mut r.info).pkesk.push(OpenpgpPkesk {
+                    version: k.version,
+                    algorithm: id(k.algorithm, tables::public_key_algorithm),
+                }),
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
             3 => match fields::skesk(body) {
                 Ok(s) => {
                     let (s2k, s2k_hash) = s2k_ids(&s.s2k);
-                    r.info
-                        .encryption
-                        .get_or_insert_default()
-                        .skesk
-                        .push(SkeskInfo {
-                            version: s.version,
-                            cipher: id(s.cipher, tables::symmetric_algorithm),
-                            aead: s.aead.map(|a| id(a, tables::aead_algorithm)),
-                            s2k,
-                            s2k_hash,
-                        });
+                    encryption(&mut r.info).skesk.push(OpenpgpSkesk {
+                        version: s.version,
+                        cipher: id(s.cipher, tables::symmetric_algorithm),
+                        aead: s.aead.map(|a| id(a, tables::aead_algorithm)),
+                        s2k,
+                        s2k_hash,
+                    });
                 }
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
             18 => match fields::seipd(body) {
                 Ok(s) => {
-                    r.info.encryption.get_or_insert_default().seipd = Some(json!({
-                        "version": s.version,
-                        "cipher": s.cipher.map(|c| id(c, tables::symmetric_algorithm)),
-                        "aead": s.aead.map(|a| id(a, tables::aead_algorithm)),
-                    }));
+                    encryption(&mut r.info).seipd = Some(OpenpgpSeipd {
+                        version: s.version,
+                        cipher: s.cipher.map(|c| id(c, tables::symmetric_algorithm)),
+                        aead: s.aead.map(|a| id(a, tables::aead_algorithm)),
+                    });
                 }
                 Err(d) => r.findings.push(defect_at(p, d)),
             },
-            9 => r.info.encryption.get_or_insert_default().sed = true,
+            9 => encryption(&mut r.info).sed = true,
             8 => match fields::compression(body) {
                 Ok(a) => {
                     r.info
@@ -584,6 +469,16 @@ fn read_at(data: &[u8], depth: u8) -> Read {
     r
 }
 
+/// The block's encryption layer, begun empty when this is its first packet.
+fn encryption(info: &mut OpenpgpInfo) -> &mut OpenpgpEncryption {
+    info.encryption.get_or_insert_with(|| OpenpgpEncryption {
+        pkesk: Vec::new(),
+        skesk: Vec::new(),
+        seipd: None,
+        sed: false,
+    })
+}
+
 /// Inflates compressed data packet `p` of `data` (algorithm `alg`) and
 /// reads what it holds into `r`: its keys and signature algorithm count as
 /// the block's; its findings are placed on the compressed packet.
@@ -624,8 +519,9 @@ fn inflate_into(r: &mut Read, data: &[u8], p: &Packet, alg: u8) {
 }
 
 impl Session<'_> {
-    /// Records one read block as an `openpgp` step.
-    fn openpgp_step(&mut self, r: Read, block: Option<u32>) {
+    /// Records one read block as an `openpgp` step (`caps_hit`: the budgets
+    /// that cut the file short, on its last block).
+    fn openpgp_step(&mut self, r: Read, block: Option<u32>, caps_hit: Vec<String>) {
         let rep = &mut self.out.report;
         rep.verdict.container(Container::Openpgp);
         for k in &r.primaries {
@@ -638,11 +534,14 @@ impl Session<'_> {
         {
             rep.verdict.primary(k);
         }
-        let mut data = crate::report::to_map(&r.info);
-        data.insert("container".into(), json!(Container::Openpgp));
-        if let Some(b) = block {
-            data.insert("block".into(), json!(b));
-        }
+        let data = OpenpgpData {
+            container: Container::Openpgp,
+            block,
+            content: r.info.record(),
+            caps_hit,
+            // The step's findings are written by `Step::into_event`.
+            findings: Vec::new(),
+        };
         let mut s = Step::ok("openpgp", data);
         if let Some(f) = r.fatal {
             s = s.fail(f.in_block(block));
@@ -672,15 +571,21 @@ impl Session<'_> {
             } else {
                 findings.remove(0)
             };
-            let s = Step::ok("openpgp", json!({"container": Container::Openpgp}))
-                .fail(f)
-                .with_findings(findings);
+            // No block decoded: the record has only its container.
+            let data = OpenpgpData {
+                container: Container::Openpgp,
+                block: None,
+                content: OpenpgpContent::default(),
+                caps_hit: Vec::new(),
+                findings: Vec::new(),
+            };
+            let s = Step::ok("openpgp", data).fail(f).with_findings(findings);
             self.out.report.push(s);
             return;
         }
-        let cleartext = scan.cleartext.as_ref().map(|c| CleartextInfo {
+        let cleartext = scan.cleartext.as_ref().map(|c| OpenpgpCleartext {
             hashes: c.hashes.clone(),
-            text_len: c.text_len,
+            text_len: c.text_len as u64,
         });
         for (i, b) in scan.blocks.iter().enumerate() {
             let block = Some(i as u32);
@@ -696,7 +601,13 @@ impl Session<'_> {
                 .partition(|f| f.offset.is_some_and(|o| o < b.end as u64));
             findings = rest;
             let block_findings = std::mem::take(&mut r.findings);
-            self.openpgp_step(r, block);
+            let last = i + 1 == scan.blocks.len();
+            let caps_hit = if last && scan.block_limit_hit {
+                vec!["budget:openpgp_blocks".to_owned()]
+            } else {
+                Vec::new()
+            };
+            self.openpgp_step(r, block, caps_hit);
             if let Some(s) = self.out.report.steps.last_mut() {
                 s.findings.extend(mine);
                 s.findings
@@ -708,30 +619,24 @@ impl Session<'_> {
         {
             s.findings.extend(findings);
         }
-        if scan.block_limit_hit
-            && let Some(s) = self.out.report.steps.last_mut()
-        {
-            s.data
-                .insert("caps_hit".into(), json!(["budget:openpgp_blocks"]));
-        }
     }
 
     /// Reads a binary OpenPGP packet stream.
     pub(crate) fn openpgp_binary(&mut self, bytes: &[u8]) {
         self.out.report.verdict.encoding = Some(Encoding::Raw);
         let r = read(bytes);
-        self.openpgp_step(r, None);
+        self.openpgp_step(r, None, Vec::new());
     }
 }
 
-fn armor_info(b: &ArmorBlock) -> ArmorInfo {
-    ArmorInfo {
+fn armor_info(b: &ArmorBlock) -> OpenpgpArmor {
+    OpenpgpArmor {
         label: b.label.clone(),
-        offset: b.begin,
-        length: b.end - b.begin,
+        offset: b.begin as u64,
+        length: (b.end - b.begin) as u64,
         headers: b.headers.iter().map(|(k, _)| k.clone()).collect(),
-        checksum: b.checksum,
-        decoded: b.data.len(),
+        checksum: checksum_name(b.checksum).to_owned(),
+        decoded: b.data.len() as u64,
     }
 }
 
@@ -751,6 +656,26 @@ mod tests {
 
     fn corpus(name: &str) -> Vec<u8> {
         std::fs::read(format!("{CORPUS}{name}")).unwrap()
+    }
+
+    /// The names the data gives the header format, length kind and armor
+    /// checksum are the ones fx-formats' enums serialize to.
+    #[test]
+    fn enum_names_are_their_serialized_names() {
+        let ser = |v: serde_json::Value| v.as_str().unwrap().to_owned();
+        for f in [Format::Openpgp, Format::Legacy] {
+            assert_eq!(format_name(f), ser(serde_json::to_value(f).unwrap()));
+        }
+        for l in [
+            LengthKind::Fixed,
+            LengthKind::Partial,
+            LengthKind::Indeterminate,
+        ] {
+            assert_eq!(length_kind_name(l), ser(serde_json::to_value(l).unwrap()));
+        }
+        for c in [Checksum::Absent, Checksum::Ok, Checksum::Mismatch] {
+            assert_eq!(checksum_name(c), ser(serde_json::to_value(c).unwrap()));
+        }
     }
 
     fn run(bytes: &[u8]) -> (Vec<Event>, Conclusion) {

@@ -3,8 +3,8 @@
 //! record.
 
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::capture::TlsRecordsData;
 use fx_formats::tls::{ContentType, RECORD_HEADER_LEN, RecordHeader};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 use crate::algorithm::KeyAlg;
@@ -14,31 +14,29 @@ use crate::x509::Parsed;
 /// Records read before stopping.
 const MAX_RECORDS: usize = 100_000;
 
-/// What a record stream says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct TlsInfo {
-    /// Records read.
-    pub records: u64,
-    /// Records per content type (`handshake`, `application_data`, …).
-    pub by_type: BTreeMap<&'static str, u64>,
-    /// Record-layer versions seen (`0x0303`, …).
-    pub versions: Vec<String>,
-    /// Handshake message types of unencrypted handshake records, in order (at most 64).
-    pub handshakes: Vec<u8>,
-}
-
 /// True when the bytes start like a TLS record (type, 0x03 0x00–0x04, sane length).
 pub fn looks_like_tls(b: &[u8]) -> bool {
     RecordHeader::read(b, 0)
         .is_some_and(|h| h.kind().is_some() && h.is_tls_version() && h.within_limit())
 }
 
-/// Reads records until the stream ends or stops looking like TLS.
-pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
+/// Reads records until the stream ends or stops looking like TLS. Its
+/// description is the `tls` step's record (a stream is read as a whole
+/// file: no PEM block).
+pub fn records(bytes: &[u8]) -> Result<Parsed<TlsRecordsData>, Finding> {
     if !looks_like_tls(bytes) {
         return Err(Finding::at(FailureKind::BadTag, 0, "not a TLS record"));
     }
-    let mut info = TlsInfo::default();
+    let mut info = TlsRecordsData {
+        container: Container::TlsRecords,
+        block: None,
+        records: 0,
+        by_type: BTreeMap::new(),
+        versions: Vec::new(),
+        handshakes: Vec::new(),
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
+    };
     let mut findings = Vec::new();
     let mut regions = Vec::new();
     let mut pos = 0;
@@ -85,7 +83,12 @@ pub fn records(bytes: &[u8]) -> Result<Parsed<TlsInfo>, Finding> {
             break;
         };
         info.records += 1;
-        *info.by_type.entry(kind.name()).or_insert(0) += 1;
+        match info.by_type.get_mut(kind.name()) {
+            Some(n) => *n += 1,
+            None => {
+                info.by_type.insert(kind.name().to_owned(), 1);
+            }
+        }
         if kind == ContentType::Handshake
             && info.handshakes.len() < 64
             && let Some(&t) = body.first()
