@@ -46,6 +46,7 @@ use fx_core::policy::Policy;
 use fx_core::run::{FlakeLock, INVENTORY, InputRecord, MANIFEST, RunManifest, ToolInventory};
 use fx_core::store::{BlobRef, BlobStore};
 use fx_core::{ErrorInfo, Event, FailureKind, Text};
+use fx_facts::intake::IntakeData;
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -939,10 +940,11 @@ fn single_job(
         (What::Refused(why), _) => (None, unreadable(why)),
         (What::Skipped(reason), _) => (None, Event::skipped(MODULE, STEP, *reason)),
         (What::Open(_), Some(Ok(b))) => {
-            let mut data = json!({ "size": b.size });
-            if task.found.via_symlink {
-                data["via_symlink"] = json!(true);
-            }
+            let data = IntakeData {
+                size: b.size,
+                via_symlink: task.found.via_symlink,
+                members: None,
+            };
             (Some(b), Event::ok(MODULE, STEP).with_data(data))
         }
         (What::Open(_), Some(Err(why))) => (None, unreadable(why)),
@@ -1033,9 +1035,11 @@ fn bundle_job(
     let members_key = fx_core::ids::canonical_json(&paths);
     let event = match &first_error {
         Some(why) => unreadable(why),
-        None => {
-            Event::ok(MODULE, STEP).with_data(json!({ "members": members.len(), "size": total }))
-        }
+        None => Event::ok(MODULE, STEP).with_data(IntakeData {
+            size: total,
+            via_symlink: false,
+            members: Some(members.len() as u64),
+        }),
     };
     Job {
         fx: fx_core::JOB_FORMAT.into(),

@@ -22,16 +22,9 @@ pub mod conf {
 /// A container or encoding is reported only at or above this confidence.
 pub const CERTAIN_ENOUGH: u16 = conf::STRONG;
 
-/// One label with its confidence and the signals behind it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct LabelScore {
-    /// The label (DESIGN §9).
-    pub label: Label,
-    /// Confidence in permille (0–1000): the strongest signal's.
-    pub confidence: u16,
-    /// The signals that caused it, in the order they were seen.
-    pub signals: Vec<String>,
-}
+/// One label with its confidence and the signals behind it: fx-facts'
+/// record, written as it is in the `label` event.
+pub use fx_facts::route::LabelScore;
 
 /// What the sniffers found on one input.
 #[derive(Clone, Debug, Default)]

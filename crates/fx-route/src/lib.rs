@@ -31,12 +31,14 @@ use fx_core::policy::Policy;
 use fx_core::routing::{DECISION_STEP, Decision, LABEL_STEP, MODULE, reason};
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
-use fx_core::text::Text;
 use fx_core::vocab::{Conclusion, FailureKind, Label};
-use serde::Serialize;
 use std::io::Read;
 
-use crate::findings::{LabelScore, Verdict};
+use fx_facts::route::{
+    RouteBundleLabelData, RouteDecisionData, RouteLabelData, RouteMember, RoutePolicy,
+};
+
+use crate::findings::Verdict;
 use crate::input::ByteStats;
 
 pub use crate::sniff::sniff;
@@ -72,74 +74,13 @@ impl Router {
     }
 }
 
-/// `data` of the `label` event.
-#[derive(Serialize)]
-struct LabelData<'a> {
-    /// Every plausible label, most confident first.
-    labels: &'a [LabelScore],
-    /// Bytes read from the start of the artifact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sniffed_bytes: Option<u64>,
-    /// Size of the artifact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    size: Option<u64>,
-    /// Shannon entropy of the sniffed bytes, millibits per byte.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    entropy_millibits: Option<u32>,
-    /// Whether the sniffed bytes are text.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    text: Option<bool>,
-    /// Per-member results of a bundle.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    members: Vec<MemberData>,
-}
-
-/// One bundle member in the `label` event.
-#[derive(Serialize)]
-struct MemberData {
-    role: String,
-    path: Text,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    labels: Vec<LabelScore>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    container: Option<fx_core::vocab::Container>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    encoding: Option<fx_core::vocab::Encoding>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sniffed_bytes: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    size: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unreadable: Option<String>,
-}
-
-/// The policy switches a decision depended on, recorded with it.
-#[derive(Serialize)]
-struct PolicyBasis {
-    audit_only_hashes: bool,
-    tools: bool,
-    verification: bool,
-    decapsulation: bool,
-    tamper_checks: bool,
-    heavy_work: bool,
-}
-
-/// `data` of the `decision` event.
-#[derive(Serialize)]
-struct DecisionData<'a> {
-    #[serde(flatten)]
-    decision: &'a Decision,
-    labels: &'a [Label],
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    roles: &'a [&'a str],
-    policy: PolicyBasis,
-}
-
 /// A sniffed prefix.
 struct Sniffed {
     verdict: Verdict,
     sniffed: u64,
     size: Option<u64>,
+    /// The artifact's length: the job's size, else the blob's.
+    length: u64,
     stats: ByteStats,
 }
 
@@ -151,6 +92,15 @@ impl Router {
                 .min(self.sniff_bytes)
         });
         let file = ctx.run.blobs().open_blob(hash).map_err(|e| e.to_string())?;
+        // The label record names the size; a job without one (fx-ingest
+        // always records it) gets the blob's.
+        let length = match size {
+            Some(n) => n,
+            None => file
+                .metadata()
+                .map_err(|e| format!("blob {hash}: {e}"))?
+                .len(),
+        };
         // One prefix buffer per worker thread, reused: no allocation of
         // `sniff_bytes` per job.
         PREFIX.with_borrow_mut(|buf| {
@@ -182,18 +132,20 @@ impl Router {
                 verdict,
                 sniffed: buf.len() as u64,
                 size,
+                length,
                 stats,
             })
         })
     }
 
-    fn decision_event(&self, decision: &Decision, labels: &[Label], roles: &[&str]) -> Event {
+    fn decision_event(&self, decision: Decision, labels: Vec<Label>, roles: Vec<String>) -> Event {
         let s = &self.policy.safety;
-        Event::ok(MODULE, DECISION_STEP).with_data(DecisionData {
-            decision,
+        Event::ok(MODULE, DECISION_STEP).with_data(RouteDecisionData {
+            allow: decision.allow,
+            deny: decision.deny,
             labels,
             roles,
-            policy: PolicyBasis {
+            policy: RoutePolicy {
                 audit_only_hashes: s.audit_only_hashes,
                 tools: self.policy.tools.enabled,
                 verification: s.verification,
@@ -206,36 +158,40 @@ impl Router {
 
     fn unreadable(&self, job: &mut Job, label_event: Event) {
         job.push(label_event);
-        job.push(self.decision_event(&Decision::deny_all(reason::UNREADABLE), &[], &[]));
+        job.push(self.decision_event(
+            Decision::deny_all(reason::UNREADABLE),
+            Vec::new(),
+            Vec::new(),
+        ));
     }
 
     fn single(&self, job: &mut Job, ctx: &StageCtx<'_>, hash: &str) {
         match self.read(ctx, hash, job.artifact.size) {
             Ok(s) => {
                 let labels = s.verdict.label_set();
+                let conclusion = {
+                    let c = s.verdict.concluded();
+                    Conclusion {
+                        labels: c.labels,
+                        container: s.verdict.container,
+                        encoding: s.verdict.encoding,
+                        basis: Some(c.basis),
+                        confidence: c.confidence,
+                        ..Default::default()
+                    }
+                };
                 let label = Event::ok(MODULE, LABEL_STEP)
-                    .with_data(LabelData {
-                        labels: &s.verdict.labels,
-                        sniffed_bytes: Some(s.sniffed),
-                        size: s.size,
-                        entropy_millibits: Some(s.stats.entropy_millibits),
-                        text: Some(s.stats.is_text),
-                        members: Vec::new(),
+                    .with_data(RouteLabelData {
+                        labels: s.verdict.labels,
+                        entropy_millibits: s.stats.entropy_millibits,
+                        size: s.length,
+                        sniffed_bytes: s.sniffed,
+                        text: s.stats.is_text,
                     })
-                    .with_conclusion({
-                        let c = s.verdict.concluded();
-                        Conclusion {
-                            labels: c.labels,
-                            container: s.verdict.container,
-                            encoding: s.verdict.encoding,
-                            basis: Some(c.basis),
-                            confidence: c.confidence,
-                            ..Default::default()
-                        }
-                    });
+                    .with_conclusion(conclusion);
                 job.push(label);
                 let d = decide::decide(&labels, &[], &self.policy);
-                job.push(self.decision_event(&d, &labels, &[]));
+                job.push(self.decision_event(d, labels, Vec::new()));
             }
             Err(e) => self.unreadable(
                 job,
@@ -253,7 +209,7 @@ impl Router {
         let mut members = Vec::new();
         let mut readable = 0usize;
         for m in &job.artifact.members {
-            let mut md = MemberData {
+            let mut md = RouteMember {
                 role: m.role.clone(),
                 path: m.path.clone(),
                 labels: Vec::new(),
@@ -289,14 +245,12 @@ impl Router {
             members.push(md);
         }
         if readable == 0 {
-            let e = Event::skipped(MODULE, LABEL_STEP, reason::UNREADABLE).with_data(LabelData {
-                labels: &[],
-                sniffed_bytes: None,
-                size: None,
-                entropy_millibits: None,
-                text: None,
-                members,
-            });
+            let e = Event::skipped(MODULE, LABEL_STEP, reason::UNREADABLE).with_data(
+                RouteBundleLabelData {
+                    labels: Vec::new(),
+                    members,
+                },
+            );
             return self.unreadable(job, e);
         }
         let owned: Vec<String> = job
@@ -314,12 +268,8 @@ impl Router {
         let verdict = whole.conclude("nothing:fits");
         let labels = verdict.label_set();
         let label = Event::ok(MODULE, LABEL_STEP)
-            .with_data(LabelData {
-                labels: &verdict.labels,
-                sniffed_bytes: None,
-                size: None,
-                entropy_millibits: None,
-                text: None,
+            .with_data(RouteBundleLabelData {
+                labels: verdict.labels,
                 members,
             })
             .with_conclusion(Conclusion {
@@ -328,7 +278,7 @@ impl Router {
             });
         job.push(label);
         let d = decide::decide(&labels, &roles, &self.policy);
-        job.push(self.decision_event(&d, &labels, &roles));
+        job.push(self.decision_event(d, labels, owned));
     }
 }
 
@@ -380,6 +330,28 @@ mod tests {
         let ctx = StageCtx { run };
         Router::new(run).unwrap().process(&mut job, &ctx);
         job
+    }
+
+    /// A job without a recorded size, longer than the sniff window: its
+    /// label record names the blob's length (the sniff saw a prefix).
+    #[test]
+    fn a_job_without_a_size_is_labelled_with_its_blobs_length() {
+        let dir = tempfile::tempdir().unwrap();
+        let run = scratch_run(dir.path(), Policy::default()).unwrap();
+        let n = usize::try_from(Policy::default().route.sniff_bytes).unwrap() * 2 + 3;
+        let mut job = job_for(&run, "long.txt", &vec![b'A'; n], 0).unwrap();
+        job.artifact.size = None;
+        let job = routed(&run, job);
+        let data = job
+            .find_event(MODULE, LABEL_STEP)
+            .unwrap()
+            .data
+            .clone()
+            .unwrap();
+        let record: RouteLabelData =
+            serde_json::from_value(serde_json::Value::Object(data)).unwrap();
+        assert_eq!(record.size, n as u64);
+        assert!(record.sniffed_bytes < record.size);
     }
 
     #[test]
