@@ -195,3 +195,86 @@ fn openssl_failing_gives_the_same_telemetry_every_run() {
         "two runs where openssl fails",
     );
 }
+
+/// Starts `stage` with `args` and kills it with SIGKILL in the middle of
+/// its work. A stage that reads jobs is fed `input` and its stdin kept open,
+/// so it cannot have finished when it is killed (a moment later); one that
+/// does not (fx-ingest) is killed once it has written its first job line.
+fn kill_midway(stage: &str, args: &[&str], input: &[u8]) {
+    use std::io::{BufRead, Write};
+    let mut child = std::process::Command::new(common::bin(stage))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    // Read its output as it comes, so that it never blocks on a full pipe.
+    let (first_tx, first_rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let _ = first_tx.send(lines.next().is_some());
+        for _ in lines {}
+    });
+    if input.is_empty() {
+        assert!(
+            first_rx.recv().unwrap(),
+            "{stage} wrote nothing before it was killed"
+        );
+    } else {
+        stdin.write_all(input).unwrap();
+        stdin.flush().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success(), "{stage} had finished");
+    drop(stdin);
+    reader.join().unwrap();
+}
+
+/// DESIGN §5 under faults: a stage killed with SIGKILL in the middle of
+/// the batch, then the same batch again into the same run, gives the
+/// evidence of a run never interrupted (issue 14). Killed here: fx-ingest
+/// (the run half made) and fx-inspect, a per-job stage (fx-seq's own case
+/// is in tests/fx_seq.rs).
+#[test]
+fn a_stage_killed_midway_then_the_batch_again_gives_the_same_evidence() {
+    let dirs = samples();
+    let refs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let base = evidence(&common::batch(&refs, "1").run);
+    let inputs: Vec<&str> = refs.iter().map(|p| p.to_str().unwrap()).collect();
+
+    let d = tempfile::tempdir().unwrap();
+    let run = d.path().join("run");
+    let run_s = run.to_str().unwrap();
+    let mut ingest_args = vec!["--run", run_s, "-j", "1", "--case", "samples"];
+    ingest_args.extend(inputs.iter().copied());
+    kill_midway("fx-ingest", &ingest_args, b"");
+    common::batch_in(&run, &refs, "1");
+    assert_same(
+        &base,
+        &evidence(&run),
+        "fx-ingest killed, then the batch again",
+    );
+
+    let d = tempfile::tempdir().unwrap();
+    let run = d.path().join("run");
+    let run_s = run.to_str().unwrap();
+    let mut ingest_args = vec!["--run", run_s, "-j", "1", "--case", "samples"];
+    ingest_args.extend(inputs.iter().copied());
+    let jobs = common::run_stage("fx-ingest", &ingest_args, b"");
+    let routed = common::run_stage("fx-route", &["--run", run_s, "-j", "1"], jobs.as_bytes());
+    kill_midway(
+        "fx-inspect",
+        &["--run", run_s, "-j", "1"],
+        routed.as_bytes(),
+    );
+    common::batch_in(&run, &refs, "1");
+    assert_same(
+        &base,
+        &evidence(&run),
+        "fx-inspect killed, then the batch again",
+    );
+}

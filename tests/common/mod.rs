@@ -82,6 +82,18 @@ pub fn ingest_in(root: &Path, input: &Path, extra: &[&str]) -> (PathBuf, Vec<u8>
 pub fn batch(inputs: &[&Path], jobs: &str) -> BatchOutput {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path().join("run");
+    let stage_outputs = batch_in(&run, inputs, jobs);
+    BatchOutput {
+        _dir: dir,
+        run,
+        stage_outputs,
+    }
+}
+
+/// The whole batch over `inputs` into `run` (made, or left by an earlier
+/// attempt), with `-j jobs`; returns (stage, stdout) for the stages before
+/// fx-seq.
+pub fn batch_in(run: &Path, inputs: &[&Path], jobs: &str) -> Vec<(String, String)> {
     let run_s = run.to_str().unwrap().to_owned();
     let mut args = vec!["--run", run_s.as_str(), "-j", jobs, "--case", "samples"];
     let input_strs: Vec<String> = inputs
@@ -98,11 +110,7 @@ pub fn batch(inputs: &[&Path], jobs: &str) -> BatchOutput {
     run_stage("fx-seq", &["--run", &run_s], stream.as_bytes());
     run_stage("fx-features", &["--run", &run_s], b"");
     run_stage("fx-report", &["--run", &run_s], b"");
-    BatchOutput {
-        _dir: dir,
-        run,
-        stage_outputs,
-    }
+    stage_outputs
 }
 
 /// The batch over `samples/`, run from the repository root so that intake
