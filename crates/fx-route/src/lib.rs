@@ -332,6 +332,13 @@ mod tests {
         job
     }
 
+    /// The data of a routed job's `label` event.
+    fn label_data(job: &Job) -> serde_json::Map<String, serde_json::Value> {
+        job.find_event(MODULE, LABEL_STEP)
+            .and_then(|e| e.data.clone())
+            .expect("a label event with data")
+    }
+
     /// A job without a recorded size, longer than the sniff window: its
     /// label record names the blob's length (the sniff saw a prefix).
     #[test]
@@ -342,14 +349,8 @@ mod tests {
         let mut job = job_for(&run, "long.txt", &vec![b'A'; n], 0).unwrap();
         job.artifact.size = None;
         let job = routed(&run, job);
-        let data = job
-            .find_event(MODULE, LABEL_STEP)
-            .unwrap()
-            .data
-            .clone()
-            .unwrap();
         let record: RouteLabelData =
-            serde_json::from_value(serde_json::Value::Object(data)).unwrap();
+            serde_json::from_value(serde_json::Value::Object(label_data(&job))).unwrap();
         assert_eq!(record.size, n as u64);
         assert!(record.sniffed_bytes < record.size);
     }
@@ -386,12 +387,7 @@ mod tests {
         let run = scratch_run(dir.path(), policy).unwrap();
         let job = job_for(&run, "big.txt", &b"plain words here\n".repeat(100), 0).unwrap();
         let job = routed(&run, job);
-        let data = job
-            .find_event(MODULE, LABEL_STEP)
-            .unwrap()
-            .data
-            .clone()
-            .unwrap();
+        let data = label_data(&job);
         assert_eq!(data["sniffed_bytes"], 16);
         assert_eq!(data["size"], 1700);
     }
