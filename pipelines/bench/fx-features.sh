@@ -38,16 +38,6 @@ trap 'rm -rf "$work"' EXIT
 
 # Runs a command under /usr/bin/time -v; prints "wall_seconds peak_kib cpu_seconds"
 # (cpu = user + system: what the work cost, whatever else loads the machine).
-measure() {
-  local log="$work/time.log"
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + a[i] }
-    /User time \(seconds\)/ { u = $2 }
-    /System time \(seconds\)/ { s = $2 }
-    /Maximum resident set size/ { r = $2 }
-    END { printf "%.3f %d %.3f\n", w, r, u + s }' "$log"
-}
 
 make_run() { # DIR COUNT
   "$synth" "$1" "$2" --sequenced
@@ -61,9 +51,9 @@ make_run "$work/big" "$n"
 make_run "$work/small" "$small"
 bytes=$(stat -c %s "$work/big/telemetry/jobs.jsonl")
 
-read -r t_replay rss_replay cpu_replay < <(measure "$bin/fx-features" --run "$work/big" "${jobs[@]}")
-read -r t_small rss_small cpu_small < <(measure "$bin/fx-features" --run "$work/small" "${jobs[@]}")
-read -r t_stream rss_stream cpu_stream < <(measure sh -c "exec '$bin/fx-features' --run '$work/big.stream' ${jobs[*]} - < '$work/big.jobs.jsonl'")
+read -r t_replay rss_replay cpu_replay < <(bench_measure "$bin/fx-features" --run "$work/big" "${jobs[@]}")
+read -r t_small rss_small cpu_small < <(bench_measure "$bin/fx-features" --run "$work/small" "${jobs[@]}")
+read -r t_stream rss_stream cpu_stream < <(bench_measure sh -c "exec '$bin/fx-features' --run '$work/big.stream' ${jobs[*]} - < '$work/big.jobs.jsonl'")
 cmp -s "$work/big/features/features.parquet" "$work/big.stream/features/features.parquet" \
   && same="yes" || same="NO"
 
@@ -87,7 +77,7 @@ con = duckdb.connect()
 con.execute("SET threads = %d" % int(sys.argv[3]))
 con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', maximum_depth = 2)) TO '{dst}' (FORMAT parquet)")
 PY
-  read -r t_duck rss_duck cpu_duck < <(measure python3 "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$work/duck.parquet" "$(nproc)")
+  read -r t_duck rss_duck cpu_duck < <(bench_measure python3 "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$work/duck.parquet" "$(nproc)")
   printf '  duckdb  %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (read_json_auto → parquet, no features)\n' \
     "$t_duck" "$(rate "$n" "$t_duck")" "$(rate "$n" "$cpu_duck")" "$(mib "$rss_duck")"
   awk -v a="$t_duck" -v b="$t_replay" -v c="$cpu_duck" -v d="$cpu_replay" \

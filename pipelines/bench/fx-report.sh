@@ -40,18 +40,6 @@ py="$repo/target/python/bin/python3"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-report-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command under /usr/bin/time -v; prints "wall_seconds peak_kib cpu_seconds".
-measure() {
-  local log="$work/time.log"
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + a[i] }
-    /User time \(seconds\)/ { u = $2 }
-    /System time \(seconds\)/ { s = $2 }
-    /Maximum resident set size/ { r = $2 }
-    END { printf "%.3f %d %.3f\n", w, r, u + s }' "$log"
-}
-
 small=$((n / 10))
 echo "the batch over samples/ and tests/corpus/files…" >&2
 FX_BIN_DIR="$bin" pipelines/forensics-batch.sh samples tests/corpus/files "$work/seed" >/dev/null
@@ -87,13 +75,13 @@ echo "replicating its job lines to $n and $small jobs in $work…" >&2
 "$py" "$work/replicate.py" "$work/seed" "$work/small" "$small"
 bytes=$(stat -c %s "$work/big/telemetry/jobs.jsonl")
 
-read -r t_big rss_big cpu_big < <(measure "$bin/fx-report" --run "$work/big")
-read -r t_small rss_small cpu_small < <(measure "$bin/fx-report" --run "$work/small")
-read -r t_cb rss_cb cpu_cb < <(measure "$cbom_only" "$work/big")
-read -r t_cbs rss_cbs cpu_cbs < <(measure "$cbom_only" "$work/small")
+read -r t_big rss_big cpu_big < <(bench_measure "$bin/fx-report" --run "$work/big")
+read -r t_small rss_small cpu_small < <(bench_measure "$bin/fx-report" --run "$work/small")
+read -r t_cb rss_cb cpu_cb < <(bench_measure "$cbom_only" "$work/big")
+read -r t_cbs rss_cbs cpu_cbs < <(bench_measure "$cbom_only" "$work/small")
 cbom="$work/big/reports/cbom.cdx.json"
 cp "$cbom" "$work/first.cdx.json"
-read -r t_17 rss_17 cpu_17 < <(measure "$bin/fx-report" --run "$work/big" --spec 1.7)
+read -r t_17 rss_17 cpu_17 < <(bench_measure "$bin/fx-report" --run "$work/big" --spec 1.7)
 "$bin/fx-report" --run "$work/big" >/dev/null
 cmp -s "$cbom" "$work/first.cdx.json" && same="yes" || same="NO"
 components=$(grep -c '^{"type"' "$cbom" || true)
@@ -124,7 +112,7 @@ con.execute("SET threads = %d" % int(sys.argv[2]))
 con.execute(f"CREATE TABLE jobs AS SELECT * FROM read_json_auto('{sys.argv[1]}', maximum_depth = 2)")
 print(con.execute("SELECT count(*) FROM jobs").fetchone()[0])
 PY
-  read -r t_duck rss_duck cpu_duck < <(measure "$py" "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$(nproc)")
+  read -r t_duck rss_duck cpu_duck < <(bench_measure "$py" "$work/duck.py" "$work/big/telemetry/jobs.jsonl" "$(nproc)")
   printf '  duckdb             %8.2f s  %10s rows/s  %10s rows/cpu-s  peak RSS %7s MiB  (read_json_auto into a table, nothing derived)\n' \
     "$t_duck" "$(rate "$n" "$t_duck")" "$(rate "$n" "$cpu_duck")" "$(mib "$rss_duck")"
   awk -v a="$t_duck" -v b="$t_big" -v c="$cpu_duck" -v d="$cpu_big" \

@@ -52,18 +52,6 @@ gen="$repo/target/release/examples/gen_jobs"
 work="$(mktemp -d "${TMPDIR:-/tmp}/fx-seq-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command under /usr/bin/time -v; prints "seconds peak_kib cpu_seconds".
-measure() {
-  local log="$work/time.log"
-  /usr/bin/time -v "$@" 2>"$log" >/dev/null || { cat "$log" >&2; exit 1; }
-  awk -F': ' '
-    /Elapsed \(wall clock\)/ { n = split($2, a, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + a[i] }
-    /Maximum resident set size/ { r = $2 }
-    /User time \(seconds\)/ { c += $2 }
-    /System time \(seconds\)/ { c += $2 }
-    END { printf "%.3f %d %.2f\n", s, r, c }' "$log"
-}
-
 echo "generating $n shuffled job lines…" >&2
 "$gen" "$work/run" "$n" "$work/keyed.tsv" > "$work/jobs.jsonl"
 bytes=$(stat -c %s "$work/jobs.jsonl")
@@ -71,7 +59,7 @@ sync
 
 echo "fx-seq…" >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-read -r fx_s fx_kib fx_cpu < <(measure "$bin/fx-seq" --run "$work/run" "${jobs[@]}" "$work/jobs.jsonl")
+read -r fx_s fx_kib fx_cpu < <(bench_measure "$bin/fx-seq" --run "$work/run" "${jobs[@]}" "$work/jobs.jsonl")
 tele=$(du -sb "$work/run/telemetry" | cut -f1)
 spills=$(awk -F': ' '/"spill_runs"/ {gsub(/,/, "", $2); print $2}' "$work/run/metrics/seq.json")
 rm -rf "$work/run/telemetry"
@@ -80,14 +68,14 @@ sync
 # The same lines through a pipe, as at the end of a pipeline: fx-seq spools
 # them into the run while it scans (`cat` is counted in the CPU time).
 echo "fx-seq, input from a pipe…" >&2
-read -r pipe_s pipe_kib pipe_cpu < <(measure sh -c 'cat "$1" | "$2" --run "$3" '"${jobs[*]}" \
+read -r pipe_s pipe_kib pipe_cpu < <(bench_measure sh -c 'cat "$1" | "$2" --run "$3" '"${jobs[*]}" \
   sh "$work/jobs.jsonl" "$bin/fx-seq" "$work/run")
 rm -rf "$work/run/telemetry"
 sync
 
 echo "GNU sort…" >&2
 threads=${jobs[1]:-$(nproc)}
-read -r sort_s sort_kib sort_cpu < <(measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
+read -r sort_s sort_kib sort_cpu < <(bench_measure env LC_ALL=C sort -t "$(printf '\t')" -k1,1n -S 64M \
   --parallel="$threads" -T "$work" -o "$work/sorted.tsv" "$work/keyed.tsv")
 rm -f "$work/sorted.tsv"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -52,6 +52,25 @@ bench_time() {
   RSS_MIB="$(echo "$m / 1024" | bc -l)"
 }
 
+# bench_measure CMD...: runs CMD once, stdout discarded, and prints
+# "WALL_SECONDS PEAK_RSS_KIB CPU_SECONDS" for `read`; a run that fails
+# prints its stderr and stops the script (a failed run has no figure).
+bench_measure() {
+  [ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time, Debian package time) is required" >&2; exit 2; }
+  local t log
+  t="$(mktemp)"; log="$(mktemp)"
+  if ! /usr/bin/time -f '%e %M %U %S' -o "$t" "$@" > /dev/null 2> "$log"; then
+    cat "$log" >&2
+    echo "bench: '$*' failed; no figure is given for it" >&2
+    rm -f "$t" "$log"
+    exit 1
+  fi
+  local e m u s
+  read -r e m u s < <(tail -n 1 "$t")
+  rm -f "$t" "$log"
+  printf '%.3f %d %.3f\n' "$e" "$m" "$(echo "$u + $s" | bc -l)"
+}
+
 # bench_best N CMD...: bench_time N times (the same N for fx and its peer),
 # keeping the smallest CPU and its run's WALL and RSS_MIB.
 bench_best() {
