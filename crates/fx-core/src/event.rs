@@ -221,6 +221,13 @@ impl Event {
         self
     }
 
+    /// Attaches data that is already a JSON object, as it is (no copy
+    /// through the serializer, as [`Event::with_data`] would make).
+    pub fn with_map(mut self, data: Map<String, Value>) -> Event {
+        self.data = Some(data);
+        self
+    }
+
     /// Attaches a conclusion (dropped when empty).
     pub fn with_conclusion(mut self, c: Conclusion) -> Event {
         self.conclusion = if c.is_empty() { None } else { Some(c) };

@@ -191,7 +191,7 @@ impl Step {
         let ev = if data.is_empty() {
             ev
         } else {
-            ev.with_data(Value::Object(data))
+            ev.with_map(data)
         };
         ev.with_conclusion(Conclusion {
             failures,
