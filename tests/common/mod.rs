@@ -119,3 +119,60 @@ pub fn batch_over_samples() -> BatchOutput {
     std::env::set_current_dir(repo()).unwrap();
     batch(&[Path::new("samples")], "2")
 }
+
+/// Every file under the deterministic parts of a run, relative path → bytes.
+pub fn evidence(run: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for part in ["telemetry", "features", "reports", "manifests"] {
+        let root = run.join(part);
+        for entry in walk(&root) {
+            let rel = entry.strip_prefix(run).unwrap().to_path_buf();
+            out.insert(rel, std::fs::read(&entry).unwrap());
+        }
+    }
+    assert!(
+        out.keys().any(|k| k.ends_with("events.jsonl")),
+        "no telemetry in {}",
+        run.display()
+    );
+    out
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return files;
+    };
+    for e in rd {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files.extend(walk(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Asserts two runs' evidence are the same files with the same bytes,
+/// showing the start of the first file that differs.
+pub fn assert_same(
+    a: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    b: &std::collections::BTreeMap<PathBuf, Vec<u8>>,
+    what: &str,
+) {
+    let ka: Vec<_> = a.keys().collect();
+    let kb: Vec<_> = b.keys().collect();
+    assert_eq!(ka, kb, "{what}: different files");
+    for (k, v) in a {
+        assert!(
+            v == &b[k],
+            "{what}: {} differs\n--- first ---\n{}\n--- second ---\n{}",
+            k.display(),
+            String::from_utf8_lossy(&v[..v.len().min(2000)]),
+            String::from_utf8_lossy(&b[k][..b[k].len().min(2000)])
+        );
+    }
+}
