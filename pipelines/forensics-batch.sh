@@ -56,13 +56,17 @@ mkdir -p "$run"
 errs="$(mktemp -d)"
 trap 'rm -rf "$errs"' EXIT
 stages=(fx-ingest fx-route fx-inspect fx-probe fx-fingerprint fx-seq)
+# One progress line for the whole batch, drawn by fx-seq at the end of the
+# pipeline on the batch's own stderr (fd 3) when that is a terminal.
+progress=()
+[ -t 2 ] && progress=(--progress /dev/fd/3)
 set +e
 "${bin}fx-ingest" --run "$run" "${ingest_flags[@]}" "${jobs_flag[@]}" "${inputs[@]}" 2> "$errs/0" \
   | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" 2> "$errs/1" \
   | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" 2> "$errs/2" \
   | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" 2> "$errs/3" \
   | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" 2> "$errs/4" \
-  | "${bin}fx-seq" --run "$run" 2> "$errs/5"
+  | "${bin}fx-seq" --run "$run" "${progress[@]}" 3>&2 2> "$errs/5"
 status=("${PIPESTATUS[@]}")
 set -e
 failed=""

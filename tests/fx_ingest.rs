@@ -1025,3 +1025,54 @@ fn forensics_batch_reports_a_failed_stage_once() {
     );
     assert!(!err.contains("run_manifest.json is missing"), "{err}");
 }
+
+/// One progress line for the whole batch, drawn by fx-seq on the batch's
+/// own stderr when that is a terminal (here a pseudo-terminal made by
+/// util-linux's `script`), and nothing of the kind when it is not.
+#[test]
+fn forensics_batch_draws_one_progress_line_on_a_terminal_only() {
+    let d = tempfile::tempdir().unwrap();
+    for i in 0..600 {
+        fs::write(d.path().join(format!("f{i:03}.txt")), format!("note {i}\n")).unwrap();
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
+    let bins = bin().parent().unwrap().to_path_buf();
+    let command = format!(
+        "bash {} -j 1 . ../tty-run >/dev/null",
+        script.to_str().unwrap()
+    );
+    let out = StdCommand::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .current_dir(d.path())
+        .env("FX_BIN_DIR", &bins)
+        .env_remove("FX_RUN")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) is installed by pipelines/setup.sh");
+    let tty = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{tty}");
+    let draws: Vec<&str> = tty.split('\r').filter(|l| l.starts_with("fx: ")).collect();
+    assert!(!draws.is_empty(), "no progress line: {tty:?}");
+    assert!(draws.iter().all(|l| l.contains(" jobs")), "{draws:?}");
+    assert!(
+        draws.iter().any(|l| l.starts_with("fx: 600 jobs done")),
+        "{draws:?}"
+    );
+    // No stage draws its own line: only fx-seq's.
+    assert!(!tty.contains("fx-route:"), "{tty:?}");
+
+    let out = StdCommand::new("bash")
+        .arg(&script)
+        .args(["-j", "1", ".", "../plain-run"])
+        .current_dir(d.path())
+        .env("FX_BIN_DIR", &bins)
+        .env_remove("FX_RUN")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        !out.stderr.contains(&b'\r'),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -216,7 +216,7 @@ fn every_line_the_batch_writes_validates() {
     assert!(lines > 0, "the batch wrote nothing");
     registry_matches_the_ingested_jobs(&out);
     let metrics = every_metrics_file_validates(&out.run);
-    for written in ["fx-ingest.json", "seq.json"] {
+    for written in ["fx-ingest.json", "seq.json", "stages.jsonl"] {
         assert!(
             metrics.iter().any(|m| m == written),
             "the batch wrote no metrics/{written} (found {metrics:?})"
@@ -234,7 +234,13 @@ const METRICS_SCHEMAS: &[(&str, &str)] = &[
         "fingerprint_cache.jsonl",
         "metrics_fingerprint_cache.schema.json",
     ),
+    ("stages.jsonl", "metrics_stage.schema.json"),
+    ("spark_batch.json", "metrics_spark_batch.schema.json"),
 ];
+
+/// Pages `fx-report --metrics` writes beside its data (checked by content in
+/// `the_metrics_page_reads_every_metrics_file`, not by a schema).
+const METRICS_PAGES: &[&str] = &["metrics.html"];
 
 /// Validates every file of `run/metrics/` against its schema; fails on a
 /// file no schema covers. Returns the file names, sorted.
@@ -245,6 +251,9 @@ fn every_metrics_file_validates(run: &Path) -> Vec<String> {
         .collect();
     names.sort();
     for name in &names {
+        if METRICS_PAGES.contains(&name.as_str()) {
+            continue;
+        }
         let Some((_, schema_name)) = METRICS_SCHEMAS.iter().find(|(f, _)| f == name) else {
             panic!(
                 "RUN/metrics/{name} has no schema: add schemas/metrics_<kind>.schema.json \
@@ -443,6 +452,15 @@ fn example(s: &Value) -> Value {
     }
     if let Some(props) = s.get("properties").and_then(Value::as_object) {
         return Value::Object(props.iter().map(|(k, p)| (k.clone(), example(p))).collect());
+    }
+    if s["type"] == "array" {
+        return Value::Array(Vec::new());
+    }
+    if s["pattern"] == "^(local|spark://|yarn|k8s://|mesos://)" {
+        return Value::from("local[2]");
+    }
+    if s["pattern"] == "^[0-9a-f]{32}$" {
+        return Value::from("0".repeat(32));
     }
     if s["pattern"] == "^[0-9a-f]{64}$" {
         return Value::from("0".repeat(64));

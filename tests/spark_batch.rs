@@ -82,6 +82,28 @@ fn spark_gives_the_local_pipelines_evidence_then_again_after_a_kill() {
             .unwrap();
     assert_eq!(metrics["partitions"], 3);
     assert_eq!(metrics["master"], "local[2]");
+    let schema: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::repo().join("schemas/metrics_spark_batch.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let errors: Vec<String> = jsonschema::options()
+        .build(&schema)
+        .unwrap()
+        .iter_errors(&metrics)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{metrics}");
+    // Each task's stage processes leave their line of wall-clock figures.
+    let stages = std::fs::read_to_string(run.join("metrics/stages.jsonl")).unwrap();
+    for stage in ["fx-route", "fx-inspect", "fx-probe", "fx-fingerprint"] {
+        let lines: Vec<serde_json::Value> = stages
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .filter(|l| l["stage"] == stage)
+            .collect();
+        let jobs: u64 = lines.iter().map(|l| l["jobs"].as_u64().unwrap()).sum();
+        assert_eq!(jobs, 54, "{stage}: {stages}");
+    }
 
     // SIGKILL to the driver, the JVM, the Python workers and the stages,
     // once the engine is piping partitions; then the same command again.

@@ -17,7 +17,8 @@
 //! * [`routing`] — fx-route's decision record and the fail-closed `check`
 //!   every later stage calls before running a target;
 //! * [`stage`] — the order-preserving, parallel driver shared by the stages;
-//! * [`cli`] — command-line conventions (exit codes, broken pipes, `--run`).
+//! * [`cli`] — command-line conventions (exit codes, broken pipes, `--run`);
+//! * [`metrics`] — wall-clock figures, only ever written to `RUN/metrics/`.
 //!
 //! Everything written as evidence is deterministic: no wall-clock time, host
 //! name, pid, random id or absolute temporary path ever enters it.
@@ -30,6 +31,7 @@ pub mod ids;
 pub mod inventory;
 pub mod job;
 pub mod jsonl;
+pub mod metrics;
 #[allow(unsafe_code)] // the system calls beyond std, each with its SAFETY note
 pub mod os;
 pub mod policy;

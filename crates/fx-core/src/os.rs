@@ -140,9 +140,49 @@ pub fn enlarge_pipe(fd: std::os::fd::BorrowedFd<'_>) {
     let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, 1 << 20) };
 }
 
+/// CPU time of this process so far, user and system, all threads; `None`
+/// where the system does not say.
+pub fn cpu_time() -> Option<std::time::Duration> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes one `rusage` into the pointer it is given,
+    // which points at a zeroed, properly aligned `rusage` we own.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) };
+    if rc != 0 {
+        return None;
+    }
+    // SAFETY: getrusage succeeded, so it filled the struct (and it was
+    // zeroed before, so every field is initialised either way).
+    let u = unsafe { usage.assume_init() };
+    let micros = |t: libc::timeval| {
+        u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000 + u64::try_from(t.tv_usec).unwrap_or(0)
+    };
+    Some(std::time::Duration::from_micros(
+        micros(u.ru_utime) + micros(u.ru_stime),
+    ))
+}
+
+/// Peak resident set size of this process in KiB (Linux `VmHWM`), if known.
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_time_and_peak_rss_are_read() {
+        let before = cpu_time().unwrap();
+        let mut x = 0u64;
+        for i in 0..20_000_000u64 {
+            x = x.wrapping_mul(31).wrapping_add(i);
+        }
+        std::hint::black_box(x);
+        assert!(cpu_time().unwrap() > before);
+        assert!(peak_rss_kib().unwrap() > 0);
+    }
 
     #[test]
     fn buffers_are_aligned_zeroed_and_rounded_up() {

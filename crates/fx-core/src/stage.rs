@@ -6,15 +6,21 @@
 //! line parsing with line numbers, run/tenant checks, a bounded batch size
 //! (memory stays flat on endless streams), a panic in a module turned into an
 //! `internal_error` event instead of a crash, and output in input order
-//! whatever the thread count.
+//! whatever the thread count. When a stage ends it appends one line of
+//! wall-clock figures (its module's time per job as a histogram, CPU, peak
+//! memory) to `RUN/metrics/stages.jsonl`, outside the evidence.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::event::{ErrorInfo, Event};
 use crate::job::Job;
 use crate::jsonl::{JsonlWriter, LineReader, parse_line};
+use crate::metrics::{
+    LatencyHistogram, STAGE_METRICS_FORMAT, STAGES_FILE, StageMetrics, append_line, millis,
+};
 use crate::run::RunDir;
 use crate::vocab::FailureKind;
 
@@ -70,6 +76,8 @@ pub fn run_stage<S: Stage>(
     let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 20, output));
     let progress = std::io::stderr().is_terminal();
     let mut stats = StageStats::default();
+    let mut latency = LatencyHistogram::default();
+    let mut started: Option<Instant> = None;
 
     loop {
         let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
@@ -84,14 +92,19 @@ pub fn run_stage<S: Stage>(
         if batch.is_empty() {
             break;
         }
-        let results: Vec<Result<(Vec<u8>, bool)>> = pool.install(|| {
+        if started.is_none() {
+            started = Some(Instant::now());
+        }
+        let results: Vec<Result<(Vec<u8>, bool, Duration)>> = pool.install(|| {
             batch
                 .par_iter()
                 .map(|(line, raw)| {
                     let mut job: Job = parse_line(raw, *line)?;
                     run.check_job(&job, *line)?;
                     let before = job.events.len();
+                    let clock = Instant::now();
                     let outcome = catch_unwind(AssertUnwindSafe(|| stage.process(&mut job, &ctx)));
+                    let took = clock.elapsed();
                     let panicked = outcome.is_err();
                     if panicked {
                         job.events.truncate(before);
@@ -105,15 +118,16 @@ pub fn run_stage<S: Stage>(
                         job.push(Event::skipped(stage.module(), "stage", "not_applicable"));
                     }
                     let out = serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
-                    Ok((out, panicked))
+                    Ok((out, panicked, took))
                 })
                 .collect()
         });
         for r in results {
-            let (line, panicked) = r?;
+            let (line, panicked, took) = r?;
             writer.write_raw(&line)?;
             stats.jobs += 1;
             stats.panics += panicked as u64;
+            latency.record(took);
         }
         if progress {
             eprint!("\r{progress_name}: {} jobs", stats.jobs);
@@ -123,5 +137,20 @@ pub fn run_stage<S: Stage>(
         eprintln!();
     }
     writer.flush()?;
+    if stats.jobs > 0 {
+        let metrics = StageMetrics {
+            fx: STAGE_METRICS_FORMAT.to_owned(),
+            stage: progress_name.to_owned(),
+            module: stage.module().to_owned(),
+            jobs: stats.jobs,
+            panics: stats.panics,
+            threads: jobs.max(1) as u64,
+            wall_ms: started.map(|t| millis(t.elapsed())).unwrap_or(0),
+            cpu_ms: crate::os::cpu_time().map(millis),
+            peak_rss_kib: crate::os::peak_rss_kib(),
+            process: latency.summary(),
+        };
+        append_line(&run.path().join(STAGES_FILE), &metrics)?;
+    }
     Ok(stats)
 }

@@ -319,6 +319,7 @@ pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
         flake_lock,
     };
     let _lock = prepare_run(&run_dir, &manifest, &inventory, held)?;
+    forget_earlier_metrics(&run_dir)?;
     clock.lap("run_setup");
     let (stored, hashing) = match early {
         Some((_store, stored, took)) => (stored, took),
@@ -363,6 +364,24 @@ pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
     out.flush()?;
     clock.lap("output");
     metrics.write(&run_dir, clock)?;
+    Ok(())
+}
+
+/// A batch made again into the same run: the metrics of the earlier batch
+/// are not this one's. fx-ingest's own file goes (fx-seq's progress line
+/// reads the planned job count from it, so a stale one would mislead it) and
+/// so do the stages' lines, which the stages append when they end, after
+/// this point in a pipeline.
+fn forget_earlier_metrics(run: &Path) -> anyhow::Result<()> {
+    for stale in ["metrics/fx-ingest.json", fx_core::metrics::STAGES_FILE] {
+        let path = run.join(stale);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(fx_core::Error::io(&path, e).into());
+            }
+            _ => {}
+        }
+    }
     Ok(())
 }
 
@@ -458,13 +477,7 @@ impl Metrics {
 
     fn write(mut self, run: &Path, phases: Phases) -> anyhow::Result<()> {
         self.phases_ms = phases.ms.into_iter().collect();
-        self.peak_rss_kib = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            });
+        self.peak_rss_kib = fx_core::os::peak_rss_kib();
         fx_core::run::write_json_atomic(&run.join("metrics/fx-ingest.json"), &self)?;
         Ok(())
     }

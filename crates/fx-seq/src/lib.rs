@@ -42,6 +42,7 @@ pub mod input;
 pub mod leaves;
 pub mod lock;
 pub mod pipeline;
+pub mod progress;
 pub mod record;
 pub mod signature;
 pub mod sort;
@@ -60,6 +61,7 @@ use fx_core::{Error, Result};
 use serde::Serialize;
 
 use crate::input::{Key, Source};
+use crate::progress::Progress;
 use crate::sort::{SortStats, Sorter};
 use crate::telemetry::{Staging, Written};
 
@@ -95,6 +97,12 @@ pub struct Args {
     /// Print a one-line summary on stderr (default: only when stderr is a terminal).
     #[arg(long)]
     pub stats: bool,
+    /// Draw the batch's progress line (jobs done of those planned, rate,
+    /// ETA) on this file, a terminal; without it, on stderr when stderr is
+    /// a terminal. `pipelines/forensics-batch.sh` passes its own stderr
+    /// here (`/dev/fd/3`) when that is a terminal.
+    #[arg(long, value_name = "TTY", conflicts_with_all = ["verify", "sign"])]
+    pub progress: Option<PathBuf>,
     /// Sort memory budget in bytes (default: the policy's `seq.sort_memory_bytes`).
     #[arg(long, value_name = "BYTES")]
     pub sort_memory: Option<u64>,
@@ -125,16 +133,27 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         .sort_memory
         .unwrap_or(run.policy().seq.sort_memory_bytes);
     let terminal = std::io::stderr().is_terminal();
+    let sink: Option<Box<dyn std::io::Write + Send>> = match &args.progress {
+        Some(path) => Some(Box::new(
+            File::options()
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?,
+        )),
+        None if terminal => Some(Box::new(std::io::stderr())),
+        None => None,
+    };
+    let progress =
+        sink.map(|s| std::sync::Arc::new(std::sync::Mutex::new(Progress::new(s, run.path()))));
     let options = Options {
         threads: args.run.jobs(),
         sort_memory_bytes: budget,
-        progress: terminal,
+        progress: progress.clone(),
         direct_io: !args.buffered_io,
     };
     let outcome = sequence(&run, input, &options);
-    if terminal {
-        // Clear the progress line.
-        eprint!("\r\x1b[K");
+    if let Some(p) = &progress {
+        p.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
     let outcome = outcome?;
     write_metrics(&run, &outcome)?;
@@ -291,6 +310,9 @@ impl Outcome {
     }
 }
 
+/// The progress line, shared with the reading loop.
+pub type SharedProgress = std::sync::Arc<std::sync::Mutex<Progress>>;
+
 /// How to run a sequencing pass.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -298,8 +320,8 @@ pub struct Options {
     pub threads: usize,
     /// Sort memory budget in bytes.
     pub sort_memory_bytes: u64,
-    /// Show a line counter on stderr (only when it is a terminal).
-    pub progress: bool,
+    /// The batch's progress line, where one is wanted (a terminal).
+    pub progress: Option<SharedProgress>,
     /// Write telemetry around the page cache where the filesystem allows it.
     pub direct_io: bool,
 }
@@ -309,7 +331,7 @@ impl Default for Options {
         Options {
             threads: 1,
             sort_memory_bytes: 64 << 20,
-            progress: false,
+            progress: None,
             direct_io: true,
         }
     }
@@ -326,11 +348,13 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     let max_line = usize::try_from(run.policy().limits.max_line_bytes).unwrap_or(usize::MAX);
 
     // Read phase.
-    let progress = opts.progress;
+    let progress = opts.progress.clone();
     let spool_path = sorter.dir().join("input-spool");
     let mut push = |k: Key| -> Result<()> {
-        if progress && k.line % 65536 == 0 {
-            eprint!("\rfx-seq: {} lines read", k.line);
+        if k.line % 256 == 0
+            && let Some(p) = &progress
+        {
+            p.lock().unwrap_or_else(|e| e.into_inner()).tick(k.line);
         }
         sorter.push(k)
     };
@@ -352,8 +376,10 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
             (scanned, Source::Spool(spool))
         }
     };
-    if progress {
-        eprint!("\rfx-seq: {} lines read, writing telemetry…", scanned.lines);
+    if let Some(p) = &progress {
+        p.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .writing(scanned.lines);
     }
     let read_done = started.elapsed();
 
@@ -444,11 +470,7 @@ pub struct Metrics {
 }
 
 /// Peak resident set size of this process in KiB (Linux only).
-pub fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
+pub use fx_core::os::peak_rss_kib;
 
 fn millis(d: std::time::Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
