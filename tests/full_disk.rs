@@ -158,3 +158,30 @@ fn a_full_disk_leaves_nothing_half_written_and_the_rerun_is_whole() {
     assert!(leftovers(&run).is_empty(), "{:?}", leftovers(&run));
     std::fs::remove_file(&filler).unwrap();
 }
+
+/// fx-ingest on a full disk: one line, and the batch run again once space
+/// is freed gives the evidence of a batch that never failed.
+#[test]
+fn ingest_on_a_full_disk_then_the_batch_again_is_whole() {
+    std::env::set_current_dir(common::repo()).unwrap();
+    let want = evidence(&common::batch(&[Path::new("samples")], "1").run);
+    let d = tempfile::tempdir().unwrap();
+    let mnt = d.path().join("mnt");
+    let _fs = Tmpfs::mount(&mnt, "16m");
+    let run = mnt.join("run");
+    let run_s = run.to_str().unwrap();
+    let filler = fill(&mnt);
+    fails_for_space(
+        "fx-ingest",
+        &["--run", run_s, "-j", "1", "--case", "samples", "samples"],
+        b"",
+    );
+    assert!(leftovers(&run).is_empty(), "{:?}", leftovers(&run));
+    std::fs::remove_file(&filler).unwrap();
+    common::batch_in(&run, &[Path::new("samples")], "1");
+    assert_same(
+        &want,
+        &evidence(&run),
+        "ingest failed for space, then the batch",
+    );
+}
