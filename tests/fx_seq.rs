@@ -2,6 +2,8 @@
 //! bounded-memory spilling, bad input, duplicates, and `--verify`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -447,7 +449,7 @@ fn a_run_killed_midway_and_run_again_gives_the_evidence_of_an_uninterrupted_one(
     let evidence = |r: &RunDir| {
         let dir = r.path().join("manifests/evidence");
         let mut files = BTreeMap::new();
-        for e in walkdir_files(&dir) {
+        for e in common::walk(&dir) {
             files.insert(
                 e.strip_prefix(&dir).unwrap().to_owned(),
                 std::fs::read(&e).unwrap(),
@@ -459,22 +461,6 @@ fn a_run_killed_midway_and_run_again_gives_the_evidence_of_an_uninterrupted_one(
         evidence(&run) == evidence(&clean),
         "manifests/evidence differs"
     );
-}
-
-fn walkdir_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                out.extend(walkdir_files(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
