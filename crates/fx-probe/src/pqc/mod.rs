@@ -34,7 +34,10 @@ use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use fx_facts::pqc::{DecapsulateData, DecapsulateTry, VerifyData, VerifyTry};
+use fx_facts::pqc::{
+    DecapsulateData, DecapsulateTry, PqcBundleData, PqcBundleMember, PqcTargetCandidate,
+    VerifyData, VerifyTry,
+};
 
 use crate::regions::{Region, regions_of, top_k};
 use crate::{Applies, Budget, MODULE, MemberBytes, Probe, gate, read_members};
@@ -73,6 +76,19 @@ impl Candidate {
     /// The parameter set of the candidate.
     pub fn set(&self) -> Option<&'static ParamSet> {
         self.set
+    }
+
+    /// The candidate as fx-facts records it in the `pqc` step's data.
+    pub fn record(&self) -> PqcTargetCandidate {
+        PqcTargetCandidate {
+            algorithm: self.algorithm.to_owned(),
+            object: self.object.to_owned(),
+            exact: self.exact,
+            score: self.score,
+            form: self.form.map(str::to_owned),
+            structure: self.structure.map(str::to_owned),
+            invalid_at: self.invalid_at.map(|o| o as u64),
+        }
     }
 }
 
@@ -879,7 +895,10 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
         let bytes = match &m.bytes {
             Ok(b) => b,
             Err(e) => {
-                listed.push(json!({"role": role, "error": e}));
+                listed.push(PqcBundleMember::Unread {
+                    role: role.to_owned(),
+                    error: e.clone(),
+                });
                 continue;
             }
         };
@@ -893,11 +912,18 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
             }
             geometry(&u.raw, role_object(role), &h, &mut budget)
         };
-        let shown: Vec<&Candidate> = cands.iter().take(MAX_CANDIDATES).collect();
-        listed.push(json!({
-            "role": role, "size": bytes.len(), "form": u.form, "oid": u.oid,
-            "candidates": shown, "total": cands.len(),
-        }));
+        listed.push(PqcBundleMember::Measured {
+            role: role.to_owned(),
+            size: bytes.len() as u64,
+            form: u.form.to_owned(),
+            oid: u.oid.clone(),
+            candidates: cands
+                .iter()
+                .take(MAX_CANDIDATES)
+                .map(Candidate::record)
+                .collect(),
+            total: cands.len() as u64,
+        });
         if role != "shared_secret"
             && role != "message"
             && cands.first().map(|c| c.score) > best.first().map(|c| c.score)
@@ -938,17 +964,15 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
         ));
     }
 
-    let mut data = Map::new();
-    data.insert("members".into(), json!(listed));
-    data.insert("work_bytes_used".into(), json!(budget.used()));
-    data.insert(
-        "caps_hit".into(),
-        json!(if budget.spent() {
-            vec!["budget:work_bytes"]
+    let data = PqcBundleData {
+        members: listed,
+        work_bytes_used: budget.used(),
+        caps_hit: if budget.spent() {
+            vec!["budget:work_bytes".to_owned()]
         } else {
             Vec::new()
-        }),
-    );
+        },
+    };
     let mut conclusion = pqc_conclusion(&best, verified, decapsulated);
     let named = by_role.iter().find_map(|(_, u)| u.set);
     if conclusion.algorithm.is_none()
