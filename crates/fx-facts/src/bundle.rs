@@ -76,6 +76,11 @@ pub struct CmsData {
     /// Content encryption algorithm of enveloped data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_encryption: Option<String>,
+    /// True when the object is BER (indefinite lengths, segmented strings),
+    /// as CMS allows (RFC 5652 §1.2); fx-inspect read it through its DER
+    /// re-encoding. Absent when it is DER.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ber: bool,
     /// Failure shapes met while reading it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,

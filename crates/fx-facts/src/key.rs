@@ -88,8 +88,9 @@ pub struct OpensshKeyData {
     pub findings: Vec<Finding>,
 }
 
-/// Argon2 parameters of an encrypted PuTTY version 3 key file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Argon2 parameters of an encrypted PuTTY version 3 key file (the default
+/// is empty: a reader fills it header by header).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PuttyKdf {
     /// `Argon2id`, `Argon2i` or `Argon2d`.
     pub name: String,
@@ -110,7 +111,7 @@ pub struct PuttyKdf {
 /// A PuTTY key file (step `ppk`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PuttyKeyData {
-    /// The container fx-inspect gives it (`raw`: PuTTY has no §9 container).
+    /// The container fx-inspect gives it (`putty_private_key`).
     #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// File format version (2 or 3).
@@ -134,7 +135,8 @@ pub struct PuttyKeyData {
 /// A Dropbear or ssh.com private key file (steps `dropbear`, `sshcom`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SshKeyFileData {
-    /// The container fx-inspect gives it.
+    /// The container fx-inspect gives it (`dropbear_private_key`,
+    /// `sshcom_private_key`).
     #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// Key type string.
@@ -277,8 +279,9 @@ pub struct KeyProtection {
 /// public key is in [`crate::CertificateData::public_key`] instead).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct KeyFact {
-    /// The container (`spki_public_key`, `openssh_private_key`, …; `raw` for
-    /// formats without a §9 container such as PuTTY or JWK).
+    /// The container (`spki_public_key`, `openssh_private_key`,
+    /// `putty_private_key`, …; `raw` for a format without a container of
+    /// its own, such as JWK).
     #[schemars(schema_with = "crate::schema::container")]
     pub container: Container,
     /// Private or public; `None` where the format does not say (parameters).

@@ -4,62 +4,13 @@
 
 use der::{Decode, Encode};
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::bundle::{CmsData, Signer};
 use fx_formats::oids;
-use serde::Serialize;
 
 use crate::algorithm::KeyAlg;
 use crate::derr::der_finding;
 use crate::report::{Finding, Region};
 use crate::x509::Parsed;
-
-/// One signer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SignerInfo {
-    /// Digest algorithm.
-    pub digest_algorithm: String,
-    /// Signature algorithm.
-    pub signature_algorithm: String,
-    /// Signature length.
-    pub signature_len: usize,
-    /// `issuer_and_serial` or `subject_key_id`.
-    pub sid: &'static str,
-    /// Signed attributes present.
-    pub signed_attrs: bool,
-}
-
-/// What a CMS object says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct CmsInfo {
-    /// Content type name or OID.
-    pub content_type: String,
-    /// Encapsulated content type (signed data).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encapsulated: Option<String>,
-    /// True when signed data is detached (no encapsulated content).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub detached: bool,
-    /// Digest algorithms.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub digest_algorithms: Vec<String>,
-    /// Certificates carried.
-    pub certificates: usize,
-    /// Signers.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub signers: Vec<SignerInfo>,
-    /// Recipients (enveloped data).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipients: Option<usize>,
-    /// Content encryption algorithm (enveloped data).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_encryption: Option<String>,
-    /// True when the object is BER (indefinite lengths, segmented strings),
-    /// as CMS allows; it was read through its DER re-encoding.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub ber: bool,
-    /// Certificates carried (DER), for further inspection.
-    #[serde(skip)]
-    pub certificate_der: Vec<Vec<u8>>,
-}
 
 fn name_or_oid(oid: &der::asn1::ObjectIdentifier) -> String {
     let s = oid.to_string();
@@ -68,7 +19,10 @@ fn name_or_oid(oid: &der::asn1::ObjectIdentifier) -> String {
 
 /// Parses a ContentInfo, DER or (as CMS allows and streaming writers emit)
 /// BER with indefinite lengths (re-encoded as DER by the private `ber` module).
-pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
+/// Gives its description, the `cms` step's record (without the PEM block,
+/// which the writer puts in), and the DER of the certificates it carries,
+/// in the order the file stores them, for further inspection.
+pub fn cms(der: &[u8]) -> Result<(Parsed<CmsData>, Vec<Vec<u8>>), Finding> {
     let mut ber = false;
     let ci = match cms::content_info::ContentInfo::from_der(der) {
         Ok(ci) => ci,
@@ -97,11 +51,22 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
             format!("content type {ct} is not a CMS content type"),
         ));
     }
-    let mut info = CmsInfo {
+    let mut info = CmsData {
+        container: Container::Cms,
+        block: None,
         content_type: name_or_oid(&ci.content_type),
+        encapsulated: None,
+        detached: false,
+        digest_algorithms: Vec::new(),
+        certificates: 0,
+        signers: Vec::new(),
+        recipients: None,
+        content_encryption: None,
         ber,
-        ..CmsInfo::default()
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
+    let mut certificate_der = Vec::new();
     let mut findings = Vec::new();
     let mut regions = Vec::new();
     let mut key = KeyAlg {
@@ -119,17 +84,17 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
                     .map(|a| name_or_oid(&a.oid))
                     .collect();
                 if let Some(certs) = &sd.certificates {
-                    info.certificates = certs.0.len();
+                    info.certificates = certs.0.len() as u64;
                     for c in certs.0.iter() {
                         if let cms::cert::CertificateChoices::Certificate(cert) = c
                             && let Ok(d) = cert.to_der()
                         {
-                            info.certificate_der.push(d);
+                            certificate_der.push(d);
                         }
                     }
                     // The decoded SET OF comes back sorted; members are listed
                     // in the order the file stores them.
-                    info.certificate_der
+                    certificate_der
                         .sort_by_key(|d| memchr::memmem::find(der, d).unwrap_or(usize::MAX));
                 }
                 for s in sd.signer_infos.0.iter() {
@@ -150,16 +115,17 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
                             source: "cms",
                         });
                     }
-                    info.signers.push(SignerInfo {
+                    info.signers.push(Signer {
                         digest_algorithm: name_or_oid(&s.digest_alg.oid),
                         signature_algorithm: name,
-                        signature_len: sig.len(),
+                        signature_len: sig.len() as u64,
                         sid: match s.sid {
                             cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(_) => {
                                 "issuer_and_serial"
                             }
                             _ => "subject_key_id",
-                        },
+                        }
+                        .to_owned(),
                         signed_attrs: s.signed_attrs.is_some(),
                     });
                 }
@@ -169,7 +135,7 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
         "1.2.840.113549.1.7.3" => {
             match ci.content.decode_as::<cms::enveloped_data::EnvelopedData>() {
                 Ok(ed) => {
-                    info.recipients = Some(ed.recip_infos.0.len());
+                    info.recipients = Some(ed.recip_infos.0.len() as u64);
                     encrypted_content(der, &ed.encrypted_content, &mut info, &mut regions);
                     findings.push(Finding::new(
                         FailureKind::Encrypted,
@@ -187,7 +153,7 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
                 .decode_as::<cms::authenveloped_data::AuthEnvelopedData>()
             {
                 Ok(ad) => {
-                    info.recipients = Some(ad.recip_infos.0.len());
+                    info.recipients = Some(ad.recip_infos.0.len() as u64);
                     encrypted_content(
                         der,
                         &ad.auth_encrypted_content_info,
@@ -222,13 +188,17 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
     } else {
         Container::Cms
     };
-    Ok(Parsed {
-        info,
-        key,
-        findings,
-        regions,
-        container,
-    })
+    info.container = container;
+    Ok((
+        Parsed {
+            info,
+            key,
+            findings,
+            regions,
+            container,
+        },
+        certificate_der,
+    ))
 }
 
 /// Records the content-encryption algorithm of an encrypted content and the
@@ -236,7 +206,7 @@ pub fn cms(der: &[u8]) -> Result<Parsed<CmsInfo>, Finding> {
 fn encrypted_content(
     der: &[u8],
     eci: &cms::enveloped_data::EncryptedContentInfo,
-    info: &mut CmsInfo,
+    info: &mut CmsData,
     regions: &mut Vec<Region>,
 ) {
     let alg = name_or_oid(&eci.content_enc_alg.oid);

@@ -88,9 +88,11 @@ fn ocsp_request(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), F
 }
 
 fn pkcs12(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = pkcs12::pkcs12(der)?;
-    let certs = p.info.certificates.clone();
-    s.object("pkcs12", p, b, json!({}));
+    let (p, certs) = pkcs12::pkcs12(der)?;
+    s.object_record("pkcs12", p, b, |mut data, _, block| {
+        data.block = block;
+        data
+    });
     s.nested_certs(certs, "pkcs12");
     Ok(())
 }
@@ -135,47 +137,65 @@ fn sec1(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> 
     record(s, "sec1", keys::sec1(der), b)
 }
 
+/// Records DH, DSA or EC parameters as the `params` step's record.
+fn params_record(
+    s: &mut Session<'_>,
+    r: Result<Parsed<fx_facts::key::ParamsData>, Finding>,
+    block: Option<u32>,
+) -> Result<(), Finding> {
+    s.object_record("params", r?, block, |mut data, _, block| {
+        data.block = block;
+        data
+    });
+    Ok(())
+}
+
 fn dh_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "params", params::dh(der), b)
+    params_record(s, params::dh(der), b)
 }
 
 fn x942_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(
-        s,
-        "params",
-        params::x942(der).or_else(|_| params::dh(der)),
-        b,
-    )
+    params_record(s, params::x942(der).or_else(|_| params::dh(der)), b)
 }
 
 fn dh_or_dsa_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "params", params::dh_or_dsa_unlabelled(der), b)
+    params_record(s, params::dh_or_dsa_unlabelled(der), b)
 }
 
 fn dsa_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "params", params::dsa(der), b)
+    params_record(s, params::dsa(der), b)
 }
 
 fn ec_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "params", params::ec(der), b)
+    params_record(s, params::ec(der), b)
+}
+
+/// Records a CMS object as the `cms` step's record (in the container
+/// `p` names), then inspects the certificates it carries.
+fn cms_record(
+    s: &mut Session<'_>,
+    (p, certs): (Parsed<fx_facts::bundle::CmsData>, Vec<Vec<u8>>),
+    b: Option<u32>,
+) {
+    s.object_record("cms", p, b, |mut data, container, block| {
+        data.container = container;
+        data.block = block;
+        data
+    });
+    s.nested_certs(certs, "cms");
 }
 
 fn cms(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = cms::cms(der)?;
-    let certs = p.info.certificate_der.clone();
-    s.object("cms", p, b, json!({}));
-    s.nested_certs(certs, "cms");
+    cms_record(s, cms::cms(der)?, b);
     Ok(())
 }
 
 /// A ContentInfo under the `CMS` PEM label (RFC 7468 §9) is a CMS object,
 /// whatever its content type.
 fn cms_labelled(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let mut p = cms::cms(der)?;
+    let (mut p, certs) = cms::cms(der)?;
     p.container = Container::Cms;
-    let certs = p.info.certificate_der.clone();
-    s.object("cms", p, b, json!({}));
-    s.nested_certs(certs, "cms");
+    cms_record(s, (p, certs), b);
     Ok(())
 }
 
@@ -189,7 +209,12 @@ fn signature_value(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<()
 }
 
 fn openssh_private(s: &mut Session<'_>, body: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "openssh", openssh::private_key(body), b)
+    let p = openssh::private_key(body)?;
+    s.object_record("openssh", p, b, |mut data, _, block| {
+        data.block = block;
+        data
+    });
+    Ok(())
 }
 
 /// Every container fx-inspect parses from DER or a PEM body. Unlabelled DER

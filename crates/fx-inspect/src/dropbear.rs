@@ -20,7 +20,7 @@
 //! [`crate::putty`], whose public blob is the same wire format.
 
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::key::SshKeyFileData;
 
 use crate::algorithm::{KeyAlg, bits_of};
 use crate::report::{Finding, Region};
@@ -294,15 +294,6 @@ pub(crate) fn ec_scalar(w: &mut Wire<'_>, c: Curve) -> Result<(), Finding> {
     Ok(())
 }
 
-/// What a dropbear host key says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct DropbearInfo {
-    /// Key type string (`ssh-rsa`, `ssh-dss`, `ecdsa-sha2-nistp256`, `ssh-ed25519`).
-    pub key_type: String,
-    /// The key (`key_len`: bytes of the whole key structure).
-    pub key: KeyAlg,
-}
-
 /// The key types dropbear writes, as the wire type string spells them.
 const DROPBEAR_TYPES: [&[u8]; 6] = [
     b"ssh-rsa",
@@ -346,7 +337,7 @@ fn region(
 /// (`public_key`, 700) and the private ones (`secret_key`, 800), in the
 /// raw file. An input that ends right after the public fields is
 /// `truncated` (an SSH public key blob holds exactly those).
-pub fn host_key(bytes: &[u8]) -> Result<Parsed<DropbearInfo>, Finding> {
+pub fn host_key(bytes: &[u8]) -> Result<Parsed<SshKeyFileData>, Finding> {
     let mut w = Wire::new(bytes);
     let name = w.string(MAX_NAME, "key type").map_err(|f| {
         if f.kind == FailureKind::Truncated {
@@ -431,9 +422,15 @@ pub fn host_key(bytes: &[u8]) -> Result<Parsed<DropbearInfo>, Finding> {
         ));
     }
     key.key_len = w.pos();
-    let info = DropbearInfo {
+    let info = SshKeyFileData {
+        container: Container::DropbearPrivateKey,
         key_type: String::from_utf8_lossy(name).into_owned(),
-        key: key.clone(),
+        // Dropbear files are never encrypted and carry no comment.
+        cipher: None,
+        comment: None,
+        key: key.record(),
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     Ok(Parsed {
         info,
@@ -473,7 +470,7 @@ mod tests {
         hex::decode(ECDSA384_HEX).unwrap()
     }
 
-    fn ok(bytes: &[u8]) -> Parsed<DropbearInfo> {
+    fn ok(bytes: &[u8]) -> Parsed<SshKeyFileData> {
         read_ok(host_key(bytes))
     }
 
@@ -504,7 +501,7 @@ mod tests {
             assert_eq!(p.key.key_bits, bits, "{ty}");
             assert_eq!(p.key.curve.as_deref(), curve, "{ty}");
             assert_eq!(p.key.key_len, bytes.len(), "{ty}");
-            assert_eq!(p.key, p.info.key);
+            assert_eq!(p.key.record(), p.info.key);
             assert!(p.findings.is_empty(), "{ty}: {:?}", p.findings);
             assert_eq!(p.container, Container::DropbearPrivateKey);
             // Two regions, public then secret, inside the file.

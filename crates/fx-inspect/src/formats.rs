@@ -15,7 +15,6 @@ use fx_core::vocab::{Container, Encoding, FailureKind};
 use fx_formats::der::{self as derwalk, WalkLimits};
 use fx_formats::pem;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::report::{Finding, Step};
 use crate::x509::Parsed;
@@ -140,18 +139,6 @@ fn key_file<D: Serialize>(
     Flow::Done
 }
 
-/// Records what a parser read, or its failure, as a step.
-fn object_or_failure<D: Serialize>(
-    s: &mut Session<'_>,
-    step: &'static str,
-    r: Result<Parsed<D>, Finding>,
-) {
-    match r {
-        Ok(p) => s.object(step, p, None, json!({})),
-        Err(f) => s.failed(step, f, None),
-    }
-}
-
 fn ppk(s: &mut Session<'_>, b: &[u8]) -> Flow {
     key_file(
         s,
@@ -239,7 +226,10 @@ fn openssh_public_keys(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
     }
     s.out.report.verdict.encoding = Some(Encoding::Text);
     for r in openssh::public_keys(bytes) {
-        object_or_failure(s, "openssh", r);
+        match r {
+            Ok(p) => s.object_record("openssh", p, None, |data, _, _| data),
+            Err(f) => s.failed("openssh", f, None),
+        }
     }
     if s.out.report.verdict.container.is_some() {
         Flow::Done
@@ -269,7 +259,7 @@ fn jose_object(s: &mut Session<'_>, bytes: &[u8]) -> Flow {
         Ok(p) => {
             // A JWK has no container of its own in the vocabulary: the key is primary.
             s.out.report.verdict.primary(&p.key);
-            s.object("jose", p, None, json!({}));
+            s.object_record("jose", p, None, |data, _, _| data);
         }
         Err(f) => s.failed("jose", f, None),
     }

@@ -5,7 +5,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::key::{JoseData, Jwk};
 use serde_json::Value;
 
 use crate::algorithm::{KeyAlg, bits_of};
@@ -15,37 +15,17 @@ use crate::x509::Parsed;
 /// Keys read from a JWK Set at most.
 const MAX_KEYS: usize = 256;
 
-/// One JWK.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Jwk {
-    /// `kty`.
-    pub kty: String,
-    /// `crv`, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub crv: Option<String>,
-    /// `alg`, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alg: Option<String>,
-    /// True when private members (`d`, `priv`, `p`) are present.
-    pub private: bool,
-    /// The key in DESIGN §9 terms.
-    pub key: KeyAlg,
-}
-
-/// What a JOSE object says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct JoseInfo {
-    /// `jwk`, `jwks` or `jws`.
-    pub form: &'static str,
-    /// Keys.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub keys: Vec<Jwk>,
-    /// JWS protected header `alg`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub alg: Option<String>,
-    /// JWS payload and signature lengths (decoded).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lengths: Option<[usize; 2]>,
+/// A JOSE object's record (step `jose`) before its content is read; its
+/// findings are the step's (written beside the data).
+fn blank(form: &str) -> JoseData {
+    JoseData {
+        container: Container::Raw,
+        form: form.to_owned(),
+        keys: Vec::new(),
+        alg: None,
+        lengths: None,
+        findings: Vec::new(),
+    }
 }
 
 fn s(v: &Value, k: &str) -> Option<String> {
@@ -58,7 +38,8 @@ fn b64len(v: &Value, k: &str) -> Option<Vec<u8>> {
         .and_then(|t| URL_SAFE_NO_PAD.decode(t).ok())
 }
 
-fn jwk(v: &Value) -> Jwk {
+/// One JWK: its record, and the key as fx-inspect reads it.
+fn jwk(v: &Value) -> (Jwk, KeyAlg) {
     let kty = s(v, "kty").unwrap_or_default();
     let crv = s(v, "crv");
     let alg = s(v, "alg");
@@ -96,13 +77,14 @@ fn jwk(v: &Value) -> Jwk {
             key.expected_len = Some(e);
         }
     }
-    Jwk {
+    let record = Jwk {
         private: v.get("d").is_some() || v.get("priv").is_some() || v.get("p").is_some(),
         kty,
         crv,
         alg,
-        key,
-    }
+        key: key.record(),
+    };
+    (record, key)
 }
 
 /// True when the text looks like a JSON object or a compact JWS.
@@ -113,9 +95,11 @@ pub fn looks_like_jose(b: &[u8]) -> bool {
 }
 
 /// Parses a JWK, a JWK Set or a compact JWS.
-pub fn jose(b: &[u8]) -> Result<Parsed<JoseInfo>, Finding> {
+pub fn jose(b: &[u8]) -> Result<Parsed<JoseData>, Finding> {
     let t = b.trim_ascii();
     let mut findings = Vec::new();
+    // The first key as fx-inspect reads it: the primary key.
+    let mut first = None;
     let info = if t.starts_with(b"{") {
         let v: Value = serde_json::from_slice(t).map_err(|e| {
             Finding::at(
@@ -124,18 +108,15 @@ pub fn jose(b: &[u8]) -> Result<Parsed<JoseInfo>, Finding> {
                 format!("JSON: {e}"),
             )
         })?;
-        if let Some(keys) = v.get("keys").and_then(Value::as_array) {
-            JoseInfo {
-                form: "jwks",
-                keys: keys.iter().take(MAX_KEYS).map(jwk).collect(),
-                ..JoseInfo::default()
-            }
-        } else {
-            JoseInfo {
-                form: "jwk",
-                keys: vec![jwk(&v)],
-                ..JoseInfo::default()
-            }
+        let (form, read) = match v.get("keys").and_then(Value::as_array) {
+            Some(keys) => ("jwks", keys.iter().take(MAX_KEYS).map(jwk).collect()),
+            None => ("jwk", vec![jwk(&v)]),
+        };
+        let (keys, algs): (Vec<Jwk>, Vec<KeyAlg>) = read.into_iter().unzip();
+        first = algs.into_iter().next();
+        JoseData {
+            keys,
+            ..blank(form)
         }
     } else {
         let mut parts = t.split(|&c| c == b'.');
@@ -174,11 +155,10 @@ pub fn jose(b: &[u8]) -> Result<Parsed<JoseInfo>, Finding> {
                 ));
                 0
             });
-        JoseInfo {
-            form: "jws",
+        JoseData {
             alg: s(&hv, "alg"),
-            lengths: Some([pl, sl]),
-            ..JoseInfo::default()
+            lengths: Some([pl as u64, sl as u64]),
+            ..blank("jws")
         }
     };
     for k in &info.keys {
@@ -194,14 +174,10 @@ pub fn jose(b: &[u8]) -> Result<Parsed<JoseInfo>, Finding> {
             ));
         }
     }
-    let key = info
-        .keys
-        .first()
-        .map(|k| k.key.clone())
-        .unwrap_or_else(|| KeyAlg {
-            algorithm: info.alg.clone(),
-            ..KeyAlg::default()
-        });
+    let key = first.unwrap_or_else(|| KeyAlg {
+        algorithm: info.alg.clone(),
+        ..KeyAlg::default()
+    });
     Ok(Parsed {
         info,
         key,

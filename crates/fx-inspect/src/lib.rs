@@ -235,8 +235,10 @@ impl Session<'_> {
         (p.info, findings)
     }
 
-    /// Records a key file whose format has no §9 container: its key is the
-    /// primary key (and a member) all the same.
+    /// Records a key file whose container is not key-bearing (PuTTY,
+    /// ssh.com, dropbear): its key is the primary key (and a member) all the
+    /// same. The parser's description is the step's fx-facts record, its
+    /// container set (no PEM block).
     fn key_file<D: Serialize>(
         &mut self,
         step: &'static str,
@@ -251,7 +253,7 @@ impl Session<'_> {
                     rep.verdict.primary(&p.key);
                     rep.member(p.container, &p.key);
                 }
-                self.object(step, p, None, json!({}));
+                self.object_record(step, p, None, |data, _, _| data);
             }
             Err(f) => {
                 self.out.report.verdict.container(Container::Raw);

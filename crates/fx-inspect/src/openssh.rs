@@ -5,8 +5,9 @@
 
 use base64::Engine as _;
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::KeyAlgorithm;
+use fx_facts::key::OpensshKeyData;
 use fx_formats::pem::{SSH2_PUBLIC_KEY_BEGIN as RFC4716_BEGIN, SSH2_PUBLIC_KEY_END as RFC4716_END};
-use serde::Serialize;
 
 use crate::algorithm::{KeyAlg, bits_of};
 use crate::report::{Finding, Region};
@@ -114,42 +115,26 @@ pub(crate) fn key_blob(blob: &[u8]) -> Result<(String, KeyAlg), Finding> {
     Ok((ty, k))
 }
 
-/// What an OpenSSH key says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SshInfo {
-    /// Key type string (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa-cert-v01@openssh.com`…).
-    pub key_type: String,
-    /// Cipher of a private key (`none`, `aes256-ctr`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cipher: Option<String>,
-    /// KDF of a private key (`none`, `bcrypt`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kdf: Option<String>,
-    /// bcrypt rounds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rounds: Option<u32>,
-    /// KDF salt length.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub salt_len: Option<usize>,
-    /// Keys in a private key file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keys: Option<u32>,
-    /// Comment of a public key line.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Where a public key was read: `public_key` (a `.pub` line),
-    /// `authorized_keys` (after options), `known_hosts` (after host names),
-    /// `rfc4716` (a `---- BEGIN SSH2 PUBLIC KEY ----` block).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line_kind: Option<&'static str>,
-    /// `known_hosts` marker (`@cert-authority`, `@revoked`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub marker: Option<String>,
-    /// The `known_hosts` host name is hashed (`|1|salt|hash`).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub hashed_host: bool,
-    /// The key.
-    pub key: KeyAlg,
+/// An OpenSSH key's record (step `openssh`) before its key is read: the
+/// container, key type and key are filled in by the parser, the PEM block
+/// by the writer; findings are the step's (written beside the data).
+fn blank(container: Container) -> OpensshKeyData {
+    OpensshKeyData {
+        container,
+        block: None,
+        key_type: String::new(),
+        cipher: None,
+        kdf: None,
+        rounds: None,
+        salt_len: None,
+        keys: None,
+        comment: None,
+        line_kind: None,
+        marker: None,
+        hashed_host: false,
+        key: KeyAlgorithm::default(),
+        findings: Vec::new(),
+    }
 }
 
 const MAGIC: &[u8] = b"openssh-key-v1\0";
@@ -263,8 +248,8 @@ fn public_object(
     at: usize,
     b64_len: usize,
     line_start: usize,
-    mut info: SshInfo,
-) -> Result<Parsed<SshInfo>, Finding> {
+    mut info: OpensshKeyData,
+) -> Result<Parsed<OpensshKeyData>, Finding> {
     let (blob_ty, key) = key_blob(blob)?;
     let mut findings = Vec::new();
     if let Some(ty) = line_type
@@ -299,8 +284,9 @@ fn public_object(
         block: None,
         source: "openssh",
     }];
+    info.container = container;
     info.key_type = blob_ty;
-    info.key = key.clone();
+    info.key = key.record();
     Ok(Parsed {
         info,
         key,
@@ -312,7 +298,7 @@ fn public_object(
 
 /// One key line (`[marker] [hosts|options] type base64 [comment]`); `None`
 /// when the line holds no key.
-fn key_line(line: &[u8], line_start: usize) -> Option<Result<Parsed<SshInfo>, Finding>> {
+fn key_line(line: &[u8], line_start: usize) -> Option<Result<Parsed<OpensshKeyData>, Finding>> {
     let t = tokens(line);
     let i = key_type_index(&t)?;
     let (b64_at, b64) = t[i + 1];
@@ -321,15 +307,15 @@ fn key_line(line: &[u8], line_start: usize) -> Option<Result<Parsed<SshInfo>, Fi
     let comment = t
         .get(i + 2)
         .map(|(o, _)| String::from_utf8_lossy(line[*o..].trim_ascii()).into_owned());
-    let info = SshInfo {
+    let info = OpensshKeyData {
         comment,
-        line_kind: Some(line_kind(&prefix)),
+        line_kind: Some(line_kind(&prefix).to_owned()),
         marker: prefix
             .first()
             .filter(|m| m.starts_with(b"@"))
             .map(|m| String::from_utf8_lossy(m).into_owned()),
         hashed_host: prefix.iter().any(|h| h.starts_with(b"|1|")),
-        ..SshInfo::default()
+        ..blank(Container::OpensshPublicKey)
     };
     Some(
         decode_blob(b64, at)
@@ -363,7 +349,7 @@ pub fn looks_like_public_keys(text: &[u8]) -> bool {
 }
 
 /// One RFC 4716 block starting at `begin`: the key and the offset after it.
-fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<SshInfo>, Finding>, usize) {
+fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<OpensshKeyData>, Finding>, usize) {
     let body_start = begin + RFC4716_BEGIN.len();
     let Some(end_rel) = memchr::memmem::find(&text[body_start..], RFC4716_END) else {
         return (
@@ -412,10 +398,10 @@ fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<SshInfo>, Finding>
         b64.extend_from_slice(line);
     }
     let at = b64_at.unwrap_or(body_start);
-    let info = SshInfo {
+    let info = OpensshKeyData {
         comment,
-        line_kind: Some("rfc4716"),
-        ..SshInfo::default()
+        line_kind: Some("rfc4716".to_owned()),
+        ..blank(Container::OpensshPublicKey)
     };
     let r = decode_blob(&b64, at)
         .and_then(|blob| public_object(&blob, None, at, end - at, begin, info));
@@ -426,7 +412,7 @@ fn rfc4716_block(text: &[u8], begin: usize) -> (Result<Parsed<SshInfo>, Finding>
 /// (options before the key type), `known_hosts` (plain or hashed host
 /// names, `@cert-authority`/`@revoked` markers) and RFC 4716 blocks — at
 /// most `MAX_KEYS`, in file order. Lines that hold no key are skipped.
-pub fn public_keys(text: &[u8]) -> Vec<Result<Parsed<SshInfo>, Finding>> {
+pub fn public_keys(text: &[u8]) -> Vec<Result<Parsed<OpensshKeyData>, Finding>> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < text.len() && out.len() < MAX_KEYS {
@@ -453,7 +439,7 @@ pub fn public_keys(text: &[u8]) -> Vec<Result<Parsed<SshInfo>, Finding>> {
 }
 
 /// Parses the decoded body of an `OPENSSH PRIVATE KEY` block.
-pub fn private_key(body: &[u8]) -> Result<Parsed<SshInfo>, Finding> {
+pub fn private_key(body: &[u8]) -> Result<Parsed<OpensshKeyData>, Finding> {
     if !body.starts_with(MAGIC) {
         return Err(Finding::at(
             FailureKind::BadTag,
@@ -469,18 +455,18 @@ pub fn private_key(body: &[u8]) -> Result<Parsed<SshInfo>, Finding> {
     let kdf = w.text()?;
     let kdf_opts = w.string()?;
     let nkeys = w.u32()?;
-    let mut info = SshInfo {
+    let mut info = OpensshKeyData {
         cipher: Some(cipher.clone()),
         kdf: Some(kdf.clone()),
         keys: Some(nkeys),
-        ..SshInfo::default()
+        ..blank(Container::OpensshPrivateKey)
     };
     if kdf == "bcrypt" {
         let mut o = Wire {
             buf: kdf_opts,
             pos: 0,
         };
-        info.salt_len = Some(o.string()?.len());
+        info.salt_len = Some(o.string()?.len() as u64);
         info.rounds = Some(o.u32()?);
     }
     if nkeys == 0 || nkeys > 64 {
@@ -532,7 +518,7 @@ pub fn private_key(body: &[u8]) -> Result<Parsed<SshInfo>, Finding> {
         ));
     }
     info.key_type = ty;
-    info.key = key.clone();
+    info.key = key.record();
     Ok(Parsed {
         info,
         key,

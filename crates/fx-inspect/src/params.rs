@@ -7,7 +7,7 @@
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Sequence};
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::key::ParamsData;
 
 use crate::algorithm::{KeyAlg, bits_of};
 use crate::curves;
@@ -111,28 +111,21 @@ impl SpecifiedEcDomain<'_> {
     }
 }
 
-/// What a parameters object says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ParamsInfo {
-    /// `DH`, `DSA` or `EC`.
-    pub algorithm: &'static str,
-    /// `pkcs3`, `x942`, `dss`, `named_curve`, `explicit`.
-    pub form: &'static str,
-    /// Bits of the prime (DH, DSA; an explicit curve's field).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_bits: Option<u64>,
-    /// Bits of the subgroup order q (DSA, X9.42).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub q_bits: Option<u64>,
-    /// Generator of PKCS #3 parameters when small (2, 5, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub generator: Option<u64>,
-    /// Curve name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub curve: Option<String>,
-    /// Curve OID of a named curve.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub curve_oid: Option<String>,
+/// A parameters record (step `params`) with what every form has; the
+/// PEM block is the writer's, the findings the step's.
+fn record(algorithm: &str, form: &str) -> ParamsData {
+    ParamsData {
+        container: Container::Raw,
+        block: None,
+        algorithm: algorithm.to_owned(),
+        form: form.to_owned(),
+        key_bits: None,
+        q_bits: None,
+        generator: None,
+        curve: None,
+        curve_oid: None,
+        findings: Vec::new(),
+    }
 }
 
 fn small(u: &UintRef<'_>) -> Option<u64> {
@@ -140,9 +133,14 @@ fn small(u: &UintRef<'_>) -> Option<u64> {
     (b.len() <= 8).then(|| b.iter().fold(0u64, |v, &x| (v << 8) | u64::from(x)))
 }
 
-fn parsed(info: ParamsInfo, container: Container, findings: Vec<Finding>) -> Parsed<ParamsInfo> {
+fn parsed(
+    mut info: ParamsData,
+    container: Container,
+    findings: Vec<Finding>,
+) -> Parsed<ParamsData> {
+    info.container = container;
     let key = KeyAlg {
-        algorithm: Some(info.algorithm.to_owned()),
+        algorithm: Some(info.algorithm.clone()),
         key_bits: info.key_bits.filter(|_| info.algorithm != "EC"),
         curve: info.curve.clone(),
         ..KeyAlg::default()
@@ -158,14 +156,12 @@ fn parsed(info: ParamsInfo, container: Container, findings: Vec<Finding>) -> Par
 
 /// `DH PARAMETERS` (PKCS #3) — or, when they have three large members in
 /// X9.42 order, X9.42 domain parameters under the PKCS #3 label.
-pub fn dh(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
+pub fn dh(der: &[u8]) -> Result<Parsed<ParamsData>, Finding> {
     if let Ok(p) = DhParameter::from_der(der) {
-        let info = ParamsInfo {
-            algorithm: "DH",
-            form: "pkcs3",
+        let info = ParamsData {
             key_bits: Some(bits_of(p.prime.as_bytes())),
             generator: small(&p.base),
-            ..ParamsInfo::default()
+            ..record("DH", "pkcs3")
         };
         let _ = p.private_value_length;
         return Ok(parsed(info, Container::DhParameters, Vec::new()));
@@ -174,29 +170,25 @@ pub fn dh(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
 }
 
 /// `X9.42 DH PARAMETERS`.
-pub fn x942(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
+pub fn x942(der: &[u8]) -> Result<Parsed<ParamsData>, Finding> {
     let p = DomainParameters::from_der(der).map_err(|e| der_finding(&e, "X9.42 DH parameters"))?;
     let _ = (&p.j, &p.validation, &p.g);
-    let info = ParamsInfo {
-        algorithm: "DH",
-        form: "x942",
+    let info = ParamsData {
         key_bits: Some(bits_of(p.p.as_bytes())),
         q_bits: Some(bits_of(p.q.as_bytes())),
-        ..ParamsInfo::default()
+        ..record("DH", "x942")
     };
     Ok(parsed(info, Container::DhParameters, Vec::new()))
 }
 
 /// `DSA PARAMETERS`.
-pub fn dsa(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
+pub fn dsa(der: &[u8]) -> Result<Parsed<ParamsData>, Finding> {
     let p = DssParms::from_der(der).map_err(|e| der_finding(&e, "DSA parameters"))?;
     let _ = &p.g;
-    let info = ParamsInfo {
-        algorithm: "DSA",
-        form: "dss",
+    let info = ParamsData {
         key_bits: Some(bits_of(p.p.as_bytes())),
         q_bits: Some(bits_of(p.q.as_bytes())),
-        ..ParamsInfo::default()
+        ..record("DSA", "dss")
     };
     Ok(parsed(info, Container::DsaParameters, Vec::new()))
 }
@@ -205,7 +197,7 @@ pub fn dsa(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
 /// SEQUENCE of two or three INTEGERs whose first is an odd prime of at least
 /// 512 bits. Two INTEGERs are also an RSA public key (modulus, exponent):
 /// the modulus is composite, the DH prime is not.
-pub fn dh_or_dsa_unlabelled(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
+pub fn dh_or_dsa_unlabelled(der: &[u8]) -> Result<Parsed<ParamsData>, Finding> {
     let not = || Finding::new(FailureKind::BadTag, "not DH or DSA parameters");
     let prime =
         |p: &UintRef<'_>| bits_of(p.as_bytes()) >= 512 && curves::probably_prime(p.as_bytes());
@@ -234,7 +226,7 @@ pub fn dh_or_dsa_unlabelled(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
 }
 
 /// `EC PARAMETERS`: a named curve OID or `SpecifiedECDomain`.
-pub fn ec(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
+pub fn ec(der: &[u8]) -> Result<Parsed<ParamsData>, Finding> {
     if der.first() == Some(&0x06) {
         let oid =
             <ObjectIdentifier>::from_der(der).map_err(|e| der_finding(&e, "EC parameters"))?;
@@ -249,24 +241,20 @@ pub fn ec(der: &[u8]) -> Result<Parsed<ParamsInfo>, Finding> {
                 format!("curve {oid} is not known"),
             ));
         }
-        let info = ParamsInfo {
-            algorithm: "EC",
-            form: "named_curve",
+        let info = ParamsData {
             curve: name.map(str::to_owned),
             curve_oid: Some(oid),
-            ..ParamsInfo::default()
+            ..record("EC", "named_curve")
         };
         return Ok(parsed(info, Container::EcParameters, findings));
     }
     let d = SpecifiedEcDomain::from_der(der).map_err(|e| der_finding(&e, "EC parameters"))?;
     let _ = (&d.version, &d.base, &d.cofactor, &d.hash, &d.curve.seed);
     let c = d.read();
-    let info = ParamsInfo {
-        algorithm: "EC",
-        form: "explicit",
+    let info = ParamsData {
         key_bits: Some(c.bits),
         curve: c.name.map(str::to_owned),
-        ..ParamsInfo::default()
+        ..record("EC", "explicit")
     };
     Ok(parsed(info, Container::EcParameters, Vec::new()))
 }

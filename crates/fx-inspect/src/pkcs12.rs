@@ -5,13 +5,13 @@
 use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Sequence};
 use fx_core::vocab::{Container, FailureKind};
+use fx_facts::bundle::{Pkcs12Data, Pkcs12Mac, Pkcs12Safe};
 use fx_formats::oids;
-use serde::Serialize;
 use spki::AlgorithmIdentifierRef;
 
 use crate::algorithm::KeyAlg;
 use crate::derr::der_finding;
-use crate::pbe::{self, PbeInfo, uint};
+use crate::pbe::{self, uint};
 use crate::report::{Finding, Region};
 use crate::x509::Parsed;
 
@@ -73,50 +73,6 @@ struct EncryptedPrivateKeyInfo<'a> {
     data: &'a OctetStringRef,
 }
 
-/// The MAC of a PFX.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MacInfo {
-    /// Digest algorithm name or OID.
-    pub algorithm: String,
-    /// Iterations (default 1).
-    pub iterations: u64,
-    /// Salt length.
-    pub salt_len: usize,
-    /// Digest length.
-    pub digest_len: usize,
-}
-
-/// One safe of the authenticated safe.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SafeInfo {
-    /// `data` (plain) or `encryptedData`, or the OID.
-    pub content_type: String,
-    /// Encryption of an encrypted safe.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub encryption: Option<PbeInfo>,
-    /// Bag types of a plain safe, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub bags: Vec<String>,
-    /// Encryption of shrouded key bags.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shrouded_keys: Vec<PbeInfo>,
-}
-
-/// What a PFX says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Pkcs12Info {
-    /// PFX version (3).
-    pub version: u64,
-    /// MAC, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mac: Option<MacInfo>,
-    /// The safes.
-    pub safes: Vec<SafeInfo>,
-    /// Certificates found in plain certBags (DER), for further inspection.
-    #[serde(skip)]
-    pub certificates: Vec<Vec<u8>>,
-}
-
 fn name_or_oid(oid: &ObjectIdentifier) -> String {
     let s = oid.to_string();
     oids::name(&s).map(str::to_owned).unwrap_or(s)
@@ -125,7 +81,12 @@ fn name_or_oid(oid: &ObjectIdentifier) -> String {
 /// Most safes and bags read per file.
 const MAX_ITEMS: usize = 256;
 
-fn bags(bytes: &[u8], safe: &mut SafeInfo, certs: &mut Vec<Vec<u8>>, findings: &mut Vec<Finding>) {
+fn bags(
+    bytes: &[u8],
+    safe: &mut Pkcs12Safe,
+    certs: &mut Vec<Vec<u8>>,
+    findings: &mut Vec<Finding>,
+) {
     let Ok(list) = Vec::<AnyRef<'_>>::from_der(bytes) else {
         findings.push(Finding::new(
             FailureKind::MalformedHeader,
@@ -145,7 +106,8 @@ fn bags(bytes: &[u8], safe: &mut SafeInfo, certs: &mut Vec<Vec<u8>>, findings: &
         match bag.bag_id.to_string().as_str() {
             "1.2.840.113549.1.12.10.1.2" => {
                 if let Ok(e) = bag.value.decode_as::<EncryptedPrivateKeyInfo<'_>>() {
-                    safe.shrouded_keys.push(pbe::describe(&e.algorithm));
+                    safe.shrouded_keys
+                        .push(pbe::describe(&e.algorithm).record());
                     let _ = e.data;
                 }
             }
@@ -164,8 +126,10 @@ fn bags(bytes: &[u8], safe: &mut SafeInfo, certs: &mut Vec<Vec<u8>>, findings: &
     }
 }
 
-/// Parses a PFX.
-pub fn pkcs12(der: &[u8]) -> Result<Parsed<Pkcs12Info>, Finding> {
+/// Parses a PFX: its description, the `pkcs12` step's record (without the
+/// PEM block, which the writer puts in), and the DER of the certificates in
+/// its plain certBags, for further inspection.
+pub fn pkcs12(der: &[u8]) -> Result<(Parsed<Pkcs12Data>, Vec<Vec<u8>>), Finding> {
     let pfx = Pfx::from_der(der).map_err(|e| der_finding(&e, "PKCS#12"))?;
     if pfx.auth_safe.content_type.to_string() != "1.2.840.113549.1.7.1"
         && pfx.auth_safe.content_type.to_string() != "1.2.840.113549.1.7.2"
@@ -176,11 +140,11 @@ pub fn pkcs12(der: &[u8]) -> Result<Parsed<Pkcs12Info>, Finding> {
         ));
     }
     let mut findings = Vec::new();
-    let mac = pfx.mac_data.as_ref().map(|m| MacInfo {
+    let mac = pfx.mac_data.as_ref().map(|m| Pkcs12Mac {
         algorithm: name_or_oid(&m.mac.algorithm.oid),
         iterations: m.iterations.as_ref().map(uint).unwrap_or(1),
-        salt_len: m.salt.as_bytes().len(),
-        digest_len: m.mac.digest.as_bytes().len(),
+        salt_len: m.salt.as_bytes().len() as u64,
+        digest_len: m.mac.digest.as_bytes().len() as u64,
     });
     let mut safes = Vec::new();
     let mut certs = Vec::new();
@@ -198,7 +162,7 @@ pub fn pkcs12(der: &[u8]) -> Result<Parsed<Pkcs12Info>, Finding> {
             Err(e) => findings.push(der_finding(&e, "AuthenticatedSafe")),
             Ok(list) => {
                 for ci in list.iter().take(MAX_ITEMS) {
-                    let mut safe = SafeInfo {
+                    let mut safe = Pkcs12Safe {
                         content_type: name_or_oid(&ci.content_type),
                         encryption: None,
                         bags: Vec::new(),
@@ -236,7 +200,7 @@ pub fn pkcs12(der: &[u8]) -> Result<Parsed<Pkcs12Info>, Finding> {
                                     });
                                 }
                                 let _ = (ed.version, ed.info.content_type);
-                                safe.encryption = Some(info);
+                                safe.encryption = Some(info.record());
                             }
                         }
                         _ => {}
@@ -259,16 +223,22 @@ pub fn pkcs12(der: &[u8]) -> Result<Parsed<Pkcs12Info>, Finding> {
         oid: "1.2.840.113549.1.12".into(),
         ..KeyAlg::default()
     };
-    Ok(Parsed {
-        info: Pkcs12Info {
-            version: uint(&pfx.version),
-            mac,
-            safes,
-            certificates: certs,
+    Ok((
+        Parsed {
+            info: Pkcs12Data {
+                container: Container::Pkcs12,
+                block: None,
+                version: uint(&pfx.version),
+                mac,
+                safes,
+                // The step's findings are written by `Step::into_event`.
+                findings: Vec::new(),
+            },
+            key,
+            findings,
+            regions,
+            container: Container::Pkcs12,
         },
-        key,
-        findings,
-        regions,
-        container: Container::Pkcs12,
-    })
+        certs,
+    ))
 }

@@ -22,7 +22,7 @@
 
 use base64::Engine as _;
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::key::{PuttyKdf, PuttyKeyData};
 
 use crate::algorithm::KeyAlg;
 use crate::dropbear::{self, KeyType, MAX_FIELD, MAX_NAME, Wire};
@@ -184,43 +184,6 @@ impl<'a> Base64Text<'a> {
     }
 }
 
-/// Argon2 parameters of an encrypted version 3 file.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PpkKdf {
-    /// `Argon2id`, `Argon2i` or `Argon2d`.
-    pub name: String,
-    /// `Argon2-Memory`, KiB.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory_kib: Option<u32>,
-    /// `Argon2-Passes`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub passes: Option<u32>,
-    /// `Argon2-Parallelism`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parallelism: Option<u32>,
-    /// Bytes of `Argon2-Salt`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub salt_len: Option<usize>,
-}
-
-/// What a PuTTY key file says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PpkInfo {
-    /// File format version (2 or 3).
-    pub version: u32,
-    /// Key type named by the first line (`ssh-rsa`, `ssh-ed25519`, …).
-    pub key_type: String,
-    /// `Encryption`: `none` or `aes256-cbc`.
-    pub encryption: String,
-    /// `Comment`.
-    pub comment: String,
-    /// Argon2 key derivation of an encrypted version 3 file.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kdf: Option<PpkKdf>,
-    /// The key read from the public blob (`key_len`: bytes of the blob).
-    pub key: KeyAlg,
-}
-
 const MAGIC: &[u8] = b"PuTTY-User-Key-File-";
 
 /// The headers of an encrypted version 3 file between the public and the
@@ -369,7 +332,7 @@ fn private_fields(blob: &[u8], ty: KeyType) -> Result<usize, Finding> {
 /// unknown cipher or KDF. Regions: the public base64 (`public_key`, 700)
 /// and the private base64 (`secret_key`, or `ciphertext` when encrypted,
 /// 800), as spans of the file.
-pub fn ppk(bytes: &[u8]) -> Result<Parsed<PpkInfo>, Finding> {
+pub fn ppk(bytes: &[u8]) -> Result<Parsed<PuttyKeyData>, Finding> {
     let end = bytes.len();
     let mut it = lines(bytes).peekable();
     let (first, first_ends) = it
@@ -523,13 +486,16 @@ pub fn ppk(bytes: &[u8]) -> Result<Parsed<PpkInfo>, Finding> {
         key.algorithm.clone(),
         700,
     )];
-    let mut info = PpkInfo {
+    let mut info = PuttyKeyData {
+        container: Container::PuttyPrivateKey,
         version,
         key_type,
         encryption,
         comment,
         kdf: None,
-        key: key.clone(),
+        key: key.record(),
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     if !cut {
         after_public(bytes, &mut it, &mut info, ty, &mut findings, &mut regions);
@@ -566,7 +532,7 @@ pub fn ppk(bytes: &[u8]) -> Result<Parsed<PpkInfo>, Finding> {
 fn after_public<'a>(
     bytes: &'a [u8],
     it: &mut std::iter::Peekable<impl Iterator<Item = Line<'a>>>,
-    info: &mut PpkInfo,
+    info: &mut PuttyKeyData,
     ty: Option<KeyType>,
     findings: &mut Vec<Finding>,
     regions: &mut Vec<Region>,
@@ -634,7 +600,7 @@ fn after_public<'a>(
             ));
             return;
         }
-        let kdf = info.kdf.get_or_insert_with(PpkKdf::default);
+        let kdf = info.kdf.get_or_insert_with(PuttyKdf::default);
         match name {
             b"Key-Derivation" => {
                 kdf.name = lossy(value);
@@ -651,7 +617,7 @@ fn after_public<'a>(
             b"Argon2-Parallelism" => kdf.parallelism = number(findings),
             _ => {
                 if is_hex(value) && value.len() % 2 == 0 {
-                    kdf.salt_len = Some(value.len() / 2);
+                    kdf.salt_len = Some((value.len() / 2) as u64);
                 } else {
                     findings.push(Finding::at(
                         FailureKind::MalformedHeader,
@@ -887,7 +853,7 @@ f+Q4+6XqymQk1wfGx4GdrMaK+Arqy23nebii33j3K+kwf87TZRFbRMR/4KhkMMMN
 Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
 ";
 
-    fn ok(bytes: &[u8]) -> Parsed<PpkInfo> {
+    fn ok(bytes: &[u8]) -> Parsed<PuttyKeyData> {
         read_ok(ppk(bytes))
     }
 
@@ -975,7 +941,7 @@ Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
             assert_eq!(p.key.algorithm.as_deref(), Some(alg), "{ty}");
             assert_eq!(p.key.key_bits, bits, "{ty}");
             assert_eq!(p.key.curve.as_deref(), curve, "{ty}");
-            assert_eq!(p.key, p.info.key);
+            assert_eq!(p.key.record(), p.info.key);
             assert_eq!(p.container, Container::PuttyPrivateKey);
             let enc_at = at(bytes, "Encryption:");
             if encrypted {
@@ -1022,7 +988,7 @@ Private-MAC: c948e4579cb241ba2f0e4f25dd79b74ac544ecc25ea8b90196b098341e618924
         let p = ok(ED25519_ENC);
         assert_eq!(
             p.info.kdf,
-            Some(PpkKdf {
+            Some(PuttyKdf {
                 name: "Argon2id".into(),
                 memory_kib: Some(8192),
                 passes: Some(13),

@@ -20,7 +20,7 @@
 //! base64 character that carries the byte.
 
 use fx_core::vocab::{Container, FailureKind};
-use serde::Serialize;
+use fx_facts::key::SshKeyFileData;
 
 use crate::algorithm::{KeyAlg, bits_of};
 use crate::dropbear::{MAX_NAME, Wire};
@@ -38,20 +38,6 @@ const MAX_TYPE: usize = 1024;
 const MAX_DATA: usize = 1 << 20;
 /// Largest integer read, in bits.
 const MAX_BITS: usize = 32768;
-
-/// What an ssh.com private key says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SshcomInfo {
-    /// Key type string (`if-modn{sign{rsa-pkcs1-sha1},encrypt{rsa-pkcs1v2-oaep}}`, …).
-    pub key_type: String,
-    /// Cipher: `none` or `3des-cbc`.
-    pub cipher: String,
-    /// `Comment` header, without its quotes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The key (`key_len`: bytes of the key data).
-    pub key: KeyAlg,
-}
 
 /// True when the first line of `bytes` (after blank space) is the ssh.com
 /// private key BEGIN line.
@@ -149,7 +135,7 @@ fn key_data(data: &[u8], rsa: bool) -> Result<(u64, usize), Finding> {
 /// blob's (`bad_length`), `trailing_data`. Region: the key data's base64
 /// (`secret_key`, or `ciphertext` when encrypted, 750) as a span of the
 /// file.
-pub fn private_key(bytes: &[u8]) -> Result<Parsed<SshcomInfo>, Finding> {
+pub fn private_key(bytes: &[u8]) -> Result<Parsed<SshKeyFileData>, Finding> {
     let lead = bytes.len() - bytes.trim_ascii_start().len();
     let mut it = lines(bytes).skip_while(|l| l.at + l.text.len() <= lead);
     let begin = it.next().map_or(&b""[..], |l| l.text.trim_ascii());
@@ -355,11 +341,14 @@ pub fn private_key(bytes: &[u8]) -> Result<Parsed<SshcomInfo>, Finding> {
         block: None,
         source: "sshcom",
     };
-    let info = SshcomInfo {
+    let info = SshKeyFileData {
+        container: Container::SshcomPrivateKey,
         key_type,
-        cipher,
+        cipher: Some(cipher),
         comment,
-        key: key.clone(),
+        key: key.record(),
+        // The step's findings are written by `Step::into_event`.
+        findings: Vec::new(),
     };
     Ok(Parsed {
         info,
@@ -404,7 +393,7 @@ BSkWowG3sUNYRauI58YRevK4RKWODZXXP42EMs6zTWXiBQU0CBQ=
 ---- END SSH2 ENCRYPTED PRIVATE KEY ----
 ";
 
-    fn ok(bytes: &[u8]) -> Parsed<SshcomInfo> {
+    fn ok(bytes: &[u8]) -> Parsed<SshKeyFileData> {
         read_ok(private_key(bytes))
     }
 
@@ -457,9 +446,9 @@ BSkWowG3sUNYRauI58YRevK4RKWODZXXP42EMs6zTWXiBQU0CBQ=
             let p = ok(bytes);
             assert_eq!(p.key.algorithm.as_deref(), Some(alg), "{comment}");
             assert_eq!(p.key.key_bits, bits, "{comment}");
-            assert_eq!(p.info.cipher, cipher);
+            assert_eq!(p.info.cipher.as_deref(), Some(cipher));
             assert_eq!(p.info.comment.as_deref(), Some(comment));
-            assert_eq!(p.key, p.info.key);
+            assert_eq!(p.key.record(), p.info.key);
             assert_eq!(p.container, Container::SshcomPrivateKey);
             let want: &[FailureKind] = if cipher == "none" {
                 &[]

@@ -62,3 +62,27 @@ fn authenticated_enveloped_and_encrypted_data_are_encrypted() {
     assert_eq!(c["labels"], json!(["symmetric_ciphertext"]));
     assert_eq!(failures(&c), json!(["encrypted"]));
 }
+
+/// The `cms` step's data, read as fx-facts' `CmsData`; the record must
+/// describe the event exactly (fx-facts' conformance check).
+fn cms_data(name: &str) -> fx_facts::bundle::CmsData {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/cms")
+        .join(name);
+    let bytes = std::fs::read(path).unwrap();
+    let cfg = InspectConfig::default();
+    let evs = events(&inspect(&bytes, &cfg), &cfg);
+    let e = evs.iter().find(|e| e.step == "cms").unwrap();
+    assert_eq!(fx_facts::conformance::check_event(e), [], "{name}");
+    serde_json::from_value(Value::Object(e.data.clone().unwrap())).unwrap()
+}
+
+#[test]
+fn the_cms_record_says_when_the_object_is_ber() {
+    for name in ["signed-streamed.der", "enveloped-streamed.der"] {
+        assert!(cms_data(name).ber, "{name}");
+    }
+    for name in ["authenveloped-gcm.der", "encrypted-data.der"] {
+        assert!(!cms_data(name).ber, "{name}");
+    }
+}
