@@ -78,7 +78,7 @@ pub struct LibrariesData {
 }
 
 /// Go build information of a Go binary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GoBuildInfo {
     /// Go toolchain version.
     pub go_version: String,
@@ -166,7 +166,7 @@ pub struct ConstantsData {
 }
 
 /// Instruction counts of a binary's code, by mnemonic.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct InstructionEvidence {
     /// Instruction set decoded (`x86_64`, `x86`, `aarch64`).
     pub isa: String,

@@ -32,7 +32,7 @@ fn main() {
                     println!("{}", r.tls_conclusion());
                 } else {
                     let r = binary::light(&b);
-                    let obj = r.object.as_ref().ok();
+                    let obj = r.object.as_ref().ok().map(|o| o.record());
                     println!("object: {}", serde_json::to_string(&obj).unwrap());
                     println!(
                         "constants: {}",
@@ -40,7 +40,7 @@ fn main() {
                     );
                     println!(
                         "candidates: {}",
-                        serde_json::to_string_pretty(&r.candidates).unwrap()
+                        serde_json::to_string_pretty(&r.libraries_data().candidates).unwrap()
                     );
                     let d = binary::deep(&b, &r);
                     println!("deep: {}", serde_json::to_string(&d).unwrap());

@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use fx_facts::library::{Library, LibraryCandidate, LibraryDetail};
 
 use super::go_buildinfo::GoBuildInfo;
 use super::libraries::{
@@ -20,13 +20,13 @@ use super::libraries::{
 use super::object::ObjectInfo;
 use super::scan::ScanResult;
 
-/// One library candidate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// One library candidate (written as fx-facts' [`LibraryCandidate`] and
+/// [`Library`]: [`Candidate::record`], [`Candidate::library`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
     /// Library name from the table.
     pub name: &'static str,
     /// Version, when one was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     /// `consumer`, `static_copy` or `library`.
     pub role: &'static str,
@@ -38,30 +38,66 @@ pub struct Candidate {
     pub detail: CandidateDetail,
 }
 
-/// The numbers behind a candidate.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+/// The numbers behind a candidate (written as fx-facts' [`LibraryDetail`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CandidateDetail {
     /// Needed libraries that matched.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub needed: Vec<String>,
     /// Imported symbols with the library's prefixes.
     pub imported_symbols: usize,
     /// Defined symbols with the library's prefixes.
     pub defined_symbols: usize,
     /// Version strings read, with counts.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub version_strings: BTreeMap<String, u64>,
     /// Marker strings seen.
     pub markers: u64,
     /// Constants only this library carries, found in the file.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub constants: Vec<&'static str>,
     /// Algorithms the build offers (liboqs symbols, provider names).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub algorithms: Vec<String>,
     /// Rust crates behind it, `name@version`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub crates: Vec<String>,
+}
+
+impl Candidate {
+    /// The candidate as the `libraries` step's data records it.
+    pub fn record(&self) -> LibraryCandidate {
+        LibraryCandidate {
+            name: self.name.to_owned(),
+            version: self.version.clone(),
+            role: self.role.to_owned(),
+            evidence: self.evidence.iter().map(|e| (*e).to_owned()).collect(),
+            confidence: self.confidence,
+            detail: self.detail.record(),
+        }
+    }
+
+    /// The candidate as the DESIGN §9 `libraries` conclusion records it.
+    pub fn library(&self) -> Library {
+        Library {
+            name: self.name.to_owned(),
+            version: self.version.clone(),
+            role: Some(self.role.to_owned()),
+            evidence: self.evidence.iter().map(|e| (*e).to_owned()).collect(),
+            confidence: Some(self.confidence),
+        }
+    }
+}
+
+impl CandidateDetail {
+    /// The numbers as fx-facts records them.
+    pub fn record(&self) -> LibraryDetail {
+        LibraryDetail {
+            needed: self.needed.clone(),
+            imported_symbols: self.imported_symbols as u64,
+            defined_symbols: self.defined_symbols as u64,
+            version_strings: self.version_strings.clone(),
+            markers: self.markers,
+            constants: self.constants.iter().map(|c| (*c).to_owned()).collect(),
+            algorithms: self.algorithms.clone(),
+            crates: self.crates.clone(),
+        }
+    }
 }
 
 /// Symbols that are the library's own: one of its prefixes or whole names.

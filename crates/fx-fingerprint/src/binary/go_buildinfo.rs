@@ -1,28 +1,12 @@
 //! Go build information (`.go.buildinfo`, Go ≥ 1.18 inline format): the Go
 //! version and the module versions the binary was built from.
 
-use serde::Serialize;
+/// What a Go binary says about its build: fx-facts' record, filled here
+/// (`deps` cut at [`MAX_DEPS`]).
+pub use fx_facts::library::GoBuildInfo;
 
 /// Module dependencies kept.
 pub const MAX_DEPS: usize = 256;
-
-/// What a Go binary says about its build.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct GoBuildInfo {
-    /// Go toolchain version (`go1.22.2`).
-    pub go_version: String,
-    /// Main module path.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// Main module version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub main_version: Option<String>,
-    /// Dependencies: `[path, version]`.
-    pub deps: Vec<(String, String)>,
-    /// True when deps were cut at [`MAX_DEPS`].
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub deps_capped: bool,
-}
 
 fn uvarint(b: &[u8]) -> Option<(u64, usize)> {
     let mut v = 0u64;

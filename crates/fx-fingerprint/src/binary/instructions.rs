@@ -10,30 +10,16 @@
 //! Work is bounded by bytes decoded, never by time, so the evidence is the
 //! same on any machine.
 
-use std::collections::BTreeMap;
-
 use iced_x86::{Decoder, DecoderOptions, Mnemonic};
-use serde::Serialize;
 
 use super::object::Section;
 
 /// Code bytes decoded per binary.
 pub const MAX_CODE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// Instruction counts by mnemonic, with the extension they belong to.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct InstructionEvidence {
-    /// Instruction set decoded (`x86_64`, `x86`, `aarch64`).
-    pub isa: String,
-    /// Code bytes decoded.
-    pub code_bytes: u64,
-    /// True when [`MAX_CODE_BYTES`] stopped the decoding.
-    pub capped: bool,
-    /// Mnemonic → count.
-    pub counts: BTreeMap<String, u64>,
-    /// Extensions seen (`AES-NI`, `SHA-NI`, `PCLMULQDQ`, `ARMv8-AES`, …).
-    pub extensions: Vec<String>,
-}
+/// Instruction counts by mnemonic, with the extensions they belong to:
+/// fx-facts' record, filled here (decoding stops at [`MAX_CODE_BYTES`]).
+pub use fx_facts::library::InstructionEvidence;
 
 /// Which decoder an architecture name calls for.
 pub fn isa_of(arch: &str) -> Option<&'static str> {

@@ -25,7 +25,8 @@ use fx_core::job::Job;
 use fx_core::stage::StageCtx;
 use fx_core::tool::REASON_UNAVAILABLE;
 use fx_core::vocab::{Conclusion, Container, FailureKind};
-use serde_json::{Value, json};
+use fx_facts::library::{ConstantsData, DeepData, LibrariesData, RustEvidence};
+use serde_json::Value;
 
 use crate::stage::MODULE;
 pub use object::{Format, sniff};
@@ -67,18 +68,41 @@ pub fn light(bytes: &[u8]) -> LightReport {
 }
 
 impl LightReport {
-    /// The `libraries` conclusion entries (DESIGN §9).
+    /// The `libraries` conclusion entries (DESIGN §9), fx-facts' `Library`
+    /// records.
     pub fn libraries_conclusion(&self) -> Vec<Value> {
         self.candidates
             .iter()
-            .map(|c| {
-                let mut v = json!({"name": c.name, "role": c.role, "evidence": c.evidence, "confidence": c.confidence});
-                if let Some(ver) = &c.version {
-                    v["version"] = json!(ver);
-                }
-                v
-            })
+            .map(|c| serde_json::to_value(c.library()).unwrap_or(Value::Null))
             .collect()
+    }
+
+    /// The `constants` step's data: the hits, their counts, and the
+    /// algorithm families in first-seen order.
+    pub fn constants_data(&self) -> ConstantsData {
+        let mut algorithms: Vec<String> = Vec::new();
+        for h in &self.scan.constants {
+            if !algorithms.iter().any(|a| a == h.algorithm) {
+                algorithms.push(h.algorithm.to_owned());
+            }
+        }
+        ConstantsData {
+            hits: self.scan.constants.iter().map(|h| h.record()).collect(),
+            counts: self
+                .scan
+                .constant_counts
+                .iter()
+                .map(|(name, n)| ((*name).to_owned(), *n))
+                .collect(),
+            algorithms,
+        }
+    }
+
+    /// The `libraries` step's data: every candidate, best first.
+    pub fn libraries_data(&self) -> LibrariesData {
+        LibrariesData {
+            candidates: self.candidates.iter().map(|c| c.record()).collect(),
+        }
     }
 }
 
@@ -94,15 +118,12 @@ pub fn events(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     };
     match &report.object {
         Ok(info) => {
-            let mut data = serde_json::to_value(info).unwrap_or(Value::Null);
-            data["sections"] = json!(info.sections.len());
-            if let Some(go) = &report.go {
-                data["go_buildinfo"] = json!(go);
-            }
+            let mut data = info.record();
+            data.go_buildinfo = report.go.clone();
             if !report.scan.rustc_commits.is_empty() || !report.scan.crates.is_empty() {
-                data["rust"] = json!({
-                    "rustc_commits": report.scan.rustc_commits,
-                    "crates": report.scan.crates,
+                data.rust = Some(RustEvidence {
+                    rustc_commits: report.scan.rustc_commits.clone(),
+                    crates: report.scan.crates.clone(),
                 });
             }
             out.push(
@@ -133,17 +154,10 @@ pub fn events(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             );
         }
     }
-    out.push(Event::ok(MODULE, "constants").with_data(json!({
-        "hits": report.scan.constants,
-        "counts": report.scan.constant_counts,
-        "algorithms": report.scan.constants.iter().fold(Vec::<&str>::new(), |mut v, h| {
-            if !v.contains(&h.algorithm) { v.push(h.algorithm) }
-            v
-        }),
-    })));
+    out.push(Event::ok(MODULE, "constants").with_data(report.constants_data()));
     out.push(
         Event::ok(MODULE, "libraries")
-            .with_data(json!({"candidates": report.candidates}))
+            .with_data(report.libraries_data())
             .with_conclusion(Conclusion {
                 libraries: report.libraries_conclusion(),
                 ..Conclusion::default()
@@ -197,10 +211,10 @@ fn deep_events(job: &Job, bytes: &[u8], report: &LightReport, ctx: &StageCtx<'_>
             r
         }
     };
-    let mut evs = vec![Event::ok(MODULE, "deep").with_data(json!({
-        "trigger": trigger,
-        "instructions": result.instructions,
-    }))];
+    let mut evs = vec![Event::ok(MODULE, "deep").with_data(DeepData {
+        trigger: trigger.to_owned(),
+        instructions: result.instructions,
+    })];
     let radare2 = if ctx.run.inventory().present("radare2").is_some() {
         // radare2 analysis is not wired yet: say so rather than pretend
         Event::skipped(MODULE, "radare2", "not_implemented")

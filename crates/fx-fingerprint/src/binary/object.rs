@@ -7,6 +7,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use fx_facts::library::ObjectData;
 use goblin::Object;
 use serde::Serialize;
 
@@ -29,6 +30,17 @@ pub enum Format {
     Macho,
 }
 
+impl Format {
+    /// The format's name as events write it (`elf`, `pe`, `macho`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Elf => "elf",
+            Format::Pe => "pe",
+            Format::Macho => "macho",
+        }
+    }
+}
+
 /// Sniffs an executable format from the magic.
 pub fn sniff(b: &[u8]) -> Option<Format> {
     let m = b.get(..4)?;
@@ -47,7 +59,7 @@ pub fn sniff(b: &[u8]) -> Option<Format> {
 }
 
 /// A section (file range) of the binary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section {
     /// Section name (`.rodata`, `__TEXT,__const`, …).
     pub name: String,
@@ -59,8 +71,10 @@ pub struct Section {
     pub code: bool,
 }
 
-/// What the structure parse found.
-#[derive(Clone, Debug, Default, Serialize)]
+/// What the structure parse found: the `object` step's data
+/// ([`ObjectInfo::record`]) with the symbol and section lists the scan and
+/// the candidates read.
+#[derive(Clone, Debug, Default)]
 pub struct ObjectInfo {
     /// Format.
     pub format: Option<Format>,
@@ -69,28 +83,45 @@ pub struct ObjectInfo {
     /// Libraries needed at run time (DT_NEEDED, imported DLLs, dylibs).
     pub needed: Vec<String>,
     /// The file's own library name (ELF soname, PE export name, dylib id).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soname: Option<String>,
     /// Imported (undefined) symbols.
-    #[serde(skip)]
     pub imports: Vec<String>,
     /// Defined symbols (exported or in the symbol table).
-    #[serde(skip)]
     pub defined: Vec<String>,
     /// Counts of `imports` and `defined`.
     pub import_count: usize,
     /// Defined symbol count.
     pub defined_count: usize,
     /// Sections in file order.
-    #[serde(skip)]
     pub sections: Vec<Section>,
     /// GNU build id (ELF note), hex.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub build_id: Option<String>,
     /// True when nothing is linked dynamically (no needed libraries, no interpreter).
     pub statically_linked: bool,
     /// True when a list hit its cap.
     pub capped: bool,
+}
+
+impl ObjectInfo {
+    /// The `object` step's data as fx-facts records it: the structure with
+    /// the section count (not the sections), without Go or Rust evidence
+    /// (the scan adds those).
+    pub fn record(&self) -> ObjectData {
+        ObjectData {
+            format: self.format.map(|f| f.as_str().to_owned()),
+            arch: self.arch.clone(),
+            needed: self.needed.clone(),
+            soname: self.soname.clone(),
+            import_count: self.import_count as u64,
+            defined_count: self.defined_count as u64,
+            sections: self.sections.len() as u64,
+            build_id: self.build_id.clone(),
+            statically_linked: self.statically_linked,
+            capped: self.capped,
+            go_buildinfo: None,
+            rust: None,
+        }
+    }
 }
 
 /// Why the structure could not be read.

@@ -88,8 +88,9 @@ fn patterns() -> &'static Patterns {
     })
 }
 
-/// One constant found.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// One constant found (written as fx-facts' `ConstantHit`:
+/// [`ConstantHit::record`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstantHit {
     /// Constant name.
     pub name: &'static str,
@@ -100,8 +101,20 @@ pub struct ConstantHit {
     /// File offset.
     pub offset: u64,
     /// Section holding it, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+}
+
+impl ConstantHit {
+    /// The hit as the `constants` step's data records it.
+    pub fn record(&self) -> fx_facts::library::ConstantHit {
+        fx_facts::library::ConstantHit {
+            name: self.name.to_owned(),
+            algorithm: self.algorithm.to_owned(),
+            encoding: self.encoding.to_owned(),
+            offset: self.offset,
+            section: self.section.clone(),
+        }
+    }
 }
 
 /// Everything the scan found.
