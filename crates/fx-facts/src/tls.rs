@@ -192,7 +192,42 @@ pub struct TlsClient {
     pub server: Option<ServerHello>,
 }
 
+fn push_unique(list: &mut Vec<String>, v: &str) {
+    if !list.iter().any(|x| x == v) {
+        list.push(v.to_owned());
+    }
+}
+
 impl CaptureData {
+    /// Number of ClientHellos fingerprinted.
+    pub fn client_hello_count(&self) -> usize {
+        self.streams.iter().map(|s| s.client_hellos.len()).sum()
+    }
+
+    /// The DESIGN §9 `tls` conclusion fx-fingerprint writes beside this
+    /// data: the unique values over every ClientHello, first seen first
+    /// (server names only when valid UTF-8).
+    pub fn conclusion(&self) -> TlsConclusion {
+        let mut c = TlsConclusion::default();
+        for h in self.streams.iter().flat_map(|s| &s.client_hellos) {
+            push_unique(&mut c.ja4, &h.ja4);
+            push_unique(&mut c.ja3, &h.ja3);
+            for v in &h.offered_versions {
+                push_unique(&mut c.versions, v);
+            }
+            for g in &h.groups {
+                push_unique(&mut c.groups, &g.name);
+                if g.post_quantum {
+                    push_unique(&mut c.pq_groups, &g.name);
+                }
+            }
+            if let Some(Text::Str(s)) = &h.sni {
+                push_unique(&mut c.sni, s);
+            }
+        }
+        c
+    }
+
     /// Every ClientHello with its connection, in capture order; the n-th
     /// ClientHello of a stream is paired with its n-th ServerHello.
     pub fn clients(&self) -> Vec<TlsClient> {

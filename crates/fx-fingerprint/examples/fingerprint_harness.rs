@@ -29,7 +29,7 @@ fn main() {
                 if capture::sniff(&b).is_some() {
                     let r = capture::analyze(&b, CaptureLimits::default()).unwrap();
                     println!("{}", serde_json::to_string_pretty(&r).unwrap());
-                    println!("{}", r.tls_conclusion());
+                    println!("{}", serde_json::to_string(&r.conclusion()).unwrap());
                 } else {
                     let r = binary::light(&b);
                     let obj = r.object.as_ref().ok().map(|o| o.record());

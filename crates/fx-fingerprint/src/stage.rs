@@ -14,6 +14,7 @@ use fx_core::routing;
 use fx_core::run::RunDir;
 use fx_core::stage::{Stage, StageCtx};
 use fx_core::vocab::{Conclusion, Container, FailureKind, Label};
+use serde_json::Value;
 
 use crate::capture::{self, CaptureLimits};
 
@@ -169,11 +170,12 @@ impl Fingerprinter {
             failures.push(FailureKind::MalformedHeader);
         }
         let conclusion = Conclusion {
-            container: report.format.map(|f| match f {
+            container: capture::report::report_format(&report).map(|f| match f {
                 fx_formats::capture::CaptureFormat::Pcap => Container::Pcap,
                 fx_formats::capture::CaptureFormat::Pcapng => Container::Pcapng,
             }),
-            tls: (report.client_hello_count() > 0).then(|| report.tls_conclusion()),
+            tls: (report.client_hello_count() > 0)
+                .then(|| serde_json::to_value(report.conclusion()).unwrap_or(Value::Null)),
             failures,
             ..Conclusion::default()
         };

@@ -24,7 +24,7 @@ use fx_formats::capture::{CaptureFormat, FrameEnd, Magic, NotACapture, for_each_
 use handshake::{CLIENT_HELLO, HandshakeWalker, SERVER_HELLO};
 use layers::Transport;
 use reassembly::DirectionReassembler;
-pub use report::{CaptureReport, HelloReport, ServerHelloReport, StreamReport};
+pub use report::CaptureReport;
 
 /// Streams (TCP connections and QUIC connections) tracked per capture.
 pub const MAX_FLOWS: usize = 100_000;
@@ -68,7 +68,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     let mut tcp: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
     let mut flows: Vec<Flow> = Vec::new();
     let mut quic = quic::QuicCollector::default();
-    let mut stats = report::PacketStats::default();
+    let mut stats = fx_facts::tls::PacketStats::default();
     let mut flows_capped = false;
 
     let (format, end) = for_each_frame(bytes, |linktype, frame| {
@@ -130,20 +130,17 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
         }
     })?;
 
-    let mut report = CaptureReport {
-        format: Some(format),
-        truncated_at: match end {
-            FrameEnd::Truncated(o) => Some(o),
-            _ => None,
-        },
-        malformed_at: match end {
-            FrameEnd::Malformed { offset, .. } => Some(offset),
-            _ => None,
-        },
-        packets: stats,
-        flows_capped,
-        ..CaptureReport::default()
+    let mut report = report::empty_report(format);
+    report.truncated_at = match end {
+        FrameEnd::Truncated(o) => Some(o),
+        _ => None,
     };
+    report.malformed_at = match end {
+        FrameEnd::Malformed { offset, .. } => Some(offset),
+        _ => None,
+    };
+    report.packets = stats;
+    report.flows_capped = flows_capped;
 
     let mut budget = limits.max_client_hellos;
     for (index, flow) in flows.iter().enumerate() {
@@ -161,7 +158,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
         } else {
             (flow.second, flow.first)
         };
-        let mut stream = StreamReport::new(index as u64, "tcp", src, dst);
+        let mut stream = report::stream_report(index as u64, "tcp", src, dst);
         for h in hellos(client).filter(|h| h.msg_type == CLIENT_HELLO) {
             if budget == 0 {
                 report.client_hellos_capped = true;
@@ -171,14 +168,12 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
                 budget -= 1;
                 stream
                     .client_hellos
-                    .push(HelloReport::from_client_hello(&ch, ja4::Ja4Transport::Tcp));
+                    .push(report::hello_report(&ch, ja4::Ja4Transport::Tcp));
             }
         }
         for h in hellos(1 - client).filter(|h| h.msg_type == SERVER_HELLO) {
             if let Some(sh) = client_hello::parse_server_hello(&h.body) {
-                stream
-                    .server_hellos
-                    .push(ServerHelloReport::from_server_hello(&sh));
+                stream.server_hellos.push(report::server_hello_report(&sh));
             }
         }
         report.streams.push(stream);

@@ -21,7 +21,8 @@ use sha2::Sha256;
 use super::client_hello::{parse_client_hello, parse_server_hello};
 use super::handshake::{CLIENT_HELLO, SERVER_HELLO};
 use super::ja4::Ja4Transport;
-use super::report::{HelloReport, ServerHelloReport, StreamReport};
+use super::report::{hello_report, server_hello_report, stream_report};
+use fx_facts::tls::TlsStream;
 use fx_formats::tls::HandshakeHeader;
 
 /// CRYPTO bytes kept per direction.
@@ -366,7 +367,7 @@ impl QuicCollector {
     }
 
     /// The QUIC connections with their ClientHellos, numbered after the TCP streams.
-    pub fn finish(self, budget: &mut u32, capped: &mut bool) -> Vec<StreamReport> {
+    pub fn finish(self, budget: &mut u32, capped: &mut bool) -> Vec<TlsStream> {
         let mut out = Vec::new();
         for (i, c) in self.conns.iter().enumerate() {
             let Some(ch_body) = message(&c.client_crypto.prefix(), CLIENT_HELLO) else {
@@ -380,14 +381,12 @@ impl QuicCollector {
                 break;
             }
             *budget -= 1;
-            let mut s = StreamReport::new(i as u64, "quic", c.client, c.server);
-            s.client_hellos
-                .push(HelloReport::from_client_hello(&ch, Ja4Transport::Quic));
+            let mut s = stream_report(i as u64, "quic", c.client, c.server);
+            s.client_hellos.push(hello_report(&ch, Ja4Transport::Quic));
             if let Some(sh) = message(&c.server_crypto.prefix(), SERVER_HELLO)
                 .and_then(|b| parse_server_hello(&b))
             {
-                s.server_hellos
-                    .push(ServerHelloReport::from_server_hello(&sh));
+                s.server_hellos.push(server_hello_report(&sh));
             }
             out.push(s);
         }

@@ -212,9 +212,9 @@ mod tests {
             Some("X25519MLKEM768")
         );
         assert_eq!(sh.version, "TLS 1.3");
-        let tls = r.tls_conclusion();
-        assert_eq!(tls["pq_groups"], serde_json::json!(["X25519MLKEM768"]));
-        assert_eq!(tls["sni"], serde_json::json!(["pq.example"]));
+        let tls = r.conclusion();
+        assert_eq!(tls.pq_groups, ["X25519MLKEM768"]);
+        assert_eq!(tls.sni, ["pq.example"]);
         // every cut of the file still parses (truncated captures are data)
         let full = pq_hybrid_pcap();
         for cut in (0..full.len()).step_by(37) {

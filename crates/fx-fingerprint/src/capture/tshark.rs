@@ -12,7 +12,7 @@ use fx_core::event::Event;
 use fx_core::stage::StageCtx;
 use fx_core::tool::{REASON_UNAVAILABLE, ToolCall, ToolRunner};
 use fx_core::{ErrorInfo, FailureKind};
-use serde_json::json;
+use fx_facts::crosscheck::TsharkCrosscheck;
 
 use super::report::CaptureReport;
 use crate::stage::MODULE;
@@ -112,14 +112,14 @@ pub fn cross_check(bytes: &[u8], report: &CaptureReport, ctx: &StageCtx<'_>) -> 
         .map(|h| h.ja3.clone())
         .collect();
     let (agree, only_fx, only_tshark) = compare(&fx, &tshark);
-    let data = json!({
-        "agree": agree,
-        "fx_distinct_ja3": fx.len(),
-        "tshark_distinct_ja3": tshark.len(),
-        "only_fx": only_fx,
-        "only_tshark": only_tshark,
-        "tshark_output_truncated": outcome.stdout_truncated,
-    });
+    let data = TsharkCrosscheck {
+        agree,
+        fx_distinct_ja3: fx.len() as u64,
+        tshark_distinct_ja3: tshark.len() as u64,
+        only_fx,
+        only_tshark,
+        tshark_output_truncated: outcome.stdout_truncated,
+    };
     vec![outcome.event, Event::ok(MODULE, STEP).with_data(data)]
 }
 
