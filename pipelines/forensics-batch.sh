@@ -2,29 +2,33 @@
 # The whole fx batch: ingest → route → inspect → probe → fingerprint → seq →
 # features → report, over INPUT... into the run directory RUN.
 #
-#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--case C] [--tenant T] INPUT... RUN
+#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--case C] [--tenant T] [--cache DIR] INPUT... RUN
 #
 # -L/--follow is passed to fx-ingest: symlinks inside the INPUT directories
-# are followed (without it they are recorded as skipped jobs).
+# are followed (without it they are recorded as skipped jobs). --cache DIR is
+# passed to the per-job stages: their events are replayed from the module
+# cache shared across runs when nothing they depend on changed.
 #
 # Commands are taken from $FX_BIN_DIR when set, else from PATH (the Nix app
 # puts them there), else from this checkout's target/release (built if missing).
 set -euo pipefail
 
 usage() {
-  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--case C] [--source S] [--tenant T] INPUT... RUN" >&2
+  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--case C] [--source S] [--tenant T] [--cache DIR] INPUT... RUN" >&2
   exit 2
 }
 
 jobs_flag=()
 ingest_flags=()
+cache_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -j) [ $# -ge 2 ] || usage; jobs_flag=(-j "$2"); shift 2 ;;
     -j*) jobs_flag=(-j "${1#-j}"); shift ;;
     -L|--follow) ingest_flags+=(--follow); shift ;;
     --policy|--case|--source|--tenant|--intake) [ $# -ge 2 ] || usage; ingest_flags+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --cache) [ $# -ge 2 ] || usage; cache_flags=(--cache "$2"); shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "forensics-batch.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -62,10 +66,10 @@ progress=()
 [ -t 2 ] && progress=(--progress /dev/fd/3)
 set +e
 "${bin}fx-ingest" --run "$run" "${ingest_flags[@]}" "${jobs_flag[@]}" "${inputs[@]}" 2> "$errs/0" \
-  | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" 2> "$errs/1" \
-  | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" 2> "$errs/2" \
-  | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" 2> "$errs/3" \
-  | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" 2> "$errs/4" \
+  | "${bin}fx-route" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/1" \
+  | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/2" \
+  | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/3" \
+  | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/4" \
   | "${bin}fx-seq" --run "$run" "${progress[@]}" 3>&2 2> "$errs/5"
 status=("${PIPESTATUS[@]}")
 set -e

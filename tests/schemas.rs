@@ -236,6 +236,7 @@ const METRICS_SCHEMAS: &[(&str, &str)] = &[
     ),
     ("stages.jsonl", "metrics_stage.schema.json"),
     ("spark_batch.json", "metrics_spark_batch.schema.json"),
+    ("cache.jsonl", "metrics_cache.schema.json"),
 ];
 
 /// Pages `fx-report --metrics` writes beside its data (checked by content in
@@ -565,5 +566,39 @@ fn a_metrics_file_without_a_schema_fails() {
     assert!(
         message.contains("metrics/new-stage.json has no schema"),
         "{message}"
+    );
+}
+
+/// A stage run with `--cache` writes its lookups to `metrics/cache.jsonl`,
+/// and its time per job to `metrics/stages.jsonl`, each line valid.
+#[test]
+fn the_cache_and_stage_lines_validate() {
+    std::env::set_current_dir(common::repo()).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let run = d.path().join("run");
+    let run_s = run.to_str().unwrap();
+    let cache = d.path().join("cache");
+    let jobs = common::run_stage(
+        "fx-ingest",
+        &["--run", run_s, "-j", "1", "--case", "samples", "samples"],
+        b"",
+    );
+    for _ in 0..2 {
+        common::run_stage(
+            "fx-route",
+            &["--run", run_s, "--cache", cache.to_str().unwrap()],
+            jobs.as_bytes(),
+        );
+    }
+    let names = every_metrics_file_validates(&run);
+    assert_eq!(names, ["cache.jsonl", "fx-ingest.json", "stages.jsonl"]);
+    let text = std::fs::read_to_string(run.join("metrics/cache.jsonl")).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        (lines[0]["misses"].as_u64(), lines[1]["hits"].as_u64()),
+        (Some(54), Some(54))
     );
 }

@@ -184,6 +184,14 @@ pub struct StageArgs {
     /// Job lines to read (`-` or absent: stdin).
     #[arg(value_name = "JOBS")]
     pub input: Option<PathBuf>,
+    /// Module cache shared across runs: a job's events are replayed from it
+    /// when this stage of this fx build saw the same job with the same
+    /// policy and tools before (docs/design.md §6). No cache unless given.
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Size cap of the cache; least recently used entries are evicted.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::cache::DEFAULT_MAX_BYTES, requires = "cache")]
+    pub cache_max_bytes: u64,
 }
 
 /// The whole `main` of an analysis stage: parse `StageArgs`, open the run,
@@ -214,7 +222,19 @@ pub fn stage_main<S: crate::stage::Stage>(
         let run = crate::run::RunDir::open(&args.run.run)?;
         let stage = make(&run)?;
         let stdout = std::io::stdout().lock();
-        crate::stage::run_stage(&stage, &run, input, stdout, args.run.jobs(), name)?;
+        let cache = args.cache.as_ref().map(|dir| crate::stage::CacheOptions {
+            dir: dir.clone(),
+            max_bytes: args.cache_max_bytes,
+        });
+        crate::stage::run_stage_cached(
+            &stage,
+            &run,
+            input,
+            stdout,
+            args.run.jobs(),
+            name,
+            cache.as_ref(),
+        )?;
         Ok(())
     })
 }

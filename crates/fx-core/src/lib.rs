@@ -16,6 +16,7 @@
 //! * [`summary`] — the per-job `summary` event of DESIGN §9;
 //! * [`routing`] — fx-route's decision record and the fail-closed `check`
 //!   every later stage calls before running a target;
+//! * [`cache`] — the module cache shared across runs (`--cache DIR`);
 //! * [`stage`] — the order-preserving, parallel driver shared by the stages;
 //! * [`cli`] — command-line conventions (exit codes, broken pipes, `--run`);
 //! * [`metrics`] — wall-clock figures, only ever written to `RUN/metrics/`.
@@ -23,6 +24,7 @@
 //! Everything written as evidence is deterministic: no wall-clock time, host
 //! name, pid, random id or absolute temporary path ever enters it.
 
+pub mod cache;
 pub mod cli;
 pub mod error;
 pub mod event;

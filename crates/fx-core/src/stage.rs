@@ -14,6 +14,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
+use crate::cache::{CACHE_METRICS_FILE, CACHE_METRICS_FORMAT, Cache, CacheMetrics};
 use crate::error::{Error, Result};
 use crate::event::{ErrorInfo, Event};
 use crate::job::Job;
@@ -39,6 +40,27 @@ pub trait Stage: Sync {
     /// also when it skips; must not panic on hostile bytes (a panic is caught
     /// and recorded as `internal_error`, but it is a bug).
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>);
+
+    /// What this stage's cache key depends on besides the job (`--cache`):
+    /// by default its own policy section, every tool and the libraries.
+    /// A stage narrows it to what it reads, so that other changes do not
+    /// miss its entries.
+    fn cache_scope(&self) -> crate::cache::Scope {
+        crate::cache::Scope {
+            policy_section: self.module(),
+            tools: None,
+            libraries: true,
+        }
+    }
+}
+
+/// The module cache of a stage run (`--cache DIR`).
+#[derive(Clone, Debug)]
+pub struct CacheOptions {
+    /// The cache directory, shared across runs.
+    pub dir: std::path::PathBuf,
+    /// Its size cap in bytes.
+    pub max_bytes: u64,
 }
 
 /// Counters of one stage run.
@@ -65,6 +87,20 @@ pub fn run_stage<S: Stage>(
     jobs: usize,
     progress_name: &str,
 ) -> Result<StageStats> {
+    run_stage_cached(stage, run, input, output, jobs, progress_name, None)
+}
+
+/// [`run_stage`] with the module cache of `cache` (see [`crate::cache`]):
+/// each job's events are replayed from it when present, stored when not.
+pub fn run_stage_cached<S: Stage>(
+    stage: &S,
+    run: &RunDir,
+    input: impl BufRead,
+    output: impl Write,
+    jobs: usize,
+    progress_name: &str,
+    cache: Option<&CacheOptions>,
+) -> Result<StageStats> {
     use rayon::prelude::*;
 
     let pool = rayon::ThreadPoolBuilder::new()
@@ -72,6 +108,16 @@ pub fn run_stage<S: Stage>(
         .build()
         .map_err(|e| Error::Other(format!("thread pool: {e}")))?;
     let ctx = StageCtx { run };
+    let cache = match cache {
+        Some(c) => Cache::open(
+            &c.dir,
+            stage.module(),
+            stage.cache_scope(),
+            run,
+            c.max_bytes,
+        )?,
+        None => None,
+    };
     let mut reader = LineReader::new(input, run.policy().limits.max_line_bytes as usize);
     let mut writer = JsonlWriter::new(std::io::BufWriter::with_capacity(1 << 20, output));
     let progress = std::io::stderr().is_terminal();
@@ -103,6 +149,16 @@ pub fn run_stage<S: Stage>(
                     run.check_job(&job, *line)?;
                     let before = job.events.len();
                     let clock = Instant::now();
+                    let key = cache.as_ref().map(|c| c.key(&job)).transpose()?;
+                    if let (Some(c), Some(k)) = (&cache, &key)
+                        && let Some(events) = c.lookup(k, run)
+                    {
+                        job.events.extend(events);
+                        let took = clock.elapsed();
+                        let out =
+                            serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
+                        return Ok((out, false, took));
+                    }
                     let outcome = catch_unwind(AssertUnwindSafe(|| stage.process(&mut job, &ctx)));
                     let took = clock.elapsed();
                     let panicked = outcome.is_err();
@@ -116,6 +172,9 @@ pub fn run_stage<S: Stage>(
                         ));
                     } else if job.events.len() == before {
                         job.push(Event::skipped(stage.module(), "stage", "not_applicable"));
+                    }
+                    if let (Some(c), Some(k)) = (&cache, &key) {
+                        c.store(k, &job.events[before..], run)?;
                     }
                     let out = serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
                     Ok((out, panicked, took))
@@ -151,6 +210,16 @@ pub fn run_stage<S: Stage>(
             process: latency.summary(),
         };
         append_line(&run.path().join(STAGES_FILE), &metrics)?;
+    }
+    if let Some(c) = &cache {
+        c.evict()?;
+        let line = CacheMetrics {
+            fx: CACHE_METRICS_FORMAT.to_owned(),
+            stage: progress_name.to_owned(),
+            module: stage.module().to_owned(),
+            counts: c.counts(),
+        };
+        append_line(&run.path().join(CACHE_METRICS_FILE), &line)?;
     }
     Ok(stats)
 }

@@ -86,6 +86,16 @@ impl Stage for Fingerprinter {
         MODULE
     }
 
+    /// tshark for captures and the deep pass's tools for binaries: every
+    /// tool of the inventory is in the cache key; no linked library is.
+    fn cache_scope(&self) -> fx_core::cache::Scope {
+        fx_core::cache::Scope {
+            policy_section: MODULE,
+            tools: None,
+            libraries: false,
+        }
+    }
+
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
         let routed = job.events.iter().any(|e| e.module == routing::MODULE);
         let labelled = labelled_target(job);

@@ -731,6 +731,16 @@ impl Stage for Inspector {
         MODULE
     }
 
+    /// Inspect runs openssl (the cross-checks) and links no library: a new
+    /// tshark or liboqs does not miss its cache entries.
+    fn cache_scope(&self) -> fx_core::cache::Scope {
+        fx_core::cache::Scope {
+            policy_section: MODULE,
+            tools: Some(&["openssl"]),
+            libraries: false,
+        }
+    }
+
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
         if let Some(reason) = not_for_inspect(job) {
             job.push(Event::skipped(MODULE, "stage", reason));

@@ -160,6 +160,16 @@ impl Stage for Prober {
         MODULE
     }
 
+    /// The probes run no tool; verification and decapsulation use liboqs,
+    /// so the linked libraries are in the cache key.
+    fn cache_scope(&self) -> fx_core::cache::Scope {
+        fx_core::cache::Scope {
+            policy_section: MODULE,
+            tools: Some(&[]),
+            libraries: true,
+        }
+    }
+
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
         let bytes = if job.artifact.artifact_ref.is_none() && !job.artifact.members.is_empty() {
             // A bundle: the probes read the members themselves.

@@ -304,6 +304,16 @@ impl Stage for Router {
         MODULE
     }
 
+    /// The router runs no tool and links no library: only the policy and
+    /// the job are in its cache key.
+    fn cache_scope(&self) -> fx_core::cache::Scope {
+        fx_core::cache::Scope {
+            policy_section: MODULE,
+            tools: Some(&[]),
+            libraries: false,
+        }
+    }
+
     fn process(&self, job: &mut Job, ctx: &StageCtx<'_>) {
         if job.artifact.artifact_ref.is_none() && !job.artifact.members.is_empty() {
             return self.bundle(job, ctx);
