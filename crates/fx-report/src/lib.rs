@@ -19,6 +19,7 @@ pub mod cbom;
 pub mod findings;
 pub mod html;
 mod run_facts;
+mod spill;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -97,11 +98,12 @@ pub fn build(run: &RunDir) -> anyhow::Result<Report> {
 /// `RUN/telemetry/jobs.jsonl`.
 pub fn build_with_findings(run: &RunDir) -> anyhow::Result<(Report, findings::Findings)> {
     let mut b = findings::Builder::new(run)?;
-    let report = read_jobs(run, Some(&mut b))?;
+    let add: &mut dyn FnMut(&Job) = &mut |job| b.add_job(job);
+    let report = read_jobs(run, Some(add))?;
     Ok((report, b.finish()))
 }
 
-fn read_jobs(run: &RunDir, mut found: Option<&mut findings::Builder>) -> anyhow::Result<Report> {
+fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::Result<Report> {
     let path = run.path().join("telemetry/jobs.jsonl");
     let file = std::fs::File::open(&path)
         .with_context(|| format!("{} is missing (run fx-seq first)", path.display()))?;
@@ -171,8 +173,8 @@ fn read_jobs(run: &RunDir, mut found: Option<&mut findings::Builder>) -> anyhow:
         {
             report.budgets_hit += 1;
         }
-        if let Some(b) = found.as_deref_mut() {
-            b.add_job(&job);
+        if let Some(add) = found.as_mut() {
+            add(&job);
         }
     }
     Ok(report)
@@ -259,7 +261,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bad_input =
         |e: anyhow::Error| -> anyhow::Error { fx_core::Error::Usage(format!("{e:#}")).into() };
     let run = RunDir::open(&args.run).map_err(|e| bad_input(e.into()))?;
-    let (report, found) = build_with_findings(&run).map_err(bad_input)?;
+    // The findings' artifact lists go to unnamed temporary files in the run
+    // directory while the jobs are read, and are read back as they are
+    // written: memory follows the number of findings, not of artifacts.
+    let mut builder = findings::SpillingBuilder::new(&run, run.path()).map_err(bad_input)?;
+    let add: &mut dyn FnMut(&Job) = &mut |job| builder.add_job(job);
+    let report = read_jobs(&run, Some(add)).map_err(bad_input)?;
+    let found = builder.finish()?;
     let inventory = cbom::inventory(&run).map_err(|e| bad_input(e.into()))?;
     let markdown = findings::markdown::render(&run, &report, &found);
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
@@ -318,8 +326,8 @@ pub fn findings_text(f: &findings::Findings) -> String {
             "\x20   [{}] {} ({} artifact{})\n",
             x.severity,
             x.title,
-            x.artifacts.len(),
-            if x.artifacts.len() == 1 { "" } else { "s" }
+            x.artifact_count(),
+            if x.artifact_count() == 1 { "" } else { "s" }
         ));
     }
     out

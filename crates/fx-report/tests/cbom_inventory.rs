@@ -257,4 +257,23 @@ fn many_jobs_are_aggregated_not_kept() {
         .unwrap();
     assert_eq!(occ.len() as u64, n);
     assert_eq!(occ[0]["location"], "keys/00000.pem");
+
+    // The occurrences sorted on disk a few at a time (many sorted runs,
+    // merged) give the same bytes.
+    let spill = tempfile::tempdir().unwrap();
+    let mut inv = cbom::Inventory::with_batch(spill.path(), 7);
+    for line in std::fs::read_to_string(dir.path().join("telemetry/jobs.jsonl"))
+        .unwrap()
+        .lines()
+        .rev()
+    {
+        inv.add_job(&serde_json::from_str(line).unwrap());
+    }
+    inv.finish().unwrap();
+    let other = dir.path().join("other.cdx.json");
+    cbom::write_file(&other, &inv, &run, Spec::V1_6).unwrap();
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        std::fs::read(run.path().join("reports").join(cbom::FILE)).unwrap()
+    );
 }

@@ -266,3 +266,71 @@ fn same_bytes_in_any_job_order_and_fail_on() {
     assert!(fx_report::run(&args(&["--fail-on", "critical"])).is_ok());
     assert!(fx_report::run(&args(&["--fail-on", "medium"])).is_err());
 }
+
+#[test]
+fn spilled_lists_give_the_same_bytes_as_lists_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = scratch_run(dir.path(), Policy::default()).unwrap();
+    // 130 certificates under three subjects and a hash list every seventh
+    // artifact: findings of more artifacts than report.md lists (50).
+    let mut all = Vec::new();
+    let mut event_seq = 0;
+    for seq in 0..130u64 {
+        let path = format!("certs/{seq:03}.pem");
+        let mut job = job_for(&run, "placeholder", path.as_bytes(), seq).unwrap();
+        job.artifact.intake.path = Text::from(path);
+        let bits = [2048, 2048, 1024][seq as usize % 3];
+        job.push(x509(
+            "sha256WithRSAEncryption",
+            "1.2.840.113549.1.1.11",
+            rsa(bits),
+            &format!("CN=n{seq}"),
+        ));
+        if seq % 7 == 0 {
+            job.push(bcrypt_audit());
+        }
+        let summary = fx_core::summary::summary_data(&job.events);
+        job.push(Event::ok("seq", "summary").with_data(Value::Object(summary)));
+        for e in &mut job.events {
+            e.run_id = Some(run.run_id().to_owned());
+            e.artifact_id = Some(job.artifact.artifact_id.clone());
+            e.artifact_seq = Some(seq);
+            e.event_seq = Some(event_seq);
+            event_seq += 1;
+        }
+        all.push(job);
+    }
+    // Out of order, and one job twice (its hits meet and merge).
+    all.reverse();
+    all.push(all[5].clone());
+    write_jobs(dir.path(), &all);
+    let memory = findings::build(&run).unwrap();
+
+    for batch in [1, 4, 1000] {
+        let spill = tempfile::tempdir().unwrap();
+        let mut b = findings::SpillingBuilder::with_batch(&run, spill.path(), batch).unwrap();
+        for job in &all {
+            b.add_job(job);
+        }
+        let spilled = b.finish().unwrap();
+        assert_eq!(
+            serde_json::to_string_pretty(&spilled).unwrap(),
+            serde_json::to_string_pretty(&memory).unwrap(),
+            "batch {batch}"
+        );
+        assert_eq!(
+            serde_json::to_string(&findings::sarif::log(&spilled)).unwrap(),
+            serde_json::to_string(&findings::sarif::log(&memory)).unwrap()
+        );
+        let rsa = find(&spilled, "quantum_vulnerable/RSA-2048");
+        assert_eq!(rsa.artifact_count(), 87);
+        assert_eq!(rsa.artifacts.len(), findings::ARTIFACTS_KEPT);
+        assert_eq!(
+            rsa.artifacts[..],
+            find(&memory, "quantum_vulnerable/RSA-2048").artifacts[..findings::ARTIFACTS_KEPT]
+        );
+        // The temporary files have no names: nothing is left in the directory.
+        drop(spilled);
+        assert_eq!(std::fs::read_dir(spill.path()).unwrap().count(), 0);
+    }
+}

@@ -10,12 +10,12 @@ use std::io::{self, Write};
 use super::Spec;
 use super::ids::{SerialHasher, digest_ref};
 use super::inventory::{
-    AlgorithmEntry, CertId, HashId, Inventory, KeyEntry, KeyId, LibraryEntry, LibraryId, Occurrence,
+    AlgorithmEntry, CertId, HashId, Inventory, KeyEntry, KeyId, LibraryEntry, LibraryId, Seen,
 };
 use super::model::{
     AlgorithmProperties, CertificateProperties, CipherSuite, Component, CryptoProperties,
-    Dependency, Evidence, Metadata, Occurrence as CdxOccurrence, Property, ProtocolProperties,
-    RelatedAsset, RelatedCryptoMaterialProperties, Tools,
+    Dependency, Evidence, Metadata, Occurrences, Property, ProtocolProperties, RelatedAsset,
+    RelatedCryptoMaterialProperties, StoredList, Tools,
 };
 use super::read::TlsClient;
 use super::registry;
@@ -24,9 +24,9 @@ use super::registry;
 enum Item<'a> {
     Algorithm(&'a AlgorithmEntry),
     Key(&'a KeyId, &'a KeyEntry),
-    Certificate(&'a CertId, &'a [Occurrence]),
-    Hash(&'a HashId, &'a [Occurrence]),
-    Tls(&'a TlsClient, &'a [Occurrence]),
+    Certificate(&'a CertId, Seen),
+    Hash(&'a HashId, Seen),
+    Tls(&'a TlsClient, Seen),
     Library(&'a LibraryId, &'a LibraryEntry),
 }
 
@@ -101,22 +101,13 @@ fn library_ref(l: &LibraryId) -> String {
     }
 }
 
-/// The occurrences, sorted and without repeats.
-fn occurrences(inv: &Inventory, seen: &[Occurrence]) -> Option<Evidence> {
-    let mut out: Vec<CdxOccurrence> = seen
-        .iter()
-        .filter_map(|(a, line)| {
-            let art = inv.artifacts.get(*a as usize)?;
-            Some(CdxOccurrence {
-                location: art.location.clone(),
-                line: *line,
-                additional_context: art.hash.as_ref().map(|h| format!("artifact_hash={h}")),
-            })
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    (!out.is_empty()).then_some(Evidence { occurrences: out })
+/// The occurrences, sorted and without repeats (as [`Inventory::finish`]
+/// left them), read back as the component is written.
+fn occurrences(inv: &Inventory, seen: Seen) -> Option<Evidence> {
+    let (store, range) = inv.found(seen)?;
+    Some(Evidence {
+        occurrences: Occurrences::Stored(StoredList { store, range }),
+    })
 }
 
 fn related(spec: Spec, kind: &'static str, reference: &str) -> Vec<RelatedAsset> {
@@ -142,7 +133,7 @@ fn algorithm_component(inv: &Inventory, e: &AlgorithmEntry, spec: Spec) -> Compo
         kind: "cryptographic-asset",
         bom_ref: Some(algorithm_ref(&a.name)),
         name: a.name.clone(),
-        evidence: occurrences(inv, &e.seen),
+        evidence: occurrences(inv, e.seen),
         crypto_properties: Some(CryptoProperties {
             asset_type: "algorithm",
             algorithm_properties: Some(AlgorithmProperties {
@@ -196,7 +187,7 @@ fn key_component(inv: &Inventory, k: &KeyId, e: &KeyEntry, spec: Spec) -> Compon
         kind: "cryptographic-asset",
         bom_ref: Some(key_ref(k)),
         name,
-        evidence: occurrences(inv, &e.seen),
+        evidence: occurrences(inv, e.seen),
         crypto_properties: Some(CryptoProperties {
             asset_type: "related-crypto-material",
             related_crypto_material_properties: Some(RelatedCryptoMaterialProperties {
@@ -214,12 +205,7 @@ fn key_component(inv: &Inventory, k: &KeyId, e: &KeyEntry, spec: Spec) -> Compon
     }
 }
 
-fn certificate_component(
-    inv: &Inventory,
-    c: &CertId,
-    seen: &[Occurrence],
-    spec: Spec,
-) -> Component {
+fn certificate_component(inv: &Inventory, c: &CertId, seen: Seen, spec: Spec) -> Component {
     let v17 = spec == Spec::V1_7;
     let sig_ref = c.signature_algorithm.as_deref().map(algorithm_ref);
     let key_ref = c.key.as_ref().map(key_ref);
@@ -273,7 +259,7 @@ fn certificate_component(
     }
 }
 
-fn hash_component(inv: &Inventory, h: &HashId, seen: &[Occurrence], spec: Spec) -> Component {
+fn hash_component(inv: &Inventory, h: &HashId, seen: Seen, spec: Spec) -> Component {
     let alg_ref = algorithm_ref(&h.algorithm);
     let mut properties = vec![Property::new("fx:hash:scheme", &h.scheme)];
     for (k, v) in &h.params {
@@ -329,7 +315,7 @@ fn hash_component(inv: &Inventory, h: &HashId, seen: &[Occurrence], spec: Spec) 
     }
 }
 
-fn tls_component(inv: &Inventory, t: &TlsClient, seen: &[Occurrence], spec: Spec) -> Component {
+fn tls_component(inv: &Inventory, t: &TlsClient, seen: Seen, spec: Spec) -> Component {
     let v17 = spec == Spec::V1_7;
     let group_refs: Vec<String> = {
         let mut g: Vec<&String> = t.groups.iter().chain(&t.negotiated_group).collect();
@@ -428,7 +414,7 @@ fn library_component(inv: &Inventory, l: &LibraryId, e: &LibraryEntry) -> Compon
         bom_ref: Some(library_ref(l)),
         name: l.name.clone(),
         version: l.version.clone(),
-        evidence: occurrences(inv, &e.seen),
+        evidence: occurrences(inv, e.seen),
         properties: e
             .roles
             .iter()
@@ -459,13 +445,13 @@ fn items(inv: &Inventory) -> Vec<(String, Item<'_>)> {
         v.push((key_ref(k), Item::Key(k, e)));
     }
     for (c, o) in &inv.certificates {
-        v.push((certificate_ref(c), Item::Certificate(c, o)));
+        v.push((certificate_ref(c), Item::Certificate(c, *o)));
     }
     for (h, o) in &inv.hashes {
-        v.push((hash_ref(h), Item::Hash(h, o)));
+        v.push((hash_ref(h), Item::Hash(h, *o)));
     }
     for (t, o) in &inv.tls {
-        v.push((tls_ref(t), Item::Tls(t, o)));
+        v.push((tls_ref(t), Item::Tls(t, *o)));
     }
     for (l, e) in &inv.libraries {
         v.push((library_ref(l), Item::Library(l, e)));
@@ -506,9 +492,9 @@ fn write_body<W: Write>(
         let c = match item {
             Item::Algorithm(e) => algorithm_component(inv, e, spec),
             Item::Key(k, e) => key_component(inv, k, e, spec),
-            Item::Certificate(c, o) => certificate_component(inv, c, o, spec),
-            Item::Hash(h, o) => hash_component(inv, h, o, spec),
-            Item::Tls(t, o) => tls_component(inv, t, o, spec),
+            Item::Certificate(c, o) => certificate_component(inv, c, *o, spec),
+            Item::Hash(h, o) => hash_component(inv, h, *o, spec),
+            Item::Tls(t, o) => tls_component(inv, t, *o, spec),
             Item::Library(l, e) => library_component(inv, l, e),
         };
         serde_json::to_writer(&mut *w, &c)?;

@@ -2,21 +2,26 @@
 //! content (an algorithm by its name and parameters, a certificate by its
 //! subject, issuer, serial, validity and algorithms, a password hash by its
 //! scheme, parameters and grade, …), so memory grows with the number of
-//! distinct assets and of their occurrences, never with per-job documents.
-//! An occurrence is two integers (the artifact's index in a table of
-//! artifacts that named an asset, and a line); paths and hashes are kept
-//! once per artifact.
+//! distinct assets, never with jobs or per-job documents. Where each asset
+//! was found (its occurrences: intake path, artifact hash, line) does grow
+//! with the run, so occurrences are not kept in memory: each is a record
+//! for an on-disk sort ([`crate::spill`]) that [`Inventory::finish`] turns
+//! into one sorted, deduplicated list per component in a temporary file,
+//! read back as the CBOM is written.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::sync::Arc;
 
 use fx_core::job::Job;
+use serde::{Deserialize, Serialize};
 
 use super::read::{self, CertFact, HashFact, KeyFact, LibraryFact, Material, TlsClient};
 use super::registry::{self, Algorithm};
+use crate::spill::{self, Range, Sorter, Store, StoreWriter};
 
-/// Where an asset was found: the artifact (index into
-/// [`Inventory::artifacts`]) and, for a file of hashes, the line.
-pub type Occurrence = (u32, Option<u64>);
+/// Where an asset was found: the artifact and, for a file of hashes, the line.
+pub type Occurrence<'a> = (&'a ArtifactRef, Option<u64>);
 
 /// An artifact that named at least one asset.
 #[derive(Debug)]
@@ -27,13 +32,40 @@ pub struct ArtifactRef {
     pub hash: Option<String>,
 }
 
+/// A component's number in the inventory, in order of first sight: the
+/// key of its list of occurrences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Seen(pub u32);
+
+/// One occurrence of one component, on its way through the sort: ordered
+/// by component, then as `evidence.occurrences` is (location, line, hash).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+struct Record {
+    component: u32,
+    location: String,
+    line: Option<u64>,
+    hash: Option<String>,
+}
+
+/// An occurrence as the CBOM lists it (`evidence.occurrences[]`), sorted by
+/// location, line, then hash.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Found {
+    /// The intake path, escaped.
+    pub location: String,
+    /// Line of a file of hashes.
+    pub line: Option<u64>,
+    /// The artifact's `sha256:` hash.
+    pub hash: Option<String>,
+}
+
 /// An algorithm and where it was named.
 #[derive(Debug)]
 pub struct AlgorithmEntry {
     /// The registry's description.
     pub algorithm: Algorithm,
-    /// Occurrences.
-    pub seen: Vec<Occurrence>,
+    /// Its occurrences.
+    pub seen: Seen,
 }
 
 /// What identifies a key (or other related material) component: fx does
@@ -54,12 +86,12 @@ pub struct KeyId {
 }
 
 /// A key component.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KeyEntry {
     /// Containers it was read from (`spki_public_key`, `x509_certificate`, …).
     pub containers: BTreeSet<String>,
-    /// Occurrences.
-    pub seen: Vec<Occurrence>,
+    /// Its occurrences.
+    pub seen: Seen,
 }
 
 /// What identifies a certificate component.
@@ -107,83 +139,189 @@ pub struct LibraryId {
 }
 
 /// A library component.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LibraryEntry {
     /// Roles seen (`consumer`, `static_copy`, `library`).
     pub roles: BTreeSet<String>,
     /// Algorithm component names it provides.
     pub provides: BTreeSet<String>,
-    /// Occurrences.
-    pub seen: Vec<Occurrence>,
+    /// Its occurrences.
+    pub seen: Seen,
+}
+
+/// The occurrences: being sorted on disk while jobs are added, then (after
+/// [`Inventory::finish`]) one list per component in a temporary file.
+struct Occurrences {
+    sorter: Option<Sorter<Record>>,
+    error: Option<std::io::Error>,
+    store: Option<(Arc<Store>, Vec<Range>)>,
+    dir: std::path::PathBuf,
+}
+
+impl std::fmt::Debug for Occurrences {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Occurrences")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The whole inventory.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Inventory {
     /// Jobs read.
     pub jobs: u64,
-    /// Artifacts that named an asset.
-    pub artifacts: Vec<ArtifactRef>,
+    /// Components numbered so far.
+    components: u32,
+    /// Where they were found.
+    occurrences: Occurrences,
     /// Algorithms, by component name.
     pub algorithms: BTreeMap<String, AlgorithmEntry>,
     /// Keys and other related material.
     pub keys: BTreeMap<KeyId, KeyEntry>,
     /// Certificates.
-    pub certificates: BTreeMap<CertId, Vec<Occurrence>>,
+    pub certificates: BTreeMap<CertId, Seen>,
     /// Password hashes and KDF outputs.
-    pub hashes: BTreeMap<HashId, Vec<Occurrence>>,
+    pub hashes: BTreeMap<HashId, Seen>,
     /// TLS clients.
-    pub tls: BTreeMap<TlsClient, Vec<Occurrence>>,
+    pub tls: BTreeMap<TlsClient, Seen>,
     /// Crypto libraries.
     pub libraries: BTreeMap<LibraryId, LibraryEntry>,
 }
 
-/// Pushes `o` unless it is the last one pushed (a job adds its occurrences
-/// together, so this keeps a job from counting twice).
-fn note(seen: &mut Vec<Occurrence>, o: Occurrence) {
-    if seen.last() != Some(&o) {
-        seen.push(o);
+impl Default for Inventory {
+    /// An empty inventory sorting its occurrences in the system's
+    /// temporary directory.
+    fn default() -> Inventory {
+        Inventory::new(&std::env::temp_dir())
     }
 }
 
+/// Numbers a new component.
+fn number(components: &mut u32) -> Seen {
+    let s = Seen(*components);
+    *components += 1;
+    s
+}
+
 impl Inventory {
+    /// An empty inventory whose occurrences are sorted in unnamed temporary
+    /// files in `dir`.
+    pub fn new(dir: &Path) -> Inventory {
+        Inventory::with_batch(dir, spill::BATCH)
+    }
+
+    /// The same, sorting `batch` occurrences at a time in memory (the
+    /// default is 32,768; the tests use a small one, for many sorted runs).
+    pub fn with_batch(dir: &Path, batch: usize) -> Inventory {
+        Inventory {
+            jobs: 0,
+            components: 0,
+            occurrences: Occurrences {
+                sorter: Some(Sorter::new(dir, batch)),
+                error: None,
+                store: None,
+                dir: dir.to_owned(),
+            },
+            algorithms: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            certificates: BTreeMap::new(),
+            hashes: BTreeMap::new(),
+            tls: BTreeMap::new(),
+            libraries: BTreeMap::new(),
+        }
+    }
+
+    /// Records that component `seen` occurred at `o` (repeats are dropped
+    /// when the lists are made).
+    fn note(&mut self, seen: Seen, o: Occurrence<'_>) {
+        let occ = &mut self.occurrences;
+        let Some(sorter) = occ.sorter.as_mut().filter(|_| occ.error.is_none()) else {
+            return;
+        };
+        let record = Record {
+            component: seen.0,
+            location: o.0.location.clone(),
+            line: o.1,
+            hash: o.0.hash.clone(),
+        };
+        if let Err(e) = sorter.push(record) {
+            occ.error = Some(e);
+        }
+    }
+
+    /// Ends the pass: sorts the occurrences into one list per component,
+    /// each sorted and without repeats. Fails when they could not be
+    /// written to disk or read back. Adding jobs after it records nothing
+    /// more.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(e) = self.occurrences.error.take() {
+            return Err(e);
+        }
+        let Some(sorter) = self.occurrences.sorter.take() else {
+            return Ok(());
+        };
+        let mut lists = vec![Range::default(); self.components as usize];
+        let mut out = StoreWriter::new(&self.occurrences.dir)?;
+        let mut last: Option<Record> = None;
+        for r in sorter.finish()? {
+            let r = r?;
+            if last.as_ref() == Some(&r) {
+                continue;
+            }
+            if let Some(l) = &last
+                && l.component != r.component
+            {
+                lists[l.component as usize] = out.end_list();
+            }
+            out.push(&Found {
+                location: r.location.clone(),
+                line: r.line,
+                hash: r.hash.clone(),
+            })?;
+            last = Some(r);
+        }
+        if let Some(l) = &last {
+            lists[l.component as usize] = out.end_list();
+        }
+        self.occurrences.store = Some((Arc::new(out.finish()?), lists));
+        Ok(())
+    }
+
+    /// The occurrences of component `seen`, in order, once
+    /// [`Inventory::finish`] has run (none before): the store they are in
+    /// and where, for a writer to read them back.
+    pub(crate) fn found(&self, seen: Seen) -> Option<(Arc<Store>, Range)> {
+        let (store, lists) = self.occurrences.store.as_ref()?;
+        let range = *lists.get(seen.0 as usize)?;
+        (range.count > 0).then(|| (Arc::clone(store), range))
+    }
+
     /// Adds one sequenced job.
     pub fn add_job(&mut self, job: &Job) {
         self.jobs += 1;
         let facts = read::job_facts(job);
-        let mut artifact: Option<u32> = None;
-        let mut at = |inv: &mut Inventory| -> u32 {
-            *artifact.get_or_insert_with(|| {
-                inv.artifacts.push(ArtifactRef {
-                    location: super::ids::location(&job.artifact.intake.path),
-                    hash: job.artifact.artifact_hash.clone(),
-                });
-                (inv.artifacts.len() - 1) as u32
-            })
+        let a = ArtifactRef {
+            location: super::ids::location(&job.artifact.intake.path),
+            hash: job.artifact.artifact_hash.clone(),
         };
         for k in &facts.keys {
-            let a = at(self);
-            self.add_key(k, a);
+            self.add_key(k, &a);
         }
         for c in &facts.certificates {
-            let a = at(self);
-            self.add_certificate(c, a);
+            self.add_certificate(c, &a);
         }
         for h in &facts.hashes {
-            let a = at(self);
-            self.add_hash(h, a);
+            self.add_hash(h, &a);
         }
         for t in &facts.tls {
-            let a = at(self);
-            self.add_tls(t, a);
+            self.add_tls(t, &a);
         }
         for l in &facts.libraries {
-            let a = at(self);
-            self.add_library(l, a);
+            self.add_library(l, &a);
         }
         for name in &facts.algorithms {
-            let a = at(self);
-            self.algorithm(name, None, None, (a, None));
+            self.algorithm(name, None, None, (&a, None));
         }
     }
 
@@ -194,23 +332,25 @@ impl Inventory {
         name: &str,
         key_bits: Option<u64>,
         curve: Option<&str>,
-        o: Occurrence,
+        o: Occurrence<'_>,
     ) -> String {
         let algorithm = registry::describe(name, key_bits, curve)
             .or_else(|| registry::password_scheme(name))
             .unwrap_or_else(|| registry::unknown(name));
+        let components = &mut self.components;
         let entry = self
             .algorithms
             .entry(algorithm.name.clone())
             .or_insert_with(|| AlgorithmEntry {
                 algorithm,
-                seen: Vec::new(),
+                seen: number(components),
             });
-        note(&mut entry.seen, o);
-        entry.algorithm.name.clone()
+        let (seen, name) = (entry.seen, entry.algorithm.name.clone());
+        self.note(seen, o);
+        name
     }
 
-    fn key_id(&mut self, k: &KeyFact, o: Occurrence) -> Option<KeyId> {
+    fn key_id(&mut self, k: &KeyFact, o: Occurrence<'_>) -> Option<KeyId> {
         let name = k.info.algorithm.as_deref().filter(|a| !a.is_empty())?;
         let algorithm = self.algorithm(name, k.info.key_bits, k.info.curve.as_deref(), o);
         // A curve's size is the key's only for a plain EC key (a composite
@@ -233,17 +373,22 @@ impl Inventory {
         })
     }
 
-    fn add_key(&mut self, k: &KeyFact, a: u32) {
+    fn add_key(&mut self, k: &KeyFact, a: &ArtifactRef) {
         let o = (a, None);
         let Some(id) = self.key_id(k, o) else { return };
-        let entry = self.keys.entry(id).or_default();
+        let components = &mut self.components;
+        let entry = self.keys.entry(id).or_insert_with(|| KeyEntry {
+            containers: BTreeSet::new(),
+            seen: number(components),
+        });
         if let Some(c) = &k.container {
             entry.containers.insert(c.clone());
         }
-        note(&mut entry.seen, o);
+        let seen = entry.seen;
+        self.note(seen, o);
     }
 
-    fn add_certificate(&mut self, c: &CertFact, a: u32) {
+    fn add_certificate(&mut self, c: &CertFact, a: &ArtifactRef) {
         let o = (a, None);
         let text = |t: &Option<fx_core::text::Text>| {
             t.as_ref().map(super::ids::location).unwrap_or_default()
@@ -273,10 +418,15 @@ impl Inventory {
             signature_algorithm,
             key,
         };
-        note(self.certificates.entry(id).or_default(), o);
+        let components = &mut self.components;
+        let seen = *self
+            .certificates
+            .entry(id)
+            .or_insert_with(|| number(components));
+        self.note(seen, o);
     }
 
-    fn add_hash(&mut self, h: &HashFact, a: u32) {
+    fn add_hash(&mut self, h: &HashFact, a: &ArtifactRef) {
         let o = (a, h.line);
         let algorithm = self.algorithm(&h.scheme, None, None, (a, None));
         let mut params: Vec<(String, String)> = h
@@ -295,10 +445,12 @@ impl Inventory {
             weaknesses,
             baseline: h.baseline.clone(),
         };
-        note(self.hashes.entry(id).or_default(), o);
+        let components = &mut self.components;
+        let seen = *self.hashes.entry(id).or_insert_with(|| number(components));
+        self.note(seen, o);
     }
 
-    fn add_tls(&mut self, t: &TlsClient, a: u32) {
+    fn add_tls(&mut self, t: &TlsClient, a: &ArtifactRef) {
         let o = (a, None);
         for g in t.groups.iter().chain(&t.negotiated_group) {
             self.algorithm(g, None, None, o);
@@ -308,26 +460,37 @@ impl Inventory {
                 self.algorithm(alg, None, None, o);
             }
         }
-        note(self.tls.entry(t.clone()).or_default(), o);
+        let components = &mut self.components;
+        let seen = *self
+            .tls
+            .entry(t.clone())
+            .or_insert_with(|| number(components));
+        self.note(seen, o);
     }
 
-    fn add_library(&mut self, l: &LibraryFact, a: u32) {
+    fn add_library(&mut self, l: &LibraryFact, a: &ArtifactRef) {
         let o = (a, None);
         let provides: Vec<String> = l
             .provides
             .iter()
             .map(|p| self.algorithm(p, None, None, o))
             .collect();
+        let components = &mut self.components;
         let entry = self
             .libraries
             .entry(LibraryId {
                 name: l.name.clone(),
                 version: l.version.clone(),
             })
-            .or_default();
+            .or_insert_with(|| LibraryEntry {
+                roles: BTreeSet::new(),
+                provides: BTreeSet::new(),
+                seen: number(components),
+            });
         entry.roles.extend(l.role.clone());
         entry.provides.extend(provides);
-        note(&mut entry.seen, o);
+        let seen = entry.seen;
+        self.note(seen, o);
     }
 }
 

@@ -18,8 +18,9 @@
 //! and the `serialNumber` are derived from the content ([`ids`]),
 //! components are sorted by `bom-ref`, there is no timestamp. It is built
 //! in one pass over `telemetry/jobs.jsonl` into maps keyed by content
-//! ([`mod@inventory`]) and written component by component ([`document`]), so
-//! memory follows the number of distinct assets, not of jobs.
+//! ([`mod@inventory`]), their occurrences sorted on disk, and written component
+//! by component ([`document`]), so memory follows the number of distinct
+//! assets, not of jobs or occurrences.
 //!
 //! The mapping from fx facts to CycloneDX fields is docs/cbom.md.
 
@@ -92,7 +93,8 @@ pub enum CbomError {
     },
 }
 
-/// Reads `RUN/telemetry/jobs.jsonl` into an inventory, one job at a time.
+/// Reads `RUN/telemetry/jobs.jsonl` into an inventory, one job at a time,
+/// and sorts its occurrences ([`Inventory::finish`]).
 pub fn inventory(run: &RunDir) -> Result<Inventory, CbomError> {
     let path = run.path().join("telemetry/jobs.jsonl");
     let file = std::fs::File::open(&path).map_err(|_| CbomError::Missing(path.clone()))?;
@@ -100,7 +102,9 @@ pub fn inventory(run: &RunDir) -> Result<Inventory, CbomError> {
         std::io::BufReader::with_capacity(1 << 20, file),
         run.policy().limits.max_line_bytes as usize,
     );
-    let mut inv = Inventory::default();
+    // The occurrences are sorted in unnamed temporary files in the run
+    // directory (they vanish with the inventory).
+    let mut inv = Inventory::new(run.path());
     loop {
         match reader.next_record::<Job>() {
             Ok(Some(job)) => inv.add_job(&job),
@@ -113,6 +117,10 @@ pub fn inventory(run: &RunDir) -> Result<Inventory, CbomError> {
             }
         }
     }
+    inv.finish().map_err(|source| CbomError::Io {
+        path: run.path().to_owned(),
+        source,
+    })?;
     Ok(inv)
 }
 

@@ -3,7 +3,12 @@
 //! writes. Field names are the schema's; absent values are left out; field
 //! order is fixed by declaration order, so the bytes are deterministic.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+
+use super::inventory::Found;
+use crate::spill::{Range, Store};
 
 use super::registry::Primitive;
 
@@ -77,7 +82,45 @@ impl Property {
 #[derive(Debug, Serialize)]
 pub struct Evidence {
     /// One per artifact (and line, for a file of hashes) it was found in.
-    pub occurrences: Vec<Occurrence>,
+    pub occurrences: Occurrences,
+}
+
+/// `evidence.occurrences`: in memory, or a sorted list in the inventory's
+/// temporary file, read back as it is serialized.
+#[derive(Debug)]
+pub enum Occurrences {
+    /// In memory.
+    Listed(Vec<Occurrence>),
+    /// In the inventory's store ([`super::Inventory::finish`]).
+    Stored(StoredList),
+}
+
+/// A sorted list of occurrences in the inventory's temporary file.
+#[derive(Debug)]
+pub struct StoredList {
+    pub(crate) store: Arc<Store>,
+    pub(crate) range: Range,
+}
+
+impl Serialize for Occurrences {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        match self {
+            Occurrences::Listed(v) => v.serialize(s),
+            Occurrences::Stored(list) => {
+                let mut seq = s.serialize_seq(Some(list.range.count as usize))?;
+                for f in list.store.read::<Found>(list.range) {
+                    let f = f.map_err(S::Error::custom)?;
+                    seq.serialize_element(&Occurrence {
+                        location: f.location,
+                        line: f.line,
+                        additional_context: f.hash.map(|h| format!("artifact_hash={h}")),
+                    })?;
+                }
+                seq.end()
+            }
+        }
+    }
 }
 
 /// `evidence.occurrences[]`.

@@ -1,14 +1,24 @@
 //! One finding per (kind, subject): hits from every job are merged into the
 //! finding of their subject, each artifact listed once per event, and the
 //! findings ranked by severity then id.
+//!
+//! In memory, each finding's artifacts are a map. Spilling
+//! ([`Groups::spilling`]), they go through an on-disk sort instead
+//! ([`crate::spill`]), keyed the same way, and come back as one list per
+//! finding in a temporary file: the map of findings stays in memory (one
+//! entry per subject), their artifact lists do not.
 
 use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
 
 use fx_core::job::Job;
+use serde::{Deserialize, Serialize};
 
 use super::quantum::Deadline;
 use super::rules::{FindingKind, Rule};
-use super::{ArtifactRef, Finding, ToolProvenance, display_text};
+use super::{ARTIFACTS_KEPT, ArtifactRef, Finding, SpilledList, ToolProvenance, display_text};
+use crate::spill::{self, Sorter, StoreWriter};
 
 /// What one detector saw in one job: a rule that applies to a subject, and
 /// the event behind it.
@@ -38,6 +48,8 @@ pub(crate) struct Hit {
 
 #[derive(Debug)]
 struct Group {
+    /// Its number, in order of first hit (the spilled records name it).
+    index: u32,
     rule: &'static Rule,
     subject: String,
     title: String,
@@ -47,13 +59,81 @@ struct Group {
     artifacts: BTreeMap<(u64, u64, String), ArtifactRef>,
 }
 
+/// A finding's artifact on its way through the on-disk sort: ordered by
+/// finding, then by the in-memory map's key (artifact, event, location)
+/// only, so that two hits on the same key meet and merge.
+#[derive(Debug, Serialize, Deserialize)]
+struct Record {
+    group: u32,
+    key: (u64, u64, String),
+    artifact: ArtifactRef,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, o: &Record) -> bool {
+        (self.group, &self.key) == (o.group, &o.key)
+    }
+}
+
+impl Eq for Record {}
+
+impl PartialOrd for Record {
+    fn partial_cmp(&self, o: &Record) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Record {
+    fn cmp(&self, o: &Record) -> std::cmp::Ordering {
+        (self.group, &self.key).cmp(&(o.group, &o.key))
+    }
+}
+
+/// Where the artifact lists are spilled, and the first error spilling them.
+struct Spill {
+    dir: std::path::PathBuf,
+    sorter: Sorter<Record>,
+    error: Option<std::io::Error>,
+}
+
+impl std::fmt::Debug for Spill {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Spill")
+            .field("dir", &self.dir)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The findings being grouped.
 #[derive(Debug, Default)]
 pub(crate) struct Groups {
     by_key: BTreeMap<(FindingKind, String), Group>,
+    spill: Option<Spill>,
+}
+
+/// Merges the lines of a repeated hit into the entry already listed.
+fn merge_lines(into: &mut Vec<u64>, lines: impl IntoIterator<Item = u64>) {
+    for l in lines {
+        if let Err(at) = into.binary_search(&l) {
+            into.insert(at, l);
+        }
+    }
 }
 
 impl Groups {
+    /// Groups whose artifact lists are sorted on disk, `batch` records at a
+    /// time, in unnamed temporary files in `dir`, instead of held in memory.
+    pub fn spilling(dir: &Path, batch: usize) -> Groups {
+        Groups {
+            by_key: BTreeMap::new(),
+            spill: Some(Spill {
+                dir: dir.to_owned(),
+                sorter: Sorter::new(dir, batch),
+                error: None,
+            }),
+        }
+    }
+
     /// Adds a hit of `job`.
     pub fn add(&mut self, job: &Job, hit: Hit) {
         let Some(event) = job.events.get(hit.event_index) else {
@@ -62,10 +142,12 @@ impl Groups {
         let artifact = &job.artifact;
         let event_seq = event.event_seq.unwrap_or(hit.event_index as u64);
         let location = hit.location.clone().unwrap_or_default();
+        let next = self.by_key.len() as u32;
         let group = self
             .by_key
             .entry((hit.rule.kind, hit.subject.clone()))
             .or_insert_with(|| Group {
+                index: next,
                 rule: hit.rule,
                 subject: hit.subject.clone(),
                 title: hit.title.clone(),
@@ -81,7 +163,7 @@ impl Groups {
             group.detail = hit.detail.clone();
         }
         let key = (artifact.artifact_seq, event_seq, location);
-        let entry = group.artifacts.entry(key).or_insert_with(|| ArtifactRef {
+        let make = || ArtifactRef {
             artifact_seq: artifact.artifact_seq,
             artifact_id: artifact.artifact_id.clone(),
             artifact_hash: artifact.artifact_hash.clone(),
@@ -93,32 +175,114 @@ impl Groups {
             location: hit.location.clone(),
             lines: Vec::new(),
             tool: tool_of(job, hit.event_index, hit.agreed),
-        });
-        for l in hit.lines {
-            if let Err(at) = entry.lines.binary_search(&l) {
-                entry.lines.insert(at, l);
+        };
+        if let Some(spill) = &mut self.spill {
+            if spill.error.is_some() {
+                return;
+            }
+            let mut artifact = make();
+            merge_lines(&mut artifact.lines, hit.lines);
+            let record = Record {
+                group: group.index,
+                key,
+                artifact,
+            };
+            if let Err(e) = spill.sorter.push(record) {
+                spill.error = Some(e);
+            }
+            return;
+        }
+        let entry = group.artifacts.entry(key).or_insert_with(make);
+        merge_lines(&mut entry.lines, hit.lines);
+    }
+
+    /// The findings, most severe first, then by id; spilling, each with its
+    /// first [`ARTIFACTS_KEPT`] artifacts in memory and all of them in a
+    /// temporary file ([`Finding::artifacts_stream`]).
+    pub fn try_finish(mut self) -> std::io::Result<Vec<Finding>> {
+        let Some(spill) = self.spill.take() else {
+            return Ok(self.finish());
+        };
+        if let Some(e) = spill.error {
+            return Err(e);
+        }
+        // The sorted records, hits on the same key merged, into one list per
+        // group (groups are numbered 0.. and every group has a record).
+        let n = self.by_key.len();
+        let mut lists = vec![spill::Range::default(); n];
+        let mut heads: Vec<Vec<ArtifactRef>> = vec![Vec::new(); n];
+        let mut out = StoreWriter::new(&spill.dir)?;
+        let mut open: Option<Record> = None;
+        let mut put = |r: Record, out: &mut StoreWriter| -> std::io::Result<()> {
+            out.push(&r.artifact)?;
+            let head = &mut heads[r.group as usize];
+            if head.len() < ARTIFACTS_KEPT {
+                head.push(r.artifact);
+            }
+            Ok(())
+        };
+        for r in spill.sorter.finish()? {
+            let r = r?;
+            if let Some(o) = open.as_mut().filter(|o| **o == r) {
+                merge_lines(&mut o.artifact.lines, r.artifact.lines);
+                continue;
+            }
+            let group = r.group;
+            if let Some(o) = open.replace(r) {
+                let ended = o.group;
+                put(o, &mut out)?;
+                if ended != group {
+                    lists[ended as usize] = out.end_list();
+                }
             }
         }
+        if let Some(o) = open {
+            let group = o.group;
+            put(o, &mut out)?;
+            lists[group as usize] = out.end_list();
+        }
+        let store = Arc::new(out.finish()?);
+        let mut findings = Vec::with_capacity(n);
+        for (index, mut f) in self.ranked() {
+            f.artifacts = std::mem::take(&mut heads[index as usize]);
+            f.spilled = Some(SpilledList {
+                store: Arc::clone(&store),
+                range: lists[index as usize],
+            });
+            findings.push(f);
+        }
+        Ok(findings)
     }
 
     /// The findings, most severe first, then by id.
     pub fn finish(self) -> Vec<Finding> {
-        let mut out: Vec<Finding> = self
+        self.ranked().into_iter().map(|(_, f)| f).collect()
+    }
+
+    /// The findings with their group numbers, most severe first, then by id.
+    fn ranked(self) -> Vec<(u32, Finding)> {
+        let mut out: Vec<(u32, Finding)> = self
             .by_key
             .into_values()
-            .map(|g| Finding {
-                id: format!("{}/{}", g.rule.kind, slug(&g.subject)),
-                kind: g.rule.kind,
-                rule: g.rule.id.to_owned(),
-                severity: g.rule.severity,
-                subject: g.subject,
-                title: g.title,
-                detail: g.detail,
-                deadline: g.deadline,
-                artifacts: g.artifacts.into_values().collect(),
+            .map(|g| {
+                (
+                    g.index,
+                    Finding {
+                        id: format!("{}/{}", g.rule.kind, slug(&g.subject)),
+                        kind: g.rule.kind,
+                        rule: g.rule.id.to_owned(),
+                        severity: g.rule.severity,
+                        subject: g.subject,
+                        title: g.title,
+                        detail: g.detail,
+                        deadline: g.deadline,
+                        artifacts: g.artifacts.into_values().collect(),
+                        spilled: None,
+                    },
+                )
             })
             .collect();
-        out.sort_by(|a, b| a.severity.cmp(&b.severity).then_with(|| a.id.cmp(&b.id)));
+        out.sort_by(|(_, a), (_, b)| a.severity.cmp(&b.severity).then_with(|| a.id.cmp(&b.id)));
         out
     }
 }

@@ -108,15 +108,15 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
             d.baseline, d.disallowed_after
         );
     }
-    let _ = writeln!(out, "- {} artifact(s):", f.artifacts.len());
+    let _ = writeln!(out, "- {} artifact(s):", f.artifact_count());
     for a in f.artifacts.iter().take(ARTIFACTS_LISTED) {
         artifact_line(out, a);
     }
-    if f.artifacts.len() > ARTIFACTS_LISTED {
+    if f.artifact_count() > ARTIFACTS_LISTED {
         let _ = writeln!(
             out,
             "  - … and {} more (all in findings.json)",
-            f.artifacts.len() - ARTIFACTS_LISTED
+            f.artifact_count() - ARTIFACTS_LISTED
         );
     }
     out.push('\n');

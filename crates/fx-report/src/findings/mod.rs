@@ -24,7 +24,9 @@ pub mod sarif;
 pub mod severity;
 pub mod tls_suites;
 
+use std::borrow::Cow;
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use fx_core::Text;
@@ -47,6 +49,9 @@ pub const SARIF_FILE: &str = "reports/findings.sarif";
 pub const MARKDOWN_FILE: &str = "reports/report.md";
 /// The sequenced job lines, relative to the run directory.
 pub const JOBS_FILE: &str = "telemetry/jobs.jsonl";
+/// Artifacts of a finding kept in memory when its list is spilled to disk
+/// ([`SpillingBuilder`]): the ones `report.md` and `report.html` list.
+pub const ARTIFACTS_KEPT: usize = markdown::ARTIFACTS_LISTED;
 
 /// Everything the findings engine concluded about a run
 /// (`RUN/reports/findings.json`).
@@ -99,7 +104,10 @@ pub struct BaselineRef {
 }
 
 /// One finding: one (kind, subject) with every artifact behind it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// Serialized, `artifacts` is the whole list, read back from disk for a
+/// finding whose list was spilled.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// Stable id, `kind/subject` (subject made filename-safe).
@@ -119,8 +127,87 @@ pub struct Finding {
     /// The migration deadline, for a quantum-vulnerable key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Deadline>,
-    /// Every artifact behind it, by artifact then event.
+    /// Every artifact behind it, by artifact then event; for a finding
+    /// made by a [`SpillingBuilder`], only the first [`ARTIFACTS_KEPT`]
+    /// ([`Finding::artifact_count`] and [`Finding::artifacts_stream`] give
+    /// them all).
     pub artifacts: Vec<ArtifactRef>,
+    /// Where the whole list is, when it was spilled to disk.
+    #[serde(skip)]
+    spilled: Option<SpilledList>,
+}
+
+/// A finding's artifact list in a temporary file.
+#[derive(Clone, Debug)]
+pub(crate) struct SpilledList {
+    pub(crate) store: Arc<crate::spill::Store>,
+    pub(crate) range: crate::spill::Range,
+}
+
+impl PartialEq for SpilledList {
+    fn eq(&self, o: &SpilledList) -> bool {
+        Arc::ptr_eq(&self.store, &o.store) && self.range == o.range
+    }
+}
+
+impl Finding {
+    /// How many artifacts are behind it (all of them, spilled or not).
+    pub fn artifact_count(&self) -> usize {
+        self.spilled
+            .as_ref()
+            .map_or(self.artifacts.len(), |s| s.range.count as usize)
+    }
+
+    /// Every artifact behind it, in order: from memory, or read back from
+    /// disk for a spilled list (where a read can fail).
+    pub fn artifacts_stream(
+        &self,
+    ) -> Box<dyn Iterator<Item = std::io::Result<Cow<'_, ArtifactRef>>> + '_> {
+        match &self.spilled {
+            None => Box::new(self.artifacts.iter().map(|a| Ok(Cow::Borrowed(a)))),
+            Some(s) => Box::new(
+                s.store
+                    .read::<ArtifactRef>(s.range)
+                    .map(|r| r.map(Cow::Owned)),
+            ),
+        }
+    }
+}
+
+/// A finding's whole artifact list, serialized as it is read.
+struct AllArtifacts<'a>(&'a Finding);
+
+impl Serialize for AllArtifacts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = s.serialize_seq(Some(self.0.artifact_count()))?;
+        for a in self.0.artifacts_stream() {
+            seq.serialize_element(a.map_err(S::Error::custom)?.as_ref())?;
+        }
+        seq.end()
+    }
+}
+
+// By hand rather than derived, for the spilled list; the same fields, in
+// the same order, as the derived `Deserialize` reads.
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("Finding", 9)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("rule", &self.rule)?;
+        st.serialize_field("severity", &self.severity)?;
+        st.serialize_field("subject", &self.subject)?;
+        st.serialize_field("title", &self.title)?;
+        st.serialize_field("detail", &self.detail)?;
+        match &self.deadline {
+            Some(d) => st.serialize_field("deadline", d)?,
+            None => st.skip_field("deadline")?,
+        }
+        st.serialize_field("artifacts", &AllArtifacts(self))?;
+        st.end()
+    }
 }
 
 /// An artifact behind a finding, and the event that says so.
@@ -212,7 +299,8 @@ pub fn build(run: &RunDir) -> anyhow::Result<Findings> {
     Ok(b.finish())
 }
 
-/// Builds findings job by job, for a caller that reads the jobs itself.
+/// Builds findings job by job, for a caller that reads the jobs itself,
+/// every finding's artifact list in memory.
 pub struct Builder {
     head: Findings,
     ctx: detect::Context,
@@ -274,6 +362,50 @@ impl Builder {
             out.counts.add(f.severity);
         }
         out
+    }
+}
+
+/// A [`Builder`] whose artifact lists go to disk (unnamed temporary files in
+/// a directory, sorted there), so that its memory follows the number of
+/// findings, not of the artifacts behind them. The findings it makes keep
+/// their first [`ARTIFACTS_KEPT`] artifacts in memory and read the rest back
+/// when serialized ([`Finding::artifacts_stream`]); the files go when the
+/// last of them is dropped.
+pub struct SpillingBuilder(Builder);
+
+impl SpillingBuilder {
+    /// A builder for `run` spilling to `dir`.
+    pub fn new(run: &RunDir, dir: &Path) -> anyhow::Result<SpillingBuilder> {
+        SpillingBuilder::with_batch(run, dir, crate::spill::BATCH)
+    }
+
+    /// The same, sorting `batch` records at a time in memory (the default
+    /// is 32,768; a small one makes many sorted runs, as a large report
+    /// does, and is what the tests use).
+    pub fn with_batch(run: &RunDir, dir: &Path, batch: usize) -> anyhow::Result<SpillingBuilder> {
+        let mut b = Builder::new(run)?;
+        b.groups = group::Groups::spilling(dir, batch);
+        Ok(SpillingBuilder(b))
+    }
+
+    /// Adds the findings of one job.
+    pub fn add_job(&mut self, job: &Job) {
+        self.0.add_job(job);
+    }
+
+    /// The findings, grouped and ranked; fails when the lists could not be
+    /// written to disk or read back.
+    pub fn finish(self) -> anyhow::Result<Findings> {
+        let mut out = self.0.head;
+        out.findings = self
+            .0
+            .groups
+            .try_finish()
+            .context("spilling the findings' artifact lists")?;
+        for f in &out.findings {
+            out.counts.add(f.severity);
+        }
+        Ok(out)
     }
 }
 

@@ -314,19 +314,24 @@ fn result(f: &Finding, a: &ArtifactRef, rule_index: usize) -> SarifResult {
     }
 }
 
-/// The SARIF log of `findings`.
+/// The SARIF log of `findings`, in memory. A finding whose artifact list
+/// was spilled to disk gives the artifacts that could be read back (all of
+/// them, unless the disk failed): [`write`] is the one that says so.
 pub fn log(findings: &Findings) -> Log {
-    log_with(findings, results(findings).collect())
+    log_with(findings, results(findings).map_while(Result::ok).collect())
+}
+
+fn rule_index(k: FindingKind) -> usize {
+    FindingKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
 }
 
 /// The results of `findings`, one per (finding, artifact), made one at a
-/// time.
-fn results(findings: &Findings) -> impl Iterator<Item = SarifResult> + '_ {
-    let index = |k: FindingKind| FindingKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-    findings
-        .findings
-        .iter()
-        .flat_map(move |f| f.artifacts.iter().map(move |a| result(f, a, index(f.kind))))
+/// time (a spilled list read back as it goes).
+fn results(findings: &Findings) -> impl Iterator<Item = std::io::Result<SarifResult>> + '_ {
+    findings.findings.iter().flat_map(move |f| {
+        f.artifacts_stream()
+            .map(move |a| a.map(|a| result(f, &a, rule_index(f.kind))))
+    })
 }
 
 /// The results of a log serialized as they are made: one result in memory
@@ -335,7 +340,12 @@ struct Streamed<'a>(&'a Findings);
 
 impl Serialize for Streamed<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(results(self.0))
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = s.serialize_seq(None)?;
+        for r in results(self.0) {
+            seq.serialize_element(&r.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
     }
 }
 

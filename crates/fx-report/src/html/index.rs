@@ -96,8 +96,8 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         code(&f.id),
         code(&f.rule),
         code(&f.subject),
-        f.artifacts.len(),
-        if f.artifacts.len() == 1 { "" } else { "s" },
+        f.artifact_count(),
+        if f.artifact_count() == 1 { "" } else { "s" },
         esc(&f.detail)
     );
     if let Some(d) = &f.deadline {
@@ -117,11 +117,11 @@ fn finding(out: &mut String, n: usize, f: &Finding) {
         artifact_row(out, a);
     }
     out.push_str("</table>\n");
-    if f.artifacts.len() > ARTIFACTS_LISTED {
+    if f.artifact_count() > ARTIFACTS_LISTED {
         let _ = writeln!(
             out,
             "<p class=\"muted\">… and {} more artifacts (findings.json lists them all).</p>",
-            f.artifacts.len() - ARTIFACTS_LISTED
+            f.artifact_count() - ARTIFACTS_LISTED
         );
     }
     out.push_str("</section>\n");
