@@ -3,7 +3,7 @@
 
     pipelines/spark_batch.py [--master URL] [--partitions P] [-j N] [-L]
         [--policy FILE] [--case C] [--source S] [--tenant T] [--intake I]
-        INPUT... RUN
+        [--cache DIR] INPUT... RUN
 
 The same arguments as ``pipelines/forensics-batch.sh``, plus the Spark
 master (default ``local[*]``) and the number of partitions. The run:
@@ -56,17 +56,19 @@ PARTITION_STAGES = ("fx-route", "fx-inspect", "fx-probe", "fx-fingerprint")
 # Runs one partition: the job lines on stdin through the per-job stages with
 # -j1. Like forensics-batch.sh, each stage's messages are kept apart so that
 # a failed stage is reported once, not as a cascade from the ones behind it.
-# Arguments: $0 = the directory of the fx commands ('' for PATH), $1 = RUN.
+# Arguments: $0 = the directory of the fx commands ('' for PATH), $1 = RUN,
+# then the options every stage gets (--cache DIR).
 PARTITION_SCRIPT = r"""
 set -uo pipefail
 bin=$0 run=$1
+shift
 names=(fx-route fx-inspect fx-probe fx-fingerprint)
 errs=$(mktemp -d) || exit 1
 trap 'rm -rf "$errs"' EXIT
-"${bin}fx-route" --run "$run" -j 1 2>"$errs/0" \
-  | "${bin}fx-inspect" --run "$run" -j 1 2>"$errs/1" \
-  | "${bin}fx-probe" --run "$run" -j 1 2>"$errs/2" \
-  | "${bin}fx-fingerprint" --run "$run" -j 1 2>"$errs/3"
+"${bin}fx-route" --run "$run" -j 1 "$@" 2>"$errs/0" \
+  | "${bin}fx-inspect" --run "$run" -j 1 "$@" 2>"$errs/1" \
+  | "${bin}fx-probe" --run "$run" -j 1 "$@" 2>"$errs/2" \
+  | "${bin}fx-fingerprint" --run "$run" -j 1 "$@" 2>"$errs/3"
 st=("${PIPESTATUS[@]}")
 for i in 0 1 2 3; do
   cat "$errs/$i" >&2
@@ -130,6 +132,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="follow symlinks inside the INPUT directories (fx-ingest)")
     for opt in ("--policy", "--case", "--source", "--tenant", "--intake"):
         p.add_argument(opt, help=f"passed to fx-ingest ({opt})")
+    p.add_argument("--cache", metavar="DIR",
+                   help="module cache shared across runs, passed to the per-job stages "
+                        "(a path every executor sees)")
     p.add_argument("paths", nargs="+", metavar="INPUT... RUN")
     args = p.parse_args(argv)
     if len(args.paths) < 2:
@@ -238,14 +243,14 @@ def stage_env() -> dict[str, str]:
 
 
 def per_job_stages(sc, bins: str, run: Path, jobs_file: Path, staged: Path,
-                   partitions: int) -> int:
+                   partitions: int, stage_opts: list[str]) -> int:
     """Pipes the job lines' partitions through the per-job stages; returns
     the number of partitions."""
     n = partitions or max(sc.defaultParallelism, 1)
     lines = sc.textFile(jobs_file.as_uri(), minPartitions=n)
     # pipe() splits its command with shlex: quote every word.
     command = " ".join(shlex.quote(w) for w in
-                       ["bash", "-c", PARTITION_SCRIPT, bins, str(run)])
+                       ["bash", "-c", PARTITION_SCRIPT, bins, str(run), *stage_opts])
     lines.pipe(command, env=stage_env(), checkCode=True).saveAsTextFile(staged.as_uri())
     return lines.getNumPartitions()
 
@@ -327,8 +332,9 @@ def main(argv: list[str]) -> int:
         timings["engine_start_s"] = round(time.monotonic() - t, 3)
         try:
             sc.setLogLevel("ERROR")
+            stage_opts = ["--cache", str(Path(args.cache).resolve())] if args.cache else []
             parts = timed("per_job_stages_s", per_job_stages, sc, bins, run, jobs_file,
-                          staged, args.partitions)
+                          staged, args.partitions, stage_opts)
             parallelism = sc.defaultParallelism
         except Exception as e:  # the engine's error is a Java stack: say it in a line
             raise BatchError(engine_error(str(e))) from None

@@ -370,10 +370,14 @@ pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
 /// A batch made again into the same run: the metrics of the earlier batch
 /// are not this one's. fx-ingest's own file goes (fx-seq's progress line
 /// reads the planned job count from it, so a stale one would mislead it) and
-/// so do the stages' lines, which the stages append when they end, after
-/// this point in a pipeline.
+/// so do the stages' lines and their cache lookups, which the stages append
+/// when they end, after this point in a pipeline.
 fn forget_earlier_metrics(run: &Path) -> anyhow::Result<()> {
-    for stale in ["metrics/fx-ingest.json", fx_core::metrics::STAGES_FILE] {
+    for stale in [
+        "metrics/fx-ingest.json",
+        fx_core::metrics::STAGES_FILE,
+        fx_core::cache::CACHE_METRICS_FILE,
+    ] {
         let path = run.join(stale);
         match std::fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
