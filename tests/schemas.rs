@@ -236,6 +236,7 @@ const METRICS_SCHEMAS: &[(&str, &str)] = &[
     ),
     ("stages.jsonl", "metrics_stage.schema.json"),
     ("spark_batch.json", "metrics_spark_batch.schema.json"),
+    ("metrics.json", "metrics_run.schema.json"),
     ("cache.jsonl", "metrics_cache.schema.json"),
 ];
 
@@ -566,6 +567,95 @@ fn a_metrics_file_without_a_schema_fails() {
     assert!(
         message.contains("metrics/new-stage.json has no schema"),
         "{message}"
+    );
+}
+
+/// `fx-report --metrics` over a batch: every stage's line merged into one
+/// row, failure shapes counted as the telemetry has them, and the page
+/// showing them (issue 14, observability).
+#[test]
+fn the_metrics_page_reads_every_metrics_file() {
+    let out = common::batch_over_samples();
+    let run = out.run.to_str().unwrap();
+    let said = common::run_stage("fx-report", &["--run", run, "--metrics"], b"");
+    assert!(said.contains("metrics of 54 jobs"), "{said}");
+    let names = every_metrics_file_validates(&out.run);
+    assert!(names.iter().any(|n| n == "metrics.json"), "{names:?}");
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(out.run.join("metrics/metrics.json")).unwrap())
+            .unwrap();
+    assert_eq!(m["jobs"], 54);
+    let stages: Vec<&str> = m["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            "fx-ingest",
+            "fx-route",
+            "fx-inspect",
+            "fx-probe",
+            "fx-fingerprint",
+            "fx-seq"
+        ]
+    );
+    for s in m["stages"].as_array().unwrap() {
+        assert_eq!(s["jobs"], 54, "{s}");
+        if s["p50_us"].is_number() {
+            let (p50, p99, max) = (
+                s["p50_us"].as_f64().unwrap(),
+                s["p99_us"].as_f64().unwrap(),
+                s["max_us"].as_f64().unwrap(),
+            );
+            assert!(p50 <= p99 && p99 <= max, "{s}");
+        }
+    }
+    // The failure shapes, counted here from the telemetry independently.
+    let mut truth: std::collections::BTreeMap<(String, String), u64> = Default::default();
+    let events = std::fs::read_to_string(out.run.join("telemetry/events.jsonl")).unwrap();
+    for l in events.lines() {
+        let e: Value = serde_json::from_str(l).unwrap();
+        if let Some(kind) = e["error"]["kind"].as_str() {
+            *truth
+                .entry((e["module"].as_str().unwrap().to_owned(), kind.to_owned()))
+                .or_default() += 1;
+        }
+    }
+    assert!(!truth.is_empty(), "the samples have failures");
+    let got: std::collections::BTreeMap<(String, String), u64> = m["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                (
+                    f["module"].as_str().unwrap().to_owned(),
+                    f["kind"].as_str().unwrap().to_owned(),
+                ),
+                f["events"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, truth);
+    let page = std::fs::read_to_string(out.run.join("metrics/metrics.html")).unwrap();
+    for stage in stages {
+        assert!(page.contains(&format!("<td>{stage}</td>")), "{stage}");
+    }
+    assert_eq!(
+        page.matches("<svg").count(),
+        4,
+        "three stage charts and the failures"
+    );
+    assert!(!page.contains("<script"));
+    // The reports were not touched by --metrics.
+    let before = std::fs::read(out.run.join("reports/summary.json")).unwrap();
+    common::run_stage("fx-report", &["--run", run, "--metrics"], b"");
+    assert_eq!(
+        std::fs::read(out.run.join("reports/summary.json")).unwrap(),
+        before
     );
 }
 

@@ -18,6 +18,7 @@
 pub mod cbom;
 pub mod findings;
 pub mod html;
+pub mod metrics;
 mod run_facts;
 mod spill;
 
@@ -52,6 +53,11 @@ pub struct Args {
     /// (the reports are written first): critical, high, medium, low, info.
     #[arg(long, value_name = "SEVERITY", value_enum)]
     pub fail_on: Option<findings::Severity>,
+    /// Instead of the reports: render `RUN/metrics/` (stage times per job,
+    /// throughput, failure-shape rates, tool failures per version, cache
+    /// lookups) as `metrics/metrics.json` and `metrics/metrics.html`.
+    #[arg(long, conflicts_with_all = ["json", "fail_on"])]
+    pub metrics: bool,
     /// CycloneDX version of `reports/cbom.cdx.json` (see docs/cbom.md).
     #[arg(long, value_name = "VERSION", value_enum, default_value = "1.6")]
     pub spec: cbom::Spec,
@@ -261,6 +267,15 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let bad_input =
         |e: anyhow::Error| -> anyhow::Error { fx_core::Error::Usage(format!("{e:#}")).into() };
     let run = RunDir::open(&args.run).map_err(|e| bad_input(e.into()))?;
+    if args.metrics {
+        let m = metrics::write(&run).map_err(bad_input)?;
+        println!(
+            "fx-report: metrics of {} jobs → {}",
+            m.jobs,
+            run.path().join("metrics/metrics.html").display()
+        );
+        return Ok(());
+    }
     // The findings' artifact lists go to unnamed temporary files in the run
     // directory while the jobs are read, and are read back as they are
     // written: memory follows the number of findings, not of artifacts.
