@@ -52,6 +52,7 @@ run fx-seq bash pipelines/bench/fx-seq.sh "${FX_ALL_SEQ_N:-300000}"
 run fx-features bash pipelines/bench/fx-features.sh "${FX_ALL_FEATURES_N:-100000}"
 run fx-report bash pipelines/bench/fx-report.sh "${FX_ALL_REPORT_N:-100000}"
 run fx-diff bash pipelines/bench/fx-diff.sh "${FX_ALL_DIFF_N:-100000}"
+run cache bash pipelines/bench/cache.sh
 run hash-id env FX_BENCH_LINES="${FX_ALL_HASH_N:-100000}" bash pipelines/bench/hash-id.sh "$out/work/hash-id"
 rm -rf "$out/work"
 
