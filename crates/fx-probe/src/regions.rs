@@ -73,6 +73,21 @@ impl Region {
             .is_some_and(|s| s.starts_with("pqc_") || s.contains("geometry") || s == LENGTH_PREFIX)
     }
 
+    /// The region as fx-facts records it (`score` is always written; a
+    /// negative score or a block index past `u32`, which fx-inspect never
+    /// writes, are left out rather than invented).
+    pub fn record(&self) -> fx_facts::Region {
+        fx_facts::Region {
+            offset: self.offset,
+            length: self.length,
+            kind: self.kind.clone(),
+            algorithm: self.algorithm.clone(),
+            score: u64::try_from(self.score).ok(),
+            block: self.block.and_then(|b| u32::try_from(b).ok()),
+            source: self.source.clone(),
+        }
+    }
+
     /// A region covering all of `bytes`.
     pub fn whole(bytes: &[u8]) -> Region {
         Region {

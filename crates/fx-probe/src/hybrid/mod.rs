@@ -28,6 +28,7 @@ use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
+use fx_facts::pqc::PqcConclusion;
 use fx_formats::pqc_params::{self, Family, Kind, Object};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -284,11 +285,11 @@ impl Probe for Hybrid {
             Conclusion {
                 labels: vec![Label::HybridBlob],
                 regions: vec![kem_region, aead_region],
-                pqc: Some(json!({
-                    "candidates": cands.iter().map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score})).collect::<Vec<_>>(),
-                    "valid_structure": Value::Null,
-                    "verified": Value::Null,
-                    "decapsulated": Value::Null,
+                pqc: Some(pqc::pqc_value(&PqcConclusion {
+                    candidates: cands.iter().map(|c| c.concluded(false)).collect(),
+                    valid_structure: None,
+                    verified: None,
+                    decapsulated: None,
                 })),
                 cipher: Some(cipher),
                 // A length prefix that equals a KEM ciphertext size is two

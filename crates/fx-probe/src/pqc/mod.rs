@@ -32,11 +32,11 @@ use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, FailureKind, Label};
 use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use fx_facts::pqc::{
-    DecapsulateData, DecapsulateTry, PqcBundleData, PqcBundleMember, PqcTargetCandidate,
-    VerifyData, VerifyTry,
+    DecapsulateData, DecapsulateTry, PqcBundleData, PqcBundleMember, PqcCandidate, PqcConclusion,
+    PqcDer, PqcProbeData, PqcTarget, PqcTargetCandidate, VerifyData, VerifyTry,
 };
 
 use crate::regions::{Region, regions_of, top_k};
@@ -90,6 +90,27 @@ impl Candidate {
             invalid_at: self.invalid_at.map(|o| o as u64),
         }
     }
+
+    /// The candidate as the `pqc` conclusion lists it: algorithm, object
+    /// and score, with `invalid_at` only when `with_defect` (a structure
+    /// defect's conclusion).
+    pub(crate) fn concluded(&self, with_defect: bool) -> PqcCandidate {
+        PqcCandidate {
+            algorithm: self.algorithm.to_owned(),
+            object: self.object.to_owned(),
+            score: self.score,
+            invalid_at: if with_defect {
+                self.invalid_at.map(|o| o as u64)
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// The `pqc` conclusion object as [`Conclusion`] holds it.
+pub(crate) fn pqc_value(c: &PqcConclusion) -> Value {
+    serde_json::to_value(c).unwrap_or(Value::Null)
 }
 
 fn family_prior(f: Family) -> i64 {
@@ -256,7 +277,9 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     let policy = &ctx.run.policy().probe;
     let mut budget = Budget::new(policy.work_bytes);
     let mut hints = hints_of(job);
-    let mut data = Map::new();
+    let mut pem_label = None;
+    let mut der = None;
+    let mut dropped_regions = Vec::new();
     let mut caps_hit: Vec<&str> = Vec::new();
     let mut failures = Vec::new();
     let mut oid = None;
@@ -274,12 +297,16 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     if fx_formats::pem::looks_like_pem(bytes)
         && let Some(block) = fx_formats::pem::scan(bytes, 1).blocks.into_iter().next()
     {
-        data.insert("pem_label".into(), json!(block.label));
+        pem_label = Some(block.label);
         pem_der = block.der;
         der_bytes = &pem_der;
     }
     if let Some(k) = keys::public_key(der_bytes) {
-        data.insert("der".into(), json!({"wrapper": "spki", "oid": k.oid}));
+        der = Some(PqcDer {
+            wrapper: "spki".to_owned(),
+            oid: k.oid.clone(),
+            form: None,
+        });
         if let Some(set) = k.set {
             hints.push(set.name.to_owned());
             if set.public_key.is_some_and(|n| n != k.key.len()) {
@@ -299,10 +326,11 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         };
         targets.push((r, k.key, Some(Object::PublicKey)));
     } else if let Some(k) = keys::private_key(der_bytes) {
-        data.insert(
-            "der".into(),
-            json!({"wrapper": "pkcs8", "oid": k.oid, "form": k.form}),
-        );
+        der = Some(PqcDer {
+            wrapper: "pkcs8".to_owned(),
+            oid: k.oid.clone(),
+            form: Some(k.form.to_owned()),
+        });
         if let Some(set) = k.set {
             hints.push(set.name.to_owned());
             let bad_sk = k
@@ -339,7 +367,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         });
         if !dropped.is_empty() {
             caps_hit.push("budget:top_k");
-            data.insert("dropped_regions".into(), json!(dropped));
+            dropped_regions = dropped.iter().map(Region::record).collect();
         }
         // One target per byte range: fx-inspect lists one region per size
         // candidate; their kinds merge (mixed kinds probe every object).
@@ -387,7 +415,11 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         if total > listed.len() {
             caps_hit.push("budget:max_candidates");
         }
-        results.push(json!({"region": region, "candidates": listed, "total": total}));
+        results.push(PqcTarget {
+            region: region.record(),
+            candidates: listed.iter().map(Candidate::record).collect(),
+            total: total as u64,
+        });
         if listed.first().map(|c| c.score) > best.first().map(|c| c.score) {
             best = listed.clone();
         }
@@ -396,10 +428,16 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     if budget.spent() {
         caps_hit.push("budget:work_bytes");
     }
-    data.insert("targets".into(), json!(results));
-    data.insert("work_bytes_used".into(), json!(budget.used()));
     caps_hit.dedup();
-    data.insert("caps_hit".into(), json!(caps_hit));
+    let mut data = PqcProbeData {
+        targets: results,
+        conclusion: None,
+        der,
+        pem_label,
+        dropped_regions,
+        work_bytes_used: budget.used(),
+        caps_hit: caps_hit.into_iter().map(str::to_owned).collect(),
+    };
 
     let mut conclusion = match der_named {
         // The OID named the set: a parsed fact, whatever the size says.
@@ -413,7 +451,7 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         Some(None) => Conclusion::default(),
         None => {
             let (verdict, c) = judge_targets(job, der_framed(der_bytes), &targets, &per_target);
-            data.insert("conclusion".into(), json!(verdict));
+            data.conclusion = Some(verdict.to_owned());
             c
         }
     };
@@ -623,17 +661,13 @@ fn judge_targets(
 /// and neither algorithm nor label; `None` when no candidate names one.
 fn defect_conclusion(checked: &[&Candidate]) -> Option<Conclusion> {
     let shape = checked.iter().find_map(|c| defect_of(c))?;
-    let list: Vec<Value> = checked
-        .iter()
-        .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score, "invalid_at": c.invalid_at}))
-        .collect();
     Some(Conclusion {
         failures: vec![shape],
-        pqc: Some(json!({
-            "candidates": list,
-            "valid_structure": false,
-            "verified": Value::Null,
-            "decapsulated": Value::Null,
+        pqc: Some(pqc_value(&PqcConclusion {
+            candidates: checked.iter().map(|c| c.concluded(true)).collect(),
+            valid_structure: Some(false),
+            verified: None,
+            decapsulated: None,
         })),
         basis: Some(Basis::SizeOnly),
         ..Default::default()
@@ -671,14 +705,11 @@ fn ambiguous_conclusion(
     let n = u16::try_from(tied.len()).unwrap_or(u16::MAX).max(1);
     let c = Conclusion {
         labels,
-        pqc: Some(json!({
-            "candidates": tied
-                .iter()
-                .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score}))
-                .collect::<Vec<_>>(),
-            "valid_structure": valid_structure(cands),
-            "verified": Value::Null,
-            "decapsulated": Value::Null,
+        pqc: Some(pqc_value(&PqcConclusion {
+            candidates: tied.iter().map(|c| c.concluded(false)).collect(),
+            valid_structure: valid_structure(cands),
+            verified: None,
+            decapsulated: None,
         })),
         basis: Some(Basis::SizeOnly),
         confidence: Some(SIZE_ONLY_CONFIDENCE / n),
@@ -781,10 +812,6 @@ fn pqc_conclusion(
     if cands.is_empty() && verified.is_none() && decapsulated.is_none() {
         return Conclusion::default();
     }
-    let list: Vec<Value> = cands
-        .iter()
-        .map(|c| json!({"algorithm": c.algorithm, "object": c.object, "score": c.score}))
-        .collect();
     let algorithm = unambiguous(&concludable(cands));
     let structure_ok = valid_structure(cands);
     let ok = concludable(cands);
@@ -797,11 +824,11 @@ fn pqc_conclusion(
     Conclusion {
         labels,
         algorithm: algorithm.map(str::to_owned),
-        pqc: Some(json!({
-            "candidates": list,
-            "valid_structure": structure_ok,
-            "verified": verified,
-            "decapsulated": decapsulated,
+        pqc: Some(pqc_value(&PqcConclusion {
+            candidates: cands.iter().map(|c| c.concluded(false)).collect(),
+            valid_structure: structure_ok,
+            verified,
+            decapsulated,
         })),
         ..Default::default()
     }

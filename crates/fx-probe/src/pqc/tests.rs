@@ -9,6 +9,7 @@ use oqs::{kem, sig};
 use super::*;
 use crate::test_support::{allow_all, run_with};
 use fx_core::policy::Policy;
+use serde_json::json;
 
 fn decap_policy() -> Policy {
     let mut p = Policy::default();
