@@ -28,6 +28,9 @@ use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
+use fx_facts::cipher::{
+    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridSplit, HybridTried, HybridTry,
+};
 use fx_facts::pqc::PqcConclusion;
 use fx_formats::pqc_params::{self, Family, Kind, Object};
 use serde::Serialize;
@@ -61,6 +64,20 @@ pub struct Split {
     pub aead_length: usize,
     /// Deterministic integer score before the AEAD analysis.
     pub score: i64,
+}
+
+impl Split {
+    /// The split as fx-facts records it in the `hybrid` step's data.
+    pub fn record(&self) -> HybridSplit {
+        HybridSplit {
+            source: self.source.to_owned(),
+            kem_offset: self.kem_offset as u64,
+            kem_length: self.kem_length as u64,
+            aead_offset: self.aead_offset as u64,
+            aead_length: self.aead_length as u64,
+            score: self.score,
+        }
+    }
 }
 
 /// Confidence (permille) of a hybrid split found by a length prefix alone:
@@ -211,8 +228,12 @@ impl Probe for Hybrid {
         let mut splits = candidate_splits(job, bytes);
         if splits.is_empty() {
             return vec![
-                Event::skipped(MODULE, self.name(), reason::NOT_APPLICABLE)
-                    .with_data(json!({"detail": "no KEM ciphertext size leaves room for an AEAD part", "length": bytes.len()})),
+                Event::skipped(MODULE, self.name(), reason::NOT_APPLICABLE).with_data(
+                    HybridData::NotApplicable(HybridNotApplicable {
+                        detail: "no KEM ciphertext size leaves room for an AEAD part".to_owned(),
+                        length: bytes.len() as u64,
+                    }),
+                ),
             ];
         }
         let cap = policy.max_hybrid_splits as usize;
@@ -230,12 +251,16 @@ impl Probe for Hybrid {
             let cands = pqc::geometry(kem, Some(Object::Ciphertext), &[], &mut budget);
             let sym = symmetric::analyze_window(aead, AEAD_WINDOW, &mut budget);
             let total = s.score + sym.score / 10 + if cands.is_empty() { 0 } else { 10 };
-            tried.push(json!({
-                "split": s, "score": total,
-                "kem_candidates": cands.iter().map(|c| c.algorithm).collect::<Vec<_>>(),
-                "aead": {"class": sym.cipher.get("class"), "entropy_bits_per_byte": sym.cipher.get("entropy_bits_per_byte")},
-            }));
-            scored.push((total, i, Value::Object(sym.cipher), cands));
+            tried.push(HybridTry {
+                split: s.record(),
+                score: total,
+                kem_candidates: cands.iter().map(|c| c.algorithm.to_owned()).collect(),
+                aead: HybridAead {
+                    class: sym.cipher.class.clone(),
+                    entropy_bits_per_byte: sym.cipher.entropy_bits_per_byte,
+                },
+            });
+            scored.push((total, i, symmetric::cipher_value(&sym.cipher), cands));
         }
         // Best total; ties keep the candidate order.
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -270,13 +295,20 @@ impl Probe for Hybrid {
             "offset": best.aead_offset, "length": best.aead_length,
             "kind": "aead", "score": best_score,
         });
-        let data = json!({
-            "best": {"split": best, "score": best_score},
-            "ambiguous": ambiguous,
-            "tried": tried,
-            "dropped": dropped.iter().take(MAX_DROPPED_LISTED).collect::<Vec<_>>(),
-            "dropped_total": dropped.len(),
-            "caps_hit": caps_hit,
+        let data = HybridData::Tried(HybridTried {
+            best: HybridBest {
+                split: best.record(),
+                score: best_score,
+            },
+            ambiguous,
+            tried,
+            dropped: dropped
+                .iter()
+                .take(MAX_DROPPED_LISTED)
+                .map(Split::record)
+                .collect(),
+            dropped_total: dropped.len() as u64,
+            caps_hit: caps_hit.into_iter().map(str::to_owned).collect(),
         });
         // Bare geometry is a hypothesis: it is reported, never concluded.
         let conclusion = if ambiguous || best.source == "geometry" {

@@ -26,7 +26,8 @@ use fx_core::job::Job;
 use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
-use serde_json::{Map, Value, json};
+use fx_facts::cipher::{CipherSignals, EcbRepeat, SymmetricData, SymmetricRegion};
+use serde_json::{Value, json};
 
 use crate::regions::{Region, regions_of, top_k};
 use crate::{Applies, Budget, MODULE, Probe, gate};
@@ -47,8 +48,8 @@ pub const OPENSSL_SALTED: &[u8; 8] = b"Salted__";
 /// What the probe concluded about one byte string.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Analysis {
-    /// The `cipher` object (DESIGN §9 field names).
-    pub cipher: Map<String, Value>,
+    /// The `cipher` object (DESIGN §9), as fx-facts records it.
+    pub cipher: CipherSignals,
     /// Labels the analysis supports (`symmetric_ciphertext`, `compressed`).
     pub labels: Vec<Label>,
     /// A deterministic integer score of how ciphertext-like the bytes are
@@ -67,17 +68,19 @@ pub fn analyze(bytes: &[u8], budget: &mut Budget) -> Analysis {
 pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analysis {
     let granted = budget.take(bytes.len().min(window));
     let scanned = &bytes[..granted];
-    let mut cipher = Map::new();
-    cipher.insert("length".into(), json!(bytes.len()));
-    cipher.insert("scanned_bytes".into(), json!(granted));
+    let mut cipher = CipherSignals {
+        length: bytes.len() as u64,
+        scanned_bytes: granted as u64,
+        ..CipherSignals::default()
+    };
 
     // Encoded text: decode, then analyse what it holds.
     let decoded;
     let mut body: &[u8] = scanned;
     let mut full_len = bytes.len();
     if let Some((enc, d)) = framing::decode_text(scanned) {
-        cipher.insert("encoding".into(), json!(enc.as_str()));
-        cipher.insert("decoded_length".into(), json!(d.len()));
+        cipher.encoding = Some(enc.as_str().to_owned());
+        cipher.decoded_length = Some(d.len() as u64);
         decoded = d;
         body = &decoded;
         full_len = body.len();
@@ -85,9 +88,9 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
 
     if let Some(fmt) = framing::compression(body) {
         let stats = entropy::Stats::of(body);
-        cipher.insert("class".into(), json!("compressed"));
-        cipher.insert("framing".into(), json!(fmt));
-        insert_stats(&mut cipher, &stats);
+        cipher.class = Some("compressed".to_owned());
+        cipher.framing = Some(fmt.to_owned());
+        set_stats(&mut cipher, &stats);
         return Analysis {
             cipher,
             labels: vec![Label::Compressed],
@@ -96,8 +99,8 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
     }
 
     let (header, ct) = if body.len() >= 16 && body.starts_with(OPENSSL_SALTED) {
-        cipher.insert("format".into(), json!("openssl_salted"));
-        cipher.insert("salt".into(), json!(hex::encode(&body[8..16])));
+        cipher.format = Some("openssl_salted".to_owned());
+        cipher.salt = Some(hex::encode(&body[8..16]));
         (16usize, &body[16..])
     } else {
         (0usize, body)
@@ -115,10 +118,10 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
         ecb::Repeats::none(ct, 16)
     };
     let r8 = Some(r8);
-    cipher.insert("ciphertext_length".into(), json!(len));
-    cipher.insert("mod8".into(), json!(len % 8));
-    cipher.insert("mod16".into(), json!(len % 16));
-    insert_stats(&mut cipher, &stats);
+    cipher.ciphertext_length = Some(len as u64);
+    cipher.mod8 = Some((len % 8) as u64);
+    cipher.mod16 = Some((len % 16) as u64);
+    set_stats(&mut cipher, &stats);
 
     let ecb16 = aligned16 && r16.looks_like_ecb();
     let ecb8 = !ecb16 && aligned8 && r8.as_ref().is_some_and(ecb::Repeats::looks_like_ecb);
@@ -134,16 +137,11 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
         (None, None)
     };
     let repeats = ecb_rep.unwrap_or(&r16);
-    cipher.insert("ecb_repeats".into(), json!(repeats.repeated()));
-    if !repeats.locations.is_empty() {
-        cipher.insert(
-            "ecb_locations".into(),
-            json!(shift(&repeats.locations, header)),
-        );
-    }
+    cipher.ecb_repeats = Some(repeats.repeated());
+    cipher.ecb_locations = shift(&repeats.locations, header);
     if let Some(bs) = block_size {
-        cipher.insert("block_size".into(), json!(bs));
-        cipher.insert("padding_consistent".into(), json!(len >= bs));
+        cipher.block_size = Some(bs as u64);
+        cipher.padding_consistent = Some(len >= bs);
     }
 
     let text = stats.printable_per_mille >= 950 && !stats.random_like();
@@ -159,7 +157,7 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
     } else {
         "structured"
     };
-    cipher.insert("class".into(), json!(class));
+    cipher.class = Some(class.to_owned());
 
     let ciphertext_like = ecb_rep.is_some() || random || header > 0;
     let mut mode_hints: Vec<&str> = Vec::new();
@@ -186,11 +184,11 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
                 layouts.push("iv16‖ct‖tag16".into());
             }
         }
-        cipher.insert("mode_hints".into(), json!(mode_hints));
+        cipher.mode_hints = Some(mode_hints.into_iter().map(str::to_owned).collect());
         if layouts.len() == 1 {
-            cipher.insert("layout".into(), json!(layouts[0]));
+            cipher.layout = Some(layouts[0].clone());
         }
-        cipher.insert("layout_candidates".into(), json!(layouts));
+        cipher.layout_candidates = Some(layouts);
     }
 
     let mut score = 0i64;
@@ -220,17 +218,17 @@ pub fn analyze_window(bytes: &[u8], window: usize, budget: &mut Budget) -> Analy
     }
 }
 
-fn insert_stats(cipher: &mut Map<String, Value>, s: &entropy::Stats) {
-    cipher.insert("entropy_bits_per_byte".into(), json!(s.shannon));
-    cipher.insert("chi_square".into(), json!(s.chi_square_x100 as f64 / 100.0));
-    cipher.insert("entropy_window".into(), json!(s.n));
-    cipher.insert("distinct_bytes".into(), json!(s.distinct));
-    cipher.insert("printable_per_mille".into(), json!(s.printable_per_mille));
+fn set_stats(cipher: &mut CipherSignals, s: &entropy::Stats) {
+    cipher.entropy_bits_per_byte = Some(s.shannon);
+    cipher.chi_square = Some(s.chi_square_x100 as f64 / 100.0);
+    cipher.entropy_window = Some(s.n as u64);
+    cipher.distinct_bytes = Some(u64::from(s.distinct));
+    cipher.printable_per_mille = Some(u64::from(s.printable_per_mille));
 }
 
-fn shift(locs: &[ecb::RepeatAt], by: usize) -> Vec<ecb::RepeatAt> {
+fn shift(locs: &[ecb::RepeatAt], by: usize) -> Vec<EcbRepeat> {
     locs.iter()
-        .map(|l| ecb::RepeatAt {
+        .map(|l| EcbRepeat {
             offset: l.offset + by as u64,
             first: l.first + by as u64,
         })
@@ -281,7 +279,12 @@ impl Probe for Symmetric {
         let mut unprobed = Vec::new();
         for r in &targets {
             let Some(slice) = r.slice(bytes) else {
-                results.push(json!({"region": r, "error": "bad_length"}));
+                results.push(SymmetricRegion {
+                    region: r.record(),
+                    cipher: None,
+                    score: None,
+                    error: Some("bad_length".to_owned()),
+                });
                 continue;
             };
             if budget.spent() && !slice.is_empty() {
@@ -289,7 +292,12 @@ impl Probe for Symmetric {
                 continue;
             }
             let a = analyze(slice, &mut budget);
-            results.push(json!({"region": r, "cipher": a.cipher, "score": a.score}));
+            results.push(SymmetricRegion {
+                region: r.record(),
+                cipher: Some(a.cipher.clone()),
+                score: Some(a.score),
+                error: None,
+            });
             if best.as_ref().is_none_or(|(s, _)| a.score > *s) {
                 best = Some((a.score, a));
             }
@@ -297,16 +305,13 @@ impl Probe for Symmetric {
         if !unprobed.is_empty() {
             caps_hit.push("budget:work_bytes");
         }
-        let mut data = Map::new();
-        data.insert("regions".into(), json!(results));
-        data.insert("work_bytes_used".into(), json!(budget.used()));
-        if !dropped.is_empty() {
-            data.insert("dropped_regions".into(), json!(dropped));
-        }
-        if !unprobed.is_empty() {
-            data.insert("unprobed_regions".into(), json!(unprobed));
-        }
-        data.insert("caps_hit".into(), json!(caps_hit));
+        let data = SymmetricData {
+            regions: results,
+            work_bytes_used: budget.used(),
+            dropped_regions: dropped.iter().map(Region::record).collect(),
+            unprobed_regions: unprobed.iter().map(Region::record).collect(),
+            caps_hit: caps_hit.into_iter().map(str::to_owned).collect(),
+        };
         let mut events = Vec::new();
         match best {
             Some((_, a)) => {
@@ -314,8 +319,8 @@ impl Probe for Symmetric {
                 // a compressed stream conclude nothing (their statistics stay
                 // in the data). A framing (`Salted__`, a compression header)
                 // is structural; randomness and ECB repeats are statistics.
-                let class = a.cipher.get("class").and_then(Value::as_str);
-                let framed = a.cipher.contains_key("format") || class == Some("compressed");
+                let class = a.cipher.class.as_deref();
+                let framed = a.cipher.format.is_some() || class == Some("compressed");
                 let conclusion = if a.labels.is_empty() {
                     Conclusion::default()
                 } else {
@@ -331,7 +336,7 @@ impl Probe for Symmetric {
                         } else {
                             RANDOM_CONFIDENCE
                         }),
-                        cipher: Some(Value::Object(a.cipher)),
+                        cipher: Some(cipher_value(&a.cipher)),
                         ..Default::default()
                     }
                 };
@@ -354,6 +359,11 @@ impl Probe for Symmetric {
         events.push(tamper_event(job, ctx));
         events
     }
+}
+
+/// The `cipher` object as [`Conclusion`] holds it.
+pub(crate) fn cipher_value(c: &CipherSignals) -> Value {
+    serde_json::to_value(c).unwrap_or(Value::Null)
 }
 
 /// The `tamper` step: always skipped — no decryption oracle is ever given to
