@@ -170,7 +170,11 @@ mod tests {
         let mut p = Progress::new(Box::new(Shared(sink.clone())), dir.path());
         p.tick(256);
         std::fs::create_dir(dir.path().join("metrics")).unwrap();
-        std::fs::write(dir.path().join("metrics/fx-ingest.json"), r#"{"jobs":1024}"#).unwrap();
+        std::fs::write(
+            dir.path().join("metrics/fx-ingest.json"),
+            r#"{"jobs":1024}"#,
+        )
+        .unwrap();
         p.last = None;
         p.tick(512);
         p.tick(513); // not a multiple of 256: not drawn
@@ -180,7 +184,10 @@ mod tests {
         let lines: Vec<&str> = text.split('\r').filter(|l| !l.is_empty()).collect();
         assert_eq!(lines.len(), 4, "{text:?}");
         assert!(lines[0].starts_with("fx: 256 jobs · "), "{text:?}");
-        assert!(lines[1].starts_with("fx: 512 of 1,024 jobs (50%) · "), "{text:?}");
+        assert!(
+            lines[1].starts_with("fx: 512 of 1,024 jobs (50%) · "),
+            "{text:?}"
+        );
         assert!(lines[1].contains(" · ETA "), "{text:?}");
         assert_eq!(lines[2], "fx: 1,024 jobs done, writing telemetry…\x1b[K");
         assert_eq!(lines[3], "\x1b[K");
