@@ -226,7 +226,7 @@ pub fn stage_main<S: crate::stage::Stage>(
             dir: dir.clone(),
             max_bytes: args.cache_max_bytes,
         });
-        crate::stage::run_stage_cached(
+        crate::stage::run_stage(
             &stage,
             &run,
             input,

@@ -78,21 +78,10 @@ const BATCH_JOBS: usize = 512;
 /// Bytes of raw input per batch, whichever comes first.
 const BATCH_BYTES: usize = 32 * 1024 * 1024;
 
-/// Runs `stage` over every job line of `input`, writing to `output`.
+/// Runs `stage` over every job line of `input`, writing to `output`; with
+/// `cache` (see [`crate::cache`]) each job's events are replayed from the
+/// module cache when present, stored when not.
 pub fn run_stage<S: Stage>(
-    stage: &S,
-    run: &RunDir,
-    input: impl BufRead,
-    output: impl Write,
-    jobs: usize,
-    progress_name: &str,
-) -> Result<StageStats> {
-    run_stage_cached(stage, run, input, output, jobs, progress_name, None)
-}
-
-/// [`run_stage`] with the module cache of `cache` (see [`crate::cache`]):
-/// each job's events are replayed from it when present, stored when not.
-pub fn run_stage_cached<S: Stage>(
     stage: &S,
     run: &RunDir,
     input: impl BufRead,
