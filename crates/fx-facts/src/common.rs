@@ -52,6 +52,15 @@ pub struct KeyAlgorithm {
     pub components: Vec<String>,
 }
 
+/// The data of a skipped step that says why in words only (fx-inspect's
+/// `crosscheck` when the tool could not be started, fx-probe's `tamper`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SkipDetail {
+    /// Why the step was skipped (deterministic text, or the tool runner's
+    /// error).
+    pub detail: String,
+}
+
 /// A failure shape a parser met inside a step, with where it happened.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Finding {

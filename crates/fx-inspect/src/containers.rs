@@ -11,7 +11,6 @@
 use fx_core::vocab::Container;
 use fx_formats::der::{Header, TagClass, read_header};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::report::Finding;
 use crate::x509::Parsed;
@@ -45,7 +44,7 @@ fn record<D: Serialize>(
     block: Option<u32>,
 ) -> Result<(), Finding> {
     let p = r?;
-    s.object(step, p, block, json!({}));
+    s.object(step, p, block);
     Ok(())
 }
 

@@ -13,7 +13,8 @@
 use fx_core::event::Event;
 use fx_core::tool::{ToolCall, ToolRunner};
 use fx_core::vocab::Container;
-use serde_json::json;
+use fx_facts::common::SkipDetail;
+use fx_facts::crosscheck::{Compared, OpensslCrosscheck};
 
 use crate::Inspection;
 use crate::report::MODULE;
@@ -42,8 +43,9 @@ pub fn run(runner: &ToolRunner, ins: &Inspection) -> Vec<Event> {
         Ok(o) => o,
         Err(e) => {
             return vec![
-                Event::skipped(MODULE, "crosscheck", "tool_unavailable")
-                    .with_data(json!({"detail": e.to_string()})),
+                Event::skipped(MODULE, "crosscheck", "tool_unavailable").with_data(SkipDetail {
+                    detail: e.to_string(),
+                }),
             ];
         }
     };
@@ -57,9 +59,14 @@ pub fn run(runner: &ToolRunner, ins: &Inspection) -> Vec<Event> {
     }
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut differed: Vec<String> = Vec::new();
-    let data = if !out.succeeded() {
+    let check = if cert {
+        "x509_serial"
+    } else {
+        "asn1parse_nodes"
+    };
+    let (openssl_read, native, openssl) = if !out.succeeded() {
         differed.push("openssl could not read what fx parsed".into());
-        json!({"tool": "openssl", "check": if cert { "x509_serial" } else { "asn1parse_nodes" }, "agree": false, "openssl_read": false, "differed": differed})
+        (false, None, None)
     } else if cert {
         let theirs = stdout
             .trim()
@@ -72,13 +79,30 @@ pub fn run(runner: &ToolRunner, ins: &Inspection) -> Vec<Event> {
         if ours != theirs_n {
             differed.push(format!("serial: fx {ours}, openssl {theirs_n}"));
         }
-        json!({"tool": "openssl", "check": "x509_serial", "agree": differed.is_empty(), "openssl_read": true, "native": ours, "openssl": theirs_n, "differed": differed})
+        (
+            true,
+            Some(Compared::Text(ours.to_owned())),
+            Some(Compared::Text(theirs_n.to_owned())),
+        )
     } else {
         let theirs = stdout.lines().filter(|l| l.contains(":d=")).count();
         if theirs != t.nodes {
             differed.push(format!("elements: fx {}, openssl {theirs}", t.nodes));
         }
-        json!({"tool": "openssl", "check": "asn1parse_nodes", "agree": differed.is_empty(), "openssl_read": true, "native": t.nodes, "openssl": theirs, "differed": differed})
+        (
+            true,
+            Some(Compared::Count(t.nodes as u64)),
+            Some(Compared::Count(theirs as u64)),
+        )
+    };
+    let data = OpensslCrosscheck {
+        agree: openssl_read && differed.is_empty(),
+        check: check.to_owned(),
+        differed,
+        native,
+        openssl,
+        openssl_read,
+        tool: "openssl".to_owned(),
     };
     vec![out.event, Event::ok(MODULE, "crosscheck").with_data(data)]
 }

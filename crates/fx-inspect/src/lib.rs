@@ -70,7 +70,6 @@ use fx_core::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, Label}
 use fx_formats::der::{self as derwalk, WalkLimits};
 use fx_formats::pem;
 use serde::Serialize;
-use serde_json::json;
 
 use crate::report::{Finding, MODULE, Region, Report, Step};
 use crate::x509::Parsed;
@@ -177,25 +176,29 @@ fn legacy_label_key(label: &str) -> Option<(Container, &'static str, &'static st
     })
 }
 
+/// The fields [`Session::object`] sets over any parser's record: the
+/// container found and the PEM block it was read from (absent: none).
+#[derive(Serialize)]
+struct Located {
+    container: Container,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    block: Option<u32>,
+}
+
 impl Session<'_> {
-    /// Records a parsed object as a step.
+    /// Records a parsed object as a step: the parser's `info` (any record)
+    /// with the common fields every container record has set over it, its
+    /// `container` and, when one, its PEM `block`.
     pub(crate) fn object<D: Serialize>(
         &mut self,
         step: &'static str,
         p: Parsed<D>,
         block: Option<u32>,
-        extra: serde_json::Value,
     ) {
         let container = p.container;
         let (info, findings) = self.admit(p, block);
         let mut data = report::to_map(&info);
-        data.insert("container".into(), json!(container));
-        if let Some(b) = block {
-            data.insert("block".into(), json!(b));
-        }
-        if let serde_json::Value::Object(m) = extra {
-            data.extend(m);
-        }
+        data.extend(report::to_map(Located { container, block }));
         let mut s = Step::ok(step, data);
         s.findings = findings;
         self.out.report.push(s);
@@ -265,7 +268,7 @@ impl Session<'_> {
     pub(crate) fn failed(&mut self, step: &'static str, f: Finding, block: Option<u32>) {
         self.out
             .report
-            .push(Step::ok(step, json!({})).fail(f.in_block(block)));
+            .push(Step::ok(step, serde_json::Map::new()).fail(f.in_block(block)));
     }
 
     /// Parses a DER object whose type the PEM label (or nothing) suggests.
@@ -481,7 +484,11 @@ impl Session<'_> {
                         ..p
                     };
                     let container = self.out.report.verdict.container;
-                    self.object("x509", p, None, json!({"within": within}));
+                    self.object_record("x509", p, None, |mut data, container, _| {
+                        data.container = container;
+                        data.within = Some(within.to_owned());
+                        data
+                    });
                     self.out.report.verdict.container = container;
                 }
                 Err(f) => self.failed("x509", f, None),
@@ -815,6 +822,7 @@ mod tests {
     use super::*;
     use fx_core::event::Status;
     use fx_core::testing::{job_for, scratch_run, with_labels};
+    use serde_json::json;
 
     fn stage_events(policy: Policy, bytes: &[u8], labels: &[Label]) -> Vec<Event> {
         let dir = tempfile::tempdir().unwrap();

@@ -29,12 +29,13 @@ use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_facts::cipher::{
-    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridSplit, HybridTried, HybridTry,
+    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridRegion, HybridSplit,
+    HybridTried, HybridTry,
 };
 use fx_facts::pqc::PqcConclusion;
 use fx_formats::pqc_params::{self, Family, Kind, Object};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::regions::regions_of;
 use crate::{Applies, Budget, MODULE, Probe, gate, pqc, symmetric};
@@ -78,6 +79,11 @@ impl Split {
             score: self.score,
         }
     }
+}
+
+/// A conclusion region as [`Conclusion`] holds it.
+fn region_value(r: &HybridRegion) -> Value {
+    serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
 /// Confidence (permille) of a hybrid split found by a length prefix alone:
@@ -284,16 +290,19 @@ impl Probe for Hybrid {
             .skip(1)
             .any(|(s, i, _, _)| *s == best_score && splits[*i].source == best.source);
         let algorithm = pqc::unambiguous(&cands);
-        let mut kem_region = json!({
-            "offset": best.kem_offset, "length": best.kem_length,
-            "kind": "kem_ciphertext", "score": best_score,
+        let kem_region = region_value(&HybridRegion {
+            offset: best.kem_offset as u64,
+            length: best.kem_length as u64,
+            kind: "kem_ciphertext".to_owned(),
+            algorithm: algorithm.map(str::to_owned),
+            score: best_score,
         });
-        if let Some(a) = algorithm {
-            kem_region["algorithm"] = json!(a);
-        }
-        let aead_region = json!({
-            "offset": best.aead_offset, "length": best.aead_length,
-            "kind": "aead", "score": best_score,
+        let aead_region = region_value(&HybridRegion {
+            offset: best.aead_offset as u64,
+            length: best.aead_length as u64,
+            kind: "aead".to_owned(),
+            algorithm: None,
+            score: best_score,
         });
         let data = HybridData::Tried(HybridTried {
             best: HybridBest {

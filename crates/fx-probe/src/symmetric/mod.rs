@@ -27,7 +27,8 @@ use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_facts::cipher::{CipherSignals, EcbRepeat, SymmetricData, SymmetricRegion};
-use serde_json::{Value, json};
+use fx_facts::common::SkipDetail;
+use serde_json::Value;
 
 use crate::regions::{Region, regions_of, top_k};
 use crate::{Applies, Budget, MODULE, Probe, gate};
@@ -375,8 +376,9 @@ fn tamper_event(job: &Job, ctx: &StageCtx<'_>) -> Event {
     }
     match gate(job, Target::ProbeTamper) {
         Err(r) => Event::skipped(MODULE, "tamper", r),
-        Ok(()) => Event::skipped(MODULE, "tamper", reason::NOT_APPLICABLE)
-            .with_data(json!({"detail": "no decryption oracle in the job"})),
+        Ok(()) => Event::skipped(MODULE, "tamper", reason::NOT_APPLICABLE).with_data(SkipDetail {
+            detail: "no decryption oracle in the job".to_owned(),
+        }),
     }
 }
 
