@@ -5,7 +5,7 @@
 //! distinct assets, never with jobs or per-job documents. Where each asset
 //! was found (its occurrences: intake path, artifact hash, line) does grow
 //! with the run, so occurrences are not kept in memory: each is a record
-//! for an on-disk sort ([`crate::spill`]) that [`Inventory::finish`] turns
+//! for an on-disk sort (the crate's `spill` module) that [`Inventory::finish`] turns
 //! into one sorted, deduplicated list per component in a temporary file,
 //! read back as the CBOM is written.
 

@@ -316,7 +316,7 @@ fn result(f: &Finding, a: &ArtifactRef, rule_index: usize) -> SarifResult {
 
 /// The SARIF log of `findings`, in memory. A finding whose artifact list
 /// was spilled to disk gives the artifacts that could be read back (all of
-/// them, unless the disk failed): [`write`] is the one that says so.
+/// them, unless the disk failed): [`write()`] is the one that says so.
 pub fn log(findings: &Findings) -> Log {
     log_with(findings, results(findings).map_while(Result::ok).collect())
 }
