@@ -51,6 +51,7 @@ fn lookups(run: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
             "corrupt",
             "stored",
             "uncacheable",
+            "store_failed",
             "evicted",
         ] {
             *row.entry(k.to_owned()).or_default() += v[k].as_u64().unwrap();
@@ -60,7 +61,10 @@ fn lookups(run: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
 }
 
 fn count(l: &BTreeMap<String, BTreeMap<String, u64>>, stage: &str, what: &str) -> u64 {
-    l[stage][what]
+    l.get(stage)
+        .and_then(|r| r.get(what))
+        .copied()
+        .unwrap_or_else(|| panic!("no {what} for {stage} in {l:?}"))
 }
 
 /// The reference: the batch over samples/ with no cache.
@@ -267,6 +271,42 @@ fn concurrent_runs_share_one_cache_and_the_cap_evicts() {
         .map(|p| std::fs::metadata(p).unwrap().len())
         .sum();
     assert!(kept <= 4096, "{kept} bytes kept over a 4096-byte cap");
+}
+
+/// A cache that cannot be written costs speed, not evidence: the stage
+/// writes what it writes without one, counts the failures and says so once.
+#[test]
+fn a_cache_that_cannot_be_written_is_not_fatal() {
+    std::env::set_current_dir(common::repo()).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let run = d.path().join("run");
+    let run_s = run.to_str().unwrap();
+    let jobs = common::run_stage(
+        "fx-ingest",
+        &["--run", run_s, "-j", "1", "--case", "samples", "samples"],
+        b"",
+    );
+    let plain = common::run_stage("fx-route", &["--run", run_s], jobs.as_bytes());
+    // Where the route entries would go is a file: no entry can be made.
+    let cache = d.path().join("cache");
+    std::fs::create_dir(&cache).unwrap();
+    std::fs::write(cache.join("route"), b"not a directory").unwrap();
+    let out = common::run_cmd(
+        "fx-route",
+        &["--run", run_s, "--cache", cache.to_str().unwrap()],
+        jobs.as_bytes(),
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), plain);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("fx-route: warning: 54 cache entries could not be written"),
+        "{err}"
+    );
+    let l = lookups(&run);
+    assert_eq!(count(&l, "fx-route", "store_failed"), 54, "{l:?}");
+    assert_eq!(count(&l, "fx-route", "stored"), 0, "{l:?}");
 }
 
 /// The path of a program on PATH.

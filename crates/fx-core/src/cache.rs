@@ -13,20 +13,26 @@
 //! therefore misses exactly the modules that read it; a new `flake.lock`
 //! misses the modules whose tools it moved (their binary hashes change).
 //!
-//! **Entry** (`DIR/<module>/<2 hex>/<key>.json`): the key, the events the
-//! stage appended, the blobs they refer to, and a SHA-256 check over all
-//! three. Blob bytes live in `DIR/blobs/` (content-addressed). A hit
-//! verifies the check and every blob's hash as it copies the blob into the
-//! run's store, then appends the events: the job line is byte-identical to a
-//! miss. An entry that fails any check is counted as `corrupt`, recomputed
-//! and replaced, never trusted. Jobs whose events hold a tool timeout or a
-//! panic are not stored (a timeout is the one outcome that depends on the
+//! **Entry** (`DIR/<module>/<2 hex>/<key>.json`): a header line (format,
+//! key, the blobs the events refer to, and a SHA-256 check) and then the
+//! events the stage appended, as the JSON array it serialized once. The
+//! check covers the key, the blob list and those exact event bytes, so a hit
+//! verifies it without serializing anything again. Blob bytes live in a
+//! content-addressed [`BlobStore`] at `DIR/` (its `blobs/` and `tmp/`). A hit
+//! verifies every blob against its hash as it copies it into the run's
+//! store, then appends the events: the job line is byte-identical to a miss.
+//! An entry that fails any check is counted as `corrupt`, recomputed and
+//! replaced, never trusted. Jobs whose events hold a tool timeout or a panic
+//! are not stored (a timeout is the one outcome that depends on the
 //! machine). Entries and blobs are written to a temporary name and renamed,
-//! so concurrent runs sharing a cache see whole files only.
+//! so concurrent runs sharing a cache see whole files only. A cache that
+//! cannot be written (a full disk) costs speed, not evidence: the failure is
+//! counted (`store_failed`) and the stage goes on.
 //!
 //! The cache is per tenant (the tenant is in the key). Over its size cap the
-//! least recently used entries are evicted when a stage ends. Hits, misses,
-//! corrupt entries and evictions go to `RUN/metrics/cache.jsonl` only.
+//! least recently used entries are evicted when a stage that stored entries
+//! ends. Hits, misses, corrupt entries, stores and evictions go to
+//! `RUN/metrics/cache.jsonl` only.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -39,9 +45,10 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::job::Job;
 use crate::run::RunDir;
+use crate::store::BlobStore;
 
 /// Format tag of an entry; part of every key.
-pub const ENTRY_FORMAT: &str = "fx-cache/1";
+pub const ENTRY_FORMAT: &str = "fx-cache/2";
 /// Default size cap of a cache directory: 1 GiB.
 pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
 
@@ -63,6 +70,8 @@ pub struct Scope {
 #[derive(Debug)]
 pub struct Cache {
     dir: PathBuf,
+    /// The tool-output blobs the entries refer to.
+    blobs: BlobStore,
     module: String,
     /// The run-wide part of every key (module, build, policy, tools).
     context: Vec<u8>,
@@ -72,6 +81,7 @@ pub struct Cache {
     corrupt: AtomicU64,
     stored: AtomicU64,
     uncacheable: AtomicU64,
+    store_failed: AtomicU64,
     evicted: AtomicU64,
 }
 
@@ -88,25 +98,31 @@ pub struct Counts {
     pub stored: u64,
     /// Jobs not stored (a tool timeout or a panic in their events).
     pub uncacheable: u64,
+    /// Entries that could not be written (the stage went on without them).
+    pub store_failed: u64,
     /// Entries evicted for the size cap.
     pub evicted: u64,
 }
 
+/// The header line of an entry; the events follow it.
 #[derive(Serialize, Deserialize)]
-struct Entry {
+struct Header {
     fx: String,
     key: String,
-    events: Vec<Event>,
     blobs: Vec<String>,
     check: String,
 }
 
-impl Entry {
-    fn check_of(key: &str, events: &[Event], blobs: &[String]) -> Result<String> {
-        let body = serde_json::to_vec(&(ENTRY_FORMAT, key, events, blobs))
-            .map_err(|e| Error::Other(e.to_string()))?;
-        Ok(hex::encode(Sha256::digest(&body)))
+/// The check of an entry: SHA-256 over the format, the key, the blob list
+/// and the event bytes exactly as stored.
+fn check_of(key: &str, blobs: &[String], events: &[u8]) -> String {
+    let mut h = Sha256::new();
+    for part in [ENTRY_FORMAT, key, &blobs.join(",")] {
+        h.update(part.as_bytes());
+        h.update(b"\0");
     }
+    h.update(events);
+    hex::encode(h.finalize())
 }
 
 impl Cache {
@@ -124,7 +140,7 @@ impl Cache {
         let Some(build) = manifest.fx_build.as_deref() else {
             return Ok(None);
         };
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let blobs = BlobStore::open(dir)?;
         let policy =
             serde_json::to_value(&manifest.policy).map_err(|e| Error::Other(e.to_string()))?;
         let mut sections = serde_json::Map::new();
@@ -160,6 +176,7 @@ impl Cache {
         .map_err(|e| Error::Other(e.to_string()))?;
         Ok(Some(Cache {
             dir: dir.to_path_buf(),
+            blobs,
             module: module.to_owned(),
             context,
             max_bytes,
@@ -168,27 +185,28 @@ impl Cache {
             corrupt: AtomicU64::new(0),
             stored: AtomicU64::new(0),
             uncacheable: AtomicU64::new(0),
+            store_failed: AtomicU64::new(0),
             evicted: AtomicU64::new(0),
         }))
     }
 
-    /// The key of `job` as the stage receives it.
-    pub fn key(&self, job: &Job) -> Result<String> {
-        let mut v = serde_json::to_value(job).map_err(|e| Error::Other(e.to_string()))?;
-        if let Some(o) = v.as_object_mut() {
-            o.remove("run_id");
-            if let Some(a) = o.get_mut("artifact").and_then(|a| a.as_object_mut()) {
-                a.remove("artifact_id");
-                a.remove("artifact_seq");
-            }
-        }
-        let tenant = job.artifact.intake.tenant.as_str();
+    /// The key of `job` as the stage receives it. The run's own
+    /// identifiers are blanked for the one serialization and put back.
+    pub fn key(&self, job: &mut Job) -> Result<String> {
+        let run_id = std::mem::take(&mut job.run_id);
+        let artifact_id = std::mem::take(&mut job.artifact.artifact_id);
+        let seq = std::mem::replace(&mut job.artifact.artifact_seq, 0);
+        let line = serde_json::to_vec(&*job);
+        job.run_id = run_id;
+        job.artifact.artifact_id = artifact_id;
+        job.artifact.artifact_seq = seq;
+        let line = line.map_err(|e| Error::Other(e.to_string()))?;
         let mut h = Sha256::new();
         h.update(&self.context);
         h.update(b"\0");
-        h.update(tenant.as_bytes());
+        h.update(job.artifact.intake.tenant.as_bytes());
         h.update(b"\0");
-        h.update(serde_json::to_vec(&v).map_err(|e| Error::Other(e.to_string()))?);
+        h.update(line);
         Ok(hex::encode(h.finalize()))
     }
 
@@ -197,10 +215,6 @@ impl Cache {
             .join(&self.module)
             .join(&key[..2])
             .join(format!("{key}.json"))
-    }
-
-    fn blob_path(&self, hex: &str) -> PathBuf {
-        self.dir.join("blobs").join(&hex[..2]).join(hex)
     }
 
     /// The events stored under `key`, their blobs copied into `run`'s store;
@@ -232,30 +246,37 @@ impl Cache {
     }
 
     fn replay(&self, key: &str, bytes: &[u8], run: &RunDir) -> Option<Vec<Event>> {
-        let entry: Entry = serde_json::from_slice(bytes).ok()?;
-        if entry.fx != ENTRY_FORMAT || entry.key != key {
+        let split = memchr::memchr(b'\n', bytes)?;
+        let header: Header = serde_json::from_slice(&bytes[..split]).ok()?;
+        let events = &bytes[split + 1..];
+        if header.fx != ENTRY_FORMAT
+            || header.key != key
+            || header.check != check_of(key, &header.blobs, events)
+        {
             return None;
         }
-        if Entry::check_of(key, &entry.events, &entry.blobs).ok()? != entry.check {
-            return None;
-        }
-        for hex in &entry.blobs {
-            if run.blobs().contains(&format!("sha256:{hex}")) {
+        for hex in &header.blobs {
+            let hash = format!("sha256:{hex}");
+            if run.blobs().contains(&hash) {
                 continue;
             }
-            let data = std::fs::read(self.blob_path(hex)).ok()?;
-            if hex::encode(Sha256::digest(&data)) != *hex {
-                return None;
-            }
-            run.blobs().put_bytes(&data).ok()?;
+            let data = self
+                .blobs
+                .read_verified(&hash, run.policy().limits.max_artifact_bytes)
+                .ok()?;
+            // Verified just now: published under its name without hashing
+            // it a second time.
+            let mut tmp = run.blobs().temp_file().ok()?;
+            std::io::Write::write_all(&mut tmp, &data).ok()?;
+            run.blobs().publish_temp(tmp, hex).ok()?;
         }
-        Some(entry.events)
+        serde_json::from_slice(events).ok()
     }
 
     /// Stores the events the stage appended to a job (`events`), with the
-    /// blobs they refer to, unless they hold a tool timeout or a panic.
-    pub fn store(&self, key: &str, events: &[Event], run: &RunDir) -> Result<()> {
-        let text = serde_json::to_vec(events).map_err(|e| Error::Other(e.to_string()))?;
+    /// blobs they refer to, unless they hold a tool timeout or a panic. A
+    /// write that fails is counted, not fatal: the cache is an optimisation.
+    pub fn store(&self, key: &str, events: &[Event], run: &RunDir) {
         if events.iter().any(|e| {
             e.tool.as_ref().is_some_and(|t| t.timed_out)
                 || e.error
@@ -263,28 +284,41 @@ impl Cache {
                     .is_some_and(|x| x.kind == crate::vocab::FailureKind::InternalError)
         }) {
             self.uncacheable.fetch_add(1, Relaxed);
-            return Ok(());
+            return;
         }
+        match self.write_entry(key, events, run) {
+            Ok(()) => self.stored.fetch_add(1, Relaxed),
+            Err(_) => self.store_failed.fetch_add(1, Relaxed),
+        };
+    }
+
+    fn write_entry(&self, key: &str, events: &[Event], run: &RunDir) -> Result<()> {
+        use std::io::Write;
+        let text = serde_json::to_vec(events).map_err(|e| Error::Other(e.to_string()))?;
         let blobs = blob_refs(&text);
         for hex in &blobs {
-            let dst = self.blob_path(hex);
-            if dst.exists() {
-                continue;
+            let hash = format!("sha256:{hex}");
+            if !self.blobs.contains(&hash) {
+                self.blobs.put_reader(run.blobs().open_blob(&hash)?)?;
             }
-            let src = run.blobs().path_of(&format!("sha256:{hex}"))?;
-            let data = std::fs::read(&src).map_err(|e| Error::io(&src, e))?;
-            write_atomic(&dst, &data)?;
         }
-        let entry = Entry {
+        let header = Header {
             fx: ENTRY_FORMAT.to_owned(),
             key: key.to_owned(),
-            check: Entry::check_of(key, events, &blobs)?,
-            events: events.to_vec(),
+            check: check_of(key, &blobs, &text),
             blobs,
         };
-        let bytes = serde_json::to_vec(&entry).map_err(|e| Error::Other(e.to_string()))?;
-        write_atomic(&self.entry_path(key), &bytes)?;
-        self.stored.fetch_add(1, Relaxed);
+        let mut tmp = self.blobs.temp_file()?;
+        let tmp_path = tmp.path().to_path_buf();
+        serde_json::to_writer(&mut tmp, &header).map_err(|e| Error::Other(e.to_string()))?;
+        tmp.write_all(b"\n")
+            .and_then(|()| tmp.write_all(&text))
+            .map_err(|e| Error::io(&tmp_path, e))?;
+        let path = self.entry_path(key);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(())
     }
 
@@ -296,13 +330,19 @@ impl Cache {
             corrupt: self.corrupt.load(Relaxed),
             stored: self.stored.load(Relaxed),
             uncacheable: self.uncacheable.load(Relaxed),
+            store_failed: self.store_failed.load(Relaxed),
             evicted: self.evicted.load(Relaxed),
         }
     }
 
     /// Evicts the least recently used entries while the cache is over its
     /// cap (down to 90% of it); blobs no entry names any more go with them.
+    /// A process that stored nothing did not grow the cache and skips the
+    /// walk.
     pub fn evict(&self) -> Result<()> {
+        if self.stored.load(Relaxed) == 0 {
+            return Ok(());
+        }
         let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
         let mut total = 0u64;
         for path in files_under(&self.dir) {
@@ -329,19 +369,27 @@ impl Cache {
                 self.evicted.fetch_add(1, Relaxed);
             }
         }
-        // Blobs no entry refers to any more.
+        // Blobs no entry's header names any more (an entry being written
+        // meanwhile whose blob goes finds it missing on replay: corrupt,
+        // recomputed, never trusted).
         let mut named = std::collections::BTreeSet::new();
         for path in files_under(&self.dir) {
             if path.extension().is_some_and(|e| e == "json")
                 && let Ok(bytes) = std::fs::read(&path)
+                && let Some(split) = memchr::memchr(b'\n', &bytes)
+                && let Ok(header) = serde_json::from_slice::<Header>(&bytes[..split])
             {
-                named.extend(blob_refs(&bytes));
+                named.extend(header.blobs);
             }
         }
         for path in files_under(&self.dir.join("blobs")) {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            if name.is_some_and(|n| !named.contains(&n)) {
-                let _ = std::fs::remove_file(&path);
+            let dir = path.parent().and_then(|d| d.file_name());
+            let name = path.file_name();
+            if let (Some(dir), Some(name)) = (dir, name) {
+                let hex = format!("{}{}", dir.to_string_lossy(), name.to_string_lossy());
+                if !named.contains(&hex) {
+                    let _ = std::fs::remove_file(&path);
+                }
             }
         }
         Ok(())
@@ -383,20 +431,6 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// Writes `bytes` to a temporary name beside `path`, then renames it.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fx-cache-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(path, e))?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
 }
 
 /// Format tag of [`CacheMetrics`].

@@ -136,35 +136,26 @@ pub fn run_stage<S: Stage>(
                 .map(|(line, raw)| {
                     let mut job: Job = parse_line(raw, *line)?;
                     run.check_job(&job, *line)?;
-                    let before = job.events.len();
                     let clock = Instant::now();
-                    let key = cache.as_ref().map(|c| c.key(&job)).transpose()?;
-                    if let (Some(c), Some(k)) = (&cache, &key)
-                        && let Some(events) = c.lookup(k, run)
-                    {
-                        job.events.extend(events);
-                        let took = clock.elapsed();
-                        let out =
-                            serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
-                        return Ok((out, false, took));
-                    }
-                    let outcome = catch_unwind(AssertUnwindSafe(|| stage.process(&mut job, &ctx)));
+                    let panicked = match &cache {
+                        Some(c) => {
+                            let key = c.key(&mut job)?;
+                            match c.lookup(&key, run) {
+                                Some(events) => {
+                                    job.events.extend(events);
+                                    false
+                                }
+                                None => {
+                                    let before = job.events.len();
+                                    let panicked = process(stage, &mut job, &ctx);
+                                    c.store(&key, &job.events[before..], run);
+                                    panicked
+                                }
+                            }
+                        }
+                        None => process(stage, &mut job, &ctx),
+                    };
                     let took = clock.elapsed();
-                    let panicked = outcome.is_err();
-                    if panicked {
-                        job.events.truncate(before);
-                        job.push(Event::error(
-                            stage.module(),
-                            "internal",
-                            ErrorInfo::new(FailureKind::InternalError)
-                                .detail(format!("{} panicked on this artifact", stage.module())),
-                        ));
-                    } else if job.events.len() == before {
-                        job.push(Event::skipped(stage.module(), "stage", "not_applicable"));
-                    }
-                    if let (Some(c), Some(k)) = (&cache, &key) {
-                        c.store(k, &job.events[before..], run)?;
-                    }
                     let out = serde_json::to_vec(&job).map_err(|e| Error::Other(e.to_string()))?;
                     Ok((out, panicked, took))
                 })
@@ -202,13 +193,41 @@ pub fn run_stage<S: Stage>(
     }
     if let Some(c) = &cache {
         c.evict()?;
+        let counts = c.counts();
+        if counts.store_failed > 0 {
+            eprintln!(
+                "{progress_name}: warning: {} cache entries could not be written (the evidence is complete; only later runs are slower)",
+                counts.store_failed
+            );
+        }
         let line = CacheMetrics {
             fx: CACHE_METRICS_FORMAT.to_owned(),
             stage: progress_name.to_owned(),
             module: stage.module().to_owned(),
-            counts: c.counts(),
+            counts,
         };
         append_line(&run.path().join(CACHE_METRICS_FILE), &line)?;
     }
     Ok(stats)
+}
+
+/// Runs the module on one job: a panic becomes an `internal_error` event in
+/// place of whatever it had appended, and a module that appended nothing
+/// gets a `skipped` event (every module leaves one). Returns whether it
+/// panicked.
+fn process<S: Stage>(stage: &S, job: &mut Job, ctx: &StageCtx<'_>) -> bool {
+    let before = job.events.len();
+    let panicked = catch_unwind(AssertUnwindSafe(|| stage.process(job, ctx))).is_err();
+    if panicked {
+        job.events.truncate(before);
+        job.push(Event::error(
+            stage.module(),
+            "internal",
+            ErrorInfo::new(FailureKind::InternalError)
+                .detail(format!("{} panicked on this artifact", stage.module())),
+        ));
+    } else if job.events.len() == before {
+        job.push(Event::skipped(stage.module(), "stage", "not_applicable"));
+    }
+    panicked
 }
