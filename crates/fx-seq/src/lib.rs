@@ -56,6 +56,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use fx_core::cli::RunArgs;
+use fx_core::metrics::millis;
 use fx_core::run::RunDir;
 use fx_core::{Error, Result};
 use serde::Serialize;
@@ -469,12 +470,6 @@ pub struct Metrics {
     pub peak_rss_kib: Option<u64>,
 }
 
-/// Peak resident set size of this process in KiB (Linux only).
-pub use fx_core::os::peak_rss_kib;
-
-fn millis(d: std::time::Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
-}
 
 fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
     let m = Metrics {
@@ -496,7 +491,7 @@ fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
         read_ms: millis(o.read_phase),
         write_ms: millis(o.write_phase),
         jobs_per_s: o.jobs_per_s().round() as u64,
-        peak_rss_kib: peak_rss_kib(),
+        peak_rss_kib: fx_core::os::peak_rss_kib(),
     };
     fx_core::run::write_json_atomic(&run.path().join(METRICS), &m)
 }
