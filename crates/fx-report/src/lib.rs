@@ -276,14 +276,23 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    // The findings' artifact lists go to unnamed temporary files in the run
-    // directory while the jobs are read, and are read back as they are
-    // written: memory follows the number of findings, not of artifacts.
+    // One pass over the jobs builds the summary, the findings and the CBOM
+    // inventory. The findings' artifact lists and the CBOM's occurrences go
+    // to unnamed temporary files in the run directory while the jobs are
+    // read, and are read back as they are written: memory follows the
+    // number of findings and components, not of artifacts.
     let mut builder = findings::SpillingBuilder::new(&run, run.path()).map_err(bad_input)?;
-    let add: &mut dyn FnMut(&Job) = &mut |job| builder.add_job(job);
+    let mut inventory = cbom::Inventory::new(run.path());
+    let add: &mut dyn FnMut(&Job) = &mut |job| {
+        builder.add_job(job);
+        inventory.add_job(job);
+    };
     let report = read_jobs(&run, Some(add)).map_err(bad_input)?;
     let found = builder.finish()?;
-    let inventory = cbom::inventory(&run).map_err(|e| bad_input(e.into()))?;
+    inventory.finish().map_err(|source| cbom::CbomError::Io {
+        path: run.path().to_owned(),
+        source,
+    })?;
     let markdown = findings::markdown::render(&run, &report, &found);
     write_json_atomic(&run.path().join("reports/summary.json"), &report)?;
     findings::write_json(run.path(), &found)?;
