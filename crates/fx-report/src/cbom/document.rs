@@ -1,11 +1,12 @@
 //! Turns the [`Inventory`] into CycloneDX components and writes the
 //! document, one component at a time (never the whole document in
 //! memory): components sorted by `bom-ref`, one per line, then the
-//! libraries' `dependencies`. The body is written twice, once into the
-//! serial number's hash and once into the file, so the serial can stand in
-//! the header.
+//! libraries' `dependencies`. The body is written once, into the file and
+//! the serial number's hash together; the serial, which stands in the
+//! header before it, is written over a placeholder of the same length
+//! when the body is done.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 
 use super::Spec;
 use super::ids::{SerialHasher, digest_ref};
@@ -534,17 +535,37 @@ pub struct RunInfo<'a> {
     pub toolchain_hash: &'a str,
 }
 
-/// Writes the whole document to `w`; returns what it holds.
-pub fn write<W: Write>(
+/// What stands for the serial number until the body is hashed: as long as
+/// every serial [`SerialHasher::finish`] gives.
+const SERIAL_PLACEHOLDER: &str = "urn:uuid:00000000-0000-0000-0000-000000000000";
+
+/// Bytes written to `w` and hashed into the serial number.
+struct Hashed<'a, W> {
+    w: &'a mut W,
+    hasher: SerialHasher,
+}
+
+impl<W: Write> Write for Hashed<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.w.write(buf)?;
+        self.hasher.write_all(&buf[..n])?;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Writes the whole document to `w` (from its current position); returns
+/// what it holds.
+pub fn write<W: Write + Seek>(
     w: &mut W,
     inv: &Inventory,
     run: &RunInfo<'_>,
     spec: Spec,
 ) -> io::Result<Counts> {
     let items = items(inv);
-    let mut hasher = SerialHasher::new(spec.version());
-    write_body(&mut hasher, inv, &items, spec)?;
-    let serial = hasher.finish();
     let metadata = Metadata {
         tools: Tools {
             components: vec![Component {
@@ -571,13 +592,29 @@ pub fn write<W: Write>(
     };
     write!(
         w,
-        "{{\"$schema\":\"http://cyclonedx.org/schema/bom-{v}.schema.json\",\"bomFormat\":\"CycloneDX\",\"specVersion\":\"{v}\",\"serialNumber\":\"{serial}\",\"version\":1,\"metadata\":",
+        "{{\"$schema\":\"http://cyclonedx.org/schema/bom-{v}.schema.json\",\"bomFormat\":\"CycloneDX\",\"specVersion\":\"{v}\",\"serialNumber\":\"",
         v = spec.version()
     )?;
+    let serial_at = w.stream_position()?;
+    write!(w, "{SERIAL_PLACEHOLDER}\",\"version\":1,\"metadata\":")?;
     serde_json::to_writer(&mut *w, &metadata)?;
     w.write_all(b",\n")?;
-    write_body(w, inv, &items, spec)?;
+    let mut body = Hashed {
+        w: &mut *w,
+        hasher: SerialHasher::new(spec.version()),
+    };
+    write_body(&mut body, inv, &items, spec)?;
+    let serial = body.hasher.finish();
     w.write_all(b"}\n")?;
+    if serial.len() != SERIAL_PLACEHOLDER.len() {
+        return Err(io::Error::other(format!(
+            "serial number {serial} is not as long as its placeholder"
+        )));
+    }
+    let end = w.stream_position()?;
+    w.seek(SeekFrom::Start(serial_at))?;
+    w.write_all(serial.as_bytes())?;
+    w.seek(SeekFrom::Start(end))?;
     let mut counts = Counts {
         components: items.len() as u64,
         ..Counts::default()
