@@ -368,22 +368,23 @@ pub fn run_built(args: &Args, fx_build: Option<&str>) -> anyhow::Result<()> {
 }
 
 /// A batch made again into the same run: the metrics of the earlier batch
-/// are not this one's. fx-ingest's own file goes (fx-seq's progress line
-/// reads the planned job count from it, so a stale one would mislead it) and
-/// so do the stages' lines and their cache lookups, which the stages append
-/// when they end, after this point in a pipeline.
+/// are not this one's, so `RUN/metrics/` is emptied when a batch starts.
+/// Every file there belongs to one batch: fx-ingest's own (fx-seq's
+/// progress line reads the planned job count from it, so a stale one would
+/// mislead it), the lines the stages append when they end (after this
+/// point in a pipeline), and what fx-seq, fx-report and the Spark runner
+/// write after them. Nothing there is evidence.
 fn forget_earlier_metrics(run: &Path) -> anyhow::Result<()> {
-    for stale in [
-        "metrics/fx-ingest.json",
-        fx_core::metrics::STAGES_FILE,
-        fx_core::cache::CACHE_METRICS_FILE,
-    ] {
-        let path = run.join(stale);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(fx_core::Error::io(&path, e).into());
-            }
-            _ => {}
+    let dir = run.join("metrics");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(fx_core::Error::io(&dir, e).into()),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| fx_core::Error::io(&dir, e))?.path();
+        if path.is_file() {
+            std::fs::remove_file(&path).map_err(|e| fx_core::Error::io(&path, e))?;
         }
     }
     Ok(())
