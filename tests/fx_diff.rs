@@ -85,25 +85,7 @@ fn json_diff(a: &Path, b: &Path) -> (i32, Value) {
 }
 
 fn validator() -> jsonschema::Validator {
-    validator_of("diff.schema.json")
-}
-
-fn validator_of(name: &str) -> jsonschema::Validator {
-    let schema = |name: &str| -> Value {
-        serde_json::from_slice(&std::fs::read(common::repo().join("schemas").join(name)).unwrap())
-            .unwrap()
-    };
-    let text = schema("text.schema.json");
-    let id = String::from(text["$id"].as_str().unwrap());
-    let registry = jsonschema::Registry::new()
-        .add(id, text)
-        .unwrap()
-        .prepare()
-        .unwrap();
-    jsonschema::options()
-        .with_registry(&registry)
-        .build(&schema(name))
-        .unwrap()
+    common::schema_validator("diff.schema.json")
 }
 
 /// The job lines of a run.
@@ -366,7 +348,7 @@ fn a_moved_flake_input_is_named() {
     );
     // The manifests record the locks' content, valid against their schema,
     // with the hash the inventory holds.
-    let manifest_schema = validator_of("run_manifest.schema.json");
+    let manifest_schema = common::schema_validator("run_manifest.schema.json");
     for (run, want) in [(&a, rev), (&b, moved_rev)] {
         let read = |rel: &str| -> Value {
             serde_json::from_slice(&std::fs::read(run.join(rel)).unwrap()).unwrap()

@@ -12,43 +12,7 @@ use std::path::Path;
 use fx_core::vocab::{Container, Encoding, FailureKind, Label};
 use serde_json::Value;
 
-fn schema(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("schemas")
-        .join(name);
-    serde_json::from_slice(&std::fs::read(&p).expect("schema file")).expect("schema json")
-}
-
-fn validator(name: &str) -> jsonschema::Validator {
-    let mut registry = jsonschema::Registry::new();
-    for other in [
-        "text.schema.json",
-        "conclusion.schema.json",
-        "event.schema.json",
-        "job.schema.json",
-    ] {
-        let s = schema(other);
-        let id = s["$id"].as_str().unwrap().to_owned();
-        registry = registry.add(id, s).expect("schema resource");
-    }
-    let registry = registry.prepare().expect("registry");
-    jsonschema::options()
-        .with_registry(&registry)
-        .build(&schema(name))
-        .expect("schema compiles")
-}
-
-fn assert_valid(v: &jsonschema::Validator, what: &str, instance: &Value) {
-    let errors: Vec<String> = v
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{what} does not validate:\n{}\n{instance}",
-        errors.join("\n")
-    );
-}
+use common::{assert_schema_valid, schema, schema_validator};
 
 fn enum_of(v: &Value) -> Vec<String> {
     v["enum"]
@@ -145,8 +109,8 @@ fn records_built_from_the_types_validate() {
         note: None,
         path: Some(Text::from_bytes(b"certs/\xff.pem")),
     });
-    assert_valid(
-        &validator("job.schema.json"),
+    assert_schema_valid(
+        &schema_validator("job.schema.json"),
         "job",
         &serde_json::to_value(&job).unwrap(),
     );
@@ -154,8 +118,8 @@ fn records_built_from_the_types_validate() {
         &std::fs::read(dir.path().join("manifests/run_manifest.json")).unwrap(),
     )
     .unwrap();
-    assert_valid(
-        &validator("run_manifest.schema.json"),
+    assert_schema_valid(
+        &schema_validator("run_manifest.schema.json"),
         "manifest",
         &manifest,
     );
@@ -163,22 +127,22 @@ fn records_built_from_the_types_validate() {
     // And the schema is strict: unknown fields and missing reasons are refused.
     let mut bad = serde_json::to_value(&job).unwrap();
     bad["events"][2].as_object_mut().unwrap().remove("reason");
-    assert!(!validator("job.schema.json").is_valid(&bad));
+    assert!(!schema_validator("job.schema.json").is_valid(&bad));
     let mut bad = serde_json::to_value(&job).unwrap();
     bad["artifact"]["surprise"] = Value::Bool(true);
-    assert!(!validator("job.schema.json").is_valid(&bad));
+    assert!(!schema_validator("job.schema.json").is_valid(&bad));
 }
 
 #[test]
 fn every_line_the_batch_writes_validates() {
     let out = common::batch_over_samples();
-    let job_v = validator("job.schema.json");
-    let event_v = validator("event.schema.json");
+    let job_v = schema_validator("job.schema.json");
+    let event_v = schema_validator("event.schema.json");
     let mut lines = 0;
     for (stage, stream) in &out.stage_outputs {
         for line in stream.lines() {
             let v: Value = serde_json::from_str(line).unwrap();
-            assert_valid(&job_v, &format!("{stage} job line"), &v);
+            assert_schema_valid(&job_v, &format!("{stage} job line"), &v);
             lines += 1;
         }
     }
@@ -186,7 +150,7 @@ fn every_line_the_batch_writes_validates() {
         let text = std::fs::read_to_string(out.run.join("telemetry").join(name)).unwrap();
         for line in text.lines() {
             let v: Value = serde_json::from_str(line).unwrap();
-            assert_valid(&event_v, name, &v);
+            assert_schema_valid(&event_v, name, &v);
             assert!(
                 v.get("event_seq").is_some(),
                 "{name}: unsequenced event {v}"
@@ -196,7 +160,7 @@ fn every_line_the_batch_writes_validates() {
     }
     let jobs = std::fs::read_to_string(out.run.join("telemetry/jobs.jsonl")).unwrap();
     for line in jobs.lines() {
-        assert_valid(
+        assert_schema_valid(
             &job_v,
             "telemetry/jobs.jsonl",
             &serde_json::from_str(line).unwrap(),
@@ -211,7 +175,7 @@ fn every_line_the_batch_writes_validates() {
         ("reports/summary.json", "report.schema.json"),
     ] {
         let v: Value = serde_json::from_slice(&std::fs::read(out.run.join(file)).unwrap()).unwrap();
-        assert_valid(&validator(schema_name), file, &v);
+        assert_schema_valid(&schema_validator(schema_name), file, &v);
     }
     assert!(lines > 0, "the batch wrote nothing");
     registry_matches_the_ingested_jobs(&out);
@@ -262,7 +226,7 @@ fn every_metrics_file_validates(run: &Path) -> Vec<String> {
                  and list it in METRICS_SCHEMAS (tests/schemas.rs)"
             )
         };
-        let v = validator(schema_name);
+        let v = schema_validator(schema_name);
         let path = run.join("metrics").join(name);
         let text = std::fs::read_to_string(&path).unwrap();
         if name.ends_with(".jsonl") {
@@ -272,10 +236,10 @@ fn every_metrics_file_validates(run: &Path) -> Vec<String> {
             );
             for (i, line) in text.lines().enumerate() {
                 let line: Value = serde_json::from_str(line).unwrap();
-                assert_valid(&v, &format!("metrics/{name} line {}", i + 1), &line);
+                assert_schema_valid(&v, &format!("metrics/{name} line {}", i + 1), &line);
             }
         } else {
-            assert_valid(
+            assert_schema_valid(
                 &v,
                 &format!("metrics/{name}"),
                 &serde_json::from_str(&text).unwrap(),
@@ -290,7 +254,7 @@ fn every_metrics_file_validates(run: &Path) -> Vec<String> {
 /// (less `artifact_seq` and `custody`), in the same order.
 fn registry_matches_the_ingested_jobs(out: &common::BatchOutput) {
     use fx_ingest::registry::{REGISTRY, RegistryLine};
-    let v = validator("registry_line.schema.json");
+    let v = schema_validator("registry_line.schema.json");
     let text = std::fs::read_to_string(out.run.join(REGISTRY)).unwrap();
     let (stage, jobs) = &out.stage_outputs[0];
     assert_eq!(stage, "fx-ingest");
@@ -304,7 +268,7 @@ fn registry_matches_the_ingested_jobs(out: &common::BatchOutput) {
     for (i, (line, job)) in lines.iter().zip(&jobs).enumerate() {
         let what = format!("{REGISTRY} line {}", i + 1);
         let value: Value = serde_json::from_str(line).unwrap();
-        assert_valid(&v, &what, &value);
+        assert_schema_valid(&v, &what, &value);
         let typed: RegistryLine = serde_json::from_str(line).expect(&what);
         assert_eq!(&serde_json::to_string(&typed).unwrap(), line, "{what}");
         let mut artifact = serde_json::from_str::<Value>(job).unwrap()["artifact"].take();
@@ -378,14 +342,14 @@ fn registry_lines() -> Vec<fx_ingest::registry::RegistryLine> {
 
 #[test]
 fn registry_lines_built_from_the_type_validate() {
-    let v = validator("registry_line.schema.json");
+    let v = schema_validator("registry_line.schema.json");
     let schema = schema("registry_line.schema.json");
     let mut listed: Vec<&String> = schema["properties"].as_object().unwrap().keys().collect();
     listed.sort();
     let mut written = std::collections::BTreeSet::new();
     for line in registry_lines() {
         let value = serde_json::to_value(&line).unwrap();
-        assert_valid(&v, "registry line", &value);
+        assert_schema_valid(&v, "registry line", &value);
         written.extend(value.as_object().unwrap().keys().cloned());
     }
     // The schema lists exactly the fields the type writes.
@@ -473,7 +437,7 @@ fn example(s: &Value) -> Value {
 #[test]
 fn broken_registry_lines_and_metrics_are_rejected() {
     // Registry: each edit breaks one rule of a valid line.
-    let v = validator("registry_line.schema.json");
+    let v = schema_validator("registry_line.schema.json");
     let lines: Vec<Value> = registry_lines()
         .iter()
         .map(|l| serde_json::to_value(l).unwrap())
@@ -521,9 +485,9 @@ fn broken_registry_lines_and_metrics_are_rejected() {
 
     // Metrics: the minimal valid object of each schema, then broken.
     for (file, name) in METRICS_SCHEMAS {
-        let v = validator(name);
+        let v = schema_validator(name);
         let good = example(&schema(name));
-        assert_valid(&v, file, &good);
+        assert_schema_valid(&v, file, &good);
         let fields: Vec<String> = good.as_object().unwrap().keys().cloned().collect();
         for field in &fields {
             let mut bad = good.clone();
@@ -537,11 +501,11 @@ fn broken_registry_lines_and_metrics_are_rejected() {
         bad["elapsed_s"] = 1.5.into();
         assert!(!v.is_valid(&bad), "{file} accepted an unknown field");
     }
-    let seq = validator("metrics_seq.schema.json");
+    let seq = schema_validator("metrics_seq.schema.json");
     let mut bad = example(&schema("metrics_seq.schema.json"));
     bad["jobs"] = (-3).into();
     assert!(!seq.is_valid(&bad), "negative count");
-    let ingest = validator("metrics_ingest.schema.json");
+    let ingest = schema_validator("metrics_ingest.schema.json");
     let good = example(&schema("metrics_ingest.schema.json"));
     let mut bad = good.clone();
     bad["phases_ms"]["sleep"] = 1.into();

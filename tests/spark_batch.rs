@@ -82,17 +82,11 @@ fn spark_gives_the_local_pipelines_evidence_then_again_after_a_kill() {
             .unwrap();
     assert_eq!(metrics["partitions"], 3);
     assert_eq!(metrics["master"], "local[2]");
-    let schema: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(common::repo().join("schemas/metrics_spark_batch.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let errors: Vec<String> = jsonschema::options()
-        .build(&schema)
-        .unwrap()
-        .iter_errors(&metrics)
-        .map(|e| e.to_string())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{metrics}");
+    common::assert_schema_valid(
+        &common::schema_validator("metrics_spark_batch.schema.json"),
+        "metrics/spark_batch.json",
+        &metrics,
+    );
     // Each task's stage processes leave their line of wall-clock figures.
     let stages = std::fs::read_to_string(run.join("metrics/stages.jsonl")).unwrap();
     for stage in ["fx-route", "fx-inspect", "fx-probe", "fx-fingerprint"] {

@@ -176,3 +176,43 @@ pub fn assert_same(
         );
     }
 }
+
+/// `schemas/NAME` as JSON.
+pub fn schema(name: &str) -> serde_json::Value {
+    let p = repo().join("schemas").join(name);
+    serde_json::from_slice(&std::fs::read(&p).expect("schema file")).expect("schema json")
+}
+
+/// A validator of `schemas/NAME`, with the shared schemas it may refer to
+/// (text, conclusion, event, job) registered by their `$id`.
+pub fn schema_validator(name: &str) -> jsonschema::Validator {
+    let mut registry = jsonschema::Registry::new();
+    for other in [
+        "text.schema.json",
+        "conclusion.schema.json",
+        "event.schema.json",
+        "job.schema.json",
+    ] {
+        let s = schema(other);
+        let id = s["$id"].as_str().unwrap().to_owned();
+        registry = registry.add(id, s).expect("schema resource");
+    }
+    let registry = registry.prepare().expect("registry");
+    jsonschema::options()
+        .with_registry(&registry)
+        .build(&schema(name))
+        .expect("schema compiles")
+}
+
+/// Asserts `instance` validates, listing every error and where it is.
+pub fn assert_schema_valid(v: &jsonschema::Validator, what: &str, instance: &serde_json::Value) {
+    let errors: Vec<String> = v
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what} does not validate:\n{}\n{instance}",
+        errors.join("\n")
+    );
+}
