@@ -8,6 +8,7 @@
 mod common;
 
 use common::{assert_same, evidence};
+use fx_core::cache::{CacheMetrics, Counts};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,35 +37,16 @@ fn batch(run: &Path, extra: &[&str], env: &[(&str, &str)]) {
     );
 }
 
-/// Cache outcomes per stage from `RUN/metrics/cache.jsonl`, summed.
-fn lookups(run: &Path) -> BTreeMap<String, BTreeMap<String, u64>> {
+/// Cache outcomes per stage from `RUN/metrics/cache.jsonl` (one process
+/// per stage in these runs).
+fn lookups(run: &Path) -> BTreeMap<String, Counts> {
     let text = std::fs::read_to_string(run.join("metrics/cache.jsonl")).unwrap();
-    let mut out: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut out = BTreeMap::new();
     for l in text.lines() {
-        let v: Value = serde_json::from_str(l).unwrap();
-        let row = out
-            .entry(v["stage"].as_str().unwrap().to_owned())
-            .or_default();
-        for k in [
-            "hits",
-            "misses",
-            "corrupt",
-            "stored",
-            "uncacheable",
-            "store_failed",
-            "evicted",
-        ] {
-            *row.entry(k.to_owned()).or_default() += v[k].as_u64().unwrap();
-        }
+        let m: CacheMetrics = serde_json::from_str(l).unwrap();
+        assert!(out.insert(m.stage.clone(), m.counts).is_none(), "{text}");
     }
     out
-}
-
-fn count(l: &BTreeMap<String, BTreeMap<String, u64>>, stage: &str, what: &str) -> u64 {
-    l.get(stage)
-        .and_then(|r| r.get(what))
-        .copied()
-        .unwrap_or_else(|| panic!("no {what} for {stage} in {l:?}"))
 }
 
 /// The reference: the batch over samples/ with no cache.
@@ -85,8 +67,8 @@ fn a_warm_rerun_replays_every_stage_and_a_corrupt_entry_is_never_trusted() {
     assert_same(&want, &evidence(&cold), "cold run with a cache");
     let l = lookups(&cold);
     for stage in STAGES {
-        assert_eq!(count(&l, stage, "misses"), 54, "{stage}: {l:?}");
-        assert_eq!(count(&l, stage, "stored"), 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].misses, 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].stored, 54, "{stage}: {l:?}");
     }
 
     let warm = d.path().join("warm");
@@ -94,7 +76,7 @@ fn a_warm_rerun_replays_every_stage_and_a_corrupt_entry_is_never_trusted() {
     assert_same(&want, &evidence(&warm), "warm run");
     let l = lookups(&warm);
     for stage in STAGES {
-        assert_eq!(count(&l, stage, "hits"), 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].hits, 54, "{stage}: {l:?}");
     }
 
     // Damage: one inspect entry's bytes edited, one fingerprint entry cut
@@ -123,12 +105,8 @@ fn a_warm_rerun_replays_every_stage_and_a_corrupt_entry_is_never_trusted() {
     assert_same(&want, &evidence(&damaged), "damaged cache");
     let l = lookups(&damaged);
     for stage in ["fx-inspect", "fx-fingerprint"] {
-        assert!(count(&l, stage, "corrupt") >= 1, "{stage}: {l:?}");
-        assert_eq!(
-            count(&l, stage, "hits") + count(&l, stage, "corrupt"),
-            54,
-            "{stage}: {l:?}"
-        );
+        assert!(l[stage].corrupt >= 1, "{stage}: {l:?}");
+        assert_eq!(l[stage].hits + l[stage].corrupt, 54, "{stage}: {l:?}");
     }
     // Replaced: the next run hits everything again.
     let again = d.path().join("again");
@@ -136,8 +114,8 @@ fn a_warm_rerun_replays_every_stage_and_a_corrupt_entry_is_never_trusted() {
     assert_same(&want, &evidence(&again), "repaired cache");
     let l = lookups(&again);
     for stage in STAGES {
-        assert_eq!(count(&l, stage, "hits"), 54, "{stage}: {l:?}");
-        assert_eq!(count(&l, stage, "corrupt"), 0, "{stage}: {l:?}");
+        assert_eq!(l[stage].hits, 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].corrupt, 0, "{stage}: {l:?}");
     }
 }
 
@@ -161,9 +139,9 @@ fn a_change_misses_exactly_the_modules_that_read_it() {
         &[],
     );
     let l = lookups(&run);
-    assert_eq!(count(&l, "fx-probe", "misses"), 54, "{l:?}");
+    assert_eq!(l["fx-probe"].misses, 54, "{l:?}");
     for stage in ["fx-route", "fx-inspect", "fx-fingerprint"] {
-        assert_eq!(count(&l, stage, "hits"), 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].hits, 54, "{stage}: {l:?}");
     }
 
     // Another openssl (a wrapper reporting another version): fx-inspect,
@@ -191,9 +169,9 @@ fn a_change_misses_exactly_the_modules_that_read_it() {
     );
     let l = lookups(&run);
     for stage in ["fx-inspect", "fx-fingerprint"] {
-        assert_eq!(count(&l, stage, "misses"), 54, "{stage}: {l:?}");
+        assert_eq!(l[stage].misses, 54, "{stage}: {l:?}");
     }
-    assert_eq!(count(&l, "fx-route", "hits"), 54, "{l:?}");
+    assert_eq!(l["fx-route"].hits, 54, "{l:?}");
     let runs = std::fs::read_to_string(run.join("telemetry/tool_run_events.jsonl")).unwrap();
     let with_openssl: std::collections::BTreeSet<u64> = runs
         .lines()
@@ -202,16 +180,8 @@ fn a_change_misses_exactly_the_modules_that_read_it() {
         .map(|e| e["artifact_seq"].as_u64().unwrap())
         .collect();
     assert!(!with_openssl.is_empty());
-    assert_eq!(
-        count(&l, "fx-probe", "misses"),
-        with_openssl.len() as u64,
-        "{l:?}"
-    );
-    assert_eq!(
-        count(&l, "fx-probe", "hits"),
-        54 - with_openssl.len() as u64,
-        "{l:?}"
-    );
+    assert_eq!(l["fx-probe"].misses, with_openssl.len() as u64, "{l:?}");
+    assert_eq!(l["fx-probe"].hits, 54 - with_openssl.len() as u64, "{l:?}");
 }
 
 #[test]
@@ -264,7 +234,7 @@ fn concurrent_runs_share_one_cache_and_the_cap_evicts() {
         );
         assert_eq!(capped, plain, "{name}");
         let l = lookups(&run);
-        assert!(count(&l, "fx-route", "evicted") > 0, "{l:?}");
+        assert!(l["fx-route"].evicted > 0, "{l:?}");
     }
     let kept: u64 = common::walk(&small)
         .iter()
@@ -305,8 +275,8 @@ fn a_cache_that_cannot_be_written_is_not_fatal() {
         "{err}"
     );
     let l = lookups(&run);
-    assert_eq!(count(&l, "fx-route", "store_failed"), 54, "{l:?}");
-    assert_eq!(count(&l, "fx-route", "stored"), 0, "{l:?}");
+    assert_eq!(l["fx-route"].store_failed, 54, "{l:?}");
+    assert_eq!(l["fx-route"].stored, 0, "{l:?}");
 }
 
 /// The path of a program on PATH.
