@@ -10,12 +10,13 @@
 //! the deterministic reports: they hold times, which differ on every run.
 
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 use fx_core::cache::{CACHE_METRICS_FILE, CacheMetrics};
+use fx_core::jsonl::{JsonlReader, LineReader};
 use fx_core::metrics::{LatencyHistogram, STAGES_FILE, StageMetrics};
 use fx_core::run::{RunDir, write_json_atomic};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::html::escape::esc;
@@ -129,7 +130,8 @@ pub fn write(run: &RunDir) -> anyhow::Result<RunMetrics> {
 /// Reads the run's metrics and telemetry into [`RunMetrics`].
 pub fn collect(run: &RunDir) -> anyhow::Result<RunMetrics> {
     let root = run.path();
-    let telemetry = scan_telemetry(root)?;
+    let max_line = run.policy().limits.max_line_bytes as usize;
+    let telemetry = scan_telemetry(root, max_line)?;
     let mut stages = Vec::new();
     if let Some(v) = read_json(&root.join("metrics/fx-ingest.json"))? {
         let wall: u64 = v["phases_ms"]
@@ -143,7 +145,7 @@ pub fn collect(run: &RunDir) -> anyhow::Result<RunMetrics> {
             v["peak_rss_kib"].as_u64(),
         ));
     }
-    stages.extend(stage_rows(root)?);
+    stages.extend(stage_rows(root, max_line)?);
     if let Some(v) = read_json(&root.join("metrics/seq.json"))? {
         stages.push(plain_row(
             "fx-seq",
@@ -190,7 +192,7 @@ pub fn collect(run: &RunDir) -> anyhow::Result<RunMetrics> {
         stages,
         failures,
         tools,
-        caches: cache_rows(root)?,
+        caches: cache_rows(root, max_line)?,
     })
 }
 
@@ -231,34 +233,35 @@ fn read_json(path: &Path) -> anyhow::Result<Option<serde_json::Value>> {
 }
 
 /// The lines of a JSONL metrics file (none when it is missing).
-fn jsonl<T: for<'de> Deserialize<'de>>(path: &Path) -> anyhow::Result<Vec<T>> {
+fn jsonl<T: DeserializeOwned>(path: &Path, max_line: usize) -> anyhow::Result<Vec<T>> {
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(fx_core::Error::io(path, e).into()),
     };
+    let mut reader = JsonlReader::new(std::io::BufReader::new(file), max_line);
     let mut out = Vec::new();
-    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
-        let line = line.map_err(|e| fx_core::Error::io(path, e))?;
-        out.push(
-            serde_json::from_str(&line)
-                .map_err(|e| anyhow::anyhow!("{} line {}: {e}", path.display(), i + 1))?,
-        );
+    while let Some(record) = reader
+        .next_record()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    {
+        out.push(record);
     }
     Ok(out)
 }
 
+/// Where `name` stands in `order` (names it does not list go last).
+fn rank(order: &[&str], name: &str) -> usize {
+    order.iter().position(|o| *o == name).unwrap_or(order.len())
+}
+
 /// The per-job stages, their processes' lines merged, in pipeline order.
-fn stage_rows(root: &Path) -> anyhow::Result<Vec<StageRow>> {
+fn stage_rows(root: &Path, max_line: usize) -> anyhow::Result<Vec<StageRow>> {
     const ORDER: [&str; 4] = ["fx-route", "fx-inspect", "fx-probe", "fx-fingerprint"];
-    let lines: Vec<StageMetrics> = jsonl(&root.join(STAGES_FILE))?;
+    let lines: Vec<StageMetrics> = jsonl(&root.join(STAGES_FILE), max_line)?;
     let mut by_stage: BTreeMap<usize, Vec<StageMetrics>> = BTreeMap::new();
     for l in lines {
-        let rank = ORDER
-            .iter()
-            .position(|s| *s == l.stage)
-            .unwrap_or(ORDER.len());
-        by_stage.entry(rank).or_default().push(l);
+        by_stage.entry(rank(&ORDER, &l.stage)).or_default().push(l);
     }
     let mut rows = Vec::new();
     for (_, lines) in by_stage {
@@ -332,24 +335,16 @@ struct ToolLine {
 
 /// One pass over `telemetry/events.jsonl`: jobs (summary events), error
 /// events per (module, kind), tool runs per (tool, version).
-fn scan_telemetry(root: &Path) -> anyhow::Result<Telemetry> {
+fn scan_telemetry(root: &Path, max_line: usize) -> anyhow::Result<Telemetry> {
     let path = root.join("telemetry/events.jsonl");
     let file = std::fs::File::open(&path).map_err(|e| fx_core::Error::io(&path, e))?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let mut reader = LineReader::new(std::io::BufReader::with_capacity(1 << 20, file), max_line);
     let mut t = Telemetry::default();
-    let mut line = Vec::new();
-    let mut n = 0u64;
-    loop {
-        line.clear();
-        if reader
-            .read_until(b'\n', &mut line)
-            .map_err(|e| fx_core::Error::io(&path, e))?
-            == 0
-        {
-            break;
-        }
-        n += 1;
-        let e: EventLine<'_> = serde_json::from_slice(&line)
+    while let Some((n, line)) = reader
+        .next_line()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+    {
+        let e: EventLine<'_> = serde_json::from_slice(line)
             .map_err(|err| anyhow::anyhow!("{} line {n}: {err}", path.display()))?;
         if e.module == "seq" && e.step == "summary" {
             t.jobs += 1;
@@ -377,13 +372,13 @@ fn scan_telemetry(root: &Path) -> anyhow::Result<Telemetry> {
 
 /// The caches' lookups: the deep-fingerprint cache's lines, then the
 /// module cache's (`--cache DIR`) per module.
-fn cache_rows(root: &Path) -> anyhow::Result<Vec<CacheRow>> {
+fn cache_rows(root: &Path, max_line: usize) -> anyhow::Result<Vec<CacheRow>> {
     #[derive(Deserialize)]
     struct Lookup {
         cache: String,
     }
     let mut rows = Vec::new();
-    let lines: Vec<Lookup> = jsonl(&root.join("metrics/fingerprint_cache.jsonl"))?;
+    let lines: Vec<Lookup> = jsonl(&root.join("metrics/fingerprint_cache.jsonl"), max_line)?;
     if !lines.is_empty() {
         let hits = lines.iter().filter(|l| l.cache == "hit").count() as u64;
         rows.push(CacheRow {
@@ -393,20 +388,18 @@ fn cache_rows(root: &Path) -> anyhow::Result<Vec<CacheRow>> {
             corrupt: 0,
         });
     }
-    let modules: Vec<CacheMetrics> = jsonl(&root.join(CACHE_METRICS_FILE))?;
+    let modules: Vec<CacheMetrics> = jsonl(&root.join(CACHE_METRICS_FILE), max_line)?;
     let mut by_module: BTreeMap<usize, CacheRow> = BTreeMap::new();
     const ORDER: [&str; 4] = ["route", "inspect", "probe", "fingerprint"];
     for m in modules {
-        let rank = ORDER
-            .iter()
-            .position(|o| *o == m.module)
-            .unwrap_or(ORDER.len());
-        let row = by_module.entry(rank).or_insert_with(|| CacheRow {
-            cache: m.module.clone(),
-            hits: 0,
-            misses: 0,
-            corrupt: 0,
-        });
+        let row = by_module
+            .entry(rank(&ORDER, &m.module))
+            .or_insert_with(|| CacheRow {
+                cache: m.module.clone(),
+                hits: 0,
+                misses: 0,
+                corrupt: 0,
+            });
         row.hits += m.counts.hits;
         row.misses += m.counts.misses;
         row.corrupt += m.counts.corrupt;
