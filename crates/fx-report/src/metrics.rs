@@ -10,6 +10,7 @@
 //! the deterministic reports: they hold times, which differ on every run.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use fx_core::cache::{CACHE_METRICS_FILE, CacheMetrics};
@@ -453,33 +454,45 @@ pub fn page(m: &RunMetrics) -> String {
         "jobs/CPU-s",
         &bars(&|s| s.jobs_per_cpu_s),
     ));
-    out.push_str(
-        "</div>\n<table><tr><th>stage</th><th>processes</th><th>jobs</th><th>wall ms</th>\
-        <th>CPU ms</th><th>jobs/s</th><th>jobs/CPU-s</th><th>peak RSS KiB</th><th>p50 µs</th>\
-        <th>p90 µs</th><th>p99 µs</th><th>max µs</th><th>panics</th></tr>\n",
+    out.push_str("</div>\n");
+    table(
+        &mut out,
+        &[
+            "stage",
+            "processes",
+            "jobs",
+            "wall ms",
+            "CPU ms",
+            "jobs/s",
+            "jobs/CPU-s",
+            "peak RSS KiB",
+            "p50 µs",
+            "p90 µs",
+            "p99 µs",
+            "max µs",
+            "panics",
+        ],
+        m.stages.iter().map(|s| {
+            (
+                vec![s.stage.as_str()],
+                vec![
+                    s.processes.to_string(),
+                    s.jobs.to_string(),
+                    s.wall_ms.to_string(),
+                    opt(s.cpu_ms),
+                    opt(s.jobs_per_s),
+                    opt(s.jobs_per_cpu_s),
+                    opt(s.peak_rss_kib),
+                    opt(s.p50_us),
+                    opt(s.p90_us),
+                    opt(s.p99_us),
+                    opt(s.max_us),
+                    s.panics.to_string(),
+                ],
+            )
+        }),
     );
-    for s in &m.stages {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{}</td></tr>\n",
-            esc(&s.stage),
-            s.processes,
-            s.jobs,
-            s.wall_ms,
-            opt(s.cpu_ms),
-            opt(s.jobs_per_s),
-            opt(s.jobs_per_cpu_s),
-            opt(s.peak_rss_kib),
-            opt(s.p50_us),
-            opt(s.p90_us),
-            opt(s.p99_us),
-            opt(s.max_us),
-            s.panics
-        ));
-    }
-    out.push_str("</table>\n<h2>Failure shapes</h2>\n<div class=\"charts\">");
+    out.push_str("<h2>Failure shapes</h2>\n<div class=\"charts\">");
     let fail_bars: Vec<Bar> = m
         .failures
         .iter()
@@ -495,47 +508,76 @@ pub fn page(m: &RunMetrics) -> String {
         "events",
         &top(fail_bars),
     ));
-    out.push_str(
-        "</div>\n<table><tr><th>module</th><th>shape</th><th>events</th><th>per 1,000 jobs</th></tr>\n",
+    out.push_str("</div>\n");
+    table(
+        &mut out,
+        &["module", "shape", "events", "per 1,000 jobs"],
+        m.failures.iter().map(|f| {
+            (
+                vec![f.module.as_str(), f.kind.as_str()],
+                vec![f.events.to_string(), f.per_1000_jobs.to_string()],
+            )
+        }),
     );
-    for f in &m.failures {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            esc(&f.module),
-            esc(&f.kind),
-            f.events,
-            f.per_1000_jobs
-        ));
-    }
-    out.push_str("</table>\n<h2>External tools</h2>\n<table><tr><th>tool</th><th>version</th><th>runs</th><th>failed</th><th>timed out</th></tr>\n");
-    for t in &m.tools {
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-            esc(&t.tool),
-            esc(&t.version),
-            t.runs,
-            t.failed,
-            t.timed_out
-        ));
-    }
-    out.push_str("</table>\n<h2>Caches</h2>\n");
+    out.push_str("<h2>External tools</h2>\n");
+    table(
+        &mut out,
+        &["tool", "version", "runs", "failed", "timed out"],
+        m.tools.iter().map(|t| {
+            (
+                vec![t.tool.as_str(), t.version.as_str()],
+                vec![
+                    t.runs.to_string(),
+                    t.failed.to_string(),
+                    t.timed_out.to_string(),
+                ],
+            )
+        }),
+    );
+    out.push_str("<h2>Caches</h2>\n");
     if m.caches.is_empty() {
         out.push_str("<p class=\"muted\">No cache was consulted in this run.</p>\n");
     } else {
-        out.push_str(
-            "<table><tr><th>cache</th><th>hits</th><th>misses</th><th>corrupt</th></tr>\n",
+        table(
+            &mut out,
+            &["cache", "hits", "misses", "corrupt"],
+            m.caches.iter().map(|c| {
+                (
+                    vec![c.cache.as_str()],
+                    vec![
+                        c.hits.to_string(),
+                        c.misses.to_string(),
+                        c.corrupt.to_string(),
+                    ],
+                )
+            }),
         );
-        for c in &m.caches {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>\n",
-                esc(&c.cache),
-                c.hits,
-                c.misses,
-                c.corrupt
-            ));
-        }
-        out.push_str("</table>\n");
     }
     out.push_str(FOOT);
     out
+}
+
+/// Appends a table: its header, then one row per item, each its text cells
+/// (escaped) followed by its figures (right-aligned).
+fn table<'a>(
+    out: &mut String,
+    header: &[&str],
+    rows: impl IntoIterator<Item = (Vec<&'a str>, Vec<String>)>,
+) {
+    out.push_str("<table><tr>");
+    for h in header {
+        let _ = write!(out, "<th>{h}</th>");
+    }
+    out.push_str("</tr>\n");
+    for (text, figures) in rows {
+        out.push_str("<tr>");
+        for t in text {
+            let _ = write!(out, "<td>{}</td>", esc(t));
+        }
+        for f in figures {
+            let _ = write!(out, "<td class=\"n\">{f}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</table>\n");
 }
