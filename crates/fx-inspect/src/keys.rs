@@ -163,7 +163,7 @@ pub fn encrypted_pkcs8(der: &[u8]) -> Result<Parsed<EncryptedKeyInfo>, Finding> 
             key: None,
             version: None,
             has_public_key: false,
-            encryption: Some(encryption.record()),
+            encryption: Some(encryption),
             encrypted_len: Some(data.len() as u64),
             findings: Vec::new(),
         },

@@ -3,8 +3,8 @@
 
 use der::asn1::{AnyRef, ObjectIdentifier, OctetStringRef, UintRef};
 use der::{Decode, Encode, Sequence};
+use fx_facts::PbeScheme;
 use fx_formats::oids;
-use serde::Serialize;
 use spki::AlgorithmIdentifierRef;
 
 use crate::algorithm::bits_of;
@@ -54,57 +54,6 @@ pub fn uint(u: &UintRef<'_>) -> u64 {
         .fold(0u64, |a, &b| (a << 8) | u64::from(b))
 }
 
-/// What a password-based encryption identifier says.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct PbeInfo {
-    /// Scheme name (`PBES2`, `pbeWithSHAAnd3-KeyTripleDES-CBC`, …) or OID.
-    pub scheme: String,
-    /// Scheme OID.
-    pub oid: String,
-    /// KDF (`PBKDF2`, `scrypt`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kdf: Option<String>,
-    /// PBKDF2 PRF (`HMAC-SHA256`; absent = the default HMAC-SHA1).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prf: Option<String>,
-    /// Iterations (PBKDF2, PBES1, PKCS#12).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iterations: Option<u64>,
-    /// Salt length in bytes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub salt_len: Option<usize>,
-    /// Derived key length, when stated.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_len: Option<u64>,
-    /// scrypt N, r, p.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scrypt: Option<[u64; 3]>,
-    /// Content cipher (`AES-256-CBC`, …) or its OID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cipher: Option<String>,
-    /// IV length when the cipher parameters are an IV.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub iv_len: Option<usize>,
-}
-
-impl PbeInfo {
-    /// The scheme as the fx-facts record the step data is written as.
-    pub fn record(&self) -> fx_facts::PbeScheme {
-        fx_facts::PbeScheme {
-            scheme: self.scheme.clone(),
-            oid: self.oid.clone(),
-            kdf: self.kdf.clone(),
-            prf: self.prf.clone(),
-            iterations: self.iterations,
-            salt_len: self.salt_len.map(|n| n as u64),
-            key_len: self.key_len,
-            scrypt: self.scrypt,
-            cipher: self.cipher.clone(),
-            iv_len: self.iv_len.map(|n| n as u64),
-        }
-    }
-}
-
 fn name_or_oid(oid: &ObjectIdentifier) -> String {
     let s = oid.to_string();
     oids::name(&s).map(str::to_owned).unwrap_or(s)
@@ -114,13 +63,14 @@ fn params_der(p: &Option<AnyRef<'_>>) -> Option<Vec<u8>> {
     p.as_ref().and_then(|a| a.to_der().ok())
 }
 
-/// Describes an encryption algorithm identifier.
-pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeInfo {
+/// Describes an encryption algorithm identifier as the fx-facts record the
+/// step data is written as.
+pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeScheme {
     let oid = alg.oid.to_string();
-    let mut info = PbeInfo {
+    let mut info = PbeScheme {
         scheme: name_or_oid(&alg.oid),
         oid: oid.clone(),
-        ..PbeInfo::default()
+        ..PbeScheme::default()
     };
     let params = params_der(&alg.parameters);
     let Some(params) = params else { return info };
@@ -133,7 +83,7 @@ pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeInfo {
         match p.kdf.oid.to_string().as_str() {
             "1.2.840.113549.1.5.12" => {
                 if let Ok(k) = Pbkdf2Params::from_der(&kdf_params) {
-                    info.salt_len = Some(k.salt.as_bytes().len());
+                    info.salt_len = Some(k.salt.as_bytes().len() as u64);
                     info.iterations = Some(uint(&k.iterations));
                     info.key_len = k.key_length.as_ref().map(uint);
                     info.prf = k.prf.as_ref().map(|a| name_or_oid(&a.oid));
@@ -141,7 +91,7 @@ pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeInfo {
             }
             "1.3.6.1.4.1.11591.4.11" => {
                 if let Ok(k) = ScryptParams::from_der(&kdf_params) {
-                    info.salt_len = Some(k.salt.as_bytes().len());
+                    info.salt_len = Some(k.salt.as_bytes().len() as u64);
                     info.scrypt =
                         Some([uint(&k.cost), uint(&k.block_size), uint(&k.parallelization)]);
                     info.key_len = k.key_length.as_ref().map(uint);
@@ -154,10 +104,10 @@ pub fn describe(alg: &AlgorithmIdentifierRef<'_>) -> PbeInfo {
             .as_deref()
             .and_then(|d| <&OctetStringRef>::from_der(d).ok())
         {
-            info.iv_len = Some(iv.as_bytes().len());
+            info.iv_len = Some(iv.as_bytes().len() as u64);
         }
     } else if let Ok(p) = SaltIterations::from_der(&params) {
-        info.salt_len = Some(p.salt.as_bytes().len());
+        info.salt_len = Some(p.salt.as_bytes().len() as u64);
         info.iterations = Some(uint(&p.iterations));
     }
     info

@@ -106,8 +106,7 @@ fn bags(
         match bag.bag_id.to_string().as_str() {
             "1.2.840.113549.1.12.10.1.2" => {
                 if let Ok(e) = bag.value.decode_as::<EncryptedPrivateKeyInfo<'_>>() {
-                    safe.shrouded_keys
-                        .push(pbe::describe(&e.algorithm).record());
+                    safe.shrouded_keys.push(pbe::describe(&e.algorithm));
                     let _ = e.data;
                 }
             }
@@ -200,7 +199,7 @@ pub fn pkcs12(der: &[u8]) -> Result<(Parsed<Pkcs12Data>, Vec<Vec<u8>>), Finding>
                                     });
                                 }
                                 let _ = (ed.version, ed.info.content_type);
-                                safe.encryption = Some(info.record());
+                                safe.encryption = Some(info);
                             }
                         }
                         _ => {}
