@@ -946,22 +946,29 @@ fn follow_reads_behind_links_reports_loops_and_reads_a_file_once() {
     assert_eq!(rerun, out);
 }
 
+/// `bash pipelines/forensics-batch.sh ARGS…` in `dir`, with the commands
+/// these tests were built with and no `FX_RUN` from the environment.
+fn forensics_batch(dir: &Path, args: &[&str]) -> StdCommand {
+    let mut cmd = StdCommand::new("bash");
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh"))
+        .args(args)
+        .current_dir(dir)
+        .env("FX_BIN_DIR", bin().parent().unwrap())
+        .env_remove("FX_RUN");
+    cmd
+}
+
 #[test]
 fn forensics_batch_passes_follow_and_counts_skips_apart() {
     let d = tempfile::tempdir().unwrap();
     link_tree(d.path());
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
-    let bins = bin().parent().unwrap().to_path_buf();
     let batch = |extra: &[&str], run: &str| -> (String, Value) {
-        let out = StdCommand::new("bash")
-            .arg(&script)
-            .args(extra)
-            .args(["-j", "1", "root", run])
-            .current_dir(d.path())
-            .env("FX_BIN_DIR", &bins)
-            .env_remove("FX_RUN")
-            .output()
-            .unwrap();
+        let args: Vec<&str> = extra
+            .iter()
+            .copied()
+            .chain(["-j", "1", "root", run])
+            .collect();
+        let out = forensics_batch(d.path(), &args).output().unwrap();
         assert!(
             out.status.success(),
             "{}",
@@ -1004,14 +1011,7 @@ fn forensics_batch_reports_a_failed_stage_once() {
     // RUN/manifests is a regular file: fx-ingest cannot make the run.
     fs::create_dir(d.path().join("run")).unwrap();
     fs::write(d.path().join("run/manifests"), b"").unwrap();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
-    let bins = bin().parent().unwrap().to_path_buf();
-    let out = StdCommand::new("bash")
-        .arg(&script)
-        .args(["-j", "1", "a.txt", "run"])
-        .current_dir(d.path())
-        .env("FX_BIN_DIR", &bins)
-        .env_remove("FX_RUN")
+    let out = forensics_batch(d.path(), &["-j", "1", "a.txt", "run"])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -1061,12 +1061,7 @@ fn forensics_batch_draws_one_progress_line_on_a_terminal_only() {
     // No stage draws its own line: only fx-seq's.
     assert!(!tty.contains("fx-route:"), "{tty:?}");
 
-    let out = StdCommand::new("bash")
-        .arg(&script)
-        .args(["-j", "1", ".", "../plain-run"])
-        .current_dir(d.path())
-        .env("FX_BIN_DIR", &bins)
-        .env_remove("FX_RUN")
+    let out = forensics_batch(d.path(), &["-j", "1", ".", "../plain-run"])
         .output()
         .unwrap();
     assert!(out.status.success());
