@@ -260,9 +260,13 @@ fn rank(order: &[&str], name: &str) -> usize {
 fn stage_rows(root: &Path, max_line: usize) -> anyhow::Result<Vec<StageRow>> {
     const ORDER: [&str; 4] = ["fx-route", "fx-inspect", "fx-probe", "fx-fingerprint"];
     let lines: Vec<StageMetrics> = jsonl(&root.join(STAGES_FILE), max_line)?;
-    let mut by_stage: BTreeMap<usize, Vec<StageMetrics>> = BTreeMap::new();
+    // Keyed by name too: stages ORDER does not list keep a row each.
+    let mut by_stage: BTreeMap<(usize, String), Vec<StageMetrics>> = BTreeMap::new();
     for l in lines {
-        by_stage.entry(rank(&ORDER, &l.stage)).or_default().push(l);
+        by_stage
+            .entry((rank(&ORDER, &l.stage), l.stage.clone()))
+            .or_default()
+            .push(l);
     }
     let mut rows = Vec::new();
     for (_, lines) in by_stage {
@@ -390,11 +394,11 @@ fn cache_rows(root: &Path, max_line: usize) -> anyhow::Result<Vec<CacheRow>> {
         });
     }
     let modules: Vec<CacheMetrics> = jsonl(&root.join(CACHE_METRICS_FILE), max_line)?;
-    let mut by_module: BTreeMap<usize, CacheRow> = BTreeMap::new();
+    let mut by_module: BTreeMap<(usize, String), CacheRow> = BTreeMap::new();
     const ORDER: [&str; 4] = ["route", "inspect", "probe", "fingerprint"];
     for m in modules {
         let row = by_module
-            .entry(rank(&ORDER, &m.module))
+            .entry((rank(&ORDER, &m.module), m.module.clone()))
             .or_insert_with(|| CacheRow {
                 cache: m.module.clone(),
                 hits: 0,
@@ -580,4 +584,63 @@ fn table<'a>(
         out.push_str("</tr>\n");
     }
     out.push_str("</table>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use fx_core::metrics::{LatencySummary, STAGE_METRICS_FORMAT};
+
+    fn line(stage: &str, jobs: u64) -> StageMetrics {
+        StageMetrics {
+            fx: STAGE_METRICS_FORMAT.to_owned(),
+            stage: stage.to_owned(),
+            module: stage.trim_start_matches("fx-").to_owned(),
+            jobs,
+            panics: 0,
+            threads: 1,
+            wall_ms: 10,
+            cpu_ms: Some(10),
+            peak_rss_kib: None,
+            process: LatencySummary {
+                count: jobs,
+                sum_ns: 0,
+                p50_ns: 0,
+                p90_ns: 0,
+                p99_ns: 0,
+                max_ns: 0,
+                buckets: Vec::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn stages_merge_by_name_in_pipeline_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for l in [
+            line("fx-extra-b", 1),
+            line("fx-probe", 2),
+            line("fx-extra-a", 3),
+            line("fx-route", 4),
+            line("fx-probe", 5),
+        ] {
+            fx_core::metrics::append_line(&dir.path().join(STAGES_FILE), &l).unwrap();
+        }
+        let rows = stage_rows(dir.path(), 1 << 20).unwrap();
+        let got: Vec<(&str, u64, u64)> = rows
+            .iter()
+            .map(|r| (r.stage.as_str(), r.processes, r.jobs))
+            .collect();
+        // Stages the pipeline order does not name come last, one row each.
+        assert_eq!(
+            got,
+            [
+                ("fx-route", 1, 4),
+                ("fx-probe", 2, 7),
+                ("fx-extra-a", 1, 3),
+                ("fx-extra-b", 1, 1),
+            ]
+        );
+    }
 }
