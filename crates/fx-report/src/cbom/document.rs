@@ -15,7 +15,7 @@ use super::inventory::{
 };
 use super::model::{
     AlgorithmProperties, CertificateProperties, CipherSuite, Component, CryptoProperties,
-    Dependency, Evidence, Metadata, Occurrences, Property, ProtocolProperties, RelatedAsset,
+    Dependency, Evidence, Metadata, Property, ProtocolProperties, RelatedAsset,
     RelatedCryptoMaterialProperties, StoredList, Tools,
 };
 use super::read::TlsClient;
@@ -107,7 +107,7 @@ fn library_ref(l: &LibraryId) -> String {
 fn occurrences(inv: &Inventory, seen: Seen) -> Option<Evidence> {
     let (store, range) = inv.found(seen)?;
     Some(Evidence {
-        occurrences: Occurrences::Stored(StoredList { store, range }),
+        occurrences: StoredList { store, range },
     })
 }
 

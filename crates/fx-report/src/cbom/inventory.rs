@@ -16,6 +16,7 @@ use std::sync::Arc;
 use fx_core::job::Job;
 use serde::{Deserialize, Serialize};
 
+use super::model::Occurrence as CdxOccurrence;
 use super::read::{self, CertFact, HashFact, KeyFact, LibraryFact, Material, TlsClient};
 use super::registry::{self, Algorithm};
 use crate::spill::{self, Range, Sorter, Store, StoreWriter};
@@ -42,21 +43,7 @@ pub struct Seen(pub u32);
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 struct Record {
     component: u32,
-    location: String,
-    line: Option<u64>,
-    hash: Option<String>,
-}
-
-/// An occurrence as the CBOM lists it (`evidence.occurrences[]`), sorted by
-/// location, line, then hash.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Found {
-    /// The intake path, escaped.
-    pub location: String,
-    /// Line of a file of hashes.
-    pub line: Option<u64>,
-    /// The artifact's `sha256:` hash.
-    pub hash: Option<String>,
+    occurrence: CdxOccurrence,
 }
 
 /// An algorithm and where it was named.
@@ -241,9 +228,11 @@ impl Inventory {
         };
         let record = Record {
             component: seen.0,
-            location: o.0.location.clone(),
-            line: o.1,
-            hash: o.0.hash.clone(),
+            occurrence: CdxOccurrence {
+                location: o.0.location.clone(),
+                line: o.1,
+                additional_context: o.0.hash.as_ref().map(|h| format!("artifact_hash={h}")),
+            },
         };
         if let Err(e) = sorter.push(record) {
             occ.error = Some(e);
@@ -274,11 +263,7 @@ impl Inventory {
             {
                 lists[l.component as usize] = out.end_list();
             }
-            out.push(&Found {
-                location: r.location.clone(),
-                line: r.line,
-                hash: r.hash.clone(),
-            })?;
+            out.push(&r.occurrence)?;
             last = Some(r);
         }
         if let Some(l) = &last {

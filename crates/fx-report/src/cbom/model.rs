@@ -5,9 +5,8 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::inventory::Found;
 use crate::spill::{Range, Store};
 
 use super::registry::Primitive;
@@ -82,49 +81,31 @@ impl Property {
 #[derive(Debug, Serialize)]
 pub struct Evidence {
     /// One per artifact (and line, for a file of hashes) it was found in.
-    pub occurrences: Occurrences,
+    pub occurrences: StoredList,
 }
 
-/// `evidence.occurrences`: in memory, or a sorted list in the inventory's
-/// temporary file, read back as it is serialized.
-#[derive(Debug)]
-pub enum Occurrences {
-    /// In memory.
-    Listed(Vec<Occurrence>),
-    /// In the inventory's store ([`super::Inventory::finish`]).
-    Stored(StoredList),
-}
-
-/// A sorted list of occurrences in the inventory's temporary file.
+/// `evidence.occurrences`: a sorted list in the inventory's temporary file
+/// ([`super::Inventory::finish`]), read back as it is serialized.
 #[derive(Debug)]
 pub struct StoredList {
     pub(crate) store: Arc<Store>,
     pub(crate) range: Range,
 }
 
-impl Serialize for Occurrences {
+impl Serialize for StoredList {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error as _, SerializeSeq as _};
-        match self {
-            Occurrences::Listed(v) => v.serialize(s),
-            Occurrences::Stored(list) => {
-                let mut seq = s.serialize_seq(Some(list.range.count as usize))?;
-                for f in list.store.read::<Found>(list.range) {
-                    let f = f.map_err(S::Error::custom)?;
-                    seq.serialize_element(&Occurrence {
-                        location: f.location,
-                        line: f.line,
-                        additional_context: f.hash.map(|h| format!("artifact_hash={h}")),
-                    })?;
-                }
-                seq.end()
-            }
+        let mut seq = s.serialize_seq(Some(self.range.count as usize))?;
+        for o in self.store.read::<Occurrence>(self.range) {
+            seq.serialize_element(&o.map_err(S::Error::custom)?)?;
         }
+        seq.end()
     }
 }
 
-/// `evidence.occurrences[]`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// `evidence.occurrences[]`, ordered by location, line, then artifact hash
+/// (the prefix of `additionalContext` is the same for all).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Occurrence {
     /// The intake path (non-UTF-8 bytes escaped).
     pub location: String,
