@@ -100,15 +100,6 @@ pub fn build(run: &RunDir) -> anyhow::Result<Report> {
     read_jobs(run, None)
 }
 
-/// Builds the report and the [`findings`] in one pass over
-/// `RUN/telemetry/jobs.jsonl`.
-pub fn build_with_findings(run: &RunDir) -> anyhow::Result<(Report, findings::Findings)> {
-    let mut b = findings::Builder::new(run)?;
-    let add: &mut dyn FnMut(&Job) = &mut |job| b.add_job(job);
-    let report = read_jobs(run, Some(add))?;
-    Ok((report, b.finish()))
-}
-
 fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::Result<Report> {
     let path = run.path().join("telemetry/jobs.jsonl");
     let file = std::fs::File::open(&path)

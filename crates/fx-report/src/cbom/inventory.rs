@@ -176,14 +176,6 @@ pub struct Inventory {
     pub libraries: BTreeMap<LibraryId, LibraryEntry>,
 }
 
-impl Default for Inventory {
-    /// An empty inventory sorting its occurrences in the system's
-    /// temporary directory.
-    fn default() -> Inventory {
-        Inventory::new(&std::env::temp_dir())
-    }
-}
-
 /// Numbers a new component.
 fn number(components: &mut u32) -> Seen {
     let s = Seen(*components);
