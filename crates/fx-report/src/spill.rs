@@ -31,6 +31,7 @@ const MAX_RUNS: usize = 64;
 
 /// Sorts records of `T` (by its `Ord`; records that compare equal keep the
 /// order they were pushed in) with at most `batch` of them in memory.
+#[derive(Debug)]
 pub(crate) struct Sorter<T> {
     dir: PathBuf,
     batch: usize,
@@ -44,6 +45,16 @@ impl<T: Ord + Serialize + DeserializeOwned> Sorter<T> {
         Sorter {
             dir: dir.to_owned(),
             batch: batch.max(1),
+            pending: Vec::new(),
+            runs: Vec::new(),
+        }
+    }
+
+    /// A sorter that keeps every record in memory (it never writes a run).
+    pub(crate) fn in_memory() -> Sorter<T> {
+        Sorter {
+            dir: PathBuf::new(),
+            batch: usize::MAX,
             pending: Vec::new(),
             runs: Vec::new(),
         }

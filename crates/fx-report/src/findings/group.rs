@@ -2,14 +2,16 @@
 //! finding of their subject, each artifact listed once per event, and the
 //! findings ranked by severity then id.
 //!
-//! In memory, each finding's artifacts are a map. Spilling
-//! ([`Groups::spilling`]), they go through an on-disk sort instead
-//! ([`crate::spill`]), keyed the same way, and come back as one list per
-//! finding in a temporary file: the map of findings stays in memory (one
-//! entry per subject), their artifact lists do not.
+//! Each hit's artifact is a record for a sort ([`crate::spill`]) by finding,
+//! then (artifact, event, location); the sorted records, hits on the same
+//! key merged, are each finding's list. Held in memory ([`Groups::default`])
+//! the lists stay there; spilling ([`Groups::spilling`]) the sort runs on
+//! disk and the lists come back as one per finding in a temporary file: the
+//! map of findings stays in memory (one entry per subject), their artifact
+//! lists do not.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fx_core::job::Job;
@@ -18,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::quantum::Deadline;
 use super::rules::{FindingKind, Rule};
 use super::{ARTIFACTS_KEPT, ArtifactRef, Finding, SpilledList, ToolProvenance, display_text};
-use crate::spill::{self, Sorter, StoreWriter};
+use crate::spill::{Range, Sorter, StoreWriter};
 
 /// What one detector saw in one job: a rule that applies to a subject, and
 /// the event behind it.
@@ -55,13 +57,11 @@ struct Group {
     title: String,
     detail: String,
     deadline: Option<Deadline>,
-    /// By (artifact_seq, event_seq, location).
-    artifacts: BTreeMap<(u64, u64, String), ArtifactRef>,
 }
 
-/// A finding's artifact on its way through the on-disk sort: ordered by
-/// finding, then by the in-memory map's key (artifact, event, location)
-/// only, so that two hits on the same key meet and merge.
+/// A finding's artifact on its way through the sort: ordered by finding,
+/// then by (artifact, event, location) only, so that two hits on the same
+/// key meet and merge.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
     group: u32,
@@ -89,26 +89,66 @@ impl Ord for Record {
     }
 }
 
-/// Where the artifact lists are spilled, and the first error spilling them.
-struct Spill {
-    dir: std::path::PathBuf,
-    sorter: Sorter<Record>,
+/// The findings being grouped.
+#[derive(Debug)]
+pub(crate) struct Groups {
+    by_key: BTreeMap<(FindingKind, String), Group>,
+    /// Every hit's artifact.
+    records: Sorter<Record>,
+    /// Where the sorted lists are written, when spilling.
+    dir: Option<PathBuf>,
+    /// The first error spilling the records (none are taken after it).
     error: Option<std::io::Error>,
 }
 
-impl std::fmt::Debug for Spill {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Spill")
-            .field("dir", &self.dir)
-            .finish_non_exhaustive()
+impl Default for Groups {
+    /// Groups whose records are sorted, and lists kept, in memory.
+    fn default() -> Groups {
+        Groups {
+            by_key: BTreeMap::new(),
+            records: Sorter::in_memory(),
+            dir: None,
+            error: None,
+        }
     }
 }
 
-/// The findings being grouped.
-#[derive(Debug, Default)]
-pub(crate) struct Groups {
-    by_key: BTreeMap<(FindingKind, String), Group>,
-    spill: Option<Spill>,
+/// The artifact lists being made from the sorted records: in memory, or
+/// in a temporary file with each list's first [`ARTIFACTS_KEPT`] in memory.
+struct Lists {
+    kept: Vec<Vec<ArtifactRef>>,
+    ranges: Vec<Range>,
+    store: Option<StoreWriter>,
+    current: Option<u32>,
+}
+
+impl Lists {
+    /// Appends an artifact to its group's list (groups come one after the
+    /// other).
+    fn put(&mut self, r: Record) -> std::io::Result<()> {
+        if self.current != Some(r.group) {
+            self.end();
+            self.current = Some(r.group);
+        }
+        let kept = &mut self.kept[r.group as usize];
+        match &mut self.store {
+            None => kept.push(r.artifact),
+            Some(w) => {
+                w.push(&r.artifact)?;
+                if kept.len() < ARTIFACTS_KEPT {
+                    kept.push(r.artifact);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends the list of the group being written.
+    fn end(&mut self) {
+        if let (Some(g), Some(w)) = (self.current, &mut self.store) {
+            self.ranges[g as usize] = w.end_list();
+        }
+    }
 }
 
 /// Merges the lines of a repeated hit into the entry already listed.
@@ -126,11 +166,9 @@ impl Groups {
     pub fn spilling(dir: &Path, batch: usize) -> Groups {
         Groups {
             by_key: BTreeMap::new(),
-            spill: Some(Spill {
-                dir: dir.to_owned(),
-                sorter: Sorter::new(dir, batch),
-                error: None,
-            }),
+            records: Sorter::new(dir, batch),
+            dir: Some(dir.to_owned()),
+            error: None,
         }
     }
 
@@ -153,7 +191,6 @@ impl Groups {
                 title: hit.title.clone(),
                 detail: hit.detail.clone(),
                 deadline: hit.deadline.clone(),
-                artifacts: BTreeMap::new(),
             });
         if hit.rule.severity < group.rule.severity {
             // Subjects are chosen so that one subject has one rule; should two
@@ -163,7 +200,7 @@ impl Groups {
             group.detail = hit.detail.clone();
         }
         let key = (artifact.artifact_seq, event_seq, location);
-        let make = || ArtifactRef {
+        let mut artifact = ArtifactRef {
             artifact_seq: artifact.artifact_seq,
             artifact_id: artifact.artifact_id.clone(),
             artifact_hash: artifact.artifact_hash.clone(),
@@ -176,87 +213,73 @@ impl Groups {
             lines: Vec::new(),
             tool: tool_of(job, hit.event_index, hit.agreed),
         };
-        if let Some(spill) = &mut self.spill {
-            if spill.error.is_some() {
-                return;
-            }
-            let mut artifact = make();
-            merge_lines(&mut artifact.lines, hit.lines);
-            let record = Record {
-                group: group.index,
-                key,
-                artifact,
-            };
-            if let Err(e) = spill.sorter.push(record) {
-                spill.error = Some(e);
-            }
-            return;
+        merge_lines(&mut artifact.lines, hit.lines);
+        let record = Record {
+            group: group.index,
+            key,
+            artifact,
+        };
+        if let Err(e) = self.records.push(record) {
+            self.error = Some(e);
         }
-        let entry = group.artifacts.entry(key).or_insert_with(make);
-        merge_lines(&mut entry.lines, hit.lines);
     }
 
     /// The findings, most severe first, then by id; spilling, each with its
     /// first [`ARTIFACTS_KEPT`] artifacts in memory and all of them in a
-    /// temporary file ([`Finding::artifacts_stream`]).
+    /// temporary file ([`Finding::artifacts_stream`]). Fails only when
+    /// spilling: the records could not be written to disk or read back.
     pub fn try_finish(mut self) -> std::io::Result<Vec<Finding>> {
-        let Some(spill) = self.spill.take() else {
-            return Ok(self.finish());
-        };
-        if let Some(e) = spill.error {
+        if let Some(e) = self.error.take() {
             return Err(e);
         }
         // The sorted records, hits on the same key merged, into one list per
         // group (groups are numbered 0.. and every group has a record).
         let n = self.by_key.len();
-        let mut lists = vec![spill::Range::default(); n];
-        let mut heads: Vec<Vec<ArtifactRef>> = vec![Vec::new(); n];
-        let mut out = StoreWriter::new(&spill.dir)?;
-        let mut open: Option<Record> = None;
-        let mut put = |r: Record, out: &mut StoreWriter| -> std::io::Result<()> {
-            out.push(&r.artifact)?;
-            let head = &mut heads[r.group as usize];
-            if head.len() < ARTIFACTS_KEPT {
-                head.push(r.artifact);
-            }
-            Ok(())
+        let mut lists = Lists {
+            kept: vec![Vec::new(); n],
+            ranges: vec![Range::default(); n],
+            store: self.dir.as_deref().map(StoreWriter::new).transpose()?,
+            current: None,
         };
-        for r in spill.sorter.finish()? {
+        let mut open: Option<Record> = None;
+        for r in std::mem::replace(&mut self.records, Sorter::in_memory()).finish()? {
             let r = r?;
-            if let Some(o) = open.as_mut().filter(|o| **o == r) {
-                merge_lines(&mut o.artifact.lines, r.artifact.lines);
-                continue;
-            }
-            let group = r.group;
-            if let Some(o) = open.replace(r) {
-                let ended = o.group;
-                put(o, &mut out)?;
-                if ended != group {
-                    lists[ended as usize] = out.end_list();
+            match open.as_mut() {
+                Some(o) if *o == r => merge_lines(&mut o.artifact.lines, r.artifact.lines),
+                _ => {
+                    if let Some(o) = open.replace(r) {
+                        lists.put(o)?;
+                    }
                 }
             }
         }
         if let Some(o) = open {
-            let group = o.group;
-            put(o, &mut out)?;
-            lists[group as usize] = out.end_list();
+            lists.put(o)?;
         }
-        let store = Arc::new(out.finish()?);
+        lists.end();
+        let store = lists
+            .store
+            .map(StoreWriter::finish)
+            .transpose()?
+            .map(Arc::new);
         let mut findings = Vec::with_capacity(n);
         for (index, mut f) in self.ranked() {
-            f.artifacts = std::mem::take(&mut heads[index as usize]);
-            f.spilled = Some(SpilledList {
-                store: Arc::clone(&store),
-                range: lists[index as usize],
+            f.artifacts = std::mem::take(&mut lists.kept[index as usize]);
+            f.spilled = store.as_ref().map(|store| SpilledList {
+                store: Arc::clone(store),
+                range: lists.ranges[index as usize],
             });
             findings.push(f);
         }
         Ok(findings)
     }
 
-    /// The findings, most severe first, then by id.
+    /// The findings of groups held in memory ([`Groups::default`]), most
+    /// severe first, then by id.
     pub fn finish(self) -> Vec<Finding> {
-        self.ranked().into_iter().map(|(_, f)| f).collect()
+        debug_assert!(self.dir.is_none(), "finish() of spilling groups");
+        // In memory nothing is written or read back, so nothing can fail.
+        self.try_finish().unwrap_or_default()
     }
 
     /// The findings with their group numbers, most severe first, then by id.
@@ -276,7 +299,7 @@ impl Groups {
                         title: g.title,
                         detail: g.detail,
                         deadline: g.deadline,
-                        artifacts: g.artifacts.into_values().collect(),
+                        artifacts: Vec::new(),
                         spilled: None,
                     },
                 )

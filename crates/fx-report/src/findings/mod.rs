@@ -356,13 +356,18 @@ impl Builder {
 
     /// The findings, grouped and ranked.
     pub fn finish(self) -> Findings {
-        let mut out = self.head;
-        out.findings = self.groups.finish();
-        for f in &out.findings {
-            out.counts.add(f.severity);
-        }
-        out
+        let findings = self.groups.finish();
+        with_findings(self.head, findings)
     }
+}
+
+/// `head` with its findings and their counts.
+fn with_findings(mut head: Findings, findings: Vec<Finding>) -> Findings {
+    for f in &findings {
+        head.counts.add(f.severity);
+    }
+    head.findings = findings;
+    head
 }
 
 /// A [`Builder`] whose artifact lists go to disk (unnamed temporary files in
@@ -396,16 +401,12 @@ impl SpillingBuilder {
     /// The findings, grouped and ranked; fails when the lists could not be
     /// written to disk or read back.
     pub fn finish(self) -> anyhow::Result<Findings> {
-        let mut out = self.0.head;
-        out.findings = self
+        let findings = self
             .0
             .groups
             .try_finish()
             .context("spilling the findings' artifact lists")?;
-        for f in &out.findings {
-            out.counts.add(f.severity);
-        }
-        Ok(out)
+        Ok(with_findings(self.0.head, findings))
     }
 }
 
