@@ -192,24 +192,6 @@ pub struct HybridTried {
     pub caps_hit: Vec<String>,
 }
 
-/// A region of the hybrid conclusion (`kem_ciphertext` or `aead`). Like
-/// [`crate::common::Region`], but its score is the split's signed total
-/// (`HybridBest::score`), which `Region`'s unsigned score cannot hold.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct HybridRegion {
-    /// Byte offset in the artifact.
-    pub offset: u64,
-    /// Length in bytes.
-    pub length: u64,
-    /// `kem_ciphertext` or `aead`.
-    pub kind: String,
-    /// The KEM, when the ciphertext's geometry names a single one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub algorithm: Option<String>,
-    /// The best split's total score.
-    pub score: i64,
-}
-
 /// The data of a skipped `hybrid` step: why no split exists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct HybridNotApplicable {

@@ -29,8 +29,7 @@ use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_facts::cipher::{
-    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridRegion, HybridSplit,
-    HybridTried, HybridTry,
+    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridSplit, HybridTried, HybridTry,
 };
 use fx_facts::pqc::PqcConclusion;
 use fx_formats::pqc_params::{self, Family, Kind, Object};
@@ -82,7 +81,7 @@ impl Split {
 }
 
 /// A conclusion region as [`Conclusion`] holds it.
-fn region_value(r: &HybridRegion) -> Value {
+fn region_value(r: &fx_facts::Region) -> Value {
     serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
@@ -290,19 +289,24 @@ impl Probe for Hybrid {
             .skip(1)
             .any(|(s, i, _, _)| *s == best_score && splits[*i].source == best.source);
         let algorithm = pqc::unambiguous(&cands);
-        let kem_region = region_value(&HybridRegion {
+        // The conclusion's regions are fx-facts' `Region`s, as every reader
+        // takes them. Their score is the best split's total, never negative
+        // (a split scores at least 90, the AEAD analysis 0 to 100).
+        let score = u64::try_from(best_score).ok();
+        let kem_region = region_value(&fx_facts::Region {
             offset: best.kem_offset as u64,
             length: best.kem_length as u64,
             kind: "kem_ciphertext".to_owned(),
             algorithm: algorithm.map(str::to_owned),
-            score: best_score,
+            score,
+            ..fx_facts::Region::default()
         });
-        let aead_region = region_value(&HybridRegion {
+        let aead_region = region_value(&fx_facts::Region {
             offset: best.aead_offset as u64,
             length: best.aead_length as u64,
             kind: "aead".to_owned(),
-            algorithm: None,
-            score: best_score,
+            score,
+            ..fx_facts::Region::default()
         });
         let data = HybridData::Tried(HybridTried {
             best: HybridBest {
