@@ -44,6 +44,13 @@ pub use regions::Region;
 /// Module name of every probe event.
 pub const MODULE: &str = "probe";
 
+/// A fx-facts record (a `cipher` or `pqc` object, a region) as
+/// [`fx_core::vocab::Conclusion`] holds it: JSON, since fx-core does not
+/// know the stages' records.
+pub(crate) fn conclusion_value(record: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(record).unwrap_or(serde_json::Value::Null)
+}
+
 /// Whether a probe applies to a job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Applies {

@@ -37,7 +37,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::regions::regions_of;
-use crate::{Applies, Budget, MODULE, Probe, gate, pqc, symmetric};
+use crate::{Applies, Budget, MODULE, Probe, conclusion_value, gate, pqc, symmetric};
 
 /// Smallest AEAD part: a 12-byte nonce and a 16-byte tag.
 pub const MIN_AEAD: usize = 28;
@@ -78,11 +78,6 @@ impl Split {
             score: self.score,
         }
     }
-}
-
-/// A conclusion region as [`Conclusion`] holds it.
-fn region_value(r: &fx_facts::Region) -> Value {
-    serde_json::to_value(r).unwrap_or(Value::Null)
 }
 
 /// Confidence (permille) of a hybrid split found by a length prefix alone:
@@ -265,7 +260,7 @@ impl Probe for Hybrid {
                     entropy_bits_per_byte: sym.cipher.entropy_bits_per_byte,
                 },
             });
-            scored.push((total, i, symmetric::cipher_value(&sym.cipher), cands));
+            scored.push((total, i, conclusion_value(&sym.cipher), cands));
         }
         // Best total; ties keep the candidate order.
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -293,7 +288,7 @@ impl Probe for Hybrid {
         // takes them. Their score is the best split's total, never negative
         // (a split scores at least 90, the AEAD analysis 0 to 100).
         let score = u64::try_from(best_score).ok();
-        let kem_region = region_value(&fx_facts::Region {
+        let kem_region = conclusion_value(&fx_facts::Region {
             offset: best.kem_offset as u64,
             length: best.kem_length as u64,
             kind: "kem_ciphertext".to_owned(),
@@ -301,7 +296,7 @@ impl Probe for Hybrid {
             score,
             ..fx_facts::Region::default()
         });
-        let aead_region = region_value(&fx_facts::Region {
+        let aead_region = conclusion_value(&fx_facts::Region {
             offset: best.aead_offset as u64,
             length: best.aead_length as u64,
             kind: "aead".to_owned(),
@@ -330,7 +325,7 @@ impl Probe for Hybrid {
             Conclusion {
                 labels: vec![Label::HybridBlob],
                 regions: vec![kem_region, aead_region],
-                pqc: Some(pqc::pqc_value(&PqcConclusion {
+                pqc: Some(conclusion_value(&PqcConclusion {
                     candidates: cands.iter().map(|c| c.concluded(false)).collect(),
                     valid_structure: None,
                     verified: None,

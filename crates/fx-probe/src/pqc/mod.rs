@@ -32,7 +32,6 @@ use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, FailureKind, Label};
 use fx_formats::pqc_params::{self, Family, Object, ParamSet, SecretKeyForm};
 use serde::Serialize;
-use serde_json::Value;
 
 use fx_facts::pqc::{
     DecapsulateData, DecapsulateTry, PqcBundleData, PqcBundleMember, PqcCandidate, PqcConclusion,
@@ -40,7 +39,7 @@ use fx_facts::pqc::{
 };
 
 use crate::regions::{Region, regions_of, top_k};
-use crate::{Applies, Budget, MODULE, MemberBytes, Probe, gate, read_members};
+use crate::{Applies, Budget, MODULE, MemberBytes, Probe, conclusion_value, gate, read_members};
 use structure::Check;
 
 /// Candidates listed per probed object (the rest are counted).
@@ -106,11 +105,6 @@ impl Candidate {
             },
         }
     }
-}
-
-/// The `pqc` conclusion object as [`Conclusion`] holds it.
-pub(crate) fn pqc_value(c: &PqcConclusion) -> Value {
-    serde_json::to_value(c).unwrap_or(Value::Null)
 }
 
 fn family_prior(f: Family) -> i64 {
@@ -663,7 +657,7 @@ fn defect_conclusion(checked: &[&Candidate]) -> Option<Conclusion> {
     let shape = checked.iter().find_map(|c| defect_of(c))?;
     Some(Conclusion {
         failures: vec![shape],
-        pqc: Some(pqc_value(&PqcConclusion {
+        pqc: Some(conclusion_value(&PqcConclusion {
             candidates: checked.iter().map(|c| c.concluded(true)).collect(),
             valid_structure: Some(false),
             verified: None,
@@ -705,7 +699,7 @@ fn ambiguous_conclusion(
     let n = u16::try_from(tied.len()).unwrap_or(u16::MAX).max(1);
     let c = Conclusion {
         labels,
-        pqc: Some(pqc_value(&PqcConclusion {
+        pqc: Some(conclusion_value(&PqcConclusion {
             candidates: tied.iter().map(|c| c.concluded(false)).collect(),
             valid_structure: valid_structure(cands),
             verified: None,
@@ -824,7 +818,7 @@ fn pqc_conclusion(
     Conclusion {
         labels,
         algorithm: algorithm.map(str::to_owned),
-        pqc: Some(pqc_value(&PqcConclusion {
+        pqc: Some(conclusion_value(&PqcConclusion {
             candidates: cands.iter().map(|c| c.concluded(false)).collect(),
             valid_structure: structure_ok,
             verified,

@@ -28,10 +28,9 @@ use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_facts::cipher::{CipherSignals, EcbRepeat, SymmetricData, SymmetricRegion};
 use fx_facts::common::SkipDetail;
-use serde_json::Value;
 
 use crate::regions::{Region, regions_of, top_k};
-use crate::{Applies, Budget, MODULE, Probe, gate};
+use crate::{Applies, Budget, MODULE, Probe, conclusion_value, gate};
 
 /// Region kinds the symmetric probe analyses besides the whole artifact
 /// (fx-inspect's payload-like kinds).
@@ -337,7 +336,7 @@ impl Probe for Symmetric {
                         } else {
                             RANDOM_CONFIDENCE
                         }),
-                        cipher: Some(cipher_value(&a.cipher)),
+                        cipher: Some(conclusion_value(&a.cipher)),
                         ..Default::default()
                     }
                 };
@@ -360,11 +359,6 @@ impl Probe for Symmetric {
         events.push(tamper_event(job, ctx));
         events
     }
-}
-
-/// The `cipher` object as [`Conclusion`] holds it.
-pub(crate) fn cipher_value(c: &CipherSignals) -> Value {
-    serde_json::to_value(c).unwrap_or(Value::Null)
 }
 
 /// The `tamper` step: always skipped — no decryption oracle is ever given to
