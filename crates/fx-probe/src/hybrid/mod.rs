@@ -29,12 +29,12 @@ use fx_core::routing::{Target, reason};
 use fx_core::stage::StageCtx;
 use fx_core::vocab::{Basis, Conclusion, Label};
 use fx_facts::cipher::{
-    HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridSplit, HybridTried, HybridTry,
+    CipherSignals, HybridAead, HybridBest, HybridData, HybridNotApplicable, HybridSplit,
+    HybridTried, HybridTry,
 };
 use fx_facts::pqc::PqcConclusion;
 use fx_formats::pqc_params::{self, Family, Kind, Object};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::regions::regions_of;
 use crate::{Applies, Budget, MODULE, Probe, conclusion_value, gate, pqc, symmetric};
@@ -244,7 +244,7 @@ impl Probe for Hybrid {
         };
         let mut budget = Budget::new(policy.work_bytes);
         let mut tried = Vec::new();
-        let mut scored: Vec<(i64, usize, Value, Vec<pqc::Candidate>)> = Vec::new();
+        let mut scored: Vec<(i64, usize, CipherSignals, Vec<pqc::Candidate>)> = Vec::new();
         for (i, s) in splits.iter().enumerate() {
             let kem = &bytes[s.kem_offset..s.kem_offset + s.kem_length];
             let aead = &bytes[s.aead_offset..s.aead_offset + s.aead_length];
@@ -260,7 +260,7 @@ impl Probe for Hybrid {
                     entropy_bits_per_byte: sym.cipher.entropy_bits_per_byte,
                 },
             });
-            scored.push((total, i, conclusion_value(&sym.cipher), cands));
+            scored.push((total, i, sym.cipher, cands));
         }
         // Best total; ties keep the candidate order.
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -271,7 +271,8 @@ impl Probe for Hybrid {
         if budget.spent() {
             caps_hit.push("budget:work_bytes");
         }
-        let Some((best_score, best_i, cipher, cands)) = scored.first().cloned() else {
+        let mut scored = scored.into_iter();
+        let Some((best_score, best_i, cipher, cands)) = scored.next() else {
             return vec![Event::skipped(
                 MODULE,
                 self.name(),
@@ -279,10 +280,9 @@ impl Probe for Hybrid {
             )];
         };
         let best = &splits[best_i];
-        let ambiguous = scored
-            .iter()
-            .skip(1)
-            .any(|(s, i, _, _)| *s == best_score && splits[*i].source == best.source);
+        // `scored` goes on after the best.
+        let ambiguous =
+            scored.any(|(s, i, _, _)| s == best_score && splits[i].source == best.source);
         let algorithm = pqc::unambiguous(&cands);
         // The conclusion's regions are fx-facts' `Region`s, as every reader
         // takes them. Their score is the best split's total, never negative
@@ -331,7 +331,7 @@ impl Probe for Hybrid {
                     verified: None,
                     decapsulated: None,
                 })),
-                cipher: Some(cipher),
+                cipher: Some(conclusion_value(&cipher)),
                 // A length prefix that equals a KEM ciphertext size is two
                 // bytes of evidence (a random blob starts with one about
                 // once in a thousand): a guess, weaker than a whole blob's

@@ -3,7 +3,7 @@
 
 use fx_core::policy::Policy;
 use fx_core::stage::StageCtx;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::*;
 use crate::symmetric::entropy::tests_support::xorshift;
