@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::report::Finding;
 use crate::x509::Parsed;
-use crate::{Session, cms, keys, ocsp, openssh, params, pkcs12, signature, x509};
+use crate::{Located, Session, cms, keys, ocsp, openssh, params, pkcs12, signature, x509};
 
 /// Parses `der` (a DER object, or a PEM block's decoded body) and records
 /// what it read in the session; `Err` is the parser's failure.
@@ -37,7 +37,7 @@ pub(crate) struct Row {
     pub unlabelled: Option<ParseFn>,
 }
 
-fn record<D: Serialize>(
+fn record<D: Located + Serialize>(
     s: &mut Session<'_>,
     step: &'static str,
     r: Result<Parsed<D>, Finding>,

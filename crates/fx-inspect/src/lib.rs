@@ -176,32 +176,45 @@ fn legacy_label_key(label: &str) -> Option<(Container, &'static str, &'static st
     })
 }
 
-/// The fields [`Session::object`] sets over any parser's record: the
-/// container found and the PEM block it was read from (absent: none).
-#[derive(Serialize)]
-struct Located {
-    container: Container,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    block: Option<u32>,
+/// A container record that carries the container it was read as and the
+/// PEM block it was read from, which [`Session::object`] sets (a parser
+/// knows neither).
+pub(crate) trait Located {
+    /// Sets the record's `container` and `block`.
+    fn locate(&mut self, container: Container, block: Option<u32>);
 }
 
+macro_rules! located {
+    ($($t:ty),+) => {$(
+        impl Located for $t {
+            fn locate(&mut self, container: Container, block: Option<u32>) {
+                self.container = container;
+                self.block = block;
+            }
+        }
+    )+};
+}
+
+located!(
+    fx_facts::CertificateData,
+    fx_facts::CsrData,
+    fx_facts::CrlData,
+    fx_facts::key::KeyContainerData
+);
+
 impl Session<'_> {
-    /// Records a parsed object as a step: the parser's `info` (any record)
-    /// with the common fields every container record has set over it, its
-    /// `container` and, when one, its PEM `block`.
-    pub(crate) fn object<D: Serialize>(
+    /// Records a parsed object as a step: the parser's record with its
+    /// `container` and PEM `block` set.
+    pub(crate) fn object<D: Located + Serialize>(
         &mut self,
         step: &'static str,
         p: Parsed<D>,
         block: Option<u32>,
     ) {
-        let container = p.container;
-        let (info, findings) = self.admit(p, block);
-        let mut data = report::to_map(&info);
-        data.extend(report::to_map(Located { container, block }));
-        let mut s = Step::ok(step, data);
-        s.findings = findings;
-        self.out.report.push(s);
+        self.object_record(step, p, block, |mut data, container, block| {
+            data.locate(container, block);
+            data
+        });
     }
 
     /// Records a parsed object as a step whose data is its fx-facts record,
