@@ -63,24 +63,24 @@ fn x509_csr(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Findi
 }
 
 fn cross_pair(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = x509::cross_pair(der, s.cfg.der)?;
-    let certs = p.info.certificate_der.clone();
+    let mut p = x509::cross_pair(der, s.cfg.der)?;
+    let certs = std::mem::take(&mut p.info.certificate_der);
     s.object_record("cross_pair", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "cross_pair");
     Ok(())
 }
 
 fn ocsp_response(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = ocsp::response(der)?;
-    let certs = p.info.certificate_der.clone();
+    let mut p = ocsp::response(der)?;
+    let certs = std::mem::take(&mut p.info.certificate_der);
     s.object_record("ocsp", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "ocsp");
     Ok(())
 }
 
 fn ocsp_request(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = ocsp::request(der)?;
-    let certs = p.info.certificate_der.clone();
+    let mut p = ocsp::request(der)?;
+    let certs = std::mem::take(&mut p.info.certificate_der);
     s.object_record("ocsp", p, b, |info, c, block| info.record(c, block));
     s.nested_certs(certs, "ocsp");
     Ok(())
