@@ -9,16 +9,22 @@
 
 use std::path::PathBuf;
 
+use fx_core::event::Event;
 use fx_inspect::{InspectConfig, events, inspect};
 use serde_json::{Value, json};
 
-fn triage(name: &str) -> Value {
+/// The events fx-inspect writes for `testdata/cms/NAME` (default config).
+fn inspected(name: &str) -> Vec<Event> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("testdata/cms")
         .join(name);
     let bytes = std::fs::read(path).unwrap();
     let cfg = InspectConfig::default();
-    let evs = events(&inspect(&bytes, &cfg), &cfg);
+    events(&inspect(&bytes, &cfg), &cfg)
+}
+
+fn triage(name: &str) -> Value {
+    let evs = inspected(name);
     serde_json::to_value(evs.last().unwrap().conclusion.as_ref().unwrap()).unwrap()
 }
 
@@ -66,12 +72,7 @@ fn authenticated_enveloped_and_encrypted_data_are_encrypted() {
 /// The `cms` step's data, read as fx-facts' `CmsData`; the record must
 /// describe the event exactly (fx-facts' conformance check).
 fn cms_data(name: &str) -> fx_facts::bundle::CmsData {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/cms")
-        .join(name);
-    let bytes = std::fs::read(path).unwrap();
-    let cfg = InspectConfig::default();
-    let evs = events(&inspect(&bytes, &cfg), &cfg);
+    let evs = inspected(name);
     let e = evs.iter().find(|e| e.step == "cms").unwrap();
     assert_eq!(fx_facts::conformance::check_event(e), [], "{name}");
     serde_json::from_value(Value::Object(e.data.clone().unwrap())).unwrap()
