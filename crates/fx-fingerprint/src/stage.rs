@@ -180,10 +180,8 @@ impl Fingerprinter {
             failures.push(FailureKind::MalformedHeader);
         }
         let conclusion = Conclusion {
-            container: capture::report::report_format(&report).map(|f| match f {
-                fx_formats::capture::CaptureFormat::Pcap => Container::Pcap,
-                fx_formats::capture::CaptureFormat::Pcapng => Container::Pcapng,
-            }),
+            // The record's format (`pcap`, `pcapng`) is the container's name.
+            container: report.format.as_deref().and_then(Container::parse),
             tls: (report.client_hello_count() > 0)
                 .then(|| serde_json::to_value(report.conclusion()).unwrap_or(Value::Null)),
             failures,

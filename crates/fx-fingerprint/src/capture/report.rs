@@ -29,14 +29,6 @@ pub fn empty_report(format: CaptureFormat) -> CaptureReport {
     }
 }
 
-/// The capture format a record names (`None` for an unknown name).
-pub fn report_format(report: &CaptureReport) -> Option<CaptureFormat> {
-    let name = report.format.as_deref()?;
-    [CaptureFormat::Pcap, CaptureFormat::Pcapng]
-        .into_iter()
-        .find(|f| f.as_str() == name)
-}
-
 /// An empty stream record.
 pub fn stream_report(
     stream: u64,
