@@ -60,18 +60,30 @@ struct Group {
 }
 
 /// A finding's artifact on its way through the sort: ordered by finding,
-/// then by (artifact, event, location) only, so that two hits on the same
-/// key meet and merge.
+/// then by [`Record::key`] only, so that two hits on the same key meet and
+/// merge.
 #[derive(Debug, Serialize, Deserialize)]
 struct Record {
     group: u32,
-    key: (u64, u64, String),
     artifact: ArtifactRef,
+}
+
+impl Record {
+    /// Finding, artifact, event, location (none the same as empty).
+    fn key(&self) -> (u32, u64, u64, &str) {
+        let a = &self.artifact;
+        (
+            self.group,
+            a.artifact_seq,
+            a.event_seq,
+            a.location.as_deref().unwrap_or_default(),
+        )
+    }
 }
 
 impl PartialEq for Record {
     fn eq(&self, o: &Record) -> bool {
-        (self.group, &self.key) == (o.group, &o.key)
+        self.key() == o.key()
     }
 }
 
@@ -85,7 +97,7 @@ impl PartialOrd for Record {
 
 impl Ord for Record {
     fn cmp(&self, o: &Record) -> std::cmp::Ordering {
-        (self.group, &self.key).cmp(&(o.group, &o.key))
+        self.key().cmp(&o.key())
     }
 }
 
@@ -179,7 +191,6 @@ impl Groups {
         };
         let artifact = &job.artifact;
         let event_seq = event.event_seq.unwrap_or(hit.event_index as u64);
-        let location = hit.location.clone().unwrap_or_default();
         let next = self.by_key.len() as u32;
         let group = self
             .by_key
@@ -199,7 +210,6 @@ impl Groups {
             group.title = hit.title.clone();
             group.detail = hit.detail.clone();
         }
-        let key = (artifact.artifact_seq, event_seq, location);
         let mut artifact = ArtifactRef {
             artifact_seq: artifact.artifact_seq,
             artifact_id: artifact.artifact_id.clone(),
@@ -216,7 +226,6 @@ impl Groups {
         merge_lines(&mut artifact.lines, hit.lines);
         let record = Record {
             group: group.index,
-            key,
             artifact,
         };
         if let Err(e) = self.records.push(record) {
