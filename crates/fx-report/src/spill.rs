@@ -72,28 +72,14 @@ impl<T: Ord + Serialize + DeserializeOwned> Sorter<T> {
     fn write_run(&mut self) -> io::Result<()> {
         // A stable sort: equal records stay in the order they came.
         self.pending.sort();
-        let file = tempfile::tempfile_in(&self.dir)?;
-        let mut w = BufWriter::with_capacity(1 << 16, file);
-        for item in self.pending.drain(..) {
-            serde_json::to_writer(&mut w, &item)?;
-            w.write_all(b"\n")?;
-        }
-        let mut file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.seek(SeekFrom::Start(0))?;
-        self.runs.push(file);
+        let run = write_records(&self.dir, self.pending.drain(..).map(Ok))?;
+        self.runs.push(run);
         if self.runs.len() >= MAX_RUNS {
             // Merged in order, earlier runs first, so equal records keep
             // the order they came in.
             let runs = std::mem::take(&mut self.runs);
-            let file = tempfile::tempfile_in(&self.dir)?;
-            let mut w = BufWriter::with_capacity(1 << 16, file);
-            for item in Merged::<T>::of(runs)? {
-                serde_json::to_writer(&mut w, &item?)?;
-                w.write_all(b"\n")?;
-            }
-            let mut file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
-            file.seek(SeekFrom::Start(0))?;
-            self.runs.push(file);
+            let merged = write_records(&self.dir, Merged::<T>::of(runs)?)?;
+            self.runs.push(merged);
         }
         Ok(())
     }
@@ -114,6 +100,22 @@ impl<T: Ord + Serialize + DeserializeOwned> Sorter<T> {
         }
         Merged::of(std::mem::take(&mut self.runs))
     }
+}
+
+/// Writes `records` as JSON lines to an unnamed temporary file in `dir`,
+/// rewound for reading.
+fn write_records<T: Serialize>(
+    dir: &Path,
+    records: impl Iterator<Item = io::Result<T>>,
+) -> io::Result<File> {
+    let mut w = BufWriter::with_capacity(1 << 16, tempfile::tempfile_in(dir)?);
+    for item in records {
+        serde_json::to_writer(&mut w, &item?)?;
+        w.write_all(b"\n")?;
+    }
+    let mut file = w.into_inner().map_err(io::IntoInnerError::into_error)?;
+    file.seek(SeekFrom::Start(0))?;
+    Ok(file)
 }
 
 /// The records of a [`Sorter`], in order: a k-way merge of its runs (ties
