@@ -9,7 +9,7 @@
 //! into one sorted, deduplicated list per component in a temporary file,
 //! read back as the CBOM is written.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -160,6 +160,10 @@ pub struct Inventory {
     pub jobs: u64,
     /// Components numbered so far.
     components: u32,
+    /// (Component, line) noted for the job being added: a job names the
+    /// same algorithm from its key, certificate, TLS offer, …, and each
+    /// repeat would be one more record to sort only to be dropped.
+    noted: HashSet<(u32, Option<u64>)>,
     /// Where they were found.
     occurrences: Occurrences,
     /// Algorithms, by component name.
@@ -196,6 +200,7 @@ impl Inventory {
         Inventory {
             jobs: 0,
             components: 0,
+            noted: HashSet::new(),
             occurrences: Occurrences {
                 sorter: Some(Sorter::new(dir, batch)),
                 error: None,
@@ -211,9 +216,12 @@ impl Inventory {
         }
     }
 
-    /// Records that component `seen` occurred at `o` (repeats are dropped
-    /// when the lists are made).
+    /// Records that component `seen` occurred at `o` (repeats within the
+    /// job are dropped here, repeats across jobs when the lists are made).
     fn note(&mut self, seen: Seen, o: Occurrence<'_>) {
+        if !self.noted.insert((seen.0, o.1)) {
+            return;
+        }
         let occ = &mut self.occurrences;
         let Some(sorter) = occ.sorter.as_mut().filter(|_| occ.error.is_none()) else {
             return;
@@ -277,6 +285,7 @@ impl Inventory {
     /// Adds one sequenced job.
     pub fn add_job(&mut self, job: &Job) {
         self.jobs += 1;
+        self.noted.clear();
         let facts = read::job_facts(job);
         let a = ArtifactRef {
             location: super::ids::location(&job.artifact.intake.path),
@@ -304,7 +313,7 @@ impl Inventory {
 
     /// Records an algorithm named `name` (with its size and curve) and
     /// returns its component name.
-    pub fn algorithm(
+    fn algorithm(
         &mut self,
         name: &str,
         key_bits: Option<u64>,
