@@ -88,10 +88,7 @@ fn ocsp_request(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), F
 
 fn pkcs12(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
     let (p, certs) = pkcs12::pkcs12(der)?;
-    s.object_record("pkcs12", p, b, |mut data, _, block| {
-        data.block = block;
-        data
-    });
+    s.object("pkcs12", p, b);
     s.nested_certs(certs, "pkcs12");
     Ok(())
 }
@@ -136,37 +133,29 @@ fn sec1(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> 
     record(s, "sec1", keys::sec1(der), b)
 }
 
-/// Records DH, DSA or EC parameters as the `params` step's record.
-fn params_record(
-    s: &mut Session<'_>,
-    r: Result<Parsed<fx_facts::key::ParamsData>, Finding>,
-    block: Option<u32>,
-) -> Result<(), Finding> {
-    s.object_record("params", r?, block, |mut data, _, block| {
-        data.block = block;
-        data
-    });
-    Ok(())
-}
-
 fn dh_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    params_record(s, params::dh(der), b)
+    record(s, "params", params::dh(der), b)
 }
 
 fn x942_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    params_record(s, params::x942(der).or_else(|_| params::dh(der)), b)
+    record(
+        s,
+        "params",
+        params::x942(der).or_else(|_| params::dh(der)),
+        b,
+    )
 }
 
 fn dh_or_dsa_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    params_record(s, params::dh_or_dsa_unlabelled(der), b)
+    record(s, "params", params::dh_or_dsa_unlabelled(der), b)
 }
 
 fn dsa_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    params_record(s, params::dsa(der), b)
+    record(s, "params", params::dsa(der), b)
 }
 
 fn ec_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    params_record(s, params::ec(der), b)
+    record(s, "params", params::ec(der), b)
 }
 
 /// Records a CMS object as the `cms` step's record (in the container
@@ -176,11 +165,7 @@ fn cms_record(
     (p, certs): (Parsed<fx_facts::bundle::CmsData>, Vec<Vec<u8>>),
     b: Option<u32>,
 ) {
-    s.object_record("cms", p, b, |mut data, container, block| {
-        data.container = container;
-        data.block = block;
-        data
-    });
+    s.object("cms", p, b);
     s.nested_certs(certs, "cms");
 }
 
@@ -199,21 +184,11 @@ fn cms_labelled(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), F
 }
 
 fn signature_value(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = signature::dsa_ecdsa(der)?;
-    s.object_record("signature_value", p, b, |mut data, _, block| {
-        data.block = block;
-        data
-    });
-    Ok(())
+    record(s, "signature_value", signature::dsa_ecdsa(der), b)
 }
 
 fn openssh_private(s: &mut Session<'_>, body: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    let p = openssh::private_key(body)?;
-    s.object_record("openssh", p, b, |mut data, _, block| {
-        data.block = block;
-        data
-    });
-    Ok(())
+    record(s, "openssh", openssh::private_key(body), b)
 }
 
 /// Every container fx-inspect parses from DER or a PEM body. Unlabelled DER

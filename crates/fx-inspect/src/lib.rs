@@ -199,7 +199,12 @@ located!(
     fx_facts::CertificateData,
     fx_facts::CsrData,
     fx_facts::CrlData,
-    fx_facts::key::KeyContainerData
+    fx_facts::key::KeyContainerData,
+    fx_facts::key::ParamsData,
+    fx_facts::key::OpensshKeyData,
+    fx_facts::signature::SignatureValueData,
+    fx_facts::Pkcs12Data,
+    fx_facts::CmsData
 );
 
 impl Session<'_> {
