@@ -470,7 +470,6 @@ pub struct Metrics {
     pub peak_rss_kib: Option<u64>,
 }
 
-
 fn write_metrics(run: &RunDir, o: &Outcome) -> Result<()> {
     let m = Metrics {
         fx: "metrics/seq/1",
