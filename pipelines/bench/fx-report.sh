@@ -6,7 +6,9 @@
 # password hashes, captures, binaries), replicated to N with fresh paths,
 # artifact hashes and sequence numbers (so every asset has N/1,000 times the
 # occurrences; the CBOM's size grows with them). Also the peak RSS at N/10,
-# and whether a rerun gives the same CBOM bytes. Side by side, when the
+# whether a rerun gives the same CBOM bytes, and how long headless chromium
+# takes to open report.html and the largest artifact page
+# (pipelines/bench/report-browser.sh). Side by side, when the
 # Python package duckdb is installed (pipelines/setup.sh puts it in
 # target/python): DuckDB loading the same telemetry (read_json_auto of
 # RUN/telemetry/jobs.jsonl into a table).
@@ -19,7 +21,7 @@ set -euo pipefail
 n=100000
 while [ $# -gt 0 ]; do
   case "$1" in
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) n="$1"; shift ;;
   esac
 done
@@ -103,6 +105,14 @@ largest_kib=$(find "$work/big/reports/artifacts" -name '*.html' -printf '%s\n' |
 printf '  report.html + %s artifact pages: %s MiB in all, the largest page %s KiB\n' "$html_pages" "$(mib "$html_kib")" "$largest_kib"
 printf '  cbom.cdx.json: %s components, %s MiB; a rerun gives the same bytes: %s\n' \
   "$components" "$(mib $(( $(stat -c %s "$work/first.cdx.json") / 1024 )))" "$same"
+
+# how long a real browser takes to open the big run's index and its largest
+# artifact page (before the trap removes $work)
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+  pipelines/bench/report-browser.sh "$work/big" | sed 's/^/  /'
+else
+  echo "  (pipelines/setup.sh installs chromium for the browser open time: pipelines/bench/report-browser.sh RUN)"
+fi
 
 if "$py" -c 'import duckdb' 2>/dev/null; then
   cat > "$work/duck.py" <<'PY'
