@@ -34,6 +34,9 @@ pub struct PublicKey {
     pub oid: String,
     /// Its parameter set, when known.
     pub set: Option<&'static ParamSet>,
+    /// The pre-hash function when the OID is a pre-hash variant's
+    /// (HashML-DSA, HashSLH-DSA: `SHA-512`, `SHAKE-256`, …).
+    pub prehash: Option<&'static str>,
     /// The key bytes (BIT STRING contents).
     pub key: Vec<u8>,
 }
@@ -134,8 +137,10 @@ pub fn public_key(bytes: &[u8]) -> Option<PublicKey> {
     if unused != 0 {
         return None;
     }
+    let named = pqc_params::by_oid(&oid);
     Some(PublicKey {
-        set: pqc_params::by_oid(&oid).map(|m| m.set),
+        set: named.map(|m| m.set),
+        prehash: named.and_then(|m| m.prehash),
         oid,
         key: key.to_vec(),
     })

@@ -3,8 +3,12 @@
 //! whose `liboqs` name this build offers.
 //!
 //! SLH-DSA: liboqs 0.13 only has SPHINCS+ round 3 ("simple"), which shares
-//! SLH-DSA's sizes but not its algorithm; a verification through it is
-//! reported as `SPHINCS+ round 3`, never as FIPS 205.
+//! SLH-DSA's sizes but not its algorithm and verifies no FIPS 205 signature;
+//! the `verify` step sends SLH-DSA to the FIPS 205 backend
+//! ([`super::fips205`]) instead. [`verify`] given an SLH-DSA set still runs
+//! SPHINCS+ round 3 (the tests show it accepts none of the IETF anchors).
+//! No pre-hash mode (HashML-DSA): the `verify` step reports a pre-hash OID
+//! as `unsupported_algorithm`.
 //! Falcon-padded and the ISO (salted) FrodoKEM / Classic McEliece `pc`
 //! variants are not in the `oqs` crate: they are `unsupported_algorithm`.
 

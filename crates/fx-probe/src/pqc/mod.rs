@@ -13,7 +13,9 @@
 //!   names the set, and a key whose size does not fit it is a `bad_length`.
 //! * **Bundles** (`artifact.members` with roles `public_key`, `signature`,
 //!   `message`, `secret_key`/`private_key`, `ciphertext`, `shared_secret`):
-//!   `verify` (target `probe:verify`, `safety.verification`) and
+//!   `verify` (target `probe:verify`, `safety.verification`; SLH-DSA with
+//!   the FIPS 205 backend [`fips205`], the rest with [`liboqs`]; a pre-hash
+//!   OID is `unsupported_algorithm`, never a verdict) and
 //!   `decapsulate` (target `probe:decapsulate`, `safety.decapsulation`) steps.
 //!   A decapsulated shared secret is recorded only as its sha256, and
 //!   compared with the `shared_secret` member when there is one.
@@ -21,6 +23,7 @@
 //! Conclusion: `pqc: {candidates:[{algorithm, object, score}], valid_structure,
 //! verified, decapsulated}` and `algorithm` when one set is ahead of all others.
 
+pub mod fips205;
 pub mod keys;
 pub mod liboqs;
 pub mod structure;
@@ -834,6 +837,9 @@ struct Unwrapped {
     seed: Option<Vec<u8>>,
     set: Option<&'static ParamSet>,
     oid: Option<String>,
+    /// The pre-hash function a public key's OID names (HashML-DSA,
+    /// HashSLH-DSA); `None` for pure OIDs and unwrapped bytes.
+    prehash: Option<&'static str>,
     form: &'static str,
 }
 
@@ -846,6 +852,7 @@ fn unwrap_member(role: &str, bytes: &[u8]) -> Unwrapped {
             seed: k.seed,
             set: k.set,
             oid: Some(k.oid),
+            prehash: None,
             form: k.form,
         };
     }
@@ -857,6 +864,7 @@ fn unwrap_member(role: &str, bytes: &[u8]) -> Unwrapped {
             seed: None,
             set: k.set,
             oid: Some(k.oid),
+            prehash: k.prehash,
             form: "spki",
         };
     }
@@ -865,6 +873,7 @@ fn unwrap_member(role: &str, bytes: &[u8]) -> Unwrapped {
         seed: None,
         set: None,
         oid: None,
+        prehash: None,
         form: "raw",
     }
 }
@@ -1043,19 +1052,19 @@ fn verify_step(
     }
     let sets = common_sets(&[(pk, Object::PublicKey), (sig, Object::Signature)]);
     let mut tries = Vec::new();
+    let mut backends: Vec<&str> = Vec::new();
     let mut verdict = None;
     for set in sets
         .iter()
-        .filter(|s| liboqs::supports(s))
+        .filter(|s| fips205::supports(s) || liboqs::supports(s))
         .take(MAX_BACKEND_TRIES)
     {
-        match liboqs::verify(set, &pk.raw, msg, &sig.raw) {
+        let (backend, result, variant) = backend_verify(set, pk, sig, msg);
+        if !backends.contains(&backend) {
+            backends.push(backend);
+        }
+        match result {
             Ok(ok) => {
-                let variant = if set.liboqs_compatible {
-                    set.name
-                } else {
-                    set.liboqs.unwrap_or(set.name)
-                };
                 tries.push(VerifyTry {
                     algorithm: set.name.to_owned(),
                     backend_algorithm: Some(variant.to_owned()),
@@ -1075,7 +1084,11 @@ fn verify_step(
     let data = VerifyData {
         candidates: sets.iter().map(|s| s.name.to_owned()).collect(),
         tries,
-        backend: LIBOQS_BACKEND.to_owned(),
+        backend: if backends.is_empty() {
+            LIBOQS_BACKEND.to_owned()
+        } else {
+            backends.join(", ")
+        },
     };
     if data.tries.is_empty() {
         let e = Event::error(
@@ -1086,7 +1099,51 @@ fn verify_step(
         );
         return (None, e.with_data(data));
     }
+    // A pre-hash OID whose backend has no pre-hash mode: no verdict either
+    // way (a pure verification of a pre-hash signature would fail and read
+    // as a false "invalid").
+    if let (Some(h), None) = (pk.prehash, verdict) {
+        let e = Event::error(
+            MODULE,
+            "verify",
+            ErrorInfo::new(FailureKind::UnsupportedAlgorithm).detail(format!(
+                "pre-hash signature ({h}): no backend here verifies the pre-hash variant"
+            )),
+        );
+        return (None, e.with_data(data));
+    }
     (verdict, Event::ok(MODULE, "verify").with_data(data))
+}
+
+/// One verification try of `set`: the backend that ran it, its verdict (or
+/// why it could not run) and the backend's name for the set. SLH-DSA goes to
+/// the FIPS 205 backend ([`fips205`]), everything else to liboqs; a pre-hash
+/// OID (HashML-DSA, HashSLH-DSA) is verified by neither.
+fn backend_verify(
+    set: &'static ParamSet,
+    pk: &Unwrapped,
+    sig: &Unwrapped,
+    msg: &[u8],
+) -> (&'static str, Result<bool, String>, &'static str) {
+    if fips205::supports(set) {
+        let result = match pk.prehash {
+            Some(h) => Err(fips205::prehash_unsupported(h)),
+            None => fips205::verify(set, &pk.raw, msg, &sig.raw),
+        };
+        return (fips205::BACKEND, result, set.name);
+    }
+    let result = match pk.prehash {
+        Some(h) => Err(format!(
+            "pre-hash {h} variant is not implemented by {LIBOQS_BACKEND}"
+        )),
+        None => liboqs::verify(set, &pk.raw, msg, &sig.raw),
+    };
+    let variant = if set.liboqs_compatible {
+        set.name
+    } else {
+        set.liboqs.unwrap_or(set.name)
+    };
+    (LIBOQS_BACKEND, result, variant)
 }
 
 /// The backend and version the data of `verify` and `decapsulate` names.

@@ -330,11 +330,24 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-/// The IETF hackathon trust anchors (`_ta.der`, self-signed): each whose
-/// signature algorithm this liboqs build verifies must verify over its own
-/// TBSCertificate with the key of its own SubjectPublicKeyInfo.
-#[test]
-fn ietf_self_signed_trust_anchors_verify() {
+/// One IETF hackathon trust anchor (`_ta.der`, self-signed), split into
+/// what its signature covers and what checks it.
+struct Anchor {
+    /// The file, for messages.
+    path: std::path::PathBuf,
+    /// The certificate's signatureAlgorithm OID.
+    alg_oid: String,
+    /// The DER of the TBSCertificate (the signed message).
+    tbs: Vec<u8>,
+    /// The DER of the certificate's own SubjectPublicKeyInfo.
+    spki: Vec<u8>,
+    /// The signatureValue BIT STRING's bytes.
+    signature: Vec<u8>,
+}
+
+/// Every trust anchor of the conformance zips, in file order; `None` (after
+/// saying why) when the zips or `unzip` are absent.
+fn ietf_trust_anchors() -> Option<Vec<Anchor>> {
     use der::asn1::AnyRef;
     use der::{Decode, Encode, Reader, SliceReader, Tagged};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -346,7 +359,7 @@ fn ietf_self_signed_trust_anchors_verify() {
             .is_err()
     {
         println!("conformance zips or unzip absent: skipped");
-        return;
+        return None;
     }
     let tmp = tempfile::tempdir().unwrap();
     let mut zips: Vec<_> = std::fs::read_dir(&dir)
@@ -355,19 +368,18 @@ fn ietf_self_signed_trust_anchors_verify() {
         .filter(|p| p.extension().is_some_and(|x| x == "zip"))
         .collect();
     zips.sort();
-    let (mut verified, mut tried, mut skipped) = (0, 0, std::collections::BTreeSet::new());
-    let (mut sphincs_tried, mut sphincs_accepted) = (0, 0);
+    let mut out = Vec::new();
     for z in &zips {
-        let out = tmp.path().join(z.file_stem().unwrap());
+        let dest = tmp.path().join(z.file_stem().unwrap());
         let st = std::process::Command::new("unzip")
             .args(["-q", "-o"])
             .arg(z)
             .arg("-d")
-            .arg(&out)
+            .arg(&dest)
             .status()
             .unwrap();
         assert!(st.success());
-        let mut files = walk(&out);
+        let mut files = walk(&dest);
         files.sort();
         for ta in files
             .iter()
@@ -379,7 +391,6 @@ fn ietf_self_signed_trust_anchors_verify() {
             let tbs: AnyRef<'_> = r.decode().unwrap();
             let alg: AnyRef<'_> = r.decode().unwrap();
             let sig: AnyRef<'_> = r.decode().unwrap();
-            let tbs_der = tbs.to_der().unwrap();
             let alg_oid = {
                 let mut a = SliceReader::new(alg.value()).unwrap();
                 let o: der::asn1::ObjectIdentifier = a.decode().unwrap();
@@ -393,41 +404,79 @@ fn ietf_self_signed_trust_anchors_verify() {
             }
             let spki = parts
                 .iter()
-                .find(|p| {
-                    p.tag() == der::Tag::Sequence
-                        && keys::public_key(&p.to_der().unwrap()).is_some()
-                })
-                .map(|p| keys::public_key(&p.to_der().unwrap()).unwrap())
+                .map(|p| p.to_der().unwrap())
+                .find(|p| p[0] == 0x30 && keys::public_key(p).is_some())
                 .unwrap();
-            let Some(m) = pqc_params::by_oid(&alg_oid) else {
-                skipped.insert(format!("unknown {alg_oid}"));
-                continue;
-            };
-            if m.prehash.is_none() && m.set.family == Family::SlhDsa {
-                // Same sizes, different algorithm: SPHINCS+ round 3 must not
-                // accept a FIPS 205 signature (this backs the docs' claim).
-                sphincs_tried += 1;
-                if liboqs::verify(m.set, &spki.key, &tbs_der, &sig.value()[1..]) == Ok(true) {
-                    sphincs_accepted += 1;
-                }
-            }
-            if m.prehash.is_some() || !m.set.liboqs_compatible || !liboqs::supports(m.set) {
-                skipped.insert(
-                    m.set.name.to_owned()
-                        + if m.prehash.is_some() {
-                            " (pre-hash)"
-                        } else {
-                            ""
-                        },
-                );
-                continue;
-            }
-            let sig_bytes = &sig.value()[1..];
-            tried += 1;
-            let ok = liboqs::verify(m.set, &spki.key, &tbs_der, sig_bytes).unwrap();
-            assert!(ok, "{}", ta.display());
-            verified += 1;
+            assert_eq!(sig.tag(), der::Tag::BitString);
+            assert_eq!(sig.value()[0], 0, "unused bits: {}", ta.display());
+            out.push(Anchor {
+                path: ta
+                    .strip_prefix(tmp.path())
+                    .unwrap_or(ta.as_path())
+                    .to_path_buf(),
+                alg_oid,
+                tbs: tbs.to_der().unwrap(),
+                spki,
+                signature: sig.value()[1..].to_vec(),
+            });
         }
+    }
+    Some(out)
+}
+
+/// The IETF hackathon trust anchors (`_ta.der`, self-signed): each whose
+/// signature algorithm this liboqs build verifies must verify over its own
+/// TBSCertificate with the key of its own SubjectPublicKeyInfo.
+#[test]
+fn ietf_self_signed_trust_anchors_verify() {
+    let Some(anchors) = ietf_trust_anchors() else {
+        return;
+    };
+    let (mut verified, mut tried, mut skipped) = (0, 0, std::collections::BTreeSet::new());
+    let (mut sphincs_tried, mut sphincs_accepted) = (0, 0);
+    let mut hash_ml_dsa = 0;
+    for a in &anchors {
+        let spki = keys::public_key(&a.spki).unwrap();
+        let Some(m) = pqc_params::by_oid(&a.alg_oid) else {
+            skipped.insert(format!("unknown {}", a.alg_oid));
+            continue;
+        };
+        if m.prehash.is_some() && m.set.family == Family::MlDsa {
+            // HashML-DSA: liboqs has no pre-hash mode; the probe says so
+            // rather than verifying it as pure ML-DSA (a false "invalid").
+            let (ev, verified) = probe_verify(&a.spki, &a.signature, &a.tbs);
+            assert_eq!(
+                ev.error.as_ref().map(|e| e.kind),
+                Some(FailureKind::UnsupportedAlgorithm),
+                "{}",
+                a.path.display()
+            );
+            assert_eq!(verified, None, "{}", a.path.display());
+            hash_ml_dsa += 1;
+        }
+        if m.prehash.is_none() && m.set.family == Family::SlhDsa {
+            // Same sizes, different algorithm: SPHINCS+ round 3 must not
+            // accept a FIPS 205 signature (this backs the docs' claim).
+            sphincs_tried += 1;
+            if liboqs::verify(m.set, &spki.key, &a.tbs, &a.signature) == Ok(true) {
+                sphincs_accepted += 1;
+            }
+        }
+        if m.prehash.is_some() || !m.set.liboqs_compatible || !liboqs::supports(m.set) {
+            skipped.insert(
+                m.set.name.to_owned()
+                    + if m.prehash.is_some() {
+                        " (pre-hash)"
+                    } else {
+                        ""
+                    },
+            );
+            continue;
+        }
+        tried += 1;
+        let ok = liboqs::verify(m.set, &spki.key, &a.tbs, &a.signature).unwrap();
+        assert!(ok, "{}", a.path.display());
+        verified += 1;
     }
     println!(
         "IETF trust anchors verified with liboqs: {verified}/{tried}; not verifiable here: {skipped:?}"
@@ -437,9 +486,11 @@ fn ietf_self_signed_trust_anchors_verify() {
     );
     assert_eq!(sphincs_accepted, 0);
     assert_eq!(sphincs_tried, 42);
+    assert_eq!(hash_ml_dsa, 3);
     // Exact: the 17 trust anchors liboqs can verify all verify; every other
     // one is named (pre-hash variants, composites, FIPS 205 SLH-DSA that
-    // liboqs's SPHINCS+ cannot check) and the only OIDs fx cannot identify
+    // liboqs's SPHINCS+ cannot check: `ietf_slh_dsa_trust_anchors_verify_
+    // per_parameter_set` checks those) and the only OIDs fx cannot identify
     // are the classical signature OIDs and one private-arc OID.
     assert_eq!((verified, tried), (17, 17));
     assert_eq!(skipped.len(), 49, "{skipped:?}");
@@ -456,6 +507,135 @@ fn ietf_self_signed_trust_anchors_verify() {
             "unknown 1.3.6.1.4.1.18227.2.1"
         ]
     );
+}
+
+/// The `verify` event of the probe over one bundle: the certificate's own
+/// SPKI (DER), its signature and its TBSCertificate.
+fn probe_verify(spki: &[u8], signature: &[u8], message: &[u8]) -> (Event, Option<bool>) {
+    let (_d, run) = run_with(Policy::default());
+    let members = [
+        ("public_key", spki),
+        ("signature", signature),
+        ("message", message),
+    ];
+    let j = crate::test_support::bundle(&run, &members, vec![allow_all()]);
+    let ev = crate::probe_job(&j, &[], &StageCtx { run: &run });
+    let verified = ev
+        .iter()
+        .find(|e| e.step == "pqc")
+        .and_then(|e| e.conclusion.as_ref())
+        .and_then(|c| c.pqc.as_ref())
+        .and_then(|p| p.get("verified"))
+        .and_then(serde_json::Value::as_bool);
+    let v = ev.into_iter().find(|e| e.step == "verify").unwrap();
+    (v, verified)
+}
+
+/// FIPS 205 over the IETF hackathon: every pure SLH-DSA trust anchor (42,
+/// all twelve parameter sets, signed by Bouncy Castle, Botan, leancrypto and
+/// OpenSSL 3.5) verifies through the probe's own `verify` step (SPKI, OID,
+/// FIPS 205 backend) and the first of each set, with one signature byte
+/// flipped, does not; every HashSLH-DSA anchor (12) is
+/// `unsupported_algorithm` with no verdict either way. (One flipped copy per
+/// set, not per anchor: a SHAKE verification costs about half a second in a
+/// debug build, where slh-dsa's generic code is compiled unoptimised into
+/// this crate.) Counts are printed per parameter set (the measuring command:
+/// `cargo test -p fx-probe --lib ietf_slh_dsa -- --nocapture`).
+#[test]
+fn ietf_slh_dsa_trust_anchors_verify_per_parameter_set() {
+    use std::collections::BTreeMap;
+    let Some(anchors) = ietf_trust_anchors() else {
+        return;
+    };
+    // set -> [verified, anchors, flipped copies rejected, flipped copies,
+    //         pre-hash unsupported]
+    let mut per_set: BTreeMap<&str, [u32; 5]> = BTreeMap::new();
+    for a in &anchors {
+        let Some(m) = pqc_params::by_oid(&a.alg_oid) else {
+            continue;
+        };
+        if m.set.family != Family::SlhDsa {
+            continue;
+        }
+        let row = per_set.entry(m.set.name).or_default();
+        let (ev, verified) = probe_verify(&a.spki, &a.signature, &a.tbs);
+        let data: VerifyData = serde_json::from_value(ev.data.clone().unwrap().into()).unwrap();
+        assert_eq!(data.candidates, [m.set.name], "{}", a.path.display());
+        assert_eq!(data.backend, fips205::BACKEND);
+        if let Some(h) = m.prehash {
+            // HashSLH-DSA: no backend here has it; never a verdict.
+            assert_eq!(
+                ev.error.as_ref().map(|e| e.kind),
+                Some(FailureKind::UnsupportedAlgorithm),
+                "{}",
+                a.path.display()
+            );
+            assert_eq!(verified, None, "{}", a.path.display());
+            assert_eq!(data.tries.len(), 1);
+            assert_eq!(data.tries[0].verified, None);
+            assert_eq!(
+                data.tries[0].error.as_deref(),
+                Some(fips205::prehash_unsupported(h).as_str())
+            );
+            row[4] += 1;
+            continue;
+        }
+        row[1] += 1;
+        assert!(ev.error.is_none(), "{}: {:?}", a.path.display(), ev.error);
+        assert_eq!(data.tries.len(), 1);
+        assert_eq!(data.tries[0].backend_algorithm.as_deref(), Some(m.set.name));
+        assert_eq!(
+            (data.tries[0].verified, verified),
+            (Some(true), Some(true)),
+            "{}",
+            a.path.display()
+        );
+        row[0] += 1;
+        if row[3] > 0 {
+            continue;
+        }
+        // One flipped bit in the middle of the signature (a hypertree
+        // layer): the same key and message no longer verify.
+        let mut bad = a.signature.clone();
+        let mid = bad.len() / 2;
+        bad[mid] ^= 0x01;
+        let (ev, verified) = probe_verify(&a.spki, &bad, &a.tbs);
+        let data: VerifyData = serde_json::from_value(ev.data.clone().unwrap().into()).unwrap();
+        assert!(ev.error.is_none(), "{}", a.path.display());
+        assert_eq!(
+            (data.tries[0].verified, verified),
+            (Some(false), Some(false)),
+            "{} flipped",
+            a.path.display()
+        );
+        row[2] += 1;
+        row[3] += 1;
+    }
+    println!("SLH-DSA trust anchors (FIPS 205, {}):", fips205::BACKEND);
+    println!("  parameter set        verified  flipped-byte rejected  pre-hash unsupported");
+    let line = |name: &str, [ok, n, bad, flipped, pre]: [u32; 5]| {
+        println!("  {name:<20} {ok:>3}/{n:<4}  {bad:>3}/{flipped:<17}  {pre}");
+    };
+    for (name, row) in &per_set {
+        line(name, *row);
+    }
+    let total = per_set.values().fold([0; 5], |mut t, r| {
+        for (x, y) in t.iter_mut().zip(r) {
+            *x += y;
+        }
+        t
+    });
+    line("total", total);
+    // Exact for the five zips at commit b355adf: all twelve sets, 42 pure
+    // anchors (3 or 4 per set), 12 HashSLH-DSA anchors (one per set).
+    assert_eq!(per_set.len(), 12, "{per_set:?}");
+    assert_eq!(total, [42, 42, 12, 12, 12], "{per_set:?}");
+    for (name, [ok, n, bad, flipped, pre]) in &per_set {
+        assert!(
+            *n >= 3 && ok == n && *bad == 1 && *flipped == 1 && *pre == 1,
+            "{name}"
+        );
+    }
 }
 
 #[test]
