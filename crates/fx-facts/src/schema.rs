@@ -35,6 +35,7 @@ use crate::smime::SmimeData;
 use crate::summary::SummaryFacts;
 use crate::tls::{CaptureData, TlsConclusion};
 use crate::triage::{RegionsData, TriageData};
+use crate::weakkey::{WeakKeyMetrics, WeakKeyRecord};
 
 /// `$id` of the generated schema.
 pub const SCHEMA_ID: &str = "https://schemas.fx.invalid/facts.schema.json";
@@ -146,7 +147,8 @@ fn add<T: JsonSchema>(g: &mut SchemaGenerator, out: &mut Map<String, Value>, key
 
 /// The schema: `$defs` of every record, `steps` mapping each typed
 /// `module/step` to the record of its `data`, and `conclusion` mapping each
-/// typed conclusion object (and the summary) to its record.
+/// typed conclusion object (and the summary) to its record, and `files`
+/// mapping each run file of records (relative to the run) to its line's record.
 pub fn facts_schema() -> Value {
     let mut g = SchemaSettings::draft2020_12().into_generator();
     let mut steps = Map::new();
@@ -202,14 +204,18 @@ pub fn facts_schema() -> Value {
     add::<Member>(&mut g, &mut conclusion, "members[]");
     add::<Region>(&mut g, &mut conclusion, "regions[]");
     add::<SummaryFacts>(&mut g, &mut conclusion, "summary");
+    let mut files = Map::new();
+    add::<WeakKeyRecord>(&mut g, &mut files, "weakkeys/findings.jsonl");
+    add::<WeakKeyMetrics>(&mut g, &mut files, "metrics/weakkeys.json");
     let defs = g.take_definitions(true);
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "fx-facts records: the typed data and conclusion objects of fx events (docs/fx-facts.md)",
-        "description": "Generated from crates/fx-facts by `FX_WRITE_SCHEMA=1 cargo test -p fx-facts --test schema`; do not edit by hand. `steps` names the record of each typed step's `data`, `conclusion` the record of each conclusion object; extra properties are allowed (readers ignore them).",
+        "description": "Generated from crates/fx-facts by `FX_WRITE_SCHEMA=1 cargo test -p fx-facts --test schema`; do not edit by hand. `steps` names the record of each typed step's `data`, `conclusion` the record of each conclusion object, `files` the record of each line of a run file of records; extra properties are allowed (readers ignore them).",
         "steps": steps,
         "conclusion": conclusion,
+        "files": files,
         "$defs": defs,
     })
 }
