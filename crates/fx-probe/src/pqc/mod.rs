@@ -719,6 +719,12 @@ fn ambiguous_conclusion(
 fn defect_of(c: &Candidate) -> Option<FailureKind> {
     let set = c.set()?;
     Some(match (set.family, c.object) {
+        // FIPS 203 §7.3: the decapsulation key's H(ek) is not SHA3-256(ek).
+        (Family::MlKem, "secret_key")
+            if c.invalid_at.is_some() && c.invalid_at == structure::mlkem_hek_offset(set) =>
+        {
+            FailureKind::ChecksumMismatch
+        }
         (Family::MlKem, _) => FailureKind::UnreducedCoefficient,
         (Family::MlDsa, "signature") => FailureKind::HintOutOfRange,
         (Family::Falcon, _) if c.invalid_at == Some(0) => FailureKind::MalformedHeader,

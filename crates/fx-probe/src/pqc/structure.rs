@@ -6,7 +6,9 @@
 //!   384·k bytes are 256·k 12-bit coefficients that must all be < q = 3329.
 //!   A random byte string passes with probability (3329/4096)^(256k) < 2^-150.
 //! * **ML-KEM decapsulation key** (FIPS 203 §7.3): the embedded dk_PKE and ek
-//!   coefficients are all < q. (The H(ek) check needs SHA3 and is not done.)
+//!   coefficients are all < q, and the key's `H(ek)` equals SHA3-256 of its
+//!   `ek` (the "hash check"; `dk = dk_PKE ‖ ek ‖ H(ek) ‖ z`). A mismatch is
+//!   reported at the offset of `H(ek)` ([`mlkem_hek_offset`]).
 //! * **ML-DSA signature** (FIPS 204 Algorithm 21 HintBitUnpack): the hint
 //!   part `h` (ω + k bytes) has non-decreasing cumulative counts ≤ ω, strictly
 //!   increasing indices per polynomial and zero padding; and every `z`
@@ -47,7 +49,11 @@ pub fn check(set: &ParamSet, object: Object, bytes: &[u8]) -> Option<Check> {
             if dk_pke != Check::Valid {
                 return Some(dk_pke);
             }
-            Some(coeffs12_below_q(bytes.get(384 * k..768 * k)?, 384 * k))
+            let ek = coeffs12_below_q(bytes.get(384 * k..768 * k)?, 384 * k);
+            if ek != Check::Valid {
+                return Some(ek);
+            }
+            mlkem_hash_check(bytes, k)
         }
         (Family::MlDsa, Object::Signature) => mldsa_signature(set, bytes),
         (Family::MlDsa, Object::SecretKey) if Some(bytes.len()) == set.secret_key => {
@@ -110,6 +116,27 @@ pub fn mlkem_key_nearly_valid(set: &ParamSet, bytes: &[u8]) -> bool {
         })
         .sum::<usize>();
     unreduced > 0 && unreduced <= coefficients / NEAR_PER
+}
+
+/// Offset of `H(ek)` in an expanded ML-KEM decapsulation key of `set`
+/// (`dk_PKE` is 384·k bytes, `ek` 384·k + 32), where a failed hash check
+/// is reported.
+pub fn mlkem_hek_offset(set: &ParamSet) -> Option<usize> {
+    (set.family == Family::MlKem).then_some(768 * mlkem_k(set)? + 32)
+}
+
+/// FIPS 203 §7.3 hash check: `H(ek)` (32 bytes after `ek`) is SHA3-256 of
+/// `ek`; `None` when the key is too short to hold them.
+fn mlkem_hash_check(dk: &[u8], k: usize) -> Option<Check> {
+    use sha3::{Digest, Sha3_256};
+    let at = 768 * k + 32;
+    let ek = dk.get(384 * k..at)?;
+    let h = dk.get(at..at + 32)?;
+    Some(if Sha3_256::digest(ek).as_slice() == h {
+        Check::Valid
+    } else {
+        Check::Invalid(at)
+    })
 }
 
 /// One coefficient in this many may be unreduced in a "nearly valid" key.

@@ -787,3 +787,157 @@ fn every_ntru_prime_set_is_named_by_its_raw_objects() {
             .any(|c| c.algorithm == "ML-KEM-768" && c.structure == Some("invalid"))
     );
 }
+
+/// Every file of the IETF conformance zips, unzipped into a temporary
+/// directory (kept alive by the returned guard); `None` (after saying why)
+/// when the zips or `unzip` are absent.
+fn ietf_files() -> Option<(tempfile::TempDir, Vec<std::path::PathBuf>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/pqc-certificates");
+    if !dir.is_dir()
+        || std::process::Command::new("unzip")
+            .arg("-v")
+            .output()
+            .is_err()
+    {
+        println!("conformance zips or unzip absent: skipped");
+        return None;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let z = e.path();
+        if z.extension().is_none_or(|x| x != "zip") {
+            continue;
+        }
+        let st = std::process::Command::new("unzip")
+            .args(["-q", "-o"])
+            .arg(&z)
+            .arg("-d")
+            .arg(tmp.path().join(z.file_stem().unwrap()))
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+    let mut files = walk(tmp.path());
+    files.sort();
+    Some((tmp, files))
+}
+
+/// The `pqc` conclusion of one single artifact.
+fn single_conclusion(bytes: &[u8]) -> Conclusion {
+    let (_d, run) = run_with(Policy::default());
+    let j = crate::test_support::job(&run, bytes, vec![allow_all()]);
+    let ev = run_single(&j, bytes, &StageCtx { run: &run });
+    ev[0].conclusion.clone().unwrap_or_default()
+}
+
+fn valid_structure_of(c: &Conclusion) -> Option<bool> {
+    c.pqc
+        .as_ref()
+        .and_then(|p| p.get("valid_structure"))
+        .and_then(serde_json::Value::as_bool)
+}
+
+/// FIPS 203 §7.3 hash check over Wycheproof's ML-KEM decapsulation keys
+/// (`mlkem_*_semi_expanded_decaps_test.json`): the two
+/// `InvalidDecapsulationKey` keys of each set ("corrupted hash", "corrupted
+/// embedded encapsulation key") pass every coefficient check and fail only
+/// `H(ek)` = SHA3-256(`ek`); every other key of the right length passes. As
+/// a whole raw artifact, such a key is the defect `checksum_mismatch`.
+#[test]
+fn wycheproof_mlkem_decapsulation_keys_fail_only_on_a_bad_hek() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/wycheproof/testvectors_v1");
+    if !dir.is_dir() {
+        println!("wycheproof vectors absent: skipped ({})", dir.display());
+        return;
+    }
+    let (mut valid, mut invalid) = (0, 0);
+    for (n, name) in [
+        (512, "ML-KEM-512"),
+        (768, "ML-KEM-768"),
+        (1024, "ML-KEM-1024"),
+    ] {
+        let set = pqc_params::by_name(name).unwrap();
+        let at = structure::mlkem_hek_offset(set).unwrap();
+        let text =
+            std::fs::read_to_string(dir.join(format!("mlkem_{n}_semi_expanded_decaps_test.json")))
+                .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for t in v["testGroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["tests"].as_array().unwrap())
+        {
+            let dk = hex::decode(t["dk"].as_str().unwrap()).unwrap();
+            if Some(dk.len()) != set.secret_key {
+                continue;
+            }
+            let id = format!("{name} tcId {}", t["tcId"]);
+            let bad_key = t["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f == "InvalidDecapsulationKey");
+            let got = structure::check(set, Object::SecretKey, &dk);
+            let c = single_conclusion(&dk);
+            if bad_key {
+                assert_eq!(got, Some(Check::Invalid(at)), "{id}");
+                assert_eq!(c.failures, [FailureKind::ChecksumMismatch], "{id}");
+                assert_eq!(valid_structure_of(&c), Some(false), "{id}");
+                assert_eq!(c.algorithm, None, "{id}");
+                invalid += 1;
+            } else {
+                assert_eq!(got, Some(Check::Valid), "{id}");
+                assert!(c.failures.is_empty(), "{id}");
+                assert_eq!(c.algorithm.as_deref(), Some(name), "{id}");
+                assert_eq!(valid_structure_of(&c), Some(true), "{id}");
+                valid += 1;
+            }
+        }
+    }
+    println!("Wycheproof ML-KEM decapsulation keys: {valid} pass, {invalid} fail H(ek)");
+    assert_eq!((valid, invalid), (15, 6));
+}
+
+/// The IETF hackathon's expanded ML-KEM private keys (`_expandedkey_priv`,
+/// `_both_priv`, PKCS#8) pass the hash check; the same DER with one bit of
+/// `H(ek)` flipped does not (`pqc.valid_structure: false`, which fx-report
+/// makes a `post_quantum.structure_invalid` finding).
+#[test]
+fn ietf_expanded_mlkem_keys_pass_the_hash_check_and_a_flipped_hek_fails() {
+    let Some((_tmp, files)) = ietf_files() else {
+        return;
+    };
+    let mut n = 0;
+    for p in files.iter().filter(|p| {
+        let s = p.to_string_lossy();
+        s.contains("2.16.840.1.101.3.4.4.")
+            && (s.ends_with("_expandedkey_priv.der") || s.ends_with("_both_priv.der"))
+    }) {
+        let der = std::fs::read(p).unwrap();
+        let k = keys::private_key(&der).unwrap();
+        let set = k.set.unwrap();
+        let dk = k.expanded.unwrap();
+        let c = single_conclusion(&der);
+        assert_eq!(valid_structure_of(&c), Some(true), "{}", p.display());
+        assert_eq!(c.algorithm.as_deref(), Some(set.name));
+        let start = der.windows(dk.len()).position(|w| w == dk).unwrap();
+        let mut bad = der.clone();
+        bad[start + structure::mlkem_hek_offset(set).unwrap()] ^= 0x01;
+        let c = single_conclusion(&bad);
+        assert_eq!(
+            valid_structure_of(&c),
+            Some(false),
+            "{} flipped",
+            p.display()
+        );
+        // The OID still names the set (a parsed fact); the key is malformed.
+        assert_eq!(c.algorithm.as_deref(), Some(set.name));
+        n += 1;
+    }
+    println!("IETF expanded ML-KEM keys checked: {n}");
+    // bc and ossl35: three sets, expandedKey and both forms each.
+    assert_eq!(n, 12);
+}
