@@ -113,12 +113,12 @@ pub struct ServerHello {
     pub hello_retry_request: bool,
 }
 
-/// One TCP or QUIC connection with its hellos.
+/// One TCP, QUIC or DTLS connection with its hellos.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TlsStream {
     /// Index of the stream in order of first appearance (per transport).
     pub stream: u64,
-    /// `tcp` or `quic`.
+    /// `tcp`, `quic` or `dtls` (DTLS over UDP).
     pub transport: String,
     /// Client address.
     pub src: String,
@@ -128,11 +128,22 @@ pub struct TlsStream {
     pub dst: String,
     /// Server port.
     pub dst_port: u16,
-    /// ClientHellos in stream order (a second one follows a HelloRetryRequest).
+    /// ClientHellos in stream order (a second one follows a HelloRetryRequest,
+    /// or in DTLS a HelloVerifyRequest; a DTLS retransmission of the same
+    /// message is not another one).
     pub client_hellos: Vec<ClientHello>,
     /// ServerHellos and HelloRetryRequests in stream order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub server_hellos: Vec<ServerHello>,
+    /// DTLS only: HelloVerifyRequests the server sent (distinct message_seq),
+    /// each answering one of the first ClientHellos with a cookie; absent
+    /// when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hello_verify_requests: u64,
+}
+
+fn is_zero(v: &u64) -> bool {
+    *v == 0
 }
 
 /// Packet counters of a capture.
@@ -174,7 +185,7 @@ pub struct CaptureData {
 pub struct TlsClient {
     /// Stream index (per transport).
     pub stream: u64,
-    /// `tcp` or `quic`.
+    /// `tcp`, `quic` or `dtls`.
     pub transport: String,
     /// Client address and port.
     pub src: String,
@@ -229,10 +240,13 @@ impl CaptureData {
     }
 
     /// Every ClientHello with its connection, in capture order; the n-th
-    /// ClientHello of a stream is paired with its n-th ServerHello.
+    /// ClientHello of a stream is paired with its n-th ServerHello, counted
+    /// after the ClientHellos a DTLS HelloVerifyRequest answered (the first
+    /// `hello_verify_requests` ones, which no ServerHello answers).
     pub fn clients(&self) -> Vec<TlsClient> {
         let mut out = Vec::new();
         for s in &self.streams {
+            let verified = usize::try_from(s.hello_verify_requests).unwrap_or(usize::MAX);
             for (i, h) in s.client_hellos.iter().enumerate() {
                 out.push(TlsClient {
                     stream: s.stream,
@@ -242,7 +256,10 @@ impl CaptureData {
                     dst: s.dst.clone(),
                     dst_port: s.dst_port,
                     hello: h.clone(),
-                    server: s.server_hellos.get(i).cloned(),
+                    server: i
+                        .checked_sub(verified)
+                        .and_then(|n| s.server_hellos.get(n))
+                        .cloned(),
                 });
             }
         }

@@ -1,4 +1,6 @@
-//! ClientHello and ServerHello bodies (RFC 8446 §4.1.2–4.1.3, RFC 5246).
+//! ClientHello and ServerHello bodies (RFC 8446 §4.1.2–4.1.3, RFC 5246),
+//! and the DTLS ClientHello (RFC 6347 §4.2.1, RFC 9147 §5.3), which carries
+//! a cookie after the session id.
 //!
 //! Parsing is bounds-checked throughout: a body cut short keeps the fields
 //! read before the cut (the extension list ends early) and says so in
@@ -52,6 +54,11 @@ pub struct ClientHello {
     pub key_shares: Vec<(u16, usize)>,
     /// True when the body ended inside a field.
     pub truncated: bool,
+    /// True for a DTLS ClientHello (its versions count down: 0xfefc is DTLS 1.3).
+    pub dtls: bool,
+    /// Bytes of the DTLS cookie (0 in a first ClientHello; the server's
+    /// cookie in the one sent after a HelloVerifyRequest). `None` for TLS.
+    pub cookie_len: Option<usize>,
 }
 
 /// A parsed ServerHello.
@@ -127,13 +134,26 @@ fn u16_list(b: &[u8]) -> Vec<u16> {
 
 /// Parses a ClientHello body; `None` when even the fixed fields are missing.
 pub fn parse_client_hello(body: &[u8]) -> Option<ClientHello> {
+    parse_hello(body, false)
+}
+
+/// Parses a DTLS ClientHello body (the cookie follows the session id).
+pub fn parse_dtls_client_hello(body: &[u8]) -> Option<ClientHello> {
+    parse_hello(body, true)
+}
+
+fn parse_hello(body: &[u8], dtls: bool) -> Option<ClientHello> {
     let mut r = Reader { b: body };
     let mut ch = ClientHello {
         legacy_version: r.u16()?,
+        dtls,
         ..ClientHello::default()
     };
     r.take(32)?;
     r.vec8()?;
+    if dtls {
+        ch.cookie_len = Some(r.vec8()?.len());
+    }
     ch.cipher_suites = u16_list(r.vec16()?);
     r.vec8()?;
     if r.is_empty() {
@@ -258,5 +278,24 @@ mod tests {
         let ch = parse_client_hello(&body).expect("fixed fields present");
         assert_eq!(ch.cipher_suites, vec![0x1301]);
         assert!(ch.truncated);
+    }
+
+    #[test]
+    fn dtls_hello_reads_the_cookie() {
+        let mut body = vec![0xfe, 0xfd];
+        body.extend([0u8; 32]);
+        body.extend([0, 3, 7, 7, 7, 0, 2, 0xc0, 0x2b, 1, 0]);
+        for cut in 0..body.len() {
+            let _ = parse_dtls_client_hello(&body[..cut]);
+        }
+        let ch = parse_dtls_client_hello(&body).expect("fixed fields present");
+        assert_eq!(ch.cookie_len, Some(3));
+        assert_eq!(ch.cipher_suites, vec![0xc02b]);
+        assert!(ch.dtls && !ch.truncated);
+        // read as TLS, the cookie is taken for the cipher list
+        assert_ne!(
+            parse_client_hello(&body).map(|c| c.cipher_suites),
+            Some(vec![0xc02b])
+        );
     }
 }

@@ -46,14 +46,29 @@ pub fn version_code(v: u16) -> &'static str {
 }
 
 /// The version JA4 reports: the highest non-GREASE supported_versions entry,
-/// else legacy_version.
+/// else legacy_version. DTLS versions count down (0xfeff DTLS 1.0, 0xfefd
+/// 1.2, 0xfefc 1.3), so in a DTLS hello the highest version is the DTLS
+/// code with the lowest value (JA4-spec.md's "the highest value", read as
+/// the highest version: a DTLS 1.3 client lists 0xfefc and 0xfefd).
 pub fn ja4_version(ch: &ClientHello) -> u16 {
-    ch.supported_versions
+    let offered = ch
+        .supported_versions
         .iter()
         .copied()
-        .filter(|v| !is_grease(*v))
-        .max()
-        .unwrap_or(ch.legacy_version)
+        .filter(|v| !is_grease(*v));
+    let highest = if ch.dtls {
+        // DTLS codes rank above anything else; among them, lower is newer
+        offered.max_by_key(|v| {
+            if v >> 8 == 0xfe {
+                (1, 0xff - (v & 0xff))
+            } else {
+                (0, *v)
+            }
+        })
+    } else {
+        offered.max()
+    };
+    highest.unwrap_or(ch.legacy_version)
 }
 
 fn alpn_code(ch: &ClientHello) -> String {
@@ -201,6 +216,22 @@ mod tests {
         assert_eq!(j.ja4, "t13d1516h2_8daaf6152771_e5627efa2ab1");
         assert_eq!(j.ja4_o, "t13d1516h2_acb858a92679_18f69afefd3d");
         assert!(j.ja4_ro.starts_with("t13d1516h2_1301,1302,1303,c02b"));
+    }
+
+    #[test]
+    fn dtls_versions_count_down() {
+        let mut ch = ClientHello {
+            legacy_version: 0xfefd,
+            dtls: true,
+            ..ClientHello::default()
+        };
+        assert_eq!(version_code(ja4_version(&ch)), "d2");
+        ch.supported_versions = vec![0x3a3a, 0xfefd, 0xfefc];
+        assert_eq!(version_code(ja4_version(&ch)), "d3");
+        ch.legacy_version = 0xfeff;
+        ch.supported_versions.clear();
+        let j = ja4(&ch, Ja4Transport::Dtls);
+        assert!(j.ja4.starts_with("dd1i0000"), "{}", j.ja4);
     }
 
     #[test]

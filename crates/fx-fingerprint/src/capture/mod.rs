@@ -1,11 +1,14 @@
-//! Captures: pcap/pcapng → packets → TCP streams (and QUIC Initials) →
-//! ClientHello/ServerHello → JA4, JA3 and the offered parameters.
+//! Captures: pcap/pcapng → packets → TCP streams (and QUIC Initials, and
+//! DTLS handshakes over UDP) → ClientHello/ServerHello → JA4, JA3 and the
+//! offered parameters.
 //!
 //! Everything is native: no tshark. Work is bounded by the policy
 //! (`max_stream_bytes` per direction, `max_client_hellos` per capture) and by
-//! [`MAX_FLOWS`]; output order is the order streams first appear in the file.
+//! [`MAX_FLOWS`]; output order is the TCP streams, then the QUIC connections,
+//! then the DTLS ones, each in the order they first appear in the file.
 
 pub mod client_hello;
+pub mod dtls;
 pub mod groups;
 pub mod handshake;
 pub mod ja3;
@@ -68,6 +71,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     let mut tcp: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
     let mut flows: Vec<Flow> = Vec::new();
     let mut quic = quic::QuicCollector::default();
+    let mut dtls = dtls::DtlsCollector::default();
     let mut stats = fx_facts::tls::PacketStats::default();
     let mut flows_capped = false;
 
@@ -126,6 +130,7 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
             } => {
                 stats.udp_datagrams += 1;
                 quic.datagram((seg.src, sport), (seg.dst, dport), payload);
+                dtls.datagram((seg.src, sport), (seg.dst, dport), payload);
             }
         }
     })?;
@@ -180,6 +185,8 @@ pub fn analyze(bytes: &[u8], limits: CaptureLimits) -> Result<CaptureReport, Not
     }
     let quic_streams = quic.finish(&mut budget, &mut report.client_hellos_capped);
     report.streams.extend(quic_streams);
+    let dtls_streams = dtls.finish(&mut budget, &mut report.client_hellos_capped);
+    report.streams.extend(dtls_streams);
     Ok(report)
 }
 

@@ -45,6 +45,7 @@ pub fn stream_report(
         dst_port: dst.1,
         client_hellos: Vec::new(),
         server_hellos: Vec::new(),
+        hello_verify_requests: 0,
     }
 }
 

@@ -4,7 +4,9 @@
 //! tshark decodes the same capture with `-Y tls.handshake.type==1 -T fields
 //! -e tls.handshake.ja3`; the distinct JA3 values of both sides are compared
 //! and the agreement is recorded as a `tshark_crosscheck` event next to the
-//! tool-run event.
+//! tool-run event. tshark's `tls` fields cover TLS over TCP and QUIC, not
+//! DTLS (its `dtls.*` fields), so fx's DTLS streams are not part of the
+//! comparison ([`fx_ja3_set`]); the `dtls_tshark` test checks them.
 
 use std::collections::BTreeSet;
 
@@ -60,6 +62,18 @@ pub fn compare(
     )
 }
 
+/// fx's distinct JA3 values of the streams tshark's query covers: TCP and
+/// QUIC, not DTLS.
+pub fn fx_ja3_set(report: &CaptureReport) -> BTreeSet<String> {
+    report
+        .streams
+        .iter()
+        .filter(|s| s.transport != "dtls")
+        .flat_map(|s| &s.client_hellos)
+        .map(|h| h.ja3.clone())
+        .collect()
+}
+
 /// Runs the cross-check; returns the events to append (the tool run, then
 /// the agreement), or one skipped event.
 pub fn cross_check(bytes: &[u8], report: &CaptureReport, ctx: &StageCtx<'_>) -> Vec<Event> {
@@ -105,12 +119,7 @@ pub fn cross_check(bytes: &[u8], report: &CaptureReport, ctx: &StageCtx<'_>) -> 
         return vec![outcome.event, status_event];
     }
     let tshark = parse_ja3_fields(&outcome.stdout);
-    let fx: BTreeSet<String> = report
-        .streams
-        .iter()
-        .flat_map(|s| &s.client_hellos)
-        .map(|h| h.ja3.clone())
-        .collect();
+    let fx = fx_ja3_set(report);
     let (agree, only_fx, only_tshark) = compare(&fx, &tshark);
     let data = TsharkCrosscheck {
         agree,
