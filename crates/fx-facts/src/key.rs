@@ -81,11 +81,103 @@ pub struct OpensshKeyData {
     /// True when the `known_hosts` host name is hashed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hashed_host: bool,
-    /// The key.
+    /// The key (of a certificate: the certified key).
     pub key: KeyAlgorithm,
+    /// The body of an OpenSSH certificate (container `openssh_certificate`):
+    /// serial, type, principals, validity, options, the CA's key and whether
+    /// its signature verified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<Box<OpensshCertificate>>,
     /// Failure shapes met while reading it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,
+}
+
+/// A critical option or extension of an OpenSSH certificate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OpensshCertOption {
+    /// Its name (`force-command`, `source-address`, `permit-pty`, …).
+    pub name: String,
+    /// Its value (the string its data holds: the command of
+    /// `force-command`, the address list of `source-address`); absent when
+    /// the data is empty, as for flags such as `permit-pty`. Data that is not
+    /// one SSH string is written as it is (lossy UTF-8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// The CA key that signed an OpenSSH certificate (its `signature key`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OpensshCaKey {
+    /// Key type string (`ssh-ed25519`, `ecdsa-sha2-nistp384`, `ssh-rsa`, …).
+    pub key_type: String,
+    /// The key: algorithm, bits (RSA, DSA), curve; `key_len` is the length
+    /// of its blob.
+    pub key: KeyAlgorithm,
+    /// SHA-256 fingerprint as `ssh-keygen -l` prints it (`SHA256:` and the
+    /// unpadded base64 of the SHA-256 of the key blob).
+    pub fingerprint: String,
+}
+
+/// Something wrong with an OpenSSH certificate that is not a failure to read
+/// it, named and ranked like fx-report's findings (`rule`, `severity`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OpensshCertWarning {
+    /// The rule: `openssh_certificate.signature_invalid`,
+    /// `openssh_certificate.validity_inverted`,
+    /// `openssh_certificate.any_host`, `deprecated_algorithm.sha1_signature`,
+    /// `deprecated_algorithm.modulus_under_1024`,
+    /// `deprecated_algorithm.modulus_under_2048` or
+    /// `deprecated_algorithm.dsa_key` (the last four judge the CA's key and
+    /// signature as fx-report judges other keys and signatures).
+    pub rule: String,
+    /// `critical`, `high` or `medium`, as docs/fx-report.md ranks them.
+    pub severity: String,
+    /// What exactly is wrong (deterministic text).
+    pub detail: String,
+}
+
+/// The body of an OpenSSH certificate (PROTOCOL.certkeys). Times are never
+/// compared to the clock: the window is recorded as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OpensshCertificate {
+    /// Length of the CA-chosen nonce in bytes (its value is not recorded).
+    pub nonce_len: u64,
+    /// SHA-256 fingerprint of the certified key (`SHA256:…`, as `ssh-keygen
+    /// -L` prints for `Public key`).
+    pub key_fingerprint: String,
+    /// Serial number.
+    pub serial: u64,
+    /// `user` (1), `host` (2), or the number as text for any other value.
+    pub cert_type: String,
+    /// Key identifier.
+    pub key_id: String,
+    /// Valid principals (user or host names) in order; empty means any
+    /// (for a host certificate, any host).
+    pub principals: Vec<String>,
+    /// Start of validity: RFC 3339 UTC (`2026-12-07T18:52:00Z`), or `always`
+    /// for 0.
+    pub valid_after: String,
+    /// End of validity: RFC 3339 UTC, or `forever` for 2^64 − 1.
+    pub valid_before: String,
+    /// Critical options in order (`force-command`, `source-address`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub critical_options: Vec<OpensshCertOption>,
+    /// Extensions in order (`permit-pty`, `permit-agent-forwarding`, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<OpensshCertOption>,
+    /// The CA key that signed it.
+    pub signature_key: OpensshCaKey,
+    /// The signature's algorithm (`ssh-ed25519`, `rsa-sha2-512`,
+    /// `ecdsa-sha2-nistp256`, …).
+    pub signature_algorithm: String,
+    /// Whether the CA's signature over the certificate verified; absent when
+    /// fx does not verify that algorithm (`ssh-dss`, `sk-*`, Ed448).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_verified: Option<bool>,
+    /// What is wrong with it, in a fixed order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<OpensshCertWarning>,
 }
 
 /// Argon2 parameters of an encrypted PuTTY version 3 key file (the default

@@ -46,6 +46,7 @@ pub mod names;
 pub mod ocsp;
 pub mod openpgp;
 pub mod openssh;
+mod openssh_cert;
 pub mod params;
 pub mod pbe;
 pub mod pkcs12;

@@ -14,13 +14,32 @@ use crate::report::{Finding, Region};
 use crate::x509::Parsed;
 
 /// A bounded SSH wire reader.
-struct Wire<'a> {
-    buf: &'a [u8],
-    pos: usize,
+pub(crate) struct Wire<'a> {
+    /// The bytes read.
+    pub(crate) buf: &'a [u8],
+    /// The next byte to read.
+    pub(crate) pos: usize,
 }
 
 impl<'a> Wire<'a> {
-    fn u32(&mut self) -> Result<u32, Finding> {
+    /// A reader at the start of `buf`.
+    pub(crate) fn new(buf: &'a [u8]) -> Wire<'a> {
+        Wire { buf, pos: 0 }
+    }
+
+    /// A `uint64`.
+    pub(crate) fn u64(&mut self) -> Result<u64, Finding> {
+        let b = self.buf.get(self.pos..self.pos + 8).ok_or_else(|| {
+            Finding::at(FailureKind::Truncated, self.pos, "uint64 runs past the end")
+        })?;
+        self.pos += 8;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_be_bytes(a))
+    }
+
+    /// A `uint32`.
+    pub(crate) fn u32(&mut self) -> Result<u32, Finding> {
         let b = self.buf.get(self.pos..self.pos + 4).ok_or_else(|| {
             Finding::at(FailureKind::Truncated, self.pos, "uint32 runs past the end")
         })?;
@@ -28,7 +47,8 @@ impl<'a> Wire<'a> {
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    fn string(&mut self) -> Result<&'a [u8], Finding> {
+    /// A `string` (also an `mpint`'s bytes).
+    pub(crate) fn string(&mut self) -> Result<&'a [u8], Finding> {
         let at = self.pos;
         let n = self.u32()? as usize;
         let remaining = self.buf.len().saturating_sub(self.pos);
@@ -48,7 +68,8 @@ impl<'a> Wire<'a> {
         Ok(s)
     }
 
-    fn text(&mut self) -> Result<String, Finding> {
+    /// A `string` as text (lossy UTF-8).
+    pub(crate) fn text(&mut self) -> Result<String, Finding> {
         Ok(String::from_utf8_lossy(self.string()?).into_owned())
     }
 }
@@ -133,6 +154,7 @@ fn blank(container: Container) -> OpensshKeyData {
         marker: None,
         hashed_host: false,
         key: KeyAlgorithm::default(),
+        certificate: None,
         findings: Vec::new(),
     }
 }
@@ -275,6 +297,15 @@ fn public_object(
     } else {
         Container::OpensshPublicKey
     };
+    if container == Container::OpensshCertificate && key.algorithm.is_some() {
+        match crate::openssh_cert::certificate(blob) {
+            Ok((cert, more)) => {
+                info.certificate = Some(Box::new(cert));
+                findings.extend(more.into_iter().map(|f| rebase(f, at)));
+            }
+            Err(f) => findings.push(rebase(f, at)),
+        }
+    }
     let regions = vec![Region {
         offset: at as u64,
         length: b64_len as u64,
@@ -294,6 +325,16 @@ fn public_object(
         regions,
         container,
     })
+}
+
+/// A finding inside a decoded key blob, placed at the base64 text that
+/// holds it (offsets in the blob are not offsets in the artifact).
+fn rebase(mut f: Finding, at: usize) -> Finding {
+    if let Some(o) = f.offset {
+        f.detail = format!("{} (at byte {o} of the key blob)", f.detail);
+        f.offset = Some(at as u64);
+    }
+    f
 }
 
 /// One key line (`[marker] [hosts|options] type base64 [comment]`); `None`
