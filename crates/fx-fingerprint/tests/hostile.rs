@@ -3,7 +3,7 @@
 //! is held to its outcome: a refused file is a failure shape, a cut or
 //! damaged capture keeps what it read with the offset where it stopped, a
 //! ClientHello read from damaged bytes is a well-formed fingerprint, every
-//! result is the same when computed twice. The mutation test runs 16,000
+//! result is the same when computed twice. The mutation test runs 18,000
 //! deterministic cases and checks the exact tally of their outcomes.
 
 #![allow(clippy::unwrap_used)]
@@ -278,7 +278,7 @@ fn binary_outcome(m: &[u8]) -> String {
     }
 }
 
-/// The outcomes of the 16,000 mutations below. Deterministic: a change of
+/// The outcomes of the 18,000 mutations below. Deterministic: a change of
 /// any count is a change of behaviour on hostile input, to be understood
 /// before these figures are updated.
 const MUTATION_OUTCOMES: &[(&str, &str, usize)] = &[
@@ -294,6 +294,14 @@ const MUTATION_OUTCOMES: &[(&str, &str, usize)] = &[
     ("pcap", "read:truncated:hellos=1", 236),
     ("pcap", "refused:malformed_header", 713),
     ("pcap", "refused:truncated", 1),
+    ("pcap-dtls", "read:complete:hellos=0", 251),
+    ("pcap-dtls", "read:complete:hellos=3", 1087),
+    ("pcap-dtls", "read:truncated:hellos=0", 75),
+    ("pcap-dtls", "read:truncated:hellos=1", 29),
+    ("pcap-dtls", "read:truncated:hellos=2", 13),
+    ("pcap-dtls", "read:truncated:hellos=3", 243),
+    ("pcap-dtls", "refused:malformed_header", 301),
+    ("pcap-dtls", "refused:truncated", 1),
     ("pcapng", "read:complete:hellos=0", 195),
     ("pcapng", "read:complete:hellos=1", 615),
     ("pcapng", "read:malformed:hellos=0", 66),
@@ -382,6 +390,17 @@ fn mutated_captures_and_binaries_keep_their_outcomes() {
         let m = mutate(&pe, &mut rng, &[(0, 0x80), (0x80, 0x200)]);
         count("pe", binary_outcome(&m));
     }
+    // DTLS: the loopback capture's first connection, whose ClientHellos come
+    // in two fragments; DTLS record and handshake headers of its first two
+    // frames (the record header at 82 and 368)
+    let dtls = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/dtls-loopback.pcap"),
+    )
+    .unwrap();
+    for _ in 0..2000 {
+        let m = mutate(&dtls, &mut rng, &[(0, 24), (82, 120), (368, 400)]);
+        count("pcap-dtls", capture_outcome(&m));
+    }
     let got: Vec<(String, String, usize)> = tally
         .iter()
         .map(|((f, o), n)| (f.to_string(), o.clone(), *n))
@@ -389,7 +408,7 @@ fn mutated_captures_and_binaries_keep_their_outcomes() {
     for (f, o, n) in &got {
         println!("    (\"{f}\", \"{o}\", {n}),");
     }
-    assert_eq!(got.iter().map(|g| g.2).sum::<usize>(), 16_000);
+    assert_eq!(got.iter().map(|g| g.2).sum::<usize>(), 18_000);
     let expected: Vec<(String, String, usize)> = MUTATION_OUTCOMES
         .iter()
         .map(|(f, o, n)| (f.to_string(), o.to_string(), *n))
