@@ -11,6 +11,8 @@
 //!   (ML-KEM keys, ML-DSA signatures and secret keys, Falcon).
 //! * **DER**: PKCS#8 and SPKI wrappers are unwrapped ([`keys`]); the OID
 //!   names the set, and a key whose size does not fit it is a `bad_length`.
+//!   A `both` private key whose expanded key is not its seed's
+//!   ([`seeds::both_mismatch`]) fails its structure check.
 //! * **Bundles** (`artifact.members` with roles `public_key`, `signature`,
 //!   `message`, `secret_key`/`private_key`, `ciphertext`, `shared_secret`):
 //!   `verify` (target `probe:verify`, `safety.verification`; SLH-DSA with
@@ -26,6 +28,7 @@
 pub mod fips205;
 pub mod keys;
 pub mod liboqs;
+pub mod seeds;
 pub mod structure;
 
 use fx_core::event::{ErrorInfo, Event};
@@ -287,6 +290,9 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
     // fact); `Some(None)` when a wrapper was parsed but its OID names no
     // post-quantum set (a classical or unknown key: geometry proves nothing).
     let mut der_named: Option<Option<&'static ParamSet>> = None;
+    // A `both` private key whose expanded key is not its seed's: the set
+    // and the offset of the first differing byte (seeds::both_mismatch).
+    let mut both_bad: Option<(&'static str, usize)> = None;
     // A PEM-armored key is read from its first block (fx-inspect reports
     // the armor itself).
     let pem_der;
@@ -340,6 +346,12 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
                 .is_some_and(|s| set.secret_seed.is_some_and(|n| n != s.len()));
             if bad_sk || bad_seed {
                 failures.push(FailureKind::BadLength);
+            }
+            if let (Some(seed), Some(expanded)) = (&k.seed, &k.expanded)
+                && !bad_sk
+                && !bad_seed
+            {
+                both_bad = seeds::both_mismatch(set, seed, expanded).map(|o| (set.name, o));
             }
         }
         oid = Some(k.oid.clone());
@@ -406,7 +418,10 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         if let Some(a) = &region.algorithm {
             h.push(a.clone());
         }
-        let cands = geometry(raw, *obj, &h, &mut budget);
+        let mut cands = geometry(raw, *obj, &h, &mut budget);
+        if let Some((name, at)) = both_bad {
+            mark_inconsistent(&mut cands, name, at);
+        }
         let total = cands.len();
         let listed: Vec<Candidate> = cands.into_iter().take(MAX_CANDIDATES).collect();
         if total > listed.len() {
@@ -463,6 +478,23 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             .with_data(data)
             .with_conclusion(conclusion),
     ]
+}
+
+/// A `both` private key whose expanded key is not the one its seed
+/// generates is malformed (the IETF drafts: a recipient that checks must
+/// reject it): its secret-key candidate of `name` fails its structure
+/// check at `at`, the first differing byte of the expanded key.
+fn mark_inconsistent(cands: &mut [Candidate], name: &str, at: usize) {
+    for c in cands.iter_mut() {
+        let Some(set) = c.set() else { continue };
+        if c.algorithm == name && c.object == Object::SecretKey.as_str() {
+            // The OID named the set (the key is a parsed PKCS#8).
+            c.score = score(c.exact, Some(Check::Invalid(at)), true, set.family);
+            c.structure = Some("invalid");
+            c.invalid_at = Some(at);
+        }
+    }
+    cands.sort_by_key(|c| std::cmp::Reverse(c.score));
 }
 
 /// Candidates that may become a conclusion: a structure check that did not

@@ -941,3 +941,130 @@ fn ietf_expanded_mlkem_keys_pass_the_hash_check_and_a_flipped_hek_fails() {
     // bc and ossl35: three sets, expandedKey and both forms each.
     assert_eq!(n, 12);
 }
+
+/// The IETF hackathon's private keys in their three forms: every `both`
+/// key (ML-KEM and ML-DSA) is consistent, and where a provider wrote the
+/// same key as `_seed_priv` and `_expandedkey_priv`, fx's expansion of the
+/// seed is that provider's expanded key byte for byte. A `both` key whose
+/// expanded key was altered where no other check looks (ML-DSA's ρ, ML-KEM's
+/// z) fails its structure check at that byte.
+#[test]
+fn ietf_seed_and_expanded_private_key_forms_agree() {
+    let Some((_tmp, files)) = ietf_files() else {
+        return;
+    };
+    let pqc_key = |s: &str| {
+        [
+            "2.16.840.1.101.3.4.4.",
+            "2.16.840.1.101.3.4.3.17",
+            "2.16.840.1.101.3.4.3.18",
+            "2.16.840.1.101.3.4.3.19",
+        ]
+        .iter()
+        .any(|o| s.contains(o))
+    };
+    let (mut both, mut pairs) = (0, 0);
+    for p in files.iter().filter(|p| {
+        let s = p.to_string_lossy();
+        pqc_key(&s) && s.ends_with("_both_priv.der")
+    }) {
+        let der = std::fs::read(p).unwrap();
+        let k = keys::private_key(&der).unwrap();
+        let set = k.set.unwrap();
+        let (seed, dk) = (k.seed.unwrap(), k.expanded.unwrap());
+        assert_eq!(
+            seeds::both_mismatch(set, &seed, &dk),
+            None,
+            "{}",
+            p.display()
+        );
+        assert_eq!(
+            valid_structure_of(&single_conclusion(&der)),
+            Some(true),
+            "{}",
+            p.display()
+        );
+        // A byte no other check covers: ML-DSA's ρ (the first), ML-KEM's z
+        // (the last).
+        let at = if set.family == Family::MlDsa {
+            0
+        } else {
+            dk.len() - 1
+        };
+        let start = der.windows(dk.len()).position(|w| w == dk).unwrap();
+        let mut bad = der.clone();
+        bad[start + at] ^= 0x01;
+        let (_d, run) = run_with(Policy::default());
+        let j = crate::test_support::job(&run, &bad, vec![allow_all()]);
+        let ev = run_single(&j, &bad, &StageCtx { run: &run });
+        let c = ev[0].conclusion.clone().unwrap();
+        assert_eq!(valid_structure_of(&c), Some(false), "{}", p.display());
+        assert_eq!(c.algorithm.as_deref(), Some(set.name));
+        let cand = &ev[0].data.as_ref().unwrap()["targets"][0]["candidates"][0];
+        assert_eq!(cand["algorithm"], set.name);
+        assert_eq!(cand["structure"], "invalid");
+        assert_eq!(cand["invalid_at"], at);
+        both += 1;
+        // The same key in the seed and expandedKey forms, when written.
+        let stem = p
+            .to_string_lossy()
+            .trim_end_matches("_both_priv.der")
+            .to_owned();
+        if let (Ok(s), Ok(e)) = (
+            std::fs::read(format!("{stem}_seed_priv.der")),
+            std::fs::read(format!("{stem}_expandedkey_priv.der")),
+        ) {
+            let s = keys::private_key(&s).unwrap().seed.unwrap();
+            let e = keys::private_key(&e).unwrap().expanded.unwrap();
+            if s == seed {
+                assert_eq!(seeds::expand(set, &s).unwrap(), e, "{stem}");
+                pairs += 1;
+            }
+        }
+    }
+    println!("IETF both-form keys consistent: {both}; seed/expandedKey pairs matched: {pairs}");
+    assert_eq!((both, pairs), (12, 12));
+}
+
+/// Wycheproof's ML-DSA `sign_seed` keys: the expansion of each 32-byte seed
+/// carries the group's public key — ρ is its first 32 bytes and tr is
+/// SHAKE256(pk) (FIPS 204 Algorithm 6) — an oracle for the ML-DSA seed
+/// expansion that the `both` check relies on.
+#[test]
+fn wycheproof_mldsa_seeds_expand_to_their_public_keys() {
+    use sha3::Shake256;
+    use sha3::digest::{ExtendableOutput, Update, XofReader};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/wycheproof/testvectors_v1");
+    if !dir.is_dir() {
+        println!("wycheproof vectors absent: skipped ({})", dir.display());
+        return;
+    }
+    let mut n = 0;
+    for p in [44, 65, 87] {
+        let set = pqc_params::by_name(&format!("ML-DSA-{p}")).unwrap();
+        let text =
+            std::fs::read_to_string(dir.join(format!("mldsa_{p}_sign_seed_test.json"))).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for g in v["testGroups"].as_array().unwrap() {
+            let seed = hex::decode(g["privateSeed"].as_str().unwrap()).unwrap();
+            if seed.len() != 32 {
+                // IncorrectPrivateKeyLength: 0, 31 or 33 bytes, no key.
+                assert!(seeds::expand(set, &seed).is_err());
+                continue;
+            }
+            let pk = hex::decode(g["publicKey"].as_str().unwrap()).unwrap();
+            let sk = seeds::expand(set, &seed).unwrap();
+            assert_eq!(Some(sk.len()), set.secret_key);
+            let mut tr = [0u8; 64];
+            let mut h = Shake256::default();
+            h.update(&pk);
+            h.finalize_xof().read(&mut tr);
+            assert_eq!(sk[..32], pk[..32], "ML-DSA-{p} rho");
+            assert_eq!(sk[64..128], tr, "ML-DSA-{p} tr");
+            n += 1;
+        }
+    }
+    println!("Wycheproof ML-DSA seeds expanded to their public keys: {n}");
+    assert_eq!(n, 103);
+}
