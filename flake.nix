@@ -4,7 +4,7 @@
   # One pinned nixpkgs gives the Rust toolchain and every external tool; the
   # sha256 of flake.lock becomes part of the toolchain hash of every run made
   # through this flake (FX_FLAKE_LOCK_SHA256 below).
-  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.05";
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
 
   outputs =
     { self, nixpkgs }:
@@ -52,6 +52,8 @@
               pkgs.cmake
               pkgs.rustPlatform.bindgenHook
             ];
+            # fx-weakkeys: rug links the system GMP (gmp-mpfr-sys use-system-libs).
+            buildInputs = [ pkgs.gmp ];
             doCheck = false;
           };
           forensics-batch = pkgs.writeShellApplication {
@@ -91,6 +93,7 @@
               pkgs.clippy
               pkgs.rustfmt
               pkgs.cmake
+              pkgs.gmp
               pkgs.rustPlatform.bindgenHook
             ] ++ map (t: t.drv) (toolsFor pkgs);
             shellHook = ''

@@ -1031,9 +1031,13 @@ fn forensics_batch_reports_a_failed_stage_once() {
 /// util-linux's `script`), and nothing of the kind when it is not.
 #[test]
 fn forensics_batch_draws_one_progress_line_on_a_terminal_only() {
+    // The inputs in d/in, the runs beside them in d (a run may not lie
+    // inside what it reads), so nothing is left outside the temporary folder.
     let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in");
+    fs::create_dir(&input).unwrap();
     for i in 0..600 {
-        fs::write(d.path().join(format!("f{i:03}.txt")), format!("note {i}\n")).unwrap();
+        fs::write(input.join(format!("f{i:03}.txt")), format!("note {i}\n")).unwrap();
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("pipelines/forensics-batch.sh");
     let bins = bin().parent().unwrap().to_path_buf();
@@ -1043,7 +1047,7 @@ fn forensics_batch_draws_one_progress_line_on_a_terminal_only() {
     );
     let out = StdCommand::new("script")
         .args(["-qfec", &command, "/dev/null"])
-        .current_dir(d.path())
+        .current_dir(&input)
         .env("FX_BIN_DIR", &bins)
         .env_remove("FX_RUN")
         .stdin(std::process::Stdio::null())
@@ -1061,7 +1065,7 @@ fn forensics_batch_draws_one_progress_line_on_a_terminal_only() {
     // No stage draws its own line: only fx-seq's.
     assert!(!tty.contains("fx-route:"), "{tty:?}");
 
-    let out = forensics_batch(d.path(), &["-j", "1", ".", "../plain-run"])
+    let out = forensics_batch(&input, &["-j", "1", ".", "../plain-run"])
         .output()
         .unwrap();
     assert!(out.status.success());

@@ -83,18 +83,18 @@ fn hundred_thousand_mutations_never_panic() {
     let mut blob = Vec::new();
     for i in 0..100_000 {
         let m = mutate(&mut rng, &seeds[i % seeds.len()]);
-        if let Ok(s) = std::str::from_utf8(&m) {
-            if let Some(id) = identify(s) {
-                identified += 1;
-                let p = id.params();
-                for b in BASELINES {
-                    for f in id.findings(&p, b) {
-                        assert!(
-                            WEAKNESS_IDS.contains(&f.id),
-                            "weakness id {} is listed",
-                            f.id
-                        );
-                    }
+        if let Ok(s) = std::str::from_utf8(&m)
+            && let Some(id) = identify(s)
+        {
+            identified += 1;
+            let p = id.params();
+            for b in BASELINES {
+                for f in id.findings(&p, b) {
+                    assert!(
+                        WEAKNESS_IDS.contains(&f.id),
+                        "weakness id {} is listed",
+                        f.id
+                    );
                 }
             }
         }

@@ -53,6 +53,7 @@
           bubblewrap = hostTools "bubblewrap" [ "bwrap" ];
           util-linux = hostTools "util-linux" [ "unshare" ];
           cmake = hostTools "cmake" [ "cmake" ];
+          gmp = hostTools "gmp" [ ];
           cargo = hostTools "cargo" [ ];
           rustc = hostTools "rustc" [ ];
           clippy = hostTools "clippy" [ ];

@@ -219,13 +219,13 @@ fn check_writer(
                 w.name()
             ));
         }
-        if let Some(p) = &last_path {
-            if entry.path <= *p {
-                c.problems.push(format!(
-                    "{at}: {} after {p}: entries are in path order (reordered)",
-                    entry.path
-                ));
-            }
+        if let Some(p) = &last_path
+            && entry.path <= *p
+        {
+            c.problems.push(format!(
+                "{at}: {} after {p}: entries are in path order (reordered)",
+                entry.path
+            ));
         }
         last_path = Some(entry.path.clone());
         recorded_paths.insert(entry.path.clone());

@@ -398,10 +398,10 @@ impl ToolRunner {
             cap,
         );
         let mut marks = vec![ws_path.as_os_str().as_bytes().to_vec()];
-        if let Ok(real) = std::fs::canonicalize(&ws_path) {
-            if real != ws_path {
-                marks.push(real.as_os_str().as_bytes().to_vec());
-            }
+        if let Ok(real) = std::fs::canonicalize(&ws_path)
+            && real != ws_path
+        {
+            marks.push(real.as_os_str().as_bytes().to_vec());
         }
         drop(ws);
 

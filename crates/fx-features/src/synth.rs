@@ -75,7 +75,7 @@ pub fn job(run_id: &str, tenant: &str, seq: u64) -> Job {
                 source: "bench".into(),
                 tenant: tenant.into(),
                 path,
-                collected_at: (seq % 2 == 0).then(|| "2026-01-01T00:00:00Z".into()),
+                collected_at: seq.is_multiple_of(2).then(|| "2026-01-01T00:00:00Z".into()),
                 hints: Default::default(),
                 bundle: (shape == 8).then(|| format!("bundle-{seq}")),
             },
@@ -188,7 +188,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                 encoding: Some(Encoding::Pem),
                 ..Default::default()
             }));
-            let rsa = seq % 2 == 0;
+            let rsa = seq.is_multiple_of(2);
             job.push(
                 Event::ok("inspect", "x509").with_conclusion(Conclusion {
                     container: Some(Container::X509Certificate),
@@ -206,7 +206,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                     ..Default::default()
                 }),
             );
-            let agree = seq % 17 != 0;
+            let agree = !seq.is_multiple_of(17);
             let check = OpensslCrosscheck {
                 agree,
                 check: "x509_serial".into(),
@@ -266,7 +266,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                     chi_square: Some(251.25),
                     class: Some("ecb_like".into()),
                     mod8: Some(0),
-                    mod16: Some(if seq % 3 == 0 { 8 } else { 0 }),
+                    mod16: Some(if seq.is_multiple_of(3) { 8 } else { 0 }),
                     ..Default::default()
                 })),
                 ..Default::default()
@@ -342,7 +342,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                         name: "openssl".into(),
                         version: Some("3.0.19".into()),
                         role: Some(
-                            if seq % 2 == 0 {
+                            if seq.is_multiple_of(2) {
                                 "consumer"
                             } else {
                                 "static_copy"
@@ -376,7 +376,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                         ja3: vec!["cd08e31494f9531f560d64c695473da9".into()],
                         versions: vec!["TLSv1.3".into()],
                         groups: vec!["X25519MLKEM768".into(), "x25519".into(), "secp256r1".into()],
-                        pq_groups: if seq % 2 == 0 {
+                        pq_groups: if seq.is_multiple_of(2) {
                             vec!["X25519MLKEM768".into()]
                         } else {
                             Vec::new()
@@ -428,7 +428,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
                         candidate("ML-DSA-65", "signature", 220),
                     ],
                     valid_structure: Some(true),
-                    verified: Some(seq % 4 != 0),
+                    verified: Some(!seq.is_multiple_of(4)),
                     decapsulated: None,
                 })),
                 ..Default::default()
@@ -483,7 +483,7 @@ fn candidate(algorithm: &str, object: &str, score: i64) -> PqcCandidate {
 
 /// A bcrypt audit of three lines (cost `4 + seq % 9`).
 fn synthetic_hash(seq: u64) -> HashConclusion {
-    let weaknesses: Vec<String> = if seq % 2 == 0 {
+    let weaknesses: Vec<String> = if seq.is_multiple_of(2) {
         vec!["iterations_below_baseline".into()]
     } else {
         Vec::new()

@@ -107,11 +107,11 @@ impl Stage for Fingerprinter {
             ));
             return;
         }
-        if let Some(t) = labelled {
-            if let Err(reason) = routing::check(job, t.routing_target()) {
-                job.push(Event::skipped(MODULE, t.step(), reason));
-                return;
-            }
+        if let Some(t) = labelled
+            && let Err(reason) = routing::check(job, t.routing_target())
+        {
+            job.push(Event::skipped(MODULE, t.step(), reason));
+            return;
         }
         let bytes = match ctx.run.read_artifact(job) {
             None => {
@@ -139,11 +139,11 @@ impl Stage for Fingerprinter {
                 return;
             }
         };
-        if labelled.is_none() {
-            if let Err(reason) = routing::check(job, target.routing_target()) {
-                job.push(Event::skipped(MODULE, target.step(), reason));
-                return;
-            }
+        if labelled.is_none()
+            && let Err(reason) = routing::check(job, target.routing_target())
+        {
+            job.push(Event::skipped(MODULE, target.step(), reason));
+            return;
         }
         let events = match target {
             Target::Capture => self.capture_events(&bytes, ctx),

@@ -382,13 +382,13 @@ fn the_table_agrees_with_its_oracles() {
         // completeness: every NEEDED crypto library, and the file's own
         // package, must be in the truth whatever the row's tokens say
         for n in needed {
-            if let Some(lib) = soname_library(n) {
-                if !row.oracle.iter().any(|o| o == &format!("needed {n}")) {
-                    problems.push(format!(
-                        "{}: NEEDED {n} ({lib}) has no oracle token",
-                        row.path
-                    ));
-                }
+            if let Some(lib) = soname_library(n)
+                && !row.oracle.iter().any(|o| o == &format!("needed {n}"))
+            {
+                problems.push(format!(
+                    "{}: NEEDED {n} ({lib}) has no oracle token",
+                    row.path
+                ));
             }
         }
         if library_of_package(&row.package).is_some() && !row.oracle.iter().any(|o| o == "self") {

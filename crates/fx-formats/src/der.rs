@@ -519,10 +519,10 @@ pub fn oids_in(bytes: &[u8], walk: &Walk) -> Vec<String> {
         let h = n.header;
         if h.class == TagClass::Universal && h.number == 6 && !h.constructed {
             let Some(end) = h.end() else { continue };
-            if let Some(s) = bytes.get(h.content_offset()..end).and_then(oid_string) {
-                if !out.contains(&s) {
-                    out.push(s);
-                }
+            if let Some(s) = bytes.get(h.content_offset()..end).and_then(oid_string)
+                && !out.contains(&s)
+            {
+                out.push(s);
             }
         }
     }

@@ -777,7 +777,7 @@ fn store_all(
                     What::Refused(_) | What::Skipped(_) => Ok(None),
                 };
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if progress && (n % 512 == 0 || n == total) {
+                if progress && (n.is_multiple_of(512) || n == total) {
                     eprint!("\rfx-ingest: {n}/{total} files");
                     if n == total {
                         eprintln!();

@@ -362,7 +362,7 @@ fn text_encoded_der(bytes: &[u8]) -> Option<(Encoding, Vec<u8>)> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    let decoded = if clean.iter().all(u8::is_ascii_hexdigit) && clean.len() % 2 == 0 {
+    let decoded = if clean.iter().all(u8::is_ascii_hexdigit) && clean.len().is_multiple_of(2) {
         (Encoding::Hex, hex::decode(&clean).ok()?)
     } else if clean
         .iter()

@@ -112,10 +112,10 @@ impl Findings {
             }
         }
         // Decoding is exact: the inner container is as certain as it was.
-        if let Some((c, k)) = inner.container {
-            if self.container.is_none() {
-                self.container = Some((c, k));
-            }
+        if let Some((c, k)) = inner.container
+            && self.container.is_none()
+        {
+            self.container = Some((c, k));
         }
     }
 

@@ -113,7 +113,7 @@ fn make_job(run_id: &str, seq: u64) -> Job {
                 ..Default::default()
             }),
     );
-    if seq % 7 == 0 {
+    if seq.is_multiple_of(7) {
         job.push(Event::error(
             "inspect",
             "der",
@@ -131,7 +131,7 @@ fn make_job(run_id: &str, seq: u64) -> Job {
         }));
     }
     job.push(Event::skipped("probe", "hybrid", "budget:probes"));
-    if seq % 10 == 0 {
+    if seq.is_multiple_of(10) {
         let h = fx_core::hashing::sha256_hex(&(seq + 1).to_le_bytes());
         job.push(Event::ok("inspect", "openssl_x509").with_tool(ToolRun {
             name: "openssl".into(),

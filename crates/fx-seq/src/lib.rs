@@ -177,12 +177,12 @@ fn verify_and_sign(run: &RunDir, args: &Args) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     let report = verify::verify(run, &mut out)?;
     let mut problems = report.problems;
-    if let Some(key) = &args.verify_key {
-        if let Some(p) = signature::check(run.path(), key)? {
-            use std::io::Write as _;
-            writeln!(out, "{p}")?;
-            problems += 1;
-        }
+    if let Some(key) = &args.verify_key
+        && let Some(p) = signature::check(run.path(), key)?
+    {
+        use std::io::Write as _;
+        writeln!(out, "{p}")?;
+        problems += 1;
     }
     if problems > 0 {
         anyhow::bail!(
@@ -352,7 +352,7 @@ pub fn sequence(run: &RunDir, input: Input, opts: &Options) -> Result<Outcome> {
     let progress = opts.progress.clone();
     let spool_path = sorter.dir().join("input-spool");
     let mut push = |k: Key| -> Result<()> {
-        if k.line % 256 == 0
+        if k.line.is_multiple_of(256)
             && let Some(p) = &progress
         {
             p.lock().unwrap_or_else(|e| e.into_inner()).tick(k.line);

@@ -47,7 +47,7 @@ impl Progress {
 
     /// `lines` job lines read so far: redraws the line if it is time.
     pub fn tick(&mut self, lines: u64) {
-        if lines % 256 != 0 {
+        if !lines.is_multiple_of(256) {
             return;
         }
         let now = Instant::now();
@@ -116,7 +116,7 @@ fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -293,13 +293,13 @@ fn check_telemetry(c: &mut Checker<'_>) -> Result<()> {
         if let Err(e) = run.check_job(&job, n) {
             c.problem(format!("{TELEMETRY_DIR}/{JOBS}: {e}"))?;
         }
-        if let Some(prev) = last_seq {
-            if a.artifact_seq <= prev {
-                c.problem(format!(
-                    "{at}: artifact_seq {} does not increase (previous {prev})",
-                    a.artifact_seq
-                ))?;
-            }
+        if let Some(prev) = last_seq
+            && a.artifact_seq <= prev
+        {
+            c.problem(format!(
+                "{at}: artifact_seq {} does not increase (previous {prev})",
+                a.artifact_seq
+            ))?;
         }
         last_seq = Some(a.artifact_seq);
         if let Some(reg) = &registry {

@@ -74,8 +74,11 @@ fn read_level(path: &Path) -> std::io::Result<Vec<Integer>> {
 
 /// For each modulus, whether it shares a prime with another modulus of
 /// `moduli` (which should hold distinct values). `memory_cap` bounds the
-/// product-tree bytes kept in memory; past it levels go to files under
-/// `scratch`. Runs on the current rayon pool.
+/// tree bytes held in memory (product levels and remainders; GMP's scratch
+/// space comes on top): product levels past what it leaves after room for
+/// five levels go to files under `scratch`. Below five levels' bytes every
+/// level but the root is spilled and the remainders alone pass the cap.
+/// Runs on the current rayon pool.
 pub fn shared(
     moduli: &[Integer],
     memory_cap: u64,
@@ -92,6 +95,11 @@ pub fn shared(
     let mut in_memory: u64 = 0;
     let mut current: Vec<Integer> = moduli.to_vec();
     let mut current_bytes = bytes_of(&current);
+    // Every level holds about the bytes of the leaves; on the way down a
+    // step holds a level, its parents' remainders and its own (each
+    // remainder up to twice its node): room for five levels is kept free
+    // of the in-memory product levels, so the whole stays near the cap.
+    let reserve = current_bytes.saturating_mul(5);
     loop {
         if current.len() == 1 {
             in_memory += current_bytes;
@@ -108,7 +116,7 @@ pub fn shared(
             .collect();
         let next_bytes = bytes_of(&next);
         stats.peak_bytes = stats.peak_bytes.max(in_memory + current_bytes + next_bytes);
-        if in_memory + current_bytes + next_bytes > memory_cap {
+        if in_memory + current_bytes + reserve > memory_cap {
             let path = scratch.join(format!("level-{}.bin", levels.len()));
             write_level(&path, &current)?;
             stats.spilled_levels += 1;

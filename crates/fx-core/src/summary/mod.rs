@@ -183,12 +183,12 @@ impl<'a> SummaryBuilder<'a> {
         if let Some(kind) = error {
             push_unique(&mut self.failures, kind);
         }
-        if status == Status::Skipped {
-            if let Some(reason) = reason {
-                if reason.starts_with(BUDGET_PREFIX) && !self.budgets.iter().any(|b| b == reason) {
-                    self.budgets.push(reason.to_owned());
-                }
-            }
+        if status == Status::Skipped
+            && let Some(reason) = reason
+            && reason.starts_with(BUDGET_PREFIX)
+            && !self.budgets.iter().any(|b| b == reason)
+        {
+            self.budgets.push(reason.to_owned());
         }
         for cap in caps_hit {
             if !self.budgets.iter().any(|b| b == cap) {

@@ -141,14 +141,13 @@ fn oqs_algorithms(defined: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in defined {
         for (prefix, suffix) in [("OQS_KEM_", "_keypair"), ("OQS_SIG_", "_sign")] {
-            if let Some(mid) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix)) {
-                if !mid.is_empty()
-                    && !mid.contains("new")
-                    && out.len() < 256
-                    && !out.iter().any(|o| o == mid)
-                {
-                    out.push(mid.to_string());
-                }
+            if let Some(mid) = s.strip_prefix(prefix).and_then(|r| r.strip_suffix(suffix))
+                && !mid.is_empty()
+                && !mid.contains("new")
+                && out.len() < 256
+                && !out.iter().any(|o| o == mid)
+            {
+                out.push(mid.to_string());
             }
         }
     }
@@ -255,11 +254,11 @@ fn candidate(
         ..CandidateDetail::default()
     };
     for (krate, lib) in RUST_CRATES {
-        if *lib == sig.name {
-            if let Some(vs) = scan.crates.get(*krate) {
-                for v in vs {
-                    d.crates.push(format!("{krate}@{v}"));
-                }
+        if *lib == sig.name
+            && let Some(vs) = scan.crates.get(*krate)
+        {
+            for v in vs {
+                d.crates.push(format!("{krate}@{v}"));
             }
         }
     }
@@ -338,10 +337,11 @@ fn candidate(
         version = ring_version(&obj.defined).or(version);
     }
     // "rustcrypto" is a family of crates, each with its own version (in detail.crates)
-    if version.is_none() && sig.name != "rustcrypto" {
-        if let Some(first) = d.crates.first() {
-            version = first.split_once('@').map(|(_, v)| v.to_string());
-        }
+    if version.is_none()
+        && sig.name != "rustcrypto"
+        && let Some(first) = d.crates.first()
+    {
+        version = first.split_once('@').map(|(_, v)| v.to_string());
     }
     if go_crypto {
         version = go.map(|g| g.go_version.clone());

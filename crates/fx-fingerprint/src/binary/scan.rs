@@ -225,12 +225,13 @@ pub fn scan(bytes: &[u8], section_of: &dyn Fn(u64) -> Option<String>) -> ScanRes
                 }
             }
             Kind::RustcCommit => {
-                if let Some(h) = tail.get(..40) {
-                    if h.iter().all(u8::is_ascii_hexdigit) && r.rustc_commits.len() < 4 {
-                        let h = String::from_utf8_lossy(h).into_owned();
-                        if !r.rustc_commits.contains(&h) {
-                            r.rustc_commits.push(h);
-                        }
+                if let Some(h) = tail.get(..40)
+                    && h.iter().all(u8::is_ascii_hexdigit)
+                    && r.rustc_commits.len() < 4
+                {
+                    let h = String::from_utf8_lossy(h).into_owned();
+                    if !r.rustc_commits.contains(&h) {
+                        r.rustc_commits.push(h);
                     }
                 }
             }
@@ -246,12 +247,12 @@ pub fn scan(bytes: &[u8], section_of: &dyn Fn(u64) -> Option<String>) -> ScanRes
                 if kind == Kind::CargoRegistrySrc {
                     parts.next(); // index.crates.io-<hash>
                 }
-                if let Some((name, ver)) = parts.next().and_then(crate_version) {
-                    if r.crates.len() < MAX_CRATES || r.crates.contains_key(&name) {
-                        let vs = r.crates.entry(name).or_default();
-                        if !vs.contains(&ver) && vs.len() < 8 {
-                            vs.push(ver);
-                        }
+                if let Some((name, ver)) = parts.next().and_then(crate_version)
+                    && (r.crates.len() < MAX_CRATES || r.crates.contains_key(&name))
+                {
+                    let vs = r.crates.entry(name).or_default();
+                    if !vs.contains(&ver) && vs.len() < 8 {
+                        vs.push(ver);
                     }
                 }
             }

@@ -217,11 +217,11 @@ impl Direction {
             .pending
             .iter()
             .position(|p| p.msg_type == h.msg_type && p.seq == h.message_seq);
-        if let Some(i) = found {
-            if self.pending[i].length != h.length {
-                // the length changed: another message, start again
-                self.pending.remove(i);
-            }
+        if let Some(i) = found
+            && self.pending[i].length != h.length
+        {
+            // the length changed: another message, start again
+            self.pending.remove(i);
         }
         let idx = match self
             .pending

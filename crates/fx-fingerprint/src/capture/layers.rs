@@ -126,12 +126,11 @@ fn from_sliced(sliced: LaxSlicedPacket<'_>, depth: u32) -> Option<Segment<'_>> {
         Some(TransportSlice::Udp(udp)) => {
             let (sport, dport, payload) =
                 (udp.source_port(), udp.destination_port(), udp.payload());
-            if depth < MAX_TUNNEL_DEPTH {
-                if let Some(inner) = udp_tunnel(dport, payload) {
-                    if let Some(seg) = from_sliced(inner, depth + 1) {
-                        return Some(seg);
-                    }
-                }
+            if depth < MAX_TUNNEL_DEPTH
+                && let Some(inner) = udp_tunnel(dport, payload)
+                && let Some(seg) = from_sliced(inner, depth + 1)
+            {
+                return Some(seg);
             }
             Some(Segment {
                 src,

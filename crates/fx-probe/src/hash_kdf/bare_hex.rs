@@ -143,7 +143,7 @@ pub fn params_pix(_s: &str) -> Params {
 pub fn check_type7(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() >= 4
-        && b.len() % 2 == 0
+        && b.len().is_multiple_of(2)
         && b.len() <= 2 + 2 * 64
         && b[0].is_ascii_digit()
         && b[1].is_ascii_digit()

@@ -168,7 +168,7 @@ pub fn check_des(s: &str) -> bool {
 /// bigcrypt (HP-UX, Tru64): DES crypt extended by one block per 8 password
 /// characters (13, 24, 35… characters; 13 is also plain DES crypt).
 pub fn check_bigcrypt(s: &str) -> bool {
-    s.len() >= 13 && (s.len() - 2) % 11 == 0 && des_blocks(s, (s.len() - 2) / 11)
+    s.len() >= 13 && (s.len() - 2).is_multiple_of(11) && des_blocks(s, (s.len() - 2) / 11)
 }
 /// bigcrypt parameters: 25 DES rounds and 8 bytes per block.
 pub fn params_bigcrypt(s: &str) -> Params {

@@ -80,7 +80,7 @@ pub fn decode_text(bytes: &[u8]) -> Option<(TextEncoding, Vec<u8>)> {
     if compact.len() < MIN_ENCODED {
         return None;
     }
-    if compact.len() % 2 == 0 && compact.iter().all(u8::is_ascii_hexdigit) {
+    if compact.len().is_multiple_of(2) && compact.iter().all(u8::is_ascii_hexdigit) {
         return hex::decode(&compact).ok().map(|d| (TextEncoding::Hex, d));
     }
     let std_alpha = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';

@@ -426,8 +426,8 @@ fn library_component(inv: &Inventory, l: &LibraryId, e: &LibraryEntry) -> Compon
 }
 
 impl Inventory {
-    /// The component name under which `name` was recorded (what
-    /// [`Inventory::algorithm`] returned for it), when it was.
+    /// The component name under which `name` was recorded (the name the
+    /// inventory gave it when a job named it), when it was.
     pub fn algorithm_name(&self, name: &str) -> Option<String> {
         let n = registry::describe(name, None, None)
             .or_else(|| registry::password_scheme(name))

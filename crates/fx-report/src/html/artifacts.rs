@@ -180,12 +180,12 @@ fn render(
         }
         last_seq = Some(seq);
         let page = page_of(seq);
-        if open.as_ref().is_some_and(|o| o.entry.page != page) {
-            if let Some(o) = open.take() {
-                let (entry, tmp) = close(o, Some(page))?;
-                done.push((dir.join(page_file(entry.page)), tmp));
-                out.pages.push(entry);
-            }
+        if open.as_ref().is_some_and(|o| o.entry.page != page)
+            && let Some(o) = open.take()
+        {
+            let (entry, tmp) = close(o, Some(page))?;
+            done.push((dir.join(page_file(entry.page)), tmp));
+            out.pages.push(entry);
         }
         if open.is_none() {
             open = Some(start(dir, run, page, out.pages.last().map(|p| p.page))?);

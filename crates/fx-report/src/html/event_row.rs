@@ -111,15 +111,15 @@ pub fn conclusion_text(c: &Conclusion) -> String {
             Err(_) => v.push("hash audit (see the summary)".into()),
         }
     }
-    if let Some(p) = &c.pqc {
-        if let Ok(p) = serde_json::from_value::<PqcConclusion>(p.clone()) {
-            v.push(format!("post-quantum {}", pqc_text(&p)));
-        }
+    if let Some(p) = &c.pqc
+        && let Ok(p) = serde_json::from_value::<PqcConclusion>(p.clone())
+    {
+        v.push(format!("post-quantum {}", pqc_text(&p)));
     }
-    if let Some(t) = &c.tls {
-        if let Ok(t) = serde_json::from_value::<TlsConclusion>(t.clone()) {
-            v.push(format!("TLS {}", tls_text(&t)));
-        }
+    if let Some(t) = &c.tls
+        && let Ok(t) = serde_json::from_value::<TlsConclusion>(t.clone())
+    {
+        v.push(format!("TLS {}", tls_text(&t)));
     }
     if c.cipher.is_some() {
         v.push("ciphertext signals".into());

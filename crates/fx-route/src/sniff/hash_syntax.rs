@@ -138,7 +138,7 @@ fn crypt_mixed(s: &str) -> bool {
 /// each ending on a character whose value is a multiple of 4 (64 bits in 66).
 fn des_blocks(s: &str) -> bool {
     s.len() >= 13
-        && (s.len() - 2) % 11 == 0
+        && (s.len() - 2).is_multiple_of(11)
         && crypt_mixed(s)
         && s.as_bytes()[2..].chunks(11).all(|block| {
             block
@@ -152,7 +152,7 @@ fn des_blocks(s: &str) -> bool {
 fn cisco_type7(s: &str) -> bool {
     let b = s.as_bytes();
     (8..=130).contains(&b.len())
-        && b.len() % 2 == 0
+        && b.len().is_multiple_of(2)
         && b[0].is_ascii_digit()
         && b[1].is_ascii_digit()
         && (b[0] - b'0') * 10 + (b[1] - b'0') <= 15
