@@ -677,3 +677,41 @@ fn verified_and_failed_post_quantum_bundles() {
     assert_eq!(bad["severity"], "high");
     assert_eq!(paths(bad), ["tampered"]);
 }
+
+/// DTLS clients: RFC 8996 deprecates DTLS 1.0 with TLS 1.0 and 1.1. The
+/// DTLS fixture (openssl s_client and gnutls-cli on loopback, made by
+/// crates/fx-fingerprint/tests/data/make-dtls-loopback.sh; tshark reads
+/// version 0xfeff in the ClientHellos to UDP ports 24441 and 24444 and
+/// 0xfefd, DTLS 1.2, in the others) gives one legacy-version finding naming
+/// those two clients, and none for DTLS 1.2.
+#[test]
+fn a_dtls_1_0_client_is_a_legacy_version_finding() {
+    let src = common::repo().join("crates/fx-fingerprint/tests/data/dtls-loopback.pcap");
+    let root = tempfile::tempdir().unwrap();
+    std::fs::copy(&src, root.path().join("dtls-loopback.pcap")).unwrap();
+    let b = batch_from(root.path(), &["dtls-loopback.pcap"], &[], "2");
+    let f = findings(&b.run);
+    let legacy: Vec<&Value> = f["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["rule"] == "deprecated_algorithm.tls_legacy_version")
+        .collect();
+    assert_eq!(legacy.len(), 1, "{legacy:?}");
+    let d = legacy[0];
+    assert_eq!(d["severity"], "medium");
+    assert!(d["title"].as_str().unwrap().contains("DTLS 1.0"), "{d}");
+    let a = artifact(d, "dtls-loopback.pcap");
+    let location = a["location"].as_str().unwrap();
+    assert!(location.starts_with("dtls stream "), "{location}");
+    let ports: std::collections::BTreeSet<&str> = d["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["location"].as_str().unwrap())
+        .filter_map(|l| l.split(" → ").nth(1))
+        .filter_map(|dst| dst.split(',').next())
+        .filter_map(|dst| dst.rsplit(':').next())
+        .collect();
+    assert_eq!(ports, ["24441", "24444"].into_iter().collect(), "{d}");
+}

@@ -593,7 +593,9 @@ fn tls_client(out: &mut Hits, src: &Provenance, t: &TlsClient) {
         None,
     );
     for v in &h.offered_versions {
-        if matches!(v.as_str(), "SSL 3.0" | "TLS 1.0" | "TLS 1.1") {
+        // RFC 8996 deprecates DTLS 1.0 (based on TLS 1.1) with them;
+        // DTLS 1.2 and 1.3 are current.
+        if matches!(v.as_str(), "SSL 3.0" | "TLS 1.0" | "TLS 1.1" | "DTLS 1.0") {
             out.push(
                 "deprecated_algorithm.tls_legacy_version",
                 src,

@@ -275,8 +275,8 @@ pub const RULES: &[Rule] = &[
         "deprecated_algorithm.tls_legacy_version",
         Dep,
         Medium,
-        "a TLS client offered SSL 3.0, TLS 1.0 or TLS 1.1",
-        "RFC 8996 deprecates TLS 1.0 and 1.1; RFC 7568 SSL 3.0",
+        "a TLS client offered SSL 3.0, TLS 1.0 or TLS 1.1, or a DTLS client DTLS 1.0",
+        "RFC 8996 deprecates TLS 1.0 and 1.1 and DTLS 1.0; RFC 7568 SSL 3.0",
     ),
     r(
         "deprecated_algorithm.tls_weak_suite",
