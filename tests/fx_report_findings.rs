@@ -715,3 +715,127 @@ fn a_dtls_1_0_client_is_a_legacy_version_finding() {
         .collect();
     assert_eq!(ports, ["24441", "24444"].into_iter().collect(), "{d}");
 }
+
+fn ssh_keygen(dir: &Path, args: &[&str]) {
+    let o = Command::new("ssh-keygen")
+        .args(args)
+        .current_dir(dir)
+        .env("TZ", "UTC")
+        .output()
+        .expect("ssh-keygen on PATH (openssh-client)");
+    assert!(
+        o.status.success(),
+        "ssh-keygen {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// OpenSSH certificates made by ssh-keygen -s: fx-inspect's certificate
+/// warnings become findings of their own kind, and the CA key is judged as
+/// any key is (an RSA-1024 CA: under 2048 bits, quantum-vulnerable, and its
+/// ssh-rsa signature SHA-1). A host certificate without principals is valid
+/// for any host; a certificate whose window was rewritten so that
+/// valid_before = valid_after is never valid and no longer verifies.
+#[test]
+fn openssh_certificate_warnings_are_findings() {
+    use base64::Engine as _;
+    let root = tempfile::tempdir().unwrap();
+    let keys = root.path().join("keys");
+    let ev = root.path().join("evidence");
+    std::fs::create_dir_all(&keys).unwrap();
+    std::fs::create_dir_all(&ev).unwrap();
+    for (name, ty, bits) in [
+        ("ca", "ed25519", None),
+        ("ca1024", "rsa", Some("1024")),
+        ("k", "ed25519", None),
+    ] {
+        let mut args = vec!["-q", "-t", ty, "-N", "", "-C", name, "-f", name];
+        if let Some(b) = bits {
+            args.extend(["-b", b]);
+        }
+        ssh_keygen(&keys, &args);
+    }
+    let sign = |out: &str, extra: &[&str]| -> Vec<u8> {
+        std::fs::copy(keys.join("k.pub"), keys.join(format!("{out}.pub"))).unwrap();
+        let pubfile = format!("{out}.pub");
+        let mut args = vec!["-q", "-I", out];
+        args.extend_from_slice(extra);
+        args.push(&pubfile);
+        ssh_keygen(&keys, &args);
+        std::fs::read(keys.join(format!("{out}-cert.pub"))).unwrap()
+    };
+    let anyhost = sign("anyhost", &["-s", "ca", "-h"]);
+    std::fs::write(ev.join("anyhost-cert.pub"), anyhost).unwrap();
+    let weakca = sign("weakca", &["-s", "ca1024", "-t", "ssh-rsa", "-n", "alice"]);
+    std::fs::write(ev.join("weakca-cert.pub"), weakca).unwrap();
+    let good = sign(
+        "good",
+        &["-s", "ca", "-n", "alice", "-V", "20260101:20270101"],
+    );
+    std::fs::write(ev.join("good-cert.pub"), &good).unwrap();
+    // valid_before := valid_after (2026-01-01T00:00:00Z = 1767225600).
+    let text = String::from_utf8(good).unwrap();
+    let mut parts: Vec<String> = text.split_whitespace().map(str::to_owned).collect();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let mut blob = b64.decode(&parts[1]).unwrap();
+    let after = 1_767_225_600u64.to_be_bytes();
+    let at = blob.windows(8).position(|w| w == after).unwrap();
+    let (a, b) = blob.split_at_mut(at + 8);
+    b[..8].copy_from_slice(&a[at..at + 8]);
+    parts[1] = b64.encode(&blob);
+    std::fs::write(ev.join("window-cert.pub"), parts.join(" ") + "\n").unwrap();
+
+    let b = batch_from(root.path(), &["evidence"], &[], "2");
+    let f = findings(&b.run);
+    let by_rule = |rule: &str| -> Vec<&Value> {
+        f["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["rule"] == rule)
+            .collect()
+    };
+    let one = |rule: &str| -> Vec<String> {
+        let v = by_rule(rule);
+        assert_eq!(v.len(), 1, "{rule}: {v:?}");
+        assert_eq!(v[0]["kind"], rule.split('.').next().unwrap());
+        let mut p = paths(v[0]);
+        p.sort();
+        p
+    };
+    assert_eq!(
+        one("openssh_certificate.any_host"),
+        ["evidence/anyhost-cert.pub"]
+    );
+    assert_eq!(
+        one("openssh_certificate.signature_invalid"),
+        ["evidence/window-cert.pub"]
+    );
+    assert_eq!(
+        one("openssh_certificate.validity_inverted"),
+        ["evidence/window-cert.pub"]
+    );
+    let inv = &by_rule("openssh_certificate.signature_invalid")[0];
+    assert_eq!(inv["severity"], "high");
+    let loc = artifact(inv, "evidence/window-cert.pub")["location"]
+        .as_str()
+        .unwrap();
+    assert!(
+        loc.starts_with("OpenSSH user certificate \"good\" (serial 0), CA SHA256:"),
+        "{loc}"
+    );
+    // The RSA-1024 CA: its SHA-1 signature and its size; the good and the
+    // any-host certificates raise nothing of the kind.
+    let sha1 = by_rule("deprecated_algorithm.sha1_signature");
+    assert_eq!(sha1.len(), 1, "{sha1:?}");
+    assert_eq!(paths(sha1[0]), ["evidence/weakca-cert.pub"]);
+    assert_eq!(sha1[0]["subject"], "signature ssh-rsa");
+    let small = by_rule("deprecated_algorithm.modulus_under_2048");
+    assert_eq!(small.len(), 1, "{small:?}");
+    assert_eq!(paths(small[0]), ["evidence/weakca-cert.pub"]);
+    let l = artifact(small[0], "evidence/weakca-cert.pub")["location"]
+        .as_str()
+        .unwrap();
+    assert!(l.ends_with(": the CA key"), "{l}");
+    assert_schema_valid(&b.run);
+}

@@ -11,7 +11,7 @@ use crate::cipher::{CipherSignals, HybridData};
 use crate::conclusion::ConclusionObjects;
 use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
 use crate::hash::{HashAuditData, HashConclusion};
-use crate::key::KeyFact;
+use crate::key::{KeyFact, OpensshCertificate};
 use crate::library::{LibraryCandidate, ObjectData};
 use crate::pqc::{PqcConclusion, PqcProbeData};
 use crate::route::{RouteDecisionData, RouteLabelData};
@@ -119,6 +119,8 @@ pub struct JobFacts {
     pub crls: Vec<Fact<CrlData>>,
     /// Keys of every key format (not a certificate's public key).
     pub keys: Vec<Fact<KeyFact>>,
+    /// OpenSSH certificates (their certified key is in [`JobFacts::keys`]).
+    pub openssh_certificates: Vec<Fact<OpensshCertificate>>,
     /// CMS / PKCS#7 objects.
     pub cms: Vec<Fact<CmsData>>,
     /// PKCS#12 files.
@@ -295,7 +297,15 @@ impl JobFacts {
                 fact: c,
             }),
             StepData::KeyContainer(k) => self.keys.push(fact(k.key_fact())),
-            StepData::Openssh(k) => self.keys.push(fact(k.key_fact())),
+            StepData::Openssh(k) => {
+                self.keys.push(fact(k.key_fact()));
+                if let Some(c) = k.certificate {
+                    self.openssh_certificates.push(Fact {
+                        source: src.clone(),
+                        fact: *c,
+                    });
+                }
+            }
             StepData::Putty(k) => self.keys.push(fact(k.key_fact())),
             StepData::SshKeyFile(k) => self.keys.push(fact(k.key_fact())),
             StepData::PemEncrypted(k) => self.keys.push(fact(k.key_fact())),

@@ -6,7 +6,7 @@ use fx_core::job::Job;
 use fx_facts::JobFacts;
 use fx_facts::common::{KeyAlgorithm, PbeScheme};
 use fx_facts::hash::{HashAuditData, HashConclusion, HashLine};
-use fx_facts::key::{KeyFact, KeyProtection};
+use fx_facts::key::{KeyFact, KeyProtection, OpensshCertificate};
 use fx_facts::reader::{Fact, PqcFact, Provenance};
 use fx_facts::tls::{NamedGroup, TlsClient};
 
@@ -108,6 +108,9 @@ pub(crate) fn job_hits(ctx: &Context, job: &Job) -> Vec<Hit> {
     }
     for k in &facts.keys {
         key_fact(ctx, &mut out, k);
+    }
+    for c in &facts.openssh_certificates {
+        openssh_certificate(ctx, &mut out, &c.source, &c.fact);
     }
     for h in &facts.hash_audits {
         if let Some(c) = &h.fact.conclusion {
@@ -557,6 +560,67 @@ fn group_text(g: &NamedGroup) -> String {
     } else {
         format!("{} (post-quantum)", g.name)
     }
+}
+
+/// An OpenSSH certificate: its CA key judged as other keys are (deprecated
+/// sizes, quantum vulnerability), an `ssh-rsa` (SHA-1) CA signature, and
+/// fx-inspect's certificate warnings (a signature that does not verify, an
+/// inverted validity window, a host certificate for any host). The
+/// warnings that judge the CA key again are left to [`key`], which judges
+/// it from the same record.
+fn openssh_certificate(ctx: &Context, out: &mut Hits, src: &Provenance, c: &OpensshCertificate) {
+    let at = format!(
+        "OpenSSH {} certificate {:?} (serial {}), CA {}",
+        c.cert_type, c.key_id, c.serial, c.signature_key.fingerprint
+    );
+    key(
+        ctx,
+        out,
+        src,
+        &c.signature_key.key,
+        &format!("{at}: the CA key"),
+    );
+    for w in &c.warnings {
+        let Some((subject, title)) = openssh_warning(&w.rule, &c.signature_algorithm) else {
+            continue;
+        };
+        out.push(
+            &w.rule,
+            src,
+            subject,
+            title,
+            Some(format!("{}.", w.detail)),
+            &at,
+            Vec::new(),
+            None,
+        );
+    }
+}
+
+/// The subject and title of a finding raised by an OpenSSH certificate
+/// warning; `None` for the warnings on the CA key's size, which
+/// [`openssh_certificate`] raises through [`key`].
+fn openssh_warning(rule: &str, signature_algorithm: &str) -> Option<(String, String)> {
+    Some(match rule {
+        "openssh_certificate.signature_invalid" => (
+            "CA signature does not verify".to_owned(),
+            "OpenSSH certificates whose CA signature does not verify".to_owned(),
+        ),
+        "openssh_certificate.validity_inverted" => (
+            "validity window inverted".to_owned(),
+            "OpenSSH certificates that are never valid (valid_before not after valid_after)"
+                .to_owned(),
+        ),
+        "openssh_certificate.any_host" => (
+            "host certificate for any host".to_owned(),
+            "OpenSSH host certificates without principals (valid for any host name)".to_owned(),
+        ),
+        "deprecated_algorithm.sha1_signature" => (
+            format!("signature {signature_algorithm}"),
+            format!("Signed with {signature_algorithm} (SHA-1)"),
+        ),
+        _ => return None,
+    })
 }
 
 fn tls_client(out: &mut Hits, src: &Provenance, t: &TlsClient) {

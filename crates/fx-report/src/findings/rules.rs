@@ -25,17 +25,22 @@ pub enum FindingKind {
     CryptoLibrary,
     /// TLS clients seen in captures and the key-exchange groups they offered.
     TlsClient,
+    /// OpenSSH certificates whose CA signature does not verify, or whose
+    /// validity window or principals make them unsafe (fx-inspect's
+    /// warnings; docs/fx-inspect.md).
+    OpensshCertificate,
 }
 
 impl FindingKind {
     /// Every kind, in table order.
-    pub const ALL: [FindingKind; 6] = [
+    pub const ALL: [FindingKind; 7] = [
         FindingKind::WeakHashKdf,
         FindingKind::DeprecatedAlgorithm,
         FindingKind::QuantumVulnerable,
         FindingKind::PostQuantum,
         FindingKind::CryptoLibrary,
         FindingKind::TlsClient,
+        FindingKind::OpensshCertificate,
     ];
 
     /// The wire name (`weak_hash_kdf`, …), also the SARIF `ruleId`.
@@ -47,6 +52,7 @@ impl FindingKind {
             FindingKind::PostQuantum => "post_quantum",
             FindingKind::CryptoLibrary => "crypto_library",
             FindingKind::TlsClient => "tls_client",
+            FindingKind::OpensshCertificate => "openssh_certificate",
         }
     }
 
@@ -66,6 +72,9 @@ impl FindingKind {
             FindingKind::CryptoLibrary => "Crypto libraries and versions found in binaries",
             FindingKind::TlsClient => {
                 "TLS clients and the key-exchange groups they offered (post-quantum and hybrid marked)"
+            }
+            FindingKind::OpensshCertificate => {
+                "OpenSSH certificates whose CA signature does not verify, or whose validity or principals are unsafe"
             }
         }
     }
@@ -109,8 +118,8 @@ const fn r(
 }
 
 use FindingKind::{
-    CryptoLibrary as Lib, DeprecatedAlgorithm as Dep, PostQuantum as Pq, QuantumVulnerable as Qv,
-    TlsClient as Tls, WeakHashKdf as Kdf,
+    CryptoLibrary as Lib, DeprecatedAlgorithm as Dep, OpensshCertificate as Ssh, PostQuantum as Pq,
+    QuantumVulnerable as Qv, TlsClient as Tls, WeakHashKdf as Kdf,
 };
 use Severity::{Critical, High, Info, Low, Medium};
 
@@ -354,6 +363,27 @@ pub const RULES: &[Rule] = &[
         Info,
         "a TLS client offered a post-quantum or hybrid group",
         "fx-fingerprint TLS groups",
+    ),
+    r(
+        "openssh_certificate.signature_invalid",
+        Ssh,
+        High,
+        "an OpenSSH certificate whose CA signature does not verify over it",
+        "OpenSSH PROTOCOL.certkeys: sshd and ssh reject it; it was altered, or signed by another key than the one it names",
+    ),
+    r(
+        "openssh_certificate.validity_inverted",
+        Ssh,
+        Medium,
+        "an OpenSSH certificate whose valid_before is not after its valid_after",
+        "OpenSSH PROTOCOL.certkeys: no instant is inside the window, so it is never valid",
+    ),
+    r(
+        "openssh_certificate.any_host",
+        Ssh,
+        Medium,
+        "an OpenSSH host certificate without principals",
+        "OpenSSH PROTOCOL.certkeys: an empty principals list makes a certificate valid for any host name",
     ),
 ];
 
