@@ -3,7 +3,7 @@
 //! brute-force option; fx-probe depends on no password-hashing implementation
 //! crate; and the audit's source computes no digest at all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
@@ -88,34 +88,42 @@ fn no_command_offers_a_recovery_option() {
     }
 }
 
-/// Parses Cargo.lock into name → dependency names (versions dropped).
-fn lock_graph() -> BTreeMap<String, Vec<String>> {
-    let text = std::fs::read_to_string("Cargo.lock").expect("Cargo.lock");
-    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for block in text.split("[[package]]").skip(1) {
-        let mut name = None;
-        let mut deps = Vec::new();
-        let mut in_deps = false;
-        for line in block.lines() {
-            let l = line.trim();
-            if let Some(n) = l.strip_prefix("name = ") {
-                name = Some(n.trim_matches('"').to_owned());
-            } else if l.starts_with("dependencies = [") {
-                in_deps = true;
-            } else if in_deps && l == "]" {
-                in_deps = false;
-            } else if in_deps {
-                let dep = l.trim_matches(|c| c == '"' || c == ',');
-                if let Some(d) = dep.split_whitespace().next() {
-                    deps.push(d.to_owned());
-                }
-            }
-        }
-        if let Some(n) = name {
-            graph.entry(n).or_default().extend(deps);
-        }
-    }
-    graph
+/// The crates fx-probe is built with: `cargo tree -p fx-probe` with the
+/// features fx-probe itself enables (normal and build dependencies, this
+/// host's target). Cargo.lock is not the graph to walk: it lists a package's
+/// dependencies with the features the whole workspace enables, so it names
+/// pkcs8 → pkcs5 → pbkdf2/scrypt under fx-probe (through slh-dsa's pkcs8)
+/// only because fx-inspect decrypts PKCS#8 files with pkcs8's `encryption`
+/// feature.
+fn fx_probe_crates() -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let out = Command::new(cargo)
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-p",
+            "fx-probe",
+            "-e",
+            "normal,build",
+            "--prefix",
+            "none",
+            "--format",
+            "{lib}|{p}",
+        ])
+        .output()
+        .expect("cargo tree");
+    assert!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split('|').nth(1))
+        .filter_map(|p| p.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -132,25 +140,48 @@ fn fx_probe_depends_on_no_password_hashing_crate() {
             "crates/fx-probe/Cargo.toml names {c}"
         );
     }
-    // Everything fx-probe can reach through Cargo.lock (a superset of what it links).
-    let graph = lock_graph();
-    assert!(graph.contains_key("fx-probe"), "fx-probe in Cargo.lock");
-    let mut seen = BTreeSet::new();
-    let mut todo = vec!["fx-probe".to_owned()];
-    while let Some(n) = todo.pop() {
-        if seen.insert(n.clone()) {
-            todo.extend(graph.get(&n).cloned().unwrap_or_default());
-        }
-    }
+    // Everything fx-probe is built with.
+    let crates = fx_probe_crates();
+    assert!(
+        crates.contains("fx-probe") && crates.contains("fx-core"),
+        "cargo tree lists fx-probe and its dependencies: {crates:?}"
+    );
     for c in FORBIDDEN_CRATES {
         assert!(
-            !seen.contains(*c),
-            "fx-probe reaches password-hashing crate {c}"
+            !crates.contains(*c),
+            "fx-probe is built with password-hashing crate {c}"
         );
     }
+    // And the fx-probe command as built for these tests (package fx, whose
+    // other commands do pull pkcs5 in) links no function of such a crate:
+    // no demangled symbol lies in `<crate>::`.
+    let nm = Command::new("nm")
+        .args(["-C", "--defined-only"])
+        .arg(assert_cmd::cargo::cargo_bin("fx-probe"))
+        .output()
+        .expect("nm (binutils) on PATH");
+    assert!(nm.status.success(), "nm fx-probe");
+    let symbols = String::from_utf8_lossy(&nm.stdout);
+    let mut linked = BTreeSet::new();
+    for line in symbols.lines() {
+        let name = line.splitn(3, ' ').nth(2).unwrap_or("");
+        for c in FORBIDDEN_CRATES {
+            let path = format!("{}::", c.replace('-', "_"));
+            if name.starts_with(&path)
+                || name.contains(&format!("<{path}"))
+                || name.contains(&format!(" {path}"))
+            {
+                linked.insert(*c);
+            }
+        }
+    }
+    assert!(
+        linked.is_empty(),
+        "the fx-probe binary links password-hashing crates {linked:?}"
+    );
     println!(
-        "fx-probe dependency closure: {} crates, none implements password hashing",
-        seen.len()
+        "fx-probe is built with {} crates, none implements password hashing; its binary links none",
+        crates.len()
     );
 }
 
