@@ -54,8 +54,13 @@ fn skip_key_fields(w: &mut Wire<'_>, base: &str) -> Result<(), Finding> {
     Ok(())
 }
 
-/// The strings of a `string` that holds a list of strings.
-fn string_list(data: &[u8], what: &str) -> Result<Vec<String>, Finding> {
+/// The items of a `string` that holds a list, each read by `item`; more
+/// than [`MAX_ITEMS`] is a `length_overflow` naming `what`.
+fn wire_list<'a, T>(
+    data: &'a [u8],
+    what: &str,
+    mut item: impl FnMut(&mut Wire<'a>) -> Result<T, Finding>,
+) -> Result<Vec<T>, Finding> {
     let mut w = Wire::new(data);
     let mut out = Vec::new();
     while w.pos < data.len() {
@@ -65,22 +70,19 @@ fn string_list(data: &[u8], what: &str) -> Result<Vec<String>, Finding> {
                 format!("more than {MAX_ITEMS} {what}"),
             ));
         }
-        out.push(w.text()?);
+        out.push(item(&mut w)?);
     }
     Ok(out)
 }
 
+/// The strings of a `string` that holds a list of strings.
+fn string_list(data: &[u8], what: &str) -> Result<Vec<String>, Finding> {
+    wire_list(data, what, |w| w.text())
+}
+
 /// The (name, data) pairs of the critical options or extensions.
 fn options(data: &[u8], what: &str) -> Result<Vec<OpensshCertOption>, Finding> {
-    let mut w = Wire::new(data);
-    let mut out = Vec::new();
-    while w.pos < data.len() {
-        if out.len() >= MAX_ITEMS {
-            return Err(Finding::new(
-                FailureKind::LengthOverflow,
-                format!("more than {MAX_ITEMS} {what}"),
-            ));
-        }
+    wire_list(data, what, |w| {
         let name = w.text()?;
         let value = w.string()?;
         let value = if value.is_empty() {
@@ -92,9 +94,8 @@ fn options(data: &[u8], what: &str) -> Result<Vec<OpensshCertOption>, Finding> {
                 _ => String::from_utf8_lossy(value).into_owned(),
             })
         };
-        out.push(OpensshCertOption { name, value });
-    }
-    Ok(out)
+        Ok(OpensshCertOption { name, value })
+    })
 }
 
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
