@@ -47,6 +47,12 @@ out="${out:-/tmp/fx-heldout-$seed}"
 case "$(cd "$(dirname "$out")" 2>/dev/null && pwd)/" in
   "$repo"/*) echo "heldout.sh: --out must be outside the repository (the set is never committed)" >&2; exit 2 ;;
 esac
+# the generators' Python packages (tests/corpus/generate.sh checks the same);
+# setup.sh does not install them: this is a benchmark, not part of the suite
+python3 - 2>/dev/null <<'PY' || { echo "heldout.sh: missing Python packages; pip install 'cryptography>=46' asn1crypto passlib pqcrypto Pillow (a venv first on PATH will do)" >&2; exit 2; }
+import cryptography, asn1crypto, passlib, pqcrypto, PIL
+from cryptography.hazmat.primitives.asymmetric import mldsa, mlkem
+PY
 rm -rf "$out/gen" "$out/files" "$out/manifest.jsonl" "$out/truth.jsonl" "$out/run"
 mkdir -p "$out/gen"
 cp "$repo"/tests/corpus/gen/*.py "$here"/heldout_extra.py "$here"/heldout_truth.py "$out/gen/"
