@@ -22,10 +22,8 @@
 //! retransmission of a message already read (the same type, `message_seq`
 //! and bytes) is not.
 
-use std::collections::HashMap;
-use std::net::IpAddr;
-
 use super::client_hello::{parse_dtls_client_hello, parse_server_hello};
+use super::flows::{Endpoint, Flows};
 use super::handshake::{CLIENT_HELLO, SERVER_HELLO};
 use super::ja4::Ja4Transport;
 use super::report::{hello_report, server_hello_report, stream_report};
@@ -52,8 +50,6 @@ const MAX_HELLOS: usize = 8;
 const MAX_VERIFY_REQUESTS: usize = 64;
 /// Records read per datagram.
 const MAX_RECORDS: usize = 64;
-
-type Endpoint = (IpAddr, u16);
 
 /// True for the record-layer versions of DTLS 1.0, 1.2 and 1.3.
 pub fn is_dtls_version(v: u16) -> bool {
@@ -271,11 +267,16 @@ struct Connection {
 }
 
 /// Collects the DTLS handshakes of a capture.
-#[derive(Default)]
 pub struct DtlsCollector {
-    index: HashMap<(Endpoint, Endpoint), usize>,
-    conns: Vec<Connection>,
-    capped: bool,
+    conns: Flows<Connection>,
+}
+
+impl Default for DtlsCollector {
+    fn default() -> DtlsCollector {
+        DtlsCollector {
+            conns: Flows::new(MAX_CONNECTIONS),
+        }
+    }
 }
 
 /// The bodies of the epoch-0 handshake records of a datagram that starts
@@ -307,24 +308,13 @@ impl DtlsCollector {
         if records.is_empty() {
             return;
         }
-        let key = if src <= dst { (src, dst) } else { (dst, src) };
-        let idx = match self.index.get(&key) {
-            Some(i) => *i,
-            None => {
-                if self.conns.len() >= MAX_CONNECTIONS {
-                    self.capped = true;
-                    return;
-                }
-                self.conns.push(Connection {
-                    first: src,
-                    second: dst,
-                    dirs: Default::default(),
-                });
-                self.index.insert(key, self.conns.len() - 1);
-                self.conns.len() - 1
-            }
+        let Some(conn) = self.conns.entry(src, dst, || Connection {
+            first: src,
+            second: dst,
+            dirs: Default::default(),
+        }) else {
+            return;
         };
-        let conn = &mut self.conns[idx];
         let dir = &mut conn.dirs[usize::from(src != conn.first)];
         for body in records {
             let mut pos = 0usize;
@@ -383,7 +373,7 @@ impl DtlsCollector {
                 out.push(s);
             }
         }
-        *capped |= self.capped;
+        *capped |= self.conns.capped();
         out
     }
 }
@@ -391,6 +381,7 @@ impl DtlsCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn pending(length: usize) -> Pending {
         Pending {
@@ -453,13 +444,13 @@ mod tests {
         c.datagram(a, b, &dtls_fragment(0, 10, 0, &body[..5]));
         c.datagram(a, b, &dtls_fragment(0, 10, 0, body)); // retransmission
         c.datagram(a, b, &dtls_fragment(1, 10, 0, body)); // next message_seq
-        let d = &c.conns[0].dirs[0];
+        let d = &c.conns.iter().next().unwrap().dirs[0];
         assert_eq!(d.hellos.len(), 2);
         assert_eq!(d.hellos[0].body, body);
         assert_eq!((d.hellos[0].seq, d.hellos[1].seq), (0, 1));
         // a TLS record in a datagram is not DTLS
         c.datagram(b, a, b"\x16\x03\x01\x00\x00");
-        assert!(c.conns[0].dirs[1].hellos.is_empty());
+        assert!(c.conns.iter().next().unwrap().dirs[1].hellos.is_empty());
     }
 
     #[test]
@@ -476,8 +467,13 @@ mod tests {
         let mut huge = dtls_fragment(1, 10, 0, b"0123456789");
         huge[RECORD_HEADER_LEN + 1..RECORD_HEADER_LEN + 4].copy_from_slice(&[0xff, 0xff, 0xff]);
         c.datagram(a, b, &huge); // declared 16 MB: refused, nothing allocated
-        assert!(c.conns[0].dirs[0].hellos.is_empty());
-        assert!(c.conns[0].dirs[0].pending.iter().all(|p| p.buf.len() <= 10));
+        assert!(c.conns.iter().next().unwrap().dirs[0].hellos.is_empty());
+        assert!(
+            c.conns.iter().next().unwrap().dirs[0]
+                .pending
+                .iter()
+                .all(|p| p.buf.len() <= 10)
+        );
     }
 
     #[test]
@@ -499,8 +495,8 @@ mod tests {
             }
             c.datagram(a, b, &m);
         }
-        assert!(!c.conns.is_empty());
-        for conn in &c.conns {
+        assert!(c.conns.iter().next().is_some());
+        for conn in c.conns.iter() {
             for d in &conn.dirs {
                 assert!(d.pending.len() <= MAX_PENDING);
                 assert!(d.hellos.len() <= MAX_HELLOS);

@@ -9,6 +9,7 @@
 
 pub mod client_hello;
 pub mod dtls;
+mod flows;
 pub mod groups;
 pub mod handshake;
 pub mod ja3;

@@ -8,8 +8,7 @@
 //! by offset (clients such as Chrome split and reorder them across packets)
 //! up to [`MAX_CRYPTO_BYTES`]. QUIC v1, v2 (RFC 9369) and draft-29 salts.
 
-use std::collections::{BTreeMap, HashMap};
-use std::net::IpAddr;
+use std::collections::BTreeMap;
 
 use aes::Aes128;
 use aes::cipher::{BlockCipherEncrypt, KeyInit};
@@ -19,6 +18,7 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 
 use super::client_hello::{parse_client_hello, parse_server_hello};
+use super::flows::{Endpoint, Flows};
 use super::handshake::{CLIENT_HELLO, SERVER_HELLO};
 use super::ja4::Ja4Transport;
 use super::report::{hello_report, server_hello_report, stream_report};
@@ -31,8 +31,6 @@ pub const MAX_CRYPTO_BYTES: u64 = 64 * 1024;
 pub const MAX_CONNECTIONS: usize = 100_000;
 /// Packets coalesced in one datagram that are looked at.
 const MAX_COALESCED: usize = 8;
-
-type Endpoint = (IpAddr, u16);
 
 /// Initial salts by version.
 fn salt(version: u32) -> Option<&'static [u8; 20]> {
@@ -295,11 +293,16 @@ struct Connection {
 }
 
 /// Collects QUIC Initial packets of a capture.
-#[derive(Default)]
 pub struct QuicCollector {
-    index: HashMap<(Endpoint, Endpoint), usize>,
-    conns: Vec<Connection>,
-    capped: bool,
+    conns: Flows<Connection>,
+}
+
+impl Default for QuicCollector {
+    fn default() -> QuicCollector {
+        QuicCollector {
+            conns: Flows::new(MAX_CONNECTIONS),
+        }
+    }
 }
 
 impl QuicCollector {
@@ -321,29 +324,18 @@ impl QuicCollector {
     }
 
     fn initial(&mut self, src: Endpoint, dst: Endpoint, init: &Initial<'_>) {
-        let key = if src <= dst { (src, dst) } else { (dst, src) };
-        let idx = match self.index.get(&key) {
-            Some(i) => *i,
-            None => {
-                if self.conns.len() >= MAX_CONNECTIONS {
-                    self.capped = true;
-                    return;
-                }
-                // the first Initial of a connection is the client's: its DCID keys both sides
-                self.conns.push(Connection {
-                    client: src,
-                    server: dst,
-                    version: init.version,
-                    client_keys: initial_keys(init.version, init.dcid, false),
-                    server_keys: initial_keys(init.version, init.dcid, true),
-                    client_crypto: CryptoStream::default(),
-                    server_crypto: CryptoStream::default(),
-                });
-                self.index.insert(key, self.conns.len() - 1);
-                self.conns.len() - 1
-            }
+        // the first Initial of a connection is the client's: its DCID keys both sides
+        let Some(conn) = self.conns.entry(src, dst, || Connection {
+            client: src,
+            server: dst,
+            version: init.version,
+            client_keys: initial_keys(init.version, init.dcid, false),
+            server_keys: initial_keys(init.version, init.dcid, true),
+            client_crypto: CryptoStream::default(),
+            server_crypto: CryptoStream::default(),
+        }) else {
+            return;
         };
-        let conn = &mut self.conns[idx];
         if init.version != conn.version {
             return;
         }
@@ -390,7 +382,7 @@ impl QuicCollector {
             }
             out.push(s);
         }
-        *capped |= self.capped;
+        *capped |= self.conns.capped();
         out
     }
 }
