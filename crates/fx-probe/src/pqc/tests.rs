@@ -350,76 +350,46 @@ struct Anchor {
 fn ietf_trust_anchors() -> Option<Vec<Anchor>> {
     use der::asn1::AnyRef;
     use der::{Decode, Encode, Reader, SliceReader, Tagged};
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/conformance/pqc-certificates");
-    if !dir.is_dir()
-        || std::process::Command::new("unzip")
-            .arg("-v")
-            .output()
-            .is_err()
-    {
-        println!("conformance zips or unzip absent: skipped");
-        return None;
-    }
-    let tmp = tempfile::tempdir().unwrap();
-    let mut zips: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "zip"))
-        .collect();
-    zips.sort();
+    let (tmp, files) = ietf_files()?;
     let mut out = Vec::new();
-    for z in &zips {
-        let dest = tmp.path().join(z.file_stem().unwrap());
-        let st = std::process::Command::new("unzip")
-            .args(["-q", "-o"])
-            .arg(z)
-            .arg("-d")
-            .arg(&dest)
-            .status()
-            .unwrap();
-        assert!(st.success());
-        let mut files = walk(&dest);
-        files.sort();
-        for ta in files
-            .iter()
-            .filter(|p| p.to_string_lossy().ends_with("_ta.der"))
-        {
-            let der = std::fs::read(ta).unwrap();
-            let cert = AnyRef::from_der(&der).unwrap();
-            let mut r = SliceReader::new(cert.value()).unwrap();
-            let tbs: AnyRef<'_> = r.decode().unwrap();
-            let alg: AnyRef<'_> = r.decode().unwrap();
-            let sig: AnyRef<'_> = r.decode().unwrap();
-            let alg_oid = {
-                let mut a = SliceReader::new(alg.value()).unwrap();
-                let o: der::asn1::ObjectIdentifier = a.decode().unwrap();
-                o.to_string()
-            };
-            // SPKI: the 7th element of TBSCertificate ([0] version first).
-            let mut t = SliceReader::new(tbs.value()).unwrap();
-            let mut parts = Vec::new();
-            while !t.is_finished() {
-                parts.push(t.decode::<AnyRef<'_>>().unwrap());
-            }
-            let spki = parts
-                .iter()
-                .map(|p| p.to_der().unwrap())
-                .find(|p| p[0] == 0x30 && keys::public_key(p).is_some())
-                .unwrap();
-            assert_eq!(sig.tag(), der::Tag::BitString);
-            assert_eq!(sig.value()[0], 0, "unused bits: {}", ta.display());
-            out.push(Anchor {
-                path: ta
-                    .strip_prefix(tmp.path())
-                    .unwrap_or(ta.as_path())
-                    .to_path_buf(),
-                alg_oid,
-                tbs: tbs.to_der().unwrap(),
-                spki,
-                signature: sig.value()[1..].to_vec(),
-            });
+    for ta in files
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with("_ta.der"))
+    {
+        let der = std::fs::read(ta).unwrap();
+        let cert = AnyRef::from_der(&der).unwrap();
+        let mut r = SliceReader::new(cert.value()).unwrap();
+        let tbs: AnyRef<'_> = r.decode().unwrap();
+        let alg: AnyRef<'_> = r.decode().unwrap();
+        let sig: AnyRef<'_> = r.decode().unwrap();
+        let alg_oid = {
+            let mut a = SliceReader::new(alg.value()).unwrap();
+            let o: der::asn1::ObjectIdentifier = a.decode().unwrap();
+            o.to_string()
+        };
+        // SPKI: the 7th element of TBSCertificate ([0] version first).
+        let mut t = SliceReader::new(tbs.value()).unwrap();
+        let mut parts = Vec::new();
+        while !t.is_finished() {
+            parts.push(t.decode::<AnyRef<'_>>().unwrap());
         }
+        let spki = parts
+            .iter()
+            .map(|p| p.to_der().unwrap())
+            .find(|p| p[0] == 0x30 && keys::public_key(p).is_some())
+            .unwrap();
+        assert_eq!(sig.tag(), der::Tag::BitString);
+        assert_eq!(sig.value()[0], 0, "unused bits: {}", ta.display());
+        out.push(Anchor {
+            path: ta
+                .strip_prefix(tmp.path())
+                .unwrap_or(ta.as_path())
+                .to_path_buf(),
+            alg_oid,
+            tbs: tbs.to_der().unwrap(),
+            spki,
+            signature: sig.value()[1..].to_vec(),
+        });
     }
     Some(out)
 }
