@@ -837,5 +837,23 @@ fn openssh_certificate_warnings_are_findings() {
         .as_str()
         .unwrap();
     assert!(l.ends_with(": the CA key"), "{l}");
+    // fx-inspect ranks its warnings as the rule table does: every warning
+    // in the evidence has the severity of the finding its rule raised.
+    let events = std::fs::read_to_string(b.run.join("telemetry/events.jsonl")).unwrap();
+    let mut checked = 0;
+    for line in events.lines() {
+        let e: Value = serde_json::from_str(line).unwrap();
+        let Some(ws) = e["data"]["certificate"]["warnings"].as_array() else {
+            continue;
+        };
+        for w in ws {
+            let rule = w["rule"].as_str().unwrap();
+            let raised = by_rule(rule);
+            assert!(!raised.is_empty(), "{rule} raised no finding");
+            assert_eq!(w["severity"], raised[0]["severity"], "{rule}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 5, "warnings in the evidence");
     assert_schema_valid(&b.run);
 }
