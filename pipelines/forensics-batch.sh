@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The whole fx batch: ingest → route → inspect → probe → fingerprint → seq →
-# features → report, over INPUT... into the run directory RUN.
+# The whole fx batch: ingest → route → inspect → probe → fingerprint →
+# weakkeys → seq → features → report, over INPUT... into the run directory RUN.
+# The weak-key audit (fx-weakkeys --stream) runs only when the run's policy
+# sets safety.heavy_work (--heavy-work, or --policy FILE); otherwise it passes the jobs on.
 #
-#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--case C] [--tenant T] [--cache DIR] INPUT... RUN
+#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--heavy-work] [--case C] [--tenant T] [--cache DIR] INPUT... RUN
 #
+# --heavy-work is passed to fx-ingest (the policy's safety.heavy_work, as in
+# a --policy file): the run's keys go through the weak-key audit.
 # -L/--follow is passed to fx-ingest: symlinks inside the INPUT directories
 # are followed (without it they are recorded as skipped jobs). --cache DIR is
 # passed to the per-job stages: their events are replayed from the module
@@ -14,7 +18,7 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--case C] [--source S] [--tenant T] [--cache DIR] INPUT... RUN" >&2
+  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--heavy-work] [--case C] [--source S] [--tenant T] [--cache DIR] INPUT... RUN" >&2
   exit 2
 }
 
@@ -26,9 +30,10 @@ while [ $# -gt 0 ]; do
     -j) [ $# -ge 2 ] || usage; jobs_flag=(-j "$2"); shift 2 ;;
     -j*) jobs_flag=(-j "${1#-j}"); shift ;;
     -L|--follow) ingest_flags+=(--follow); shift ;;
+    --heavy-work) ingest_flags+=(--heavy-work); shift ;;
     --policy|--case|--source|--tenant|--intake) [ $# -ge 2 ] || usage; ingest_flags+=("$1" "$2"); shift 2 ;;
     --cache) [ $# -ge 2 ] || usage; cache_flags=(--cache "$2"); shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "forensics-batch.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -59,7 +64,7 @@ mkdir -p "$run"
 # before it exit quietly on the broken pipe.
 errs="$(mktemp -d)"
 trap 'rm -rf "$errs"' EXIT
-stages=(fx-ingest fx-route fx-inspect fx-probe fx-fingerprint fx-seq)
+stages=(fx-ingest fx-route fx-inspect fx-probe fx-fingerprint fx-weakkeys fx-seq)
 # One progress line for the whole batch, drawn by fx-seq at the end of the
 # pipeline on the batch's own stderr (fd 3) when that is a terminal.
 progress=()
@@ -70,7 +75,8 @@ set +e
   | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/2" \
   | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/3" \
   | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/4" \
-  | "${bin}fx-seq" --run "$run" "${progress[@]}" 3>&2 2> "$errs/5"
+  | "${bin}fx-weakkeys" --run "$run" --stream "${jobs_flag[@]}" 2> "$errs/5" \
+  | "${bin}fx-seq" --run "$run" "${progress[@]}" 3>&2 2> "$errs/6"
 status=("${PIPESTATUS[@]}")
 set -e
 failed=""

@@ -9,7 +9,7 @@ mod common;
 
 use std::path::Path;
 
-use fx_core::vocab::{Container, Encoding, FailureKind, Label};
+use fx_core::vocab::{Container, Encoding, FailureKind, KeyWeakness, Label};
 use serde_json::Value;
 
 use common::{assert_schema_valid, schema, schema_validator};
@@ -42,13 +42,24 @@ fn vocabulary_matches_the_schemas() {
     );
     let failures = names(FailureKind::ALL.iter().map(|x| x.as_str()).collect());
     assert_eq!(enum_of(&p["failures"]["items"]), failures);
+    let weaknesses = names(KeyWeakness::ALL.iter().map(|x| x.as_str()).collect());
+    assert_eq!(enum_of(&p["key_weaknesses"]["items"]), weaknesses);
+    assert_eq!(
+        weaknesses,
+        names(fx_facts::weakkey::WEAKNESS_IDS.to_vec()),
+        "fx-weakkeys' ids are the vocabulary's"
+    );
     let e = schema("event.schema.json");
     assert_eq!(
         enum_of(&e["properties"]["error"]["properties"]["kind"]),
         failures
     );
-    // The report counts fx-ingest's skip reasons.
+    // The report counts fx-ingest's skip reasons, and the key weaknesses.
     let r = schema("report.schema.json");
+    assert_eq!(
+        enum_of(&r["properties"]["key_weaknesses"]["propertyNames"]),
+        weaknesses
+    );
     assert_eq!(
         enum_of(&r["properties"]["skipped"]["propertyNames"]),
         names(fx_ingest::walk::skip::ALL.to_vec())

@@ -296,6 +296,36 @@ pub const HASH_WEAKNESSES: &[&str] = &[
     "lm_hash_present",
 ];
 
+vocabulary! {
+    /// The weak-key audit's findings on a key (`key_weaknesses`; fx-weakkeys,
+    /// docs/weakkeys.md), in the order fx-weakkeys sorts them. The factors
+    /// themselves are never written.
+    KeyWeakness {
+        /// The key's SHA-256 is on the blocklist the audit was given.
+        Blocklisted = "blocklisted",
+        /// The RSA primes are close enough for Fermat's method.
+        Fermat = "fermat",
+        /// The EC point is not on its curve, at infinity or badly encoded.
+        InvalidPoint = "invalid_point",
+        /// The RSA modulus has the structure of the ROCA generator (CVE-2017-15361).
+        Roca = "roca",
+        /// The RSA modulus shares a prime with another modulus of the run.
+        SharedPrime = "shared_prime",
+        /// The RSA public exponent is below 65537.
+        SmallExponent = "small_exponent",
+        /// The RSA modulus has a prime factor of at most 65537.
+        SmallFactor = "small_factor",
+        /// Wiener's attack finds the RSA private exponent.
+        SmallPrivateExponent = "small_private_exponent",
+        /// The X25519 key has order 1, 2, 4 or 8.
+        SmallSubgroup = "small_subgroup",
+        /// The RSA modulus is below 2048 bits.
+        TooSmall = "too_small",
+        /// The RSA public exponent is above 65537.
+        UnusualExponent = "unusual_exponent",
+    }
+}
+
 /// What a stage concluded, attached to an event (DESIGN §9).
 ///
 /// Field names are fixed: reports, features and users read them from the
@@ -351,6 +381,9 @@ pub struct Conclusion {
     /// per member object, `{index, container, algorithm, key_bits, curve}`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Value>,
+    /// The weak-key audit's findings on the keys of the artifact (fx-weakkeys).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_weaknesses: Vec<KeyWeakness>,
     /// The strength of the evidence behind this conclusion (absent:
     /// [`Basis::DEFAULT`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]

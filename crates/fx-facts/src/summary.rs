@@ -100,6 +100,11 @@ pub struct SummaryFacts {
     /// Bundle members.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<Member>,
+    /// The weak-key audit's findings on the artifact's keys (fx-weakkeys;
+    /// DESIGN §9 `key_weaknesses`: `shared_prime`, `fermat`, …), first seen
+    /// first. Absent when the audit did not run or found every key fine.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_weaknesses: Vec<String>,
     /// Where each concluded field came from, by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sources: Option<BTreeMap<String, FieldSource>>,
@@ -153,6 +158,7 @@ impl SummaryFacts {
             "tls" => self.tls = from.tls,
             "libraries" => self.libraries = from.libraries,
             "members" => self.members = from.members,
+            "key_weaknesses" => self.key_weaknesses = from.key_weaknesses,
             "sources" => self.sources = from.sources,
             "outcomes" => self.outcomes = from.outcomes,
             "budgets_hit" => self.budgets_hit = from.budgets_hit,

@@ -12,6 +12,13 @@ use std::collections::BTreeMap;
 pub const WEAKKEY_FORMAT: &str = "weakkey/1";
 /// Format tag of [`WeakKeyMetrics`].
 pub const WEAKKEY_METRICS_FORMAT: &str = "metrics_weakkeys/1";
+/// Module of the audit's per-job event (fx-weakkeys `--stream`).
+pub const AUDIT_MODULE: &str = "weakkeys";
+/// Step of the audit's per-job event.
+pub const AUDIT_STEP: &str = "audit";
+/// Keys listed at most in one job's [`WeakKeyAudit`] (the rest are counted
+/// in `unlisted`; `RUN/weakkeys/findings.jsonl` has them all).
+pub const MAX_LISTED_KEYS: usize = 64;
 
 /// The `key_weaknesses` ids of DESIGN §9, in the order they are sorted.
 pub const WEAKNESS_IDS: &[&str] = &[
@@ -99,4 +106,71 @@ pub struct WeakKeyMetrics {
     pub batch_gcd_seconds: f64,
     /// Seconds of the whole command.
     pub wall_seconds: f64,
+}
+
+/// The `data` of a job's `weakkeys`/`audit` event: what the weak-key audit
+/// found in the public keys of this job's artifact (and bundle members).
+/// The event's conclusion carries the union of the listed keys'
+/// `weaknesses` as `key_weaknesses` (DESIGN §9); a job whose keys are all
+/// fine has an `ok` event with no conclusion.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeakKeyAudit {
+    /// Public keys read from the artifact and its members (a key held twice counts twice).
+    pub keys_read: u64,
+    /// The artifact's blobs (or members) that could not be read.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unreadable: u64,
+    /// The weak keys, and the keys not checked (over a size cap), sorted by
+    /// `key`; at most [`MAX_LISTED_KEYS`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<AuditedKey>,
+    /// Weak or unchecked keys past [`MAX_LISTED_KEYS`], not listed.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unlisted: u64,
+}
+
+/// One weak or unchecked key of a job (never a factor: the key is named by
+/// the SHA-256 of its public value, as in [`WeakKeyRecord`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditedKey {
+    /// `sha256:` of the public value, the `key` of its [`WeakKeyRecord`].
+    pub key: String,
+    /// `rsa`, `ec` or `x25519`.
+    pub algorithm: String,
+    /// Modulus or field size in bits.
+    pub bits: u64,
+    /// The named curve, for EC keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curve: Option<String>,
+    /// Its weakness ids, sorted (empty for a key not checked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub weaknesses: Vec<String>,
+    /// For `shared_prime`: how many other keys of the run share a prime with it
+    /// (0 when the pairing was skipped; the findings file names them).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub shared_with: u64,
+    /// Why the key was not checked (`modulus_too_large`, `exponent_too_large`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<String>,
+}
+
+impl AuditedKey {
+    /// The listed form of a findings record.
+    pub fn of(r: &WeakKeyRecord) -> AuditedKey {
+        AuditedKey {
+            key: r.key.clone(),
+            algorithm: r.algorithm.clone(),
+            bits: r.bits,
+            curve: r.curve.clone(),
+            weaknesses: r.weaknesses.clone(),
+            shared_with: r.shared_with.len() as u64,
+            failure: r.failure.clone(),
+        }
+    }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -93,6 +93,26 @@ pub struct Report {
     pub outcomes: BTreeMap<String, BTreeMap<String, u64>>,
     /// Jobs whose summary records a hit budget or cap.
     pub budgets_hit: u64,
+    /// Jobs per key weakness (the summaries' `key_weaknesses`, DESIGN §9,
+    /// from the weak-key audit).
+    pub key_weaknesses: BTreeMap<String, u64>,
+    /// Whether the weak-key audit ran over the run (docs/weakkeys.md).
+    pub weak_key_audit: WeakKeyAuditState,
+}
+
+/// Whether the weak-key audit (fx-weakkeys `--stream`, heavy work) ran:
+/// its `weakkeys` events are in the jobs, or why they are not.
+#[derive(Debug, Default, Serialize, PartialEq)]
+pub struct WeakKeyAuditState {
+    /// True when the jobs carry the audit's events.
+    pub ran: bool,
+    /// Why it did not run: `policy:heavy_work_disabled` (the run's policy
+    /// does not allow heavy work), `no_jobs`, or `not_in_pipeline` (heavy
+    /// work allowed, but the jobs went to fx-seq without the audit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Jobs in which the audit read at least one public key.
+    pub jobs_with_keys: u64,
 }
 
 /// Builds the report from `RUN/telemetry/jobs.jsonl`.
@@ -120,6 +140,12 @@ fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::R
         report.jobs += 1;
         report.events += job.events.len() as u64;
         for e in &job.events {
+            if e.module == fx_facts::weakkey::AUDIT_MODULE {
+                report.weak_key_audit.ran = true;
+                if e.status == fx_core::Status::Ok {
+                    report.weak_key_audit.jobs_with_keys += 1;
+                }
+            }
             if e.module == "ingest"
                 && e.status == fx_core::Status::Skipped
                 && let Some(reason) = &e.reason
@@ -152,6 +178,7 @@ fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::R
             })?;
         count_list(&mut report.labels, summary.get("labels"));
         count_list(&mut report.failures, summary.get("failures"));
+        count_list(&mut report.key_weaknesses, summary.get("key_weaknesses"));
         count_scalar(&mut report.containers, summary.get("container"));
         count_scalar(&mut report.algorithms, summary.get("algorithm"));
         let basis = summary
@@ -173,6 +200,18 @@ fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::R
         if let Some(add) = found.as_mut() {
             add(&job);
         }
+    }
+    if !report.weak_key_audit.ran {
+        report.weak_key_audit.reason = Some(
+            if !run.policy().safety.heavy_work {
+                "policy:heavy_work_disabled"
+            } else if report.jobs == 0 {
+                "no_jobs"
+            } else {
+                "not_in_pipeline"
+            }
+            .to_owned(),
+        );
     }
     Ok(report)
 }
@@ -226,6 +265,7 @@ pub fn render_text(run: &Path, r: &Report) -> String {
          \x20 failures    {}\n\
          \x20 skipped     {}\n\
          \x20 budgets hit {} jobs\n\
+         \x20 weak keys   {}\n\
          \x20 modules     {}\n",
         r.jobs,
         r.events,
@@ -244,8 +284,27 @@ pub fn render_text(run: &Path, r: &Report) -> String {
         top(&r.failures),
         top(&r.skipped),
         r.budgets_hit,
+        weak_keys_line(r),
         modules,
     )
+}
+
+/// The `weak keys` line: jobs per weakness, or why the audit did not run.
+fn weak_keys_line(r: &Report) -> String {
+    let a = &r.weak_key_audit;
+    if !a.ran {
+        let why = a.reason.as_deref().unwrap_or("not_in_pipeline");
+        return format!("not audited ({why})");
+    }
+    let mut v: Vec<_> = r.key_weaknesses.iter().collect();
+    v.sort_by(|x, y| y.1.cmp(x.1).then(x.0.cmp(y.0)));
+    let per: Vec<String> = v.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    let s = if a.jobs_with_keys == 1 { "" } else { "s" };
+    if per.is_empty() {
+        format!("none in {} job{s} with keys", a.jobs_with_keys)
+    } else {
+        format!("{} ({} job{s} with keys)", per.join(", "), a.jobs_with_keys)
+    }
 }
 
 /// Runs the command: builds the summary and the findings, writes

@@ -20,6 +20,9 @@
 pub mod batchgcd;
 pub mod checks;
 pub mod extract;
+mod stream;
+
+pub use stream::stream;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -61,7 +64,7 @@ pub const DEFAULT_MEMORY_CAP_MIB: u64 = 256;
     name = "fx-weakkeys",
     version,
     about = "The weak-key workbench: checks every RSA and EC public key of a run (shared primes by batch GCD, small factors, Fermat, ROCA, exponents, blocklist, EC points); writes RUN/weakkeys/findings.jsonl",
-    after_help = "Needs a run whose policy allows heavy work (fx-ingest --heavy-work). Factors and private keys are never written.\n\nExample:\n  fx-weakkeys --run runs/case1 --blocklist badkeys-sha256.txt"
+    after_help = "Needs a run whose policy allows heavy work (fx-ingest --heavy-work). Factors and private keys are never written.\n\nExamples:\n  fx-weakkeys --run runs/case1 --blocklist badkeys-sha256.txt\n  fx-fingerprint --run runs/case1 < jobs | fx-weakkeys --run runs/case1 --stream | fx-seq --run runs/case1"
 )]
 pub struct Args {
     /// Run directory and worker threads.
@@ -75,11 +78,20 @@ pub struct Args {
     /// Memory cap of the batch GCD's product tree in MiB; levels past it go to disk.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_CAP_MIB)]
     pub memory_cap_mib: u64,
+    /// Run as a stage of the batch, before fx-seq: read job lines on stdin,
+    /// audit every key of them at once, write each line back with its
+    /// `weakkeys`/`audit` event (the summary's `key_weaknesses`). Under a
+    /// policy without heavy work the lines pass through unchanged.
+    #[arg(long)]
+    pub stream: bool,
 }
 
 /// Runs the command.
 pub fn main(args: &Args) -> ExitCode {
     fx_core::cli::main_with("fx-weakkeys", || {
+        if args.stream {
+            return stream_main(args);
+        }
         let run = RunDir::open(&args.run.run)?;
         if !run.policy().safety.heavy_work {
             bail!(
@@ -106,6 +118,27 @@ pub fn main(args: &Args) -> ExitCode {
         );
         Ok(())
     })
+}
+
+/// `--stream`: the batch's stage (see [`stream`]).
+fn stream_main(args: &Args) -> Result<()> {
+    let mut input = fx_core::cli::open_input(None)?;
+    fx_core::cli::wait_for_input(&mut input)?;
+    let run = RunDir::open(&args.run.run)?;
+    let options = Options {
+        blocklist: match &args.blocklist {
+            Some(path) => read_blocklist(path)?,
+            None => Vec::new(),
+        },
+        memory_cap: args.memory_cap_mib.saturating_mul(1 << 20),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.run.jobs())
+        .build()
+        .context("thread pool")?;
+    let stdout = std::io::stdout().lock();
+    stream(&run, input, stdout, &options, &pool)?;
+    Ok(())
 }
 
 /// What a workbench run uses besides the run.
@@ -190,7 +223,11 @@ fn artifact_list(run: &RunDir) -> Result<Vec<(String, String)>> {
         let Some(id) = artifact.get("artifact_id").and_then(|x| x.as_str()) else {
             continue;
         };
-        if let Some(h) = artifact.get("artifact_hash").and_then(|x| x.as_str()) {
+        // a bundle's own hash names its member list, not a blob
+        let has_blob = |v: &serde_json::Value| v.get("artifact_ref").is_some_and(|r| r.is_string());
+        if has_blob(artifact)
+            && let Some(h) = artifact.get("artifact_hash").and_then(|x| x.as_str())
+        {
             out.push((id.to_owned(), h.to_owned()));
         }
         for m in artifact
@@ -199,7 +236,9 @@ fn artifact_list(run: &RunDir) -> Result<Vec<(String, String)>> {
             .into_iter()
             .flatten()
         {
-            if let Some(h) = m.get("hash").and_then(|x| x.as_str()) {
+            if has_blob(m)
+                && let Some(h) = m.get("hash").and_then(|x| x.as_str())
+            {
                 out.push((id.to_owned(), h.to_owned()));
             }
         }
@@ -214,6 +253,51 @@ fn artifact_list(run: &RunDir) -> Result<Vec<(String, String)>> {
 pub fn workbench(run: &RunDir, options: &Options) -> Result<WeakKeyMetrics> {
     let start = Instant::now();
     let list = artifact_list(run)?;
+    let mut audit = audit(run, &list, options)?;
+    write_outputs(run, &mut audit, start)?;
+    Ok(audit.metrics)
+}
+
+/// What one artifact (job) of the audit held.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ArtifactKeys {
+    /// Public keys read from its blobs (its own and its members').
+    pub keys_read: u64,
+    /// Its blobs that could not be read (missing, or over `limits.max_artifact_bytes`).
+    pub unreadable: u64,
+}
+
+/// The audit of a list of artifacts, before anything is written.
+#[derive(Clone, Debug, Default)]
+pub struct Audit {
+    /// One record per weak or unchecked key, sorted by key.
+    pub records: Vec<WeakKeyRecord>,
+    /// Counts and timings.
+    pub metrics: WeakKeyMetrics,
+    /// Per artifact id: keys read and blobs unreadable.
+    pub artifacts: BTreeMap<String, ArtifactKeys>,
+}
+
+/// Writes `RUN/weakkeys/findings.jsonl` and `RUN/metrics/weakkeys.json`
+/// (the command's seconds counted from `start`).
+fn write_outputs(run: &RunDir, audit: &mut Audit, start: Instant) -> Result<()> {
+    let mut out = Vec::new();
+    for r in &audit.records {
+        serde_json::to_writer(&mut out, r).context("findings line")?;
+        out.push(b'\n');
+    }
+    run.subdir("weakkeys")?;
+    write_atomic(&run.path().join(FINDINGS_FILE), &out)?;
+    audit.metrics.wall_seconds = start.elapsed().as_secs_f64();
+    let metrics_dir = run.subdir("metrics")?;
+    write_json_atomic(&metrics_dir.join("weakkeys.json"), &audit.metrics)?;
+    Ok(())
+}
+
+/// Audits the keys of `list` (`(artifact_id, blob hash)` pairs): every
+/// check, and the batch GCD over every RSA modulus at once. Writes nothing
+/// but the batch GCD's scratch files (removed before it returns).
+pub fn audit(run: &RunDir, list: &[(String, String)], options: &Options) -> Result<Audit> {
     let max = run.policy().limits.max_artifact_bytes;
     let hashes: BTreeSet<&str> = list.iter().map(|(_, h)| h.as_str()).collect();
     // every blob once: its keys, or None when unreadable
@@ -236,12 +320,16 @@ pub fn workbench(run: &RunDir, options: &Options) -> Result<WeakKeyMetrics> {
     };
     let mut rsa: BTreeMap<Vec<u8>, RsaEntry> = BTreeMap::new();
     let mut ec: BTreeMap<(Curve, Vec<u8>), EcEntry> = BTreeMap::new();
-    for (id, h) in &list {
+    let mut per_artifact: BTreeMap<String, ArtifactKeys> = BTreeMap::new();
+    for (id, h) in list {
         metrics.artifacts_read += 1;
+        let seen = per_artifact.entry(id.clone()).or_default();
         let Some(Some(found)) = keys_of.get(h.as_str()) else {
             metrics.artifacts_unreadable += 1;
+            seen.unreadable += 1;
             continue;
         };
+        seen.keys_read += found.len() as u64;
         for f in found {
             match &f.key {
                 PublicKey::Rsa { n, e } => {
@@ -422,16 +510,11 @@ pub fn workbench(run: &RunDir, options: &Options) -> Result<WeakKeyMetrics> {
             *metrics.per_weakness.entry(w.clone()).or_default() += 1;
         }
     }
-    let mut out = Vec::new();
-    for r in &records {
-        serde_json::to_writer(&mut out, r).context("findings line")?;
-        out.push(b'\n');
-    }
-    write_atomic(&run.path().join(FINDINGS_FILE), &out)?;
-    metrics.wall_seconds = start.elapsed().as_secs_f64();
-    let metrics_dir = run.subdir("metrics")?;
-    write_json_atomic(&metrics_dir.join("weakkeys.json"), &metrics)?;
-    Ok(metrics)
+    Ok(Audit {
+        records,
+        metrics,
+        artifacts: per_artifact,
+    })
 }
 
 /// Bits of an unsigned big-endian number.

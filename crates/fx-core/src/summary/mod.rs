@@ -19,7 +19,8 @@
 //!   conclusion of basis `structural`; only when none of those names a label
 //!   other than `unknown` do the labels of the strongest guess stand instead
 //!   (a size-only or statistical label never joins a structural one).
-//!   `unknown` is dropped when any other label stands. `regions`, `libraries` and `members` are unions in first-seen
+//!   `unknown` is dropped when any other label stands. `regions`, `libraries`, `members`
+//!   and `key_weaknesses` (the weak-key audit's, fx-weakkeys) are unions in first-seen
 //!   order. A key no event concluded is **absent** (never a made-up
 //!   default): in particular a job no router labelled has no `labels` key.
 //! * **`sources`** — for each concluded field, where it came from:
@@ -55,7 +56,7 @@ use serde_json::{Map, Value};
 
 use crate::event::{Event, Status};
 use crate::job::Job;
-use crate::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, Label};
+use crate::vocab::{Basis, Conclusion, Container, Encoding, FailureKind, KeyWeakness, Label};
 
 mod write;
 
@@ -221,6 +222,7 @@ impl<'a> SummaryBuilder<'a> {
             regions,
             libraries,
             members,
+            key_weaknesses,
             labels: _,
         } = merged;
         let sources = Sources {
@@ -247,6 +249,7 @@ impl<'a> SummaryBuilder<'a> {
             failures,
             hash: hash.map(|s| s.value),
             key_bits: key_bits.map(|s| s.value),
+            key_weaknesses,
             labels,
             libraries,
             members,
@@ -336,6 +339,7 @@ struct Merged {
     regions: Vec<Value>,
     libraries: Vec<Value>,
     members: Vec<Value>,
+    key_weaknesses: Vec<KeyWeakness>,
     /// Every label concluded, with the basis and event that said it.
     labels: Vec<(Label, Basis, u64)>,
 }
@@ -359,6 +363,7 @@ impl Merged {
             tls,
             libraries,
             members,
+            key_weaknesses,
             basis: _,
             confidence: _,
         } = c;
@@ -379,6 +384,7 @@ impl Merged {
         union(&mut self.regions, regions);
         union(&mut self.libraries, libraries);
         union(&mut self.members, members);
+        union(&mut self.key_weaknesses, key_weaknesses);
     }
 
     /// The label set by the rule of the module docs, with its source.
@@ -534,6 +540,9 @@ pub struct SummaryData<'a> {
     /// Merged `key_bits`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key_bits: Option<u64>,
+    /// Union of `key_weaknesses` (the weak-key audit's ids).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub key_weaknesses: Vec<KeyWeakness>,
     /// Union of `labels`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<crate::vocab::Label>,
@@ -632,7 +641,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::event::ErrorInfo;
-    use crate::vocab::{Basis, Conclusion, FailureKind, Label};
+    use crate::vocab::{Basis, Conclusion, FailureKind, KeyWeakness, Label};
     use serde_json::json;
 
     fn labels(ls: &[Label]) -> Conclusion {
@@ -865,6 +874,31 @@ mod tests {
     }
 
     #[test]
+    fn key_weaknesses_are_a_union_and_name_no_source() {
+        let weak = |w: Vec<KeyWeakness>| Conclusion {
+            key_weaknesses: w,
+            ..Default::default()
+        };
+        let events = vec![
+            Event::ok("route", "label").with_conclusion(labels(&[Label::KeyMaterial])),
+            Event::ok("weakkeys", "audit")
+                .with_conclusion(weak(vec![KeyWeakness::SharedPrime, KeyWeakness::TooSmall])),
+            Event::ok("weakkeys", "audit")
+                .with_conclusion(weak(vec![KeyWeakness::Fermat, KeyWeakness::TooSmall])),
+        ];
+        let d = Value::Object(summary_data(&events));
+        assert_eq!(
+            d["key_weaknesses"],
+            json!(["shared_prime", "too_small", "fermat"])
+        );
+        assert_eq!(d["labels"], json!(["key_material"]));
+        assert!(d["sources"].get("key_weaknesses").is_none());
+        // A fine key: the audit ran, concluded nothing, and the summary has no key.
+        let fine = vec![Event::ok("weakkeys", "audit")];
+        assert!(summary_data(&fine).get("key_weaknesses").is_none());
+    }
+
+    #[test]
     fn typed_summary_serializes_like_its_map() {
         let events = vec![
             Event::ok("route", "label").with_conclusion(Conclusion {
@@ -885,6 +919,7 @@ mod tests {
                 tls: Some(json!({"ja4":"t13d"})),
                 libraries: vec![json!("openssl")],
                 failures: vec![FailureKind::Truncated],
+                key_weaknesses: vec![KeyWeakness::Fermat],
                 ..Default::default()
             }),
             Event::error("inspect", "pem", ErrorInfo::new(FailureKind::BadPemArmor)),

@@ -60,6 +60,10 @@ pub(super) fn write_data(data: &SummaryData<'_>, out: &mut Vec<u8>) -> serde_jso
         o.key(k!("key_bits"));
         uint(o.out, k);
     }
+    if !data.key_weaknesses.is_empty() {
+        o.key(k!("key_weaknesses"));
+        words(o.out, data.key_weaknesses.iter().map(|w| w.as_str()));
+    }
     if !data.labels.is_empty() {
         o.key(k!("labels"));
         words(o.out, data.labels.iter().map(|l| l.as_str()));
@@ -295,6 +299,10 @@ mod tests {
                     tls: Some(json!({"ja4":"t13d"})),
                     libraries: vec![json!({"name":"openssl"})],
                     failures: vec![FailureKind::Truncated],
+                    key_weaknesses: vec![
+                        crate::vocab::KeyWeakness::SharedPrime,
+                        crate::vocab::KeyWeakness::TooSmall,
+                    ],
                     basis: Some(Basis::SizeOnly),
                     confidence: Some(333),
                     ..Default::default()

@@ -127,6 +127,7 @@ pub(crate) fn job_hits(ctx: &Context, job: &Job) -> Vec<Hit> {
     for t in &facts.tls_clients {
         tls_client(&mut out, &t.source, &t.fact);
     }
+    super::weak_key::hits(&mut out, job);
     let mut hits = out.0;
     for h in &mut hits {
         h.agreed = cross_check(&facts, job, h.event_index);
@@ -156,11 +157,11 @@ fn cross_check(facts: &JobFacts, job: &Job, index: usize) -> Option<bool> {
 }
 
 #[derive(Default)]
-struct Hits(Vec<Hit>);
+pub(crate) struct Hits(Vec<Hit>);
 
 impl Hits {
     #[allow(clippy::too_many_arguments)]
-    fn push(
+    pub(crate) fn push(
         &mut self,
         rule: &str,
         src: &Provenance,

@@ -23,6 +23,7 @@ pub mod rules;
 pub mod sarif;
 pub mod severity;
 pub mod tls_suites;
+mod weak_key;
 
 use std::borrow::Cow;
 use std::path::Path;

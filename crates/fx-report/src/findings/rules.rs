@@ -29,11 +29,14 @@ pub enum FindingKind {
     /// validity window or principals make them unsafe (fx-inspect's
     /// warnings; docs/fx-inspect.md).
     OpensshCertificate,
+    /// Public keys the weak-key audit found broken or weak (fx-weakkeys:
+    /// shared primes, Fermat, ROCA, small factors, exponents, invalid points).
+    WeakKey,
 }
 
 impl FindingKind {
     /// Every kind, in table order.
-    pub const ALL: [FindingKind; 7] = [
+    pub const ALL: [FindingKind; 8] = [
         FindingKind::WeakHashKdf,
         FindingKind::DeprecatedAlgorithm,
         FindingKind::QuantumVulnerable,
@@ -41,6 +44,7 @@ impl FindingKind {
         FindingKind::CryptoLibrary,
         FindingKind::TlsClient,
         FindingKind::OpensshCertificate,
+        FindingKind::WeakKey,
     ];
 
     /// The wire name (`weak_hash_kdf`, …), also the SARIF `ruleId`.
@@ -53,6 +57,7 @@ impl FindingKind {
             FindingKind::CryptoLibrary => "crypto_library",
             FindingKind::TlsClient => "tls_client",
             FindingKind::OpensshCertificate => "openssh_certificate",
+            FindingKind::WeakKey => "weak_key",
         }
     }
 
@@ -75,6 +80,9 @@ impl FindingKind {
             }
             FindingKind::OpensshCertificate => {
                 "OpenSSH certificates whose CA signature does not verify, or whose validity or principals are unsafe"
+            }
+            FindingKind::WeakKey => {
+                "Public keys the weak-key audit found broken or weak (shared primes, Fermat, ROCA, exponents, invalid points)"
             }
         }
     }
@@ -119,7 +127,7 @@ const fn r(
 
 use FindingKind::{
     CryptoLibrary as Lib, DeprecatedAlgorithm as Dep, OpensshCertificate as Ssh, PostQuantum as Pq,
-    QuantumVulnerable as Qv, TlsClient as Tls, WeakHashKdf as Kdf,
+    QuantumVulnerable as Qv, TlsClient as Tls, WeakHashKdf as Kdf, WeakKey as Wk,
 };
 use Severity::{Critical, High, Info, Low, Medium};
 
@@ -385,6 +393,86 @@ pub const RULES: &[Rule] = &[
         "an OpenSSH host certificate without principals",
         "OpenSSH PROTOCOL.certkeys: an empty principals list makes a certificate valid for any host name",
     ),
+    // The weak-key audit (fx-weakkeys, docs/weakkeys.md): one rule per id
+    // of DESIGN §9 `key_weaknesses`. A key whose private half anyone can
+    // compute is broken now: critical.
+    r(
+        "weak_key.shared_prime",
+        Wk,
+        Critical,
+        "an RSA modulus shares a prime with another modulus of the run (batch GCD)",
+        "Heninger et al., Mining your Ps and Qs (USENIX Security 2012): the gcd of the two moduli is the prime, so both keys are factored",
+    ),
+    r(
+        "weak_key.fermat",
+        Wk,
+        Critical,
+        "an RSA modulus whose primes are close enough for Fermat's method (100 steps)",
+        "Böck, Fermat Factorization in the Wild (2022; CVE-2022-26320): the modulus is factored at once",
+    ),
+    r(
+        "weak_key.small_factor",
+        Wk,
+        Critical,
+        "an RSA modulus with a prime factor of at most 65537",
+        "trial division factors the modulus",
+    ),
+    r(
+        "weak_key.roca",
+        Wk,
+        Critical,
+        "an RSA modulus with the structure of the Infineon RSALib generator (ROCA)",
+        "Nemec et al., The Return of Coppersmith's Attack (CCS 2017; CVE-2017-15361): the private key is recovered from the public one",
+    ),
+    r(
+        "weak_key.small_private_exponent",
+        Wk,
+        Critical,
+        "Wiener's continued-fraction attack finds the RSA private exponent",
+        "Wiener, Cryptanalysis of Short RSA Secret Exponents (1990): d < N^(1/4)/3 follows from (N, e)",
+    ),
+    r(
+        "weak_key.blocklisted",
+        Wk,
+        Critical,
+        "the key is on the blocklist the audit was given",
+        "a known-compromised key (badkeys' lists: Debian OpenSSL 2008, keys published in firmware and documentation): its private key is public",
+    ),
+    r(
+        "weak_key.small_subgroup",
+        Wk,
+        Critical,
+        "an X25519 public key of order 1, 2, 4 or 8",
+        "RFC 7748 §6.1: the shared secret with it takes one of a handful of values an attacker knows",
+    ),
+    r(
+        "weak_key.invalid_point",
+        Wk,
+        High,
+        "an EC public key not on its curve, at infinity or badly encoded",
+        "SEC 1 v2 §3.2.2 public key validation; invalid-curve attacks recover the private key of a peer that uses it (Jager, Schwenk, Somorovsky, ESORICS 2015)",
+    ),
+    r(
+        "weak_key.small_exponent",
+        Wk,
+        High,
+        "an RSA public exponent below 65537 (e = 1, 3, 17, an even e)",
+        "FIPS 186-5 §A.1.1 requires 65537 ≤ e < 2^256; with e = 3, Håstad's and Coppersmith's attacks break weak padding",
+    ),
+    r(
+        "weak_key.too_small",
+        Wk,
+        High,
+        "an RSA modulus under 2048 bits (the audit's count; deprecated_algorithm ranks the size)",
+        "under 112-bit strength: disallowed by NIST SP 800-131A Rev. 2",
+    ),
+    r(
+        "weak_key.unusual_exponent",
+        Wk,
+        Low,
+        "an RSA public exponent above 65537",
+        "FIPS 186-5 §A.1.1 (e < 2^256); badkeys `exponent_not_65537`: some implementations refuse such keys",
+    ),
 ];
 
 /// The rule with this id. Every id the detectors use is in [`RULES`] (a
@@ -417,6 +505,10 @@ mod tests {
     fn every_hash_weakness_has_a_rule_and_ids_are_unique() {
         for w in fx_core::vocab::HASH_WEAKNESSES {
             let id = format!("weak_hash_kdf.{w}");
+            assert!(RULES.iter().any(|r| r.id == id), "no rule for {id}");
+        }
+        for w in fx_core::vocab::KeyWeakness::ALL {
+            let id = format!("weak_key.{w}");
             assert!(RULES.iter().any(|r| r.id == id), "no rule for {id}");
         }
         let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
