@@ -137,7 +137,13 @@ impl Source {
                 continue;
             }
             let read = SPAN.with_borrow_mut(|span| {
-                span.resize((end - start) as usize, 0);
+                // The span only grows: zeroing it again for every run cost
+                // more than reading into it.
+                let n = (end - start) as usize;
+                if span.len() < n {
+                    span.resize(n, 0);
+                }
+                let span = &mut span[..n];
                 self.file().read_exact_at(span, start)?;
                 for &i in run {
                     let k = &keys[i];

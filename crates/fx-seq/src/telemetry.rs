@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use fx_core::{Error, Result};
 
 use crate::direct::{DirectFile, IoThread};
-use crate::record::{Record, stamped_event};
+use crate::record::Record;
 
 /// `RUN/telemetry`, relative to the run directory.
 pub const TELEMETRY_DIR: &str = "telemetry";
@@ -111,7 +111,6 @@ pub struct EventsWriter {
     io: IoThread,
     event_seq: u64,
     written: Written,
-    line: Vec<u8>,
 }
 
 /// Writes `jobs.jsonl`. It numbers events on its own, exactly as the
@@ -164,7 +163,6 @@ impl Staging {
             io,
             event_seq: 0,
             written: Written::default(),
-            line: Vec::with_capacity(4096),
         })
     }
 
@@ -213,15 +211,16 @@ impl EventsWriter {
     /// Writes the events of one job (records must come in artifact_seq order).
     pub fn write(&mut self, rec: &Record) -> Result<()> {
         let head = rec.head();
+        let mut digits = itoa::Buffer::new();
         for ev in rec.events() {
-            // The line is built once and copied whole into each file.
-            self.line.clear();
-            stamped_event(&mut self.line, head, self.event_seq, ev.tail);
-            self.line.push(b'\n');
+            // The line's pieces go straight into each file's buffer: one
+            // copy of each byte per file, none into a line of its own.
+            let seq = digits.format(self.event_seq).as_bytes();
+            let line: [&[u8]; 5] = [head, seq, b",", ev.tail, b"\n"];
             self.event_seq += 1;
-            self.events.write(&self.line)?;
+            self.events.pieces(&line)?;
             if ev.tool {
-                self.tools.write(&self.line)?;
+                self.tools.pieces(&line)?;
                 self.written.tool_runs += 1;
             }
             module_out(
@@ -231,7 +230,7 @@ impl EventsWriter {
                 self.direct,
                 &self.io,
             )?
-            .write(&self.line)?;
+            .pieces(&line)?;
         }
         self.written.jobs += 1;
         self.written.events += rec.count() as u64;
