@@ -1,4 +1,5 @@
-//! `fx-weakkeys` as a command: DESIGN §8 conventions (one-line errors, exit
+//! `fx-weakkeys` as a command (and, last, as the batch's stage: see
+//! `the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts`): DESIGN §8 conventions (one-line errors, exit
 //! 2 on bad usage, 1 on a run it refuses), the heavy-work gate, and a run
 //! made by fx-ingest: an RSA key openssl generated with e = 3 at 1024 bits
 //! (truth from how openssl was asked to make it: `too_small` and
@@ -163,4 +164,292 @@ fn gated_run_refused_and_an_openssl_key_found_weak() {
             assert!(!text.contains(s.as_str()));
         }
     }
+}
+
+/// Runs `pipelines/forensics-batch.sh` with the built commands.
+fn batch(input: &std::path::Path, run: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let bins = common::bin("fx-ingest");
+    let out = Command::new(common::repo().join("pipelines/forensics-batch.sh"))
+        .env("FX_BIN_DIR", bins.parent().unwrap())
+        .args(extra)
+        .args(["--case", "wk"])
+        .arg(input)
+        .arg(run)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "batch: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn jobs(run: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(run.join("telemetry/jobs.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The batch over keys with planted weaknesses (made by openssl in
+/// tests/python/gen_weak_rsa.py and by `openssl genpkey`; the truth is how
+/// they were made): under `--heavy-work` exactly the weak artifacts' summaries
+/// list `key_weaknesses`, the report has each weakness as a finding of its
+/// rule's severity, two runs (-j 1 and -j 2) give byte-identical evidence
+/// that fx-seq --verify accepts, and no prime is written anywhere. Without
+/// heavy work the jobs carry no audit event and the report says why.
+#[test]
+fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let secrets_file = dir.path().join("primes.txt");
+    let status = Command::new("python3")
+        .arg(common::repo().join("tests/python/gen_weak_rsa.py"))
+        .arg(&input)
+        .arg(&secrets_file)
+        .status()
+        .unwrap();
+    assert!(status.success(), "gen_weak_rsa.py");
+    for (name, bits, e) in [("fine-rsa", "2048", "65537"), ("rsa1024-e3", "1024", "3")] {
+        let key = dir.path().join(format!("{name}.key.pem"));
+        let ok = Command::new("openssl")
+            .args(["genpkey", "-quiet", "-algorithm", "RSA", "-pkeyopt"])
+            .arg(format!("rsa_keygen_bits:{bits}"))
+            .arg("-pkeyopt")
+            .arg(format!("rsa_keygen_pubexp:{e}"))
+            .arg("-out")
+            .arg(&key)
+            .status()
+            .unwrap()
+            .success()
+            && Command::new("openssl")
+                .args(["pkey", "-pubout", "-in"])
+                .arg(&key)
+                .arg("-out")
+                .arg(input.join(format!("{name}.pub.pem")))
+                .status()
+                .unwrap()
+                .success();
+        assert!(ok, "openssl {name}");
+    }
+    std::fs::copy(
+        common::repo().join("samples/pki/ec-p256.cert.pem"),
+        input.join("ec.cert.pem"),
+    )
+    .unwrap();
+    std::fs::write(input.join("note.txt"), b"not a key\n").unwrap();
+    let expected: std::collections::BTreeMap<&str, Vec<&str>> = [
+        ("ec.cert.pem", vec![]),
+        ("fermat.pub.pem", vec!["fermat"]),
+        ("fine-rsa.pub.pem", vec![]),
+        ("note.txt", vec![]),
+        ("rsa1024-e3.pub.pem", vec!["small_exponent", "too_small"]),
+        ("shared-a.pub.pem", vec!["shared_prime"]),
+        ("shared-b.pub.pem", vec!["shared_prime"]),
+    ]
+    .into_iter()
+    .collect();
+
+    let run1 = dir.path().join("run1");
+    let run2 = dir.path().join("run2");
+    let out1 = batch(&input, &run1, &["--heavy-work", "-j", "1"]);
+    let out2 = batch(&input, &run2, &["--heavy-work", "-j", "2"]);
+    assert!(String::from_utf8_lossy(&out1.stdout).contains("weak keys   "));
+
+    // key_weaknesses on exactly the weak artifacts
+    let mut seen = std::collections::BTreeMap::new();
+    for job in jobs(&run1) {
+        let path = job["artifact"]["intake"]["path"].as_str().unwrap();
+        let name = path.rsplit('/').next().unwrap().to_owned();
+        let events = job["events"].as_array().unwrap();
+        let audits: Vec<_> = events
+            .iter()
+            .filter(|e| e["module"] == "weakkeys")
+            .collect();
+        assert_eq!(audits.len(), 1, "{name}: one audit event");
+        let status = if name == "note.txt" { "skipped" } else { "ok" };
+        assert_eq!(audits[0]["status"], status, "{name}");
+        let summary = &events.last().unwrap()["data"];
+        let got: Vec<String> = summary
+            .get("key_weaknesses")
+            .map(|w| serde_json::from_value(w.clone()).unwrap())
+            .unwrap_or_default();
+        seen.insert(name, got);
+    }
+    let want: std::collections::BTreeMap<String, Vec<String>> = expected
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    assert_eq!(seen, want);
+
+    // the findings, with their rules' severities
+    let findings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run1.join("reports/findings.json")).unwrap())
+            .unwrap();
+    let mut weak: std::collections::BTreeMap<String, (String, Vec<String>)> = Default::default();
+    for f in findings["findings"].as_array().unwrap() {
+        if f["kind"] != "weak_key" {
+            continue;
+        }
+        let paths = f["artifacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                a["path"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        weak.insert(
+            f["rule"].as_str().unwrap().to_owned(),
+            (f["severity"].as_str().unwrap().to_owned(), paths),
+        );
+    }
+    let s = |x: &str| x.to_owned();
+    let want_findings: std::collections::BTreeMap<String, (String, Vec<String>)> = [
+        (
+            s("weak_key.shared_prime"),
+            (
+                s("critical"),
+                vec![s("shared-a.pub.pem"), s("shared-b.pub.pem")],
+            ),
+        ),
+        (
+            s("weak_key.fermat"),
+            (s("critical"), vec![s("fermat.pub.pem")]),
+        ),
+        (
+            s("weak_key.small_exponent"),
+            (s("high"), vec![s("rsa1024-e3.pub.pem")]),
+        ),
+        (
+            s("weak_key.too_small"),
+            (s("high"), vec![s("rsa1024-e3.pub.pem")]),
+        ),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(weak, want_findings);
+    let sarif = std::fs::read_to_string(run1.join("reports/findings.sarif")).unwrap();
+    assert!(
+        sarif.contains("\"ruleId\":\"weak_key\"") || sarif.contains("\"ruleId\": \"weak_key\"")
+    );
+    let md = std::fs::read_to_string(run1.join("reports/report.md")).unwrap();
+    assert!(
+        md.contains("weak_key.shared_prime"),
+        "report.md names the rule"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run1.join("reports/summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["key_weaknesses"],
+        serde_json::json!({"fermat":1,"shared_prime":2,"small_exponent":1,"too_small":1})
+    );
+    assert_eq!(
+        summary["weak_key_audit"],
+        serde_json::json!({"ran":true,"jobs_with_keys":6})
+    );
+
+    // the same evidence at -j 1 and -j 2, and a consistent run
+    assert_eq!(common::evidence(&run1), common::evidence(&run2));
+    for run in [&run1, &run2] {
+        let verify = common::run_cmd("fx-seq", &["--run", run.to_str().unwrap(), "--verify"], b"");
+        assert!(
+            verify.status.success(),
+            "{}",
+            String::from_utf8_lossy(&verify.stdout)
+        );
+    }
+
+    // no prime anywhere: decimal, hex, raw bytes
+    let primes: Vec<String> = std::fs::read_to_string(&secrets_file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(primes.len(), 5);
+    let forms: Vec<Vec<u8>> = primes
+        .iter()
+        .flat_map(|d| {
+            let hex = decimal_to_hex(d);
+            let even = if hex.len() % 2 == 1 {
+                format!("0{hex}")
+            } else {
+                hex.clone()
+            };
+            let raw: Vec<u8> = (0..even.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&even[i..i + 2], 16).unwrap())
+                .collect();
+            [d.as_bytes().to_vec(), hex.into_bytes(), raw]
+        })
+        .collect();
+    let mut files = vec![out1.stdout.clone(), out1.stderr.clone()];
+    for path in common::walk(&run1) {
+        files.push(std::fs::read(path).unwrap());
+    }
+    for bytes in &files {
+        let lower = bytes.to_ascii_lowercase();
+        for f in &forms {
+            assert!(
+                !lower.windows(f.len()).any(|w| w == f.as_slice()),
+                "a prime was written"
+            );
+        }
+    }
+
+    // without heavy work: the lines pass through, and the report says why
+    let gated = dir.path().join("gated");
+    let out = batch(&input, &gated, &["-j", "2"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("weak keys   not audited (policy:heavy_work_disabled)")
+    );
+    for job in jobs(&gated) {
+        let events = job["events"].as_array().unwrap();
+        assert!(events.iter().all(|e| e["module"] != "weakkeys"));
+        assert!(
+            events.last().unwrap()["data"]
+                .get("key_weaknesses")
+                .is_none()
+        );
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(gated.join("reports/summary.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        summary["weak_key_audit"],
+        serde_json::json!({"ran":false,"reason":"policy:heavy_work_disabled","jobs_with_keys":0})
+    );
+    assert_eq!(summary["key_weaknesses"], serde_json::json!({}));
+    assert!(!gated.join("weakkeys/findings.jsonl").exists());
+}
+
+/// Lowercase hex of a decimal number (schoolbook: the test has no bignum crate).
+fn decimal_to_hex(decimal: &str) -> String {
+    let mut digits: Vec<u32> = decimal.bytes().map(|b| u32::from(b - b'0')).collect();
+    let mut out = Vec::new();
+    while !(digits.is_empty() || digits.iter().all(|&d| d == 0)) {
+        let mut rem = 0u32;
+        let mut next = Vec::with_capacity(digits.len());
+        for d in &digits {
+            let cur = rem * 10 + d;
+            let q = cur / 16;
+            rem = cur % 16;
+            if !(next.is_empty() && q == 0) {
+                next.push(q);
+            }
+        }
+        out.push(char::from_digit(rem, 16).unwrap());
+        digits = next;
+    }
+    out.iter().rev().collect()
 }
