@@ -14,7 +14,9 @@ master (default ``local[*]``) and the number of partitions. The run:
    through ``fx-route | fx-inspect | fx-probe | fx-fingerprint``, every
    stage with ``-j1`` (the executors' cores are the parallelism); the
    partitions' output lines are saved under ``RUN/spark/staged/``;
-3. ``fx-seq`` on the driver merges the partitions (it restores the
+3. ``fx-weakkeys --stream`` (the weak-key audit, over the whole run; a
+   pass-through unless the policy allows heavy work) and ``fx-seq`` on the
+   driver merge the partitions (fx-seq restores the
    ``artifact_seq`` order, whatever order they come back in), then
    ``fx-features`` and ``fx-report`` run as in the local batch.
 
@@ -256,21 +258,31 @@ def per_job_stages(sc, bins: str, run: Path, jobs_file: Path, staged: Path,
 
 
 def merge(bins: str, args: argparse.Namespace, run: Path, staged: Path) -> None:
-    """fx-seq on the driver over every partition's output, in any order."""
-    cmd = [f"{bins}fx-seq", "--run", str(run)]
-    if args.jobs:
-        cmd += ["-j", str(args.jobs)]
+    """fx-weakkeys --stream, then fx-seq, on the driver over every
+    partition's output, in any order. The weak-key audit checks the keys of
+    the whole run against each other, so it runs here, once, not in the
+    partitions; under a policy without heavy work it passes the lines on."""
+    jobs = ["-j", str(args.jobs)] if args.jobs else []
+    audit = subprocess.Popen(
+        [f"{bins}fx-weakkeys", "--run", str(run), "--stream", *jobs],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    seq = subprocess.Popen([f"{bins}fx-seq", "--run", str(run), *jobs],
+                           stdin=audit.stdout)
+    assert audit.stdin is not None and audit.stdout is not None
+    audit.stdout.close()  # fx-seq holds it now
     parts = sorted(p for p in staged.iterdir() if p.name.startswith("part-"))
-    seq = subprocess.Popen(cmd, stdin=subprocess.PIPE)
-    assert seq.stdin is not None
     try:
         for part in parts:
             with open(part, "rb") as f:
-                shutil.copyfileobj(f, seq.stdin, 1 << 20)
-        seq.stdin.close()
+                shutil.copyfileobj(f, audit.stdin, 1 << 20)
+        audit.stdin.close()
     except BrokenPipeError:
         pass
+    audit_code = audit.wait()
     code = seq.wait()
+    if audit_code != 0:
+        raise BatchError(
+            f"fx-weakkeys failed (exit {audit_code}); the batch stopped there", audit_code)
     if code != 0:
         raise BatchError(f"fx-seq failed (exit {code}); the batch stopped there", code)
 
