@@ -35,7 +35,7 @@ use crate::smime::SmimeData;
 use crate::summary::SummaryFacts;
 use crate::tls::{CaptureData, TlsConclusion};
 use crate::triage::{RegionsData, TriageData};
-use crate::weakkey::{WeakKeyMetrics, WeakKeyRecord};
+use crate::weakkey::{WeakKeyAudit, WeakKeyMetrics, WeakKeyRecord};
 
 /// `$id` of the generated schema.
 pub const SCHEMA_ID: &str = "https://schemas.fx.invalid/facts.schema.json";
@@ -195,6 +195,7 @@ pub fn facts_schema() -> Value {
     add::<ConstantsData>(&mut g, &mut steps, "fingerprint/constants");
     add::<TsharkCrosscheck>(&mut g, &mut steps, "fingerprint/tshark_crosscheck");
     add::<DeepData>(&mut g, &mut steps, "fingerprint/deep");
+    add::<WeakKeyAudit>(&mut g, &mut steps, "weakkeys/audit");
     let mut conclusion = Map::new();
     add::<HashConclusion>(&mut g, &mut conclusion, "hash");
     add::<CipherSignals>(&mut g, &mut conclusion, "cipher");
