@@ -5,7 +5,7 @@ use fx_core::vocab::{Basis, Conclusion, FailureKind, Label};
 use fx_core::{Event, Status};
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::{CmsData, Member, Pkcs12Data};
+use crate::bundle::{BundleData, CmsData, Member, Pkcs12Data};
 use crate::certificate::{CertificateData, CrlData, CsrData};
 use crate::cipher::{CipherSignals, HybridData};
 use crate::conclusion::ConclusionObjects;
@@ -125,6 +125,9 @@ pub struct JobFacts {
     pub cms: Vec<Fact<CmsData>>,
     /// PKCS#12 files.
     pub pkcs12: Vec<Fact<Pkcs12Data>>,
+    /// Bundles inspected as a whole: chains, key/certificate pairs,
+    /// detached signatures (`inspect/bundle`).
+    pub bundles: Vec<Fact<BundleData>>,
     /// Bundle members (from fx-inspect's conclusion).
     pub members: Vec<Fact<Member>>,
     /// Hash/KDF audits.
@@ -342,6 +345,10 @@ impl JobFacts {
             StepData::Pkcs12(p) => self.pkcs12.push(Fact {
                 source: src.clone(),
                 fact: p,
+            }),
+            StepData::Bundle(b) => self.bundles.push(Fact {
+                source: src.clone(),
+                fact: b,
             }),
             StepData::HashAudit(h) => *hash_data = Some(h),
             StepData::Pqc(p) => self.pqc_probes.push(Fact {

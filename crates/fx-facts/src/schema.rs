@@ -11,7 +11,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
-use crate::bundle::{CmsData, Member, Pkcs12Data};
+use crate::bundle::{BundleData, CmsData, Member, Pkcs12Data};
 use crate::capture::{PcapData, TlsRecordsData};
 use crate::certificate::{CertificateData, CrlData, CrossPairData, CsrData};
 use crate::cipher::{CipherSignals, HybridData, SymmetricData};
@@ -183,6 +183,7 @@ pub fn facts_schema() -> Value {
     add::<ParamsData>(&mut g, &mut steps, "inspect/params");
     add::<CmsData>(&mut g, &mut steps, "inspect/cms");
     add::<Pkcs12Data>(&mut g, &mut steps, "inspect/pkcs12");
+    add::<BundleData>(&mut g, &mut steps, "inspect/bundle");
     add::<HashAuditData>(&mut g, &mut steps, "probe/hash_kdf");
     add::<PqcProbeForms>(&mut g, &mut steps, "probe/pqc");
     add::<SymmetricData>(&mut g, &mut steps, "probe/symmetric");

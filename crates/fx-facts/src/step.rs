@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::bundle::{CmsData, Pkcs12Data};
+use crate::bundle::{BundleData, CmsData, Pkcs12Data};
 use crate::capture::{PcapData, TlsRecordsData};
 use crate::certificate::{CertificateData, CrlData, CrossPairData, CsrData};
 use crate::cipher::{HybridData, SymmetricData};
@@ -90,6 +90,8 @@ pub enum StepData {
     Cms(CmsData),
     /// `inspect/pkcs12`.
     Pkcs12(Pkcs12Data),
+    /// `inspect/bundle`.
+    Bundle(BundleData),
     /// `probe/hash_kdf`.
     HashAudit(HashAuditData),
     /// `probe/pqc` (single-artifact form).
@@ -153,6 +155,7 @@ pub const TYPED_STEPS: &[(&str, &str)] = &[
     ("inspect", "params"),
     ("inspect", "cms"),
     ("inspect", "pkcs12"),
+    ("inspect", "bundle"),
     ("probe", "hash_kdf"),
     ("probe", "pqc"),
     ("probe", "symmetric"),
@@ -232,6 +235,7 @@ impl StepData {
             ("inspect", "params") => read(m, s, d, StepData::Params),
             ("inspect", "cms") => read(m, s, d, StepData::Cms),
             ("inspect", "pkcs12") => read(m, s, d, StepData::Pkcs12),
+            ("inspect", "bundle") => read(m, s, d, StepData::Bundle),
             ("probe", "hash_kdf") => read(m, s, d, StepData::HashAudit),
             ("probe", "pqc") if d.contains_key("members") => read(m, s, d, StepData::PqcBundle),
             ("probe", "pqc") => read(m, s, d, StepData::Pqc),
@@ -273,6 +277,7 @@ impl StepData {
             StepData::Params(x) => v(x),
             StepData::Cms(x) => v(x),
             StepData::Pkcs12(x) => v(x),
+            StepData::Bundle(x) => v(x),
             StepData::HashAudit(x) => v(x),
             StepData::Pqc(x) => v(x),
             StepData::PqcBundle(x) => v(x),

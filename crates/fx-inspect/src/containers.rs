@@ -12,6 +12,8 @@ use fx_core::vocab::Container;
 use fx_formats::der::{Header, TagClass, read_header};
 use serde::Serialize;
 
+use crate::bundle::Material;
+use crate::bundle::pubkey::{self, PublicKey};
 use crate::report::Finding;
 use crate::x509::Parsed;
 use crate::{Located, Session, cms, keys, ocsp, openssh, params, pkcs12, signature, x509};
@@ -50,7 +52,29 @@ fn record<D: Located + Serialize>(
 
 fn x509_certificate(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
     let lim = s.cfg.der;
-    record(s, "x509", x509::certificate(der, lim), b)
+    let before = s.members_so_far();
+    record(s, "x509", x509::certificate(der, lim), b)?;
+    s.collect(before, || Material::Certificate(der.to_vec()));
+    Ok(())
+}
+
+/// Records a key and keeps its public key (derived, for a private key) for
+/// the `bundle` step.
+fn key_record(
+    s: &mut Session<'_>,
+    step: &'static str,
+    r: Result<Parsed<keys::KeyInfo>, Finding>,
+    b: Option<u32>,
+    private: bool,
+    public: impl FnOnce() -> Result<PublicKey, String>,
+) -> Result<(), Finding> {
+    let before = s.members_so_far();
+    record(s, step, r, b)?;
+    s.collect(before, || Material::Key {
+        private,
+        public: public(),
+    });
+    Ok(())
 }
 
 fn x509_crl(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
@@ -94,7 +118,9 @@ fn pkcs12(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding
 }
 
 fn pkcs8(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "pkcs8", keys::pkcs8(der), b)
+    key_record(s, "pkcs8", keys::pkcs8(der), b, true, || {
+        pubkey::from_pkcs8(der)
+    })
 }
 
 fn encrypted_pkcs8(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
@@ -110,19 +136,32 @@ fn encrypted_pkcs8_unlabelled(
 }
 
 fn spki(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "spki", keys::spki(der), b)
+    key_record(s, "spki", keys::spki(der), b, false, || {
+        pubkey::from_spki_der(der)
+    })
 }
 
 fn pkcs1_private(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "pkcs1", keys::pkcs1_private(der), b)
+    key_record(s, "pkcs1", keys::pkcs1_private(der), b, true, || {
+        pubkey::from_pkcs1_private(der)
+    })
 }
 
 fn pkcs1_public(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "pkcs1", keys::pkcs1_public(der), b)
+    key_record(s, "pkcs1", keys::pkcs1_public(der), b, false, || {
+        pubkey::from_pkcs1_public(der)
+    })
 }
 
 fn pkcs1_public_unlabelled(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "pkcs1", keys::pkcs1_public_unlabelled(der), b)
+    key_record(
+        s,
+        "pkcs1",
+        keys::pkcs1_public_unlabelled(der),
+        b,
+        false,
+        || pubkey::from_pkcs1_public(der),
+    )
 }
 
 fn dsa_private(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
@@ -130,7 +169,9 @@ fn dsa_private(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Fi
 }
 
 fn sec1(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {
-    record(s, "sec1", keys::sec1(der), b)
+    key_record(s, "sec1", keys::sec1(der), b, true, || {
+        pubkey::from_sec1(der, None)
+    })
 }
 
 fn dh_params(s: &mut Session<'_>, der: &[u8], b: Option<u32>) -> Result<(), Finding> {

@@ -30,6 +30,7 @@
 
 pub mod algorithm;
 mod ber;
+pub mod bundle;
 pub mod capture;
 pub mod cms;
 mod containers;
@@ -136,6 +137,8 @@ pub(crate) struct Session<'c> {
     pub(crate) cfg: &'c InspectConfig,
     out: Inspection,
     nested: usize,
+    /// Certificates and keys read, for the `bundle` step.
+    objects: Vec<bundle::Object>,
 }
 
 fn with_block(mut r: Region, block: Option<u32>) -> Region {
@@ -209,6 +212,25 @@ located!(
 );
 
 impl Session<'_> {
+    /// The number of members so far: the index the next one will have.
+    pub(crate) fn members_so_far(&self) -> usize {
+        self.out.report.members.len()
+    }
+
+    /// Keeps the object just parsed for the `bundle` step, when it became
+    /// member `before` (a key whose algorithm is unknown is no member).
+    pub(crate) fn collect(&mut self, before: usize, material: impl FnOnce() -> bundle::Material) {
+        if let Some(m) = self.out.report.members.get(before) {
+            let (container, algorithm) = (m.container, m.algorithm.clone());
+            self.objects.push(bundle::Object::new(
+                before as u64,
+                container,
+                algorithm,
+                material(),
+            ));
+        }
+    }
+
     /// Records a parsed object as a step: the parser's record with its
     /// `container` and PEM `block` set.
     pub(crate) fn object<D: Located + Serialize>(
@@ -503,12 +525,14 @@ impl Session<'_> {
                         ..p
                     };
                     let container = self.out.report.verdict.container;
+                    let before = self.members_so_far();
                     self.object_record("x509", p, None, |mut data, container, _| {
                         data.container = container;
                         data.within = Some(within.to_owned());
                         data
                     });
                     self.out.report.verdict.container = container;
+                    self.collect(before, || bundle::Material::Certificate(c.clone()));
                 }
                 Err(f) => self.failed("x509", f, None),
             }
@@ -610,15 +634,31 @@ impl Session<'_> {
     }
 }
 
-/// Inspects `bytes`. Pure: no I/O, bounded by the input and `cfg`.
-pub fn inspect(bytes: &[u8], cfg: &InspectConfig) -> Inspection {
+fn session(bytes: &[u8], cfg: &InspectConfig) -> (Inspection, Vec<bundle::Object>) {
     let mut i = Session {
         cfg,
         out: Inspection::default(),
         nested: 0,
+        objects: Vec::new(),
     };
     formats::dispatch(&mut i, bytes);
-    i.out
+    (i.out, i.objects)
+}
+
+/// Inspects `bytes`. Pure: no I/O, bounded by the input and `cfg`. A file
+/// of a certificate and other certificates or keys ends in a `bundle` step
+/// ([`bundle`]).
+pub fn inspect(bytes: &[u8], cfg: &InspectConfig) -> Inspection {
+    let (mut out, objects) = session(bytes, cfg);
+    if let Some(data) = bundle::of_file(objects) {
+        out.report.push(Step::ok("bundle", data));
+    }
+    out
+}
+
+/// The certificates and keys of `bytes`, for a bundle job's `bundle` step.
+pub(crate) fn inspect_objects(bytes: &[u8], cfg: &InspectConfig) -> Vec<bundle::Object> {
+    session(bytes, cfg).1
 }
 
 /// The events of an inspection: the steps, `regions`, and the `triage` verdict.
@@ -786,6 +826,14 @@ impl Stage for Inspector {
                 "stage",
                 "budget:limits.max_artifact_bytes",
             ));
+            return;
+        }
+        if job.artifact.artifact_ref.is_none() && !job.artifact.members.is_empty() {
+            // A bundle job: its members are inspected as one bundle.
+            match bundle::of_job(job, ctx.run, &self.cfg) {
+                Some(data) => job.push(Step::ok("bundle", data).into_event()),
+                None => job.push(Event::skipped(MODULE, "stage", "not_applicable")),
+            }
             return;
         }
         let bytes = match ctx.run.read_artifact(job) {

@@ -128,7 +128,7 @@ fn rfc3339(secs: u64) -> String {
 
 /// A big-endian unsigned integer (an `mpint`'s bytes) left-padded to `n`
 /// bytes; `None` when it does not fit.
-fn fixed(be: &[u8], n: usize) -> Option<Vec<u8>> {
+pub(crate) fn fixed(be: &[u8], n: usize) -> Option<Vec<u8>> {
     let mut s = be;
     while let [0, rest @ ..] = s {
         s = rest;
@@ -252,7 +252,7 @@ fn rsa_verify(e: &[u8], n: &[u8], format: &str, sig: &[u8], msg: &[u8]) -> bool 
 
 /// Bits of precision for a big-endian integer of `be.len()` bytes (a
 /// multiple of 64, as crypto-bigint wants; at least 64).
-fn bits_precision(be: &[u8]) -> u32 {
+pub(crate) fn bits_precision(be: &[u8]) -> u32 {
     let bits = (be.len() as u32).saturating_mul(8).max(64);
     bits.div_ceil(64) * 64
 }
