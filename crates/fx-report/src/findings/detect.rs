@@ -4,6 +4,7 @@
 
 use fx_core::job::Job;
 use fx_facts::JobFacts;
+use fx_facts::bundle::{BundleData, KeyMatchOutcome, LinkOutcome};
 use fx_facts::common::{KeyAlgorithm, PbeScheme};
 use fx_facts::hash::{HashAuditData, HashConclusion, HashLine};
 use fx_facts::key::{KeyFact, KeyProtection, OpensshCertificate};
@@ -111,6 +112,9 @@ pub(crate) fn job_hits(ctx: &Context, job: &Job) -> Vec<Hit> {
     }
     for c in &facts.openssh_certificates {
         openssh_certificate(ctx, &mut out, &c.source, &c.fact);
+    }
+    for b in &facts.bundles {
+        bundle(&mut out, &b.source, &b.fact);
     }
     for h in &facts.hash_audits {
         if let Some(c) = &h.fact.conclusion {
@@ -624,6 +628,71 @@ fn openssh_warning(rule: &str, signature_algorithm: &str) -> Option<(String, Str
     })
 }
 
+/// A bundle's chain links that refused their signature, and keys that
+/// matched none of its certificates. Only these verdicts: an unsupported
+/// algorithm, an absent issuer or a budget never becomes a finding.
+fn bundle(out: &mut Hits, src: &Provenance, b: &BundleData) {
+    let name = |i: u64| {
+        b.objects
+            .iter()
+            .find(|o| o.index == i)
+            .map(|o| {
+                let what = match (&o.subject, &o.serial) {
+                    (Some(s), Some(n)) => format!("certificate {s} (serial {n})"),
+                    _ => format!(
+                        "{} {}",
+                        o.container,
+                        o.algorithm.as_deref().unwrap_or("key")
+                    ),
+                };
+                match &o.role {
+                    Some(r) => format!("{what}, member {r}"),
+                    None => format!("{what}, object {i}"),
+                }
+            })
+            .unwrap_or_else(|| format!("object {i}"))
+    };
+    for l in &b.links {
+        if l.outcome != LinkOutcome::SignatureInvalid {
+            continue;
+        }
+        out.push(
+            "bundle.chain_signature_invalid",
+            src,
+            format!("{} signature does not verify", l.signature_algorithm),
+            "Certificate chains whose signatures do not verify".to_owned(),
+            None,
+            &format!(
+                "{}, by its issuer {}",
+                name(l.certificate),
+                l.issuer.map(name).unwrap_or_else(|| l.issuer_name.clone())
+            ),
+            Vec::new(),
+            None,
+        );
+    }
+    for k in &b.key_matches {
+        if k.outcome != KeyMatchOutcome::NoCertificate {
+            continue;
+        }
+        let kind = if k.private {
+            "private key"
+        } else {
+            "public key"
+        };
+        out.push(
+            "bundle.key_certificate_mismatch",
+            src,
+            format!("{kind} matches no certificate"),
+            "Keys that match no certificate of their bundle".to_owned(),
+            None,
+            &name(k.key),
+            Vec::new(),
+            None,
+        );
+    }
+}
+
 fn tls_client(out: &mut Hits, src: &Provenance, t: &TlsClient) {
     let h = &t.hello;
     let groups: Vec<String> = h.groups.iter().map(group_text).collect();
@@ -706,5 +775,67 @@ mod tests {
         assert_eq!(major("1.1.1w"), Some(1));
         assert_eq!(major("3"), Some(3));
         assert_eq!(major("v3"), None);
+    }
+
+    /// The hits of a job whose one event is an `inspect/bundle` step.
+    fn bundle_hits(data: serde_json::Value) -> Vec<Hit> {
+        let ev: fx_core::Event = serde_json::from_value(serde_json::json!({
+            "module": "inspect", "step": "bundle", "status": "ok", "data": data
+        }))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let facts = JobFacts::from_events(&[ev]);
+        let mut out = Hits::default();
+        for b in &facts.bundles {
+            bundle(&mut out, &b.source, &b.fact);
+        }
+        out.0
+    }
+
+    #[test]
+    fn only_refused_links_and_mismatched_keys_are_bundle_findings() {
+        let link = |outcome: &str| {
+            serde_json::json!({"certificate": 0, "issuer": 1, "outcome": outcome,
+                "signature_algorithm": "ecdsa-with-SHA256", "issuer_name": "CN=CA",
+                "tbs_algorithm_matches": true})
+        };
+        let objects = serde_json::json!([
+            {"index": 0, "container": "x509_certificate", "subject": "CN=leaf", "serial": "07"},
+            {"index": 1, "container": "x509_certificate", "subject": "CN=CA", "serial": "01"},
+            {"index": 2, "container": "pkcs8_private_key", "algorithm": "EC"}
+        ]);
+        let hits = bundle_hits(serde_json::json!({"source": "file", "objects": objects,
+            "links": [link("signature_invalid")],
+            "key_matches": [{"key": 2, "private": true, "outcome": "no_certificate"}]}));
+        let rules: Vec<(&str, String)> = hits
+            .iter()
+            .map(|h| (h.rule.id, format!("{:?}", h.rule.severity)))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("bundle.chain_signature_invalid", "High".to_owned()),
+                ("bundle.key_certificate_mismatch", "Medium".to_owned())
+            ]
+        );
+        assert_eq!(
+            hits[0].location.as_deref(),
+            Some(
+                "certificate CN=leaf (serial 07), object 0, by its issuer certificate CN=CA (serial 01), object 1"
+            )
+        );
+        // Precision first: what fx could not check is never a finding.
+        for o in [
+            "verified",
+            "unsupported_algorithm",
+            "issuer_absent",
+            "not_checked",
+            "name_mismatch",
+        ] {
+            let hits = bundle_hits(serde_json::json!({"source": "file", "objects": objects,
+                "links": [link(o)],
+                "key_matches": [{"key": 2, "private": true, "outcome": "unsupported_algorithm"},
+                                {"key": 2, "private": true, "outcome": "matched", "certificates": [0]}]}));
+            assert!(hits.is_empty(), "{o}");
+        }
     }
 }

@@ -32,11 +32,15 @@ pub enum FindingKind {
     /// Public keys the weak-key audit found broken or weak (fx-weakkeys:
     /// shared primes, Fermat, ROCA, small factors, exponents, invalid points).
     WeakKey,
+    /// Bundles inspected as bundles (fx-inspect's `bundle` step): chain
+    /// links whose signature does not verify, keys that match no
+    /// certificate of their bundle.
+    Bundle,
 }
 
 impl FindingKind {
     /// Every kind, in table order.
-    pub const ALL: [FindingKind; 8] = [
+    pub const ALL: [FindingKind; 9] = [
         FindingKind::WeakHashKdf,
         FindingKind::DeprecatedAlgorithm,
         FindingKind::QuantumVulnerable,
@@ -45,6 +49,7 @@ impl FindingKind {
         FindingKind::TlsClient,
         FindingKind::OpensshCertificate,
         FindingKind::WeakKey,
+        FindingKind::Bundle,
     ];
 
     /// The wire name (`weak_hash_kdf`, …), also the SARIF `ruleId`.
@@ -58,6 +63,7 @@ impl FindingKind {
             FindingKind::TlsClient => "tls_client",
             FindingKind::OpensshCertificate => "openssh_certificate",
             FindingKind::WeakKey => "weak_key",
+            FindingKind::Bundle => "bundle",
         }
     }
 
@@ -83,6 +89,9 @@ impl FindingKind {
             }
             FindingKind::WeakKey => {
                 "Public keys the weak-key audit found broken or weak (shared primes, Fermat, ROCA, exponents, invalid points)"
+            }
+            FindingKind::Bundle => {
+                "Bundles whose certificate chain does not verify, or whose key matches none of its certificates"
             }
         }
     }
@@ -126,8 +135,9 @@ const fn r(
 }
 
 use FindingKind::{
-    CryptoLibrary as Lib, DeprecatedAlgorithm as Dep, OpensshCertificate as Ssh, PostQuantum as Pq,
-    QuantumVulnerable as Qv, TlsClient as Tls, WeakHashKdf as Kdf, WeakKey as Wk,
+    Bundle as Bdl, CryptoLibrary as Lib, DeprecatedAlgorithm as Dep, OpensshCertificate as Ssh,
+    PostQuantum as Pq, QuantumVulnerable as Qv, TlsClient as Tls, WeakHashKdf as Kdf,
+    WeakKey as Wk,
 };
 use Severity::{Critical, High, Info, Low, Medium};
 
@@ -472,6 +482,20 @@ pub const RULES: &[Rule] = &[
         Low,
         "an RSA public exponent above 65537",
         "FIPS 186-5 §A.1.1 (e < 2^256); badkeys `exponent_not_65537`: some implementations refuse such keys",
+    ),
+    r(
+        "bundle.chain_signature_invalid",
+        Bdl,
+        High,
+        "a certificate of a bundle whose issuer, in the same bundle, does not verify its signature",
+        "fx-inspect bundle chain (RFC 5280 §6.1.3): every verifier rejects the chain; the certificate was altered, or signed by another key than its named issuer's",
+    ),
+    r(
+        "bundle.key_certificate_mismatch",
+        Bdl,
+        Medium,
+        "a key of a bundle that also holds certificates whose public key is none of theirs (a mismatched key and certificate pair)",
+        "fx-inspect bundle key match: a server or client configured with this pair fails its handshake (OpenSSL: key values mismatch)",
     ),
 ];
 
