@@ -28,7 +28,9 @@ fn validator(file: &str) -> jsonschema::Validator {
     .unwrap();
     let schema = serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": committed["files"][file]["$ref"],
+        "$ref": committed["files"]
+            .get(file)
+            .unwrap_or(&committed["steps"][file])["$ref"],
         "$defs": committed["$defs"],
     });
     jsonschema::validator_for(&schema).unwrap()
@@ -356,6 +358,23 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
     assert_eq!(
         summary["weak_key_audit"],
         serde_json::json!({"ran":true,"jobs_with_keys":6})
+    );
+
+    // every job line, the summary and the step data validate against schemas/
+    let job_schema = common::schema_validator("job.schema.json");
+    let audit_schema = validator("weakkeys/audit");
+    for job in jobs(&run1) {
+        common::assert_schema_valid(&job_schema, "job", &job);
+        for e in job["events"].as_array().unwrap() {
+            if e["module"] == "weakkeys" && e["status"] == "ok" {
+                assert!(audit_schema.is_valid(&e["data"]), "{}", e["data"]);
+            }
+        }
+    }
+    common::assert_schema_valid(
+        &common::schema_validator("report.schema.json"),
+        "summary.json",
+        &summary,
     );
 
     // the same evidence at -j 1 and -j 2, and a consistent run
