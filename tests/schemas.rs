@@ -213,6 +213,7 @@ const METRICS_SCHEMAS: &[(&str, &str)] = &[
     ("spark_batch.json", "metrics_spark_batch.schema.json"),
     ("metrics.json", "metrics_run.schema.json"),
     ("cache.jsonl", "metrics_cache.schema.json"),
+    ("heavy.jsonl", "metrics_heavy.schema.json"),
 ];
 
 /// Pages `fx-report --metrics` writes beside its data (checked by content in
@@ -378,6 +379,50 @@ fn the_fingerprint_cache_lines_validate() {
         every_metrics_file_validates(dir.path()),
         ["fingerprint_cache.jsonl"]
     );
+}
+
+/// The heavy pool's metrics lines and every kind of decision event's data
+/// validate against their schemas.
+#[test]
+fn the_heavy_pool_lines_and_decisions_validate() {
+    use fx_core::heavy::{Decision, HeavyModule, HeavyPool, Limit, LimitHit};
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let pool = HeavyPool::at(dir.path(), 1, Duration::from_millis(20));
+    let policy = fx_core::policy::Policy::default();
+    let module = HeavyModule::ProbeLiboqs;
+    let held = pool
+        .admit(module, module.limits(&policy), 0)
+        .unwrap()
+        .unwrap();
+    // The only slot is held: the second task times out in the queue.
+    assert!(
+        pool.admit(module, module.limits(&policy), 0)
+            .unwrap()
+            .is_none()
+    );
+    held.finish(Decision::Admitted);
+    assert_eq!(every_metrics_file_validates(dir.path()), ["heavy.jsonl"]);
+    let schema = schema_validator("heavy_decision.schema.json");
+    let hit = |limit, needed| {
+        Decision::LimitHit(LimitHit {
+            limit,
+            allowed: 5,
+            needed,
+        })
+    };
+    for d in [
+        Decision::Admitted,
+        Decision::QueueTimeout,
+        hit(Limit::Time, None),
+        hit(Limit::Memory, Some(9)),
+        hit(Limit::Output, Some(9)),
+    ] {
+        for m in HeavyModule::ALL {
+            let event = serde_json::to_value(d.event("probe", m, &policy)).unwrap();
+            assert_schema_valid(&schema, "heavy decision", &event["data"]);
+        }
+    }
 }
 
 /// The metrics schemas are strict (every field required, no other field),

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod error;
 pub mod event;
 pub mod hashing;
+pub mod heavy;
 pub mod ids;
 pub mod inventory;
 pub mod job;

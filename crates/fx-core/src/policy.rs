@@ -38,6 +38,44 @@ pub struct Policy {
     pub seq: SeqPolicy,
     /// Report settings.
     pub report: ReportPolicy,
+    /// The heavy pool: queue bound and per-task limits ([`crate::heavy`]).
+    pub heavy: HeavyPolicy,
+}
+
+/// The heavy pool ([`crate::heavy`], docs/policy.md "Heavy work"): how long
+/// a task may wait for a slot, and each heavy module's per-task limits.
+/// The cap itself is `safety.heavy_concurrency`; whether gated modules run
+/// at all is `safety.heavy_work`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeavyPolicy {
+    /// Longest a heavy task waits for a slot before it gives up and is
+    /// recorded as a `queue_timeout`, in milliseconds (default 600 000).
+    pub max_wait_ms: u64,
+    /// Deep fingerprinting of a binary (fx-fingerprint, gated by `heavy_work`).
+    pub fingerprint_deep: HeavyLimits,
+    /// liboqs signature verification and KEM decapsulation (fx-probe,
+    /// switched by `verification` and `decapsulation`).
+    pub probe_liboqs: HeavyLimits,
+    /// The weak-key audit (fx-weakkeys, gated by `heavy_work`); its memory
+    /// limit bounds the batch-GCD tree held in memory (beyond it, levels
+    /// spill to disk).
+    pub weakkeys: HeavyLimits,
+}
+
+/// Per-task limits of one heavy module. Memory and output are counted in
+/// bytes of work, so they decide alike on any machine; time is wall clock,
+/// the one honest exception, recorded when it fires.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeavyLimits {
+    /// Longest a task may run, in milliseconds.
+    pub time_ms: u64,
+    /// Most bytes of work a task may hold (its input, or its working set
+    /// where the module counts one).
+    pub memory_bytes: u64,
+    /// Most bytes a task may record.
+    pub output_bytes: u64,
 }
 
 /// Limits shared by every command.
@@ -206,6 +244,29 @@ impl Default for Safety {
     }
 }
 
+impl Default for HeavyPolicy {
+    fn default() -> Self {
+        HeavyPolicy {
+            max_wait_ms: 600_000,
+            fingerprint_deep: HeavyLimits {
+                time_ms: 60_000,
+                memory_bytes: 256 * 1024 * 1024,
+                output_bytes: 1024 * 1024,
+            },
+            probe_liboqs: HeavyLimits {
+                time_ms: 10_000,
+                memory_bytes: 64 * 1024 * 1024,
+                output_bytes: 64 * 1024,
+            },
+            weakkeys: HeavyLimits {
+                time_ms: 3_600_000,
+                memory_bytes: 256 * 1024 * 1024,
+                output_bytes: 256 * 1024 * 1024,
+            },
+        }
+    }
+}
+
 impl Default for RoutePolicy {
     fn default() -> Self {
         RoutePolicy {
@@ -287,6 +348,15 @@ impl Policy {
             return Err(Error::Policy(
                 "safety.heavy_concurrency must be at least 1".into(),
             ));
+        }
+        for m in crate::heavy::HeavyModule::ALL {
+            let l = m.limits(self);
+            if l.time_ms == 0 || l.memory_bytes == 0 || l.output_bytes == 0 {
+                return Err(Error::Policy(format!(
+                    "heavy.{}: time_ms, memory_bytes and output_bytes must each be at least 1",
+                    m.name()
+                )));
+            }
         }
         if self.limits.max_line_bytes < 1024 {
             return Err(Error::Policy(

@@ -3,18 +3,19 @@
 //! * **Gate** ([`gate`]): runs only when `safety.heavy_work` is true *and* a
 //!   trigger justifies it (no confident light result); the decision is an
 //!   event either way (`step: "deep"`).
-//! * **Cap**: at most `safety.heavy_concurrency` deep analyses at once across
-//!   every process of the run — a fixed set of lock files
-//!   `RUN/locks/heavy-0 … heavy-(N-1)` held with `flock(2)`; the kernel
-//!   releases a lock when its holder dies, so a crash never leaks a slot.
+//! * **Cap and limits**: a deep analysis is a task of the run's heavy pool
+//!   ([`fx_core::heavy`]): at most `safety.heavy_concurrency` heavy tasks at
+//!   once across every process of the run, each held to the policy's
+//!   `[heavy.fingerprint_deep]` limits, each admission or limit hit an
+//!   event (`step: "heavy"`).
 //! * **Cache**: `RUN/cache/fingerprint/<key>.json`, key = sha256(artifact
 //!   hash ‖ toolchain hash ‖ deep version), written atomically; a hit yields
 //!   exactly the events a miss would. Hit/miss lines go to
 //!   `RUN/metrics/fingerprint_cache.jsonl` only.
 
-use std::fs::{File, OpenOptions};
+use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,54 +111,6 @@ pub fn record_cache(run: &Path, key: &str, hit: bool) {
     }
 }
 
-/// A held heavy slot; dropping it releases the lock.
-#[derive(Debug)]
-pub struct HeavySlot {
-    _file: File,
-    /// Slot number.
-    pub slot: u32,
-}
-
-#[allow(unsafe_code)]
-fn flock(file: &File, nonblocking: bool) -> bool {
-    use std::os::fd::AsRawFd;
-    let op = libc::LOCK_EX | if nonblocking { libc::LOCK_NB } else { 0 };
-    // SAFETY: flock(2) on a file descriptor this function borrows for the
-    // duration of the call; no memory is shared with the kernel.
-    unsafe { libc::flock(file.as_raw_fd(), op) == 0 }
-}
-
-fn lock_path(run: &Path, slot: u32) -> PathBuf {
-    run.join("locks").join(format!("heavy-{slot}"))
-}
-
-/// Takes one of the `n` heavy slots of the run, waiting for one when all are
-/// held (first tries every slot without blocking, then waits on `prefer % n`).
-pub fn acquire(run: &Path, n: u32, prefer: u32) -> std::io::Result<HeavySlot> {
-    let n = n.max(1);
-    std::fs::create_dir_all(run.join("locks"))?;
-    let open = |slot| {
-        OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(lock_path(run, slot))
-    };
-    for slot in 0..n {
-        let f = open(slot)?;
-        if flock(&f, true) {
-            return Ok(HeavySlot { _file: f, slot });
-        }
-    }
-    let slot = prefer % n;
-    let f = open(slot)?;
-    if flock(&f, false) {
-        Ok(HeavySlot { _file: f, slot })
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,21 +156,5 @@ mod tests {
             ),
             Gate::Run("ambiguous")
         );
-    }
-
-    #[test]
-    fn slots_cap_concurrency() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let a = acquire(dir.path(), 2, 0).expect("slot");
-        let b = acquire(dir.path(), 2, 0).expect("slot");
-        assert_ne!(a.slot, b.slot);
-        // a third holder in another "process" (another open file description) must wait:
-        let f = OpenOptions::new()
-            .write(true)
-            .open(lock_path(dir.path(), 0))
-            .expect("open");
-        assert!(!flock(&f, true));
-        drop(a);
-        assert!(flock(&f, true));
     }
 }

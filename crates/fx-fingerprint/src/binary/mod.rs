@@ -186,35 +186,56 @@ fn deep_events(job: &Job, bytes: &[u8], report: &LightReport, ctx: &StageCtx<'_>
     };
     let run_path = ctx.run.path();
     let key = heavy::cache_key(hash, &ctx.run.manifest().toolchain_hash);
-    let result = match heavy::cache_get(run_path, &key) {
+    // The deep analysis is a task of the run's heavy pool (fx_core::heavy):
+    // it waits for a slot, its input and output are held to the policy's
+    // `[heavy.fingerprint_deep]` limits, and its decision is an event. A
+    // cached result was computed by an admitted task, so a hit records the
+    // same decision a miss would.
+    let pool_module = fx_core::heavy::HeavyModule::FingerprintDeep;
+    let (decision, result) = match heavy::cache_get(run_path, &key) {
         Some(r) => {
             heavy::record_cache(run_path, &key, true);
-            r
+            let admitted = fx_core::heavy::Decision::Admitted;
+            (admitted.event(MODULE, pool_module, policy), Some(r))
         }
         None => {
             heavy::record_cache(run_path, &key, false);
             let prefer = u32::from_str_radix(key.get(..8).unwrap_or("0"), 16).unwrap_or(0);
-            let slot = match heavy::acquire(run_path, policy.safety.heavy_concurrency, prefer) {
-                Ok(s) => s,
+            let ran = fx_core::heavy::run_task(
+                ctx.run,
+                MODULE,
+                pool_module,
+                bytes.len() as u64,
+                prefer,
+                |_| deep(bytes, report),
+                |r| serde_json::to_vec(r).map_or(u64::MAX, |v| v.len() as u64),
+            );
+            match ran {
+                Ok((event, Some(r))) => {
+                    heavy::cache_put(run_path, &key, &r);
+                    (event, Some(r))
+                }
+                Ok((event, None)) => (event, None),
                 Err(e) => {
                     return vec![Event::error(
                         MODULE,
                         "deep",
                         ErrorInfo::new(FailureKind::InternalError)
-                            .detail(format!("heavy slot: {e}")),
+                            .detail(format!("heavy pool: {e}")),
                     )];
                 }
-            };
-            let r = deep(bytes, report);
-            heavy::cache_put(run_path, &key, &r);
-            drop(slot);
-            r
+            }
         }
     };
-    let mut evs = vec![Event::ok(MODULE, "deep").with_data(DeepData {
+    let mut evs = vec![decision];
+    let Some(result) = result else {
+        // A limit hit: the decision event says which; nothing deep is kept.
+        return evs;
+    };
+    evs.push(Event::ok(MODULE, "deep").with_data(DeepData {
         trigger: trigger.to_owned(),
         instructions: result.instructions,
-    })];
+    }));
     let radare2 = if ctx.run.inventory().present("radare2").is_some() {
         // radare2 analysis is not wired yet: say so rather than pretend
         Event::skipped(MODULE, "radare2", "not_implemented")

@@ -1011,9 +1011,9 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
     if let (Some(pk), Some(sig), Some(msg)) =
         (get(&["public_key"]), get(&["signature"]), get(&["message"]))
     {
-        let (v, ev) = verify_step(job, ctx, pk, sig, &msg.raw);
+        let (v, evs) = verify_step(job, ctx, pk, sig, &msg.raw);
         verified = v;
-        events.push(ev);
+        events.extend(evs);
     } else {
         events.push(Event::skipped(MODULE, "verify", reason::NOT_APPLICABLE));
     }
@@ -1021,9 +1021,9 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
     let mut decapsulated = None;
     if let (Some(sk), Some(ct)) = (get(&["secret_key", "private_key"]), get(&["ciphertext"])) {
         let expected = get(&["shared_secret"]).map(|u| u.raw.as_slice());
-        let (d, ev) = decapsulate_step(job, ctx, sk, ct, expected);
+        let (d, evs) = decapsulate_step(job, ctx, sk, ct, expected);
         decapsulated = d;
-        events.push(ev);
+        events.extend(evs);
     } else {
         events.push(Event::skipped(
             MODULE,
@@ -1078,16 +1078,57 @@ fn verify_step(
     pk: &Unwrapped,
     sig: &Unwrapped,
     msg: &[u8],
-) -> (Option<bool>, Event) {
+) -> (Option<bool>, Vec<Event>) {
     if !ctx.run.policy().safety.verification {
         return (
             None,
-            Event::skipped(MODULE, "verify", reason::VERIFICATION_DISABLED),
+            vec![Event::skipped(
+                MODULE,
+                "verify",
+                reason::VERIFICATION_DISABLED,
+            )],
         );
     }
     if let Err(r) = gate(job, Target::ProbeVerify) {
-        return (None, Event::skipped(MODULE, "verify", r));
+        return (None, vec![Event::skipped(MODULE, "verify", r)]);
     }
+    let held = (pk.raw.len() + sig.raw.len() + msg.len()) as u64;
+    pooled(ctx, held, || verify_tries(pk, sig, msg))
+}
+
+/// Runs a liboqs step (`verify`, `decapsulate`) as a task of the run's heavy
+/// pool ([`fx_core::heavy`], `[heavy.probe_liboqs]`): the decision event,
+/// then the step's event when the task kept within its limits.
+fn pooled(
+    ctx: &StageCtx<'_>,
+    held_bytes: u64,
+    step: impl FnOnce() -> (Option<bool>, Event),
+) -> (Option<bool>, Vec<Event>) {
+    let ran = fx_core::heavy::run_task(
+        ctx.run,
+        MODULE,
+        fx_core::heavy::HeavyModule::ProbeLiboqs,
+        held_bytes,
+        0,
+        |_| step(),
+        |(_, ev)| serde_json::to_vec(ev).map_or(u64::MAX, |v| v.len() as u64),
+    );
+    match ran {
+        Ok((decision, Some((verdict, ev)))) => (verdict, vec![decision, ev]),
+        Ok((decision, None)) => (None, vec![decision]),
+        Err(e) => (
+            None,
+            vec![Event::error(
+                MODULE,
+                "heavy",
+                ErrorInfo::new(FailureKind::InternalError).detail(format!("heavy pool: {e}")),
+            )],
+        ),
+    }
+}
+
+/// The verification tries of [`verify_step`], once admitted.
+fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, Event) {
     let sets = common_sets(&[(pk, Object::PublicKey), (sig, Object::Signature)]);
     let mut tries = Vec::new();
     let mut backends: Vec<&str> = Vec::new();
@@ -1193,16 +1234,30 @@ fn decapsulate_step(
     sk: &Unwrapped,
     ct: &Unwrapped,
     expected: Option<&[u8]>,
-) -> (Option<bool>, Event) {
+) -> (Option<bool>, Vec<Event>) {
     if !ctx.run.policy().safety.decapsulation {
         return (
             None,
-            Event::skipped(MODULE, "decapsulate", reason::DECAPSULATION_DISABLED),
+            vec![Event::skipped(
+                MODULE,
+                "decapsulate",
+                reason::DECAPSULATION_DISABLED,
+            )],
         );
     }
     if let Err(r) = gate(job, Target::ProbeDecapsulate) {
-        return (None, Event::skipped(MODULE, "decapsulate", r));
+        return (None, vec![Event::skipped(MODULE, "decapsulate", r)]);
     }
+    let held = (sk.raw.len() + ct.raw.len() + expected.map_or(0, <[u8]>::len)) as u64;
+    pooled(ctx, held, || decapsulate_tries(sk, ct, expected))
+}
+
+/// The decapsulation tries of [`decapsulate_step`], once admitted.
+fn decapsulate_tries(
+    sk: &Unwrapped,
+    ct: &Unwrapped,
+    expected: Option<&[u8]>,
+) -> (Option<bool>, Event) {
     let sets = common_sets(&[(sk, Object::SecretKey), (ct, Object::Ciphertext)]);
     let mut tries = Vec::new();
     let mut any_ok = false;
