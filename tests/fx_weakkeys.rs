@@ -349,6 +349,12 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
         md.contains("weak_key.shared_prime"),
         "report.md names the rule"
     );
+    let page = std::fs::read_to_string(run1.join("reports/artifacts/0001.html")).unwrap();
+    assert_eq!(
+        page.matches("<th>key weaknesses</th>").count(),
+        4,
+        "the artifact page shows the weaknesses of the 4 weak artifacts"
+    );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(run1.join("reports/summary.json")).unwrap()).unwrap();
     assert_eq!(

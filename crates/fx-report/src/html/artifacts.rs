@@ -515,6 +515,16 @@ fn artifact_section(job: &Job, facts: &JobFacts) -> String {
             &format!("<span class=\"bad\">{}</span>", esc(&v.join(", "))),
         );
     }
+    if !s.key_weaknesses.is_empty() {
+        row(
+            &mut out,
+            "key weaknesses",
+            &format!(
+                "<span class=\"bad\">{}</span>",
+                esc(&s.key_weaknesses.join(", "))
+            ),
+        );
+    }
     if !s.budgets_hit.is_empty() {
         row(&mut out, "budgets hit", &esc(&s.budgets_hit.join(", ")));
     }
