@@ -1,7 +1,8 @@
 //! `fx-gen` as a command, and fx over what it makes.
 //!
 //! * Determinism: the same template gives byte-identical OUT at `-j 1` and
-//!   `-j 2`, and again over an earlier output.
+//!   `-j 2`, and again over an earlier output; every truth line validates
+//!   against `schemas/gen_truth.schema.json`.
 //! * DESIGN §8: `--help` with an example, one-line errors, exit 2 on a bad
 //!   template or an OUT that is not an fx-gen output.
 //! * Self-consistency (not an accuracy figure: the accuracy truth stays
@@ -90,6 +91,10 @@ fn the_same_template_gives_the_same_bytes_at_any_jobs() {
     let ids: std::collections::BTreeSet<&str> =
         truth.iter().map(|t| t["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), truth.len(), "ids are unique");
+    let schema = common::schema_validator("gen_truth.schema.json");
+    for t in &truth {
+        common::assert_schema_valid(&schema, "truth line", t);
+    }
     // Each truth line's file (or bundle members) has the hash it records.
     for t in &truth {
         if let Some(sha) = t["sha256"].as_str() {
