@@ -269,9 +269,17 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
         let events = job["events"].as_array().unwrap();
         let audits: Vec<_> = events
             .iter()
-            .filter(|e| e["module"] == "weakkeys")
+            .filter(|e| e["module"] == "weakkeys" && e["step"] == "audit")
             .collect();
         assert_eq!(audits.len(), 1, "{name}: one audit event");
+        // The heavy pool's decision about the run's audit, on every job it read.
+        let decisions: Vec<_> = events
+            .iter()
+            .filter(|e| e["module"] == "weakkeys" && e["step"] == "heavy")
+            .collect();
+        assert_eq!(decisions.len(), 1, "{name}: one heavy-pool decision");
+        assert_eq!(decisions[0]["data"]["decision"], "admitted", "{name}");
+        assert_eq!(decisions[0]["data"]["module"], "weakkeys", "{name}");
         let status = if name == "note.txt" { "skipped" } else { "ok" };
         assert_eq!(audits[0]["status"], status, "{name}");
         let summary = &events.last().unwrap()["data"];
@@ -369,11 +377,15 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
     // every job line, the summary and the step data validate against schemas/
     let job_schema = common::schema_validator("job.schema.json");
     let audit_schema = validator("weakkeys/audit");
+    let heavy_schema = common::schema_validator("heavy_decision.schema.json");
     for job in jobs(&run1) {
         common::assert_schema_valid(&job_schema, "job", &job);
         for e in job["events"].as_array().unwrap() {
-            if e["module"] == "weakkeys" && e["status"] == "ok" {
+            if e["module"] == "weakkeys" && e["step"] == "audit" && e["status"] == "ok" {
                 assert!(audit_schema.is_valid(&e["data"]), "{}", e["data"]);
+            }
+            if e["step"] == "heavy" {
+                assert!(heavy_schema.is_valid(&e["data"]), "{}", e["data"]);
             }
         }
     }

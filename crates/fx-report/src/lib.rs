@@ -140,7 +140,9 @@ fn read_jobs(run: &RunDir, mut found: Option<&mut dyn FnMut(&Job)>) -> anyhow::R
         report.jobs += 1;
         report.events += job.events.len() as u64;
         for e in &job.events {
-            if e.module == fx_facts::weakkey::AUDIT_MODULE {
+            if e.module == fx_facts::weakkey::AUDIT_MODULE
+                && e.step == fx_facts::weakkey::AUDIT_STEP
+            {
                 report.weak_key_audit.ran = true;
                 if e.status == fx_core::Status::Ok {
                     report.weak_key_audit.jobs_with_keys += 1;

@@ -55,8 +55,6 @@ pub const MAX_KEYS_PER_ARTIFACT: usize = 100_000;
 /// Keys sharing primes paired up with each other at most (pairwise GCD
 /// among them); past it `shared_with` is left empty and marked truncated.
 pub const MAX_PAIRED_KEYS: usize = 2048;
-/// Default memory cap of the batch GCD's product tree, in MiB.
-pub const DEFAULT_MEMORY_CAP_MIB: u64 = 256;
 
 /// Command-line arguments of `fx-weakkeys`.
 #[derive(Debug, clap::Parser)]
@@ -75,9 +73,10 @@ pub struct Args {
     /// a prefix of at least 30 hex digits, badkeys' 15 bytes, also matches).
     #[arg(long, value_name = "FILE")]
     pub blocklist: Option<PathBuf>,
-    /// Memory cap of the batch GCD's product tree in MiB; levels past it go to disk.
-    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_CAP_MIB)]
-    pub memory_cap_mib: u64,
+    /// Memory cap of the batch GCD's product tree in MiB; levels past it go
+    /// to disk (default: the policy's `heavy.weakkeys.memory_bytes`).
+    #[arg(long, value_name = "MIB")]
+    pub memory_cap_mib: Option<u64>,
     /// Run as a stage of the batch, before fx-seq: read job lines on stdin,
     /// audit every key of them at once, write each line back with its
     /// `weakkeys`/`audit` event (the summary's `key_weaknesses`). Under a
@@ -108,9 +107,21 @@ pub fn main(args: &Args) -> ExitCode {
             .context("thread pool")?;
         let options = Options {
             blocklist,
-            memory_cap: args.memory_cap_mib.saturating_mul(1 << 20),
+            memory_cap: memory_cap(args, &run),
+        };
+        // A task of the run's heavy pool like the batch's audit: it waits
+        // for a slot; its figures go to RUN/metrics/heavy.jsonl.
+        let module = fx_core::heavy::HeavyModule::Weakkeys;
+        let Some(slot) =
+            fx_core::heavy::HeavyPool::open(&run).admit(module, module.limits(run.policy()), 0)?
+        else {
+            bail!(
+                "no heavy slot came free within heavy.max_wait_ms = {} ms",
+                run.policy().heavy.max_wait_ms
+            );
         };
         let m = pool.install(|| workbench(&run, &options))?;
+        slot.finish(fx_core::heavy::Decision::Admitted);
         let weak: u64 = m.per_weakness.values().sum();
         println!(
             "fx-weakkeys: {} RSA and {} EC keys checked, {} weaknesses, {} keys not checked -> {}",
@@ -130,7 +141,7 @@ fn stream_main(args: &Args) -> Result<()> {
             Some(path) => read_blocklist(path)?,
             None => Vec::new(),
         },
-        memory_cap: args.memory_cap_mib.saturating_mul(1 << 20),
+        memory_cap: memory_cap(args, &run),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.run.jobs())
@@ -139,6 +150,15 @@ fn stream_main(args: &Args) -> Result<()> {
     let stdout = std::io::stdout().lock();
     stream(&run, input, stdout, &options, &pool)?;
     Ok(())
+}
+
+/// The tree's memory cap in bytes: `--memory-cap-mib`, else the policy's
+/// `heavy.weakkeys.memory_bytes`.
+fn memory_cap(args: &Args, run: &RunDir) -> u64 {
+    args.memory_cap_mib
+        .map_or(run.policy().heavy.weakkeys.memory_bytes, |m| {
+            m.saturating_mul(1 << 20)
+        })
 }
 
 /// What a workbench run uses besides the run.

@@ -32,6 +32,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use fx_core::event::{ErrorInfo, Event};
+use fx_core::heavy::{Decision, HeavyModule, HeavyPool};
 use fx_core::job::Job;
 use fx_core::jsonl::{LineReader, parse_line};
 use fx_core::run::RunDir;
@@ -87,9 +88,35 @@ pub fn stream(
     list.sort();
     list.dedup();
     let mut spool = spool_w.into_inner().map_err(|e| e.into_error())?;
-    let mut result = pool.install(|| audit(run, &list, options))?;
-    write_outputs(run, &mut result, start)?;
-    let listed = listed_keys(&result.records);
+    // The audit is one task of the run's heavy pool (fx_core::heavy,
+    // `[heavy.weakkeys]`): it waits for a slot, is held to its time and
+    // output limits (its memory limit is the tree's cap, `Options`), and
+    // every job it covers records the pool's decision. Past a limit the
+    // audit keeps nothing: no findings, no audit events.
+    let module = HeavyModule::Weakkeys;
+    let (decision, result) =
+        match HeavyPool::open(run).admit(module, module.limits(run.policy()), 0)? {
+            None => (Decision::QueueTimeout, None),
+            Some(adm) => {
+                let mut result = pool.install(|| audit(run, &list, options))?;
+                let out_bytes = result.records.iter().fold(0u64, |n, r| {
+                    let line = serde_json::to_vec(r).map_or(u64::MAX, |v| v.len() as u64 + 1);
+                    n.saturating_add(line)
+                });
+                match adm.check_time().and_then(|()| adm.check_output(out_bytes)) {
+                    Ok(()) => {
+                        write_outputs(run, &mut result, start)?;
+                        (adm.finish(Decision::Admitted), Some(result))
+                    }
+                    Err(hit) => (adm.finish(Decision::LimitHit(hit)), None),
+                }
+            }
+        };
+    let decision = decision.event(AUDIT_MODULE, module, run.policy());
+    let listed = result
+        .as_ref()
+        .map(|r| listed_keys(&r.records))
+        .unwrap_or_default();
 
     spool.seek(SeekFrom::Start(0))?;
     let mut back = LineReader::new(BufReader::with_capacity(1 << 20, spool), max_line);
@@ -97,13 +124,24 @@ pub fn stream(
     while let Some((line, raw)) = back.next_line()? {
         let mut job: Job = parse_line(raw, line)?;
         let id = job.artifact.artifact_id.clone();
-        let event = job_event(
-            &job,
-            result.artifacts.get(&id),
-            listed.get(id.as_str()),
-            max,
-        );
-        job.push(event);
+        let covered = !blobs_of(&job).is_empty();
+        if covered {
+            job.push(decision.clone());
+        }
+        match &result {
+            Some(result) => {
+                let event = job_event(
+                    &job,
+                    result.artifacts.get(&id),
+                    listed.get(id.as_str()),
+                    max,
+                );
+                job.push(event);
+            }
+            // Past a limit only the decision speaks for a covered job.
+            None if covered => {}
+            None => job.push(Event::skipped(AUDIT_MODULE, AUDIT_STEP, "not_applicable")),
+        }
         serde_json::to_writer(&mut out, &job).context("job line")?;
         out.write_all(b"\n")?;
     }
