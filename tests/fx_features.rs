@@ -168,7 +168,7 @@ fn parquet_metadata_has_no_library_version_or_time() {
     assert_eq!(&pq[..4], b"PAR1");
     assert_eq!(&pq[pq.len() - 4..], b"PAR1");
     let has = |needle: &[u8]| pq.windows(needle.len()).any(|w| w == needle);
-    assert!(has(b"fx-features (features/3)"));
+    assert!(has(b"fx-features (features/4)"));
     assert!(has(b"fx.feature_schema_version"));
     assert!(
         !has(b"parquet-rs"),

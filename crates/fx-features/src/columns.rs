@@ -104,6 +104,7 @@ fn build() -> Vec<Column> {
     pqc(&mut d);
     hash(&mut d);
     fingerprint(&mut d);
+    weak_keys(&mut d);
     outcomes(&mut d);
     d.0
 }
@@ -941,6 +942,67 @@ fn fingerprint(d: &mut Def) {
         "1 when tshark's decoding agreed with the native one, 0 when it disagreed (a signal).",
         |f| latest_ok(&f.facts.tshark_crosschecks).map_or(Cell::Null, |c| Cell::flag(c.agree)),
     );
+}
+
+/// True when the weak-key audit read the job's keys: a `weakkeys`/`audit`
+/// event that is not a skip (a job without keys has a skipped one, a run
+/// whose policy does not allow heavy work has none).
+fn audited(f: &Facts<'_>) -> bool {
+    !f.summary().key_weaknesses.is_empty()
+        || f.step_ran(
+            fx_facts::weakkey::AUDIT_MODULE,
+            fx_facts::weakkey::AUDIT_STEP,
+        )
+}
+
+fn weak_keys(d: &mut Def) {
+    const NOT_AUDITED: &str =
+        "the weak-key audit did not read the job's keys (no heavy work, or no key)";
+    d.col(
+        "key_weakness_count",
+        Int64,
+        "count",
+        "weakkeys",
+        "summary.key_weaknesses",
+        NOT_AUDITED,
+        "Distinct weak-key audit findings on the artifact's keys (0: every key fine).",
+        |f| {
+            if audited(f) {
+                Cell::uint(f.summary().key_weaknesses.len() as u64)
+            } else {
+                Cell::Null
+            }
+        },
+    );
+    d.col(
+        "key_weaknesses",
+        Str,
+        "",
+        "weakkeys",
+        "summary.key_weaknesses",
+        "the weak-key audit did not read the job's keys, or found every key fine",
+        "The weak-key audit's ids, `;`-separated in first-seen order.",
+        |f| list_cell(Some(f.summary().key_weaknesses.as_slice())),
+    );
+    for &weakness in fx_core::vocab::KeyWeakness::ALL {
+        let id = weakness.as_str();
+        d.col(
+            format!("key_weak_{id}"),
+            Int8,
+            "0/1",
+            "weakkeys",
+            "summary.key_weaknesses",
+            NOT_AUDITED,
+            format!("1 when the weak-key audit found `{id}` on a key of the artifact."),
+            move |f| {
+                if audited(f) {
+                    Cell::flag(f.summary().key_weaknesses.iter().any(|w| w == id))
+                } else {
+                    Cell::Null
+                }
+            },
+        );
+    }
 }
 
 fn outcomes(d: &mut Def) {

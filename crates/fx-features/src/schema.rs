@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the feature schema this build writes. Adding, removing,
 /// renaming, reordering or retyping a column bumps it.
-pub const SCHEMA_VERSION: &str = "features/3";
+pub const SCHEMA_VERSION: &str = "features/4";
 
 /// The type of a column, as written in `feature_schema.json`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -196,6 +196,12 @@ mod tests {
         (
             "features/3",
             "sha256:aba24f8d100021bdd04818c2b231be8e2d4b1cad8716bc0bad0a86cbbf5fe714",
+        ),
+        // features/4: the weak-key audit's summary field key_weaknesses
+        // (key_weakness_count, key_weaknesses, key_weak_* per id of DESIGN §9).
+        (
+            "features/4",
+            "sha256:d3b910e519e580996fc2a76c379bce0f4f1ac35dfc41352418c192abfab20006",
         ),
     ];
 

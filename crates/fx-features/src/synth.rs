@@ -7,8 +7,8 @@
 //! post-quantum ClientHello, a truncated DER certificate, an unreadable file,
 //! and a key + signature + message bundle. Every 13th path is not valid
 //! UTF-8. The events follow the shapes the stages document (route
-//! `label`/`decision`, inspect, probe, fingerprint steps, skips with their
-//! reasons), built through the records of `fx-facts` so that they have the
+//! `label`/`decision`, inspect, probe, fingerprint steps, the weak-key
+//! audit of the certificates' keys, skips with their reasons), built through the records of `fx-facts` so that they have the
 //! types the stages write; nothing here is evidence.
 
 use std::collections::BTreeMap;
@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use fx_core::event::{ErrorInfo, Event};
 use fx_core::job::{Artifact, Intake, Job, Member};
 use fx_core::text::Text;
-use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, Label};
+use fx_core::vocab::{Conclusion, Container, Encoding, FailureKind, KeyWeakness, Label};
 use fx_facts::crosscheck::{Compared, OpensslCrosscheck};
 use fx_facts::route::{LabelScore, RouteDecisionData, RouteLabelData, RoutePolicy};
 use fx_facts::triage::RegionsData;
+use fx_facts::weakkey::{AUDIT_MODULE, AUDIT_STEP, AuditedKey, WeakKeyAudit};
 use fx_facts::{
     CipherSignals, HashConclusion, HashParams, HashTotals, Library, PqcCandidate, PqcConclusion,
     Region, TlsConclusion,
@@ -230,6 +231,7 @@ fn add_events(job: &mut Job, shape: u64, seq: u64) {
             job.push(Event::ok("inspect", "crosscheck").with_data(Value::Object(object(&check))));
             skips(job, "probe", PROBES, "not_applicable");
             skips(job, "fingerprint", &["binary", "capture"], "not_applicable");
+            job.push(weak_key_audit(seq, rsa));
         }
         1 => {
             route(job, &[(Label::HashKdfMaterial, 950)]);
@@ -458,6 +460,40 @@ pub fn sequence(job: &mut Job, mut event_seq: u64) -> u64 {
         event_seq += 1;
     }
     event_seq
+}
+
+/// The weak-key audit's event on a certificate's key: every fourth job's
+/// RSA key shares a prime with another and has a small exponent; the other
+/// keys are fine (an `ok` event without a conclusion).
+fn weak_key_audit(seq: u64, rsa: bool) -> Event {
+    let weak = rsa && seq.is_multiple_of(4);
+    let weaknesses = [KeyWeakness::SharedPrime, KeyWeakness::SmallExponent];
+    let audit = WeakKeyAudit {
+        keys_read: 1,
+        keys: if weak {
+            vec![AuditedKey {
+                key: fx_core::hashing::sha256_tagged(format!("synthetic key {seq}").as_bytes()),
+                algorithm: "rsa".into(),
+                bits: 2048,
+                curve: None,
+                weaknesses: weaknesses.iter().map(|w| w.as_str().to_owned()).collect(),
+                shared_with: 1,
+                failure: None,
+            }]
+        } else {
+            Vec::new()
+        },
+        ..Default::default()
+    };
+    let event = Event::ok(AUDIT_MODULE, AUDIT_STEP).with_data(Value::Object(object(&audit)));
+    if weak {
+        event.with_conclusion(Conclusion {
+            key_weaknesses: weaknesses.to_vec(),
+            ..Default::default()
+        })
+    } else {
+        event
+    }
 }
 
 fn region(length: u64, kind: &str, score: u64) -> Region {
