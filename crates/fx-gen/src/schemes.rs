@@ -17,6 +17,8 @@
 
 use fx_formats::pqc_params::{self, Family, Kind, ParamSet};
 use oqs::{kem, sig};
+// One table of liboqs names (fx-probe's), not a copy of it.
+use fx_probe::pqc::liboqs::{kem_algorithm, sig_algorithm};
 
 use crate::drbg::Drbg;
 use crate::liboqs_rng::with_stream;
@@ -67,8 +69,8 @@ pub fn known() -> Vec<Scheme> {
             Family::MlDsa => Ok(Backend::MlDsa),
             Family::SlhDsa => Ok(Backend::SlhDsa),
             _ => match set.kind {
-                Kind::Kem if kem_alg(name).is_some() => Ok(Backend::Liboqs),
-                Kind::Signature if sig_alg(name).is_some() => Ok(Backend::Liboqs),
+                Kind::Kem if kem_algorithm(name).is_some() => Ok(Backend::Liboqs),
+                Kind::Signature if sig_algorithm(name).is_some() => Ok(Backend::Liboqs),
                 _ => Err("not in this build's liboqs (oqs crate)"),
             },
         };
@@ -82,46 +84,6 @@ pub fn by_name(name: &str) -> Option<Scheme> {
     known()
         .into_iter()
         .find(|s| s.set.name.eq_ignore_ascii_case(name))
-}
-
-fn kem_alg(liboqs: &str) -> Option<kem::Algorithm> {
-    use kem::Algorithm as A;
-    let a = match liboqs {
-        "ML-KEM-512" => A::MlKem512,
-        "ML-KEM-768" => A::MlKem768,
-        "ML-KEM-1024" => A::MlKem1024,
-        "FrodoKEM-640-AES" => A::FrodoKem640Aes,
-        "FrodoKEM-640-SHAKE" => A::FrodoKem640Shake,
-        "FrodoKEM-976-AES" => A::FrodoKem976Aes,
-        "FrodoKEM-976-SHAKE" => A::FrodoKem976Shake,
-        "FrodoKEM-1344-AES" => A::FrodoKem1344Aes,
-        "FrodoKEM-1344-SHAKE" => A::FrodoKem1344Shake,
-        "HQC-128" => A::Hqc128,
-        "HQC-192" => A::Hqc192,
-        "HQC-256" => A::Hqc256,
-        "Classic-McEliece-348864" => A::ClassicMcEliece348864,
-        "Classic-McEliece-348864f" => A::ClassicMcEliece348864f,
-        "Classic-McEliece-460896" => A::ClassicMcEliece460896,
-        "Classic-McEliece-460896f" => A::ClassicMcEliece460896f,
-        "Classic-McEliece-6688128" => A::ClassicMcEliece6688128,
-        "Classic-McEliece-6688128f" => A::ClassicMcEliece6688128f,
-        "Classic-McEliece-6960119" => A::ClassicMcEliece6960119,
-        "Classic-McEliece-6960119f" => A::ClassicMcEliece6960119f,
-        "Classic-McEliece-8192128" => A::ClassicMcEliece8192128,
-        "Classic-McEliece-8192128f" => A::ClassicMcEliece8192128f,
-        _ => return None,
-    };
-    a.is_enabled().then_some(a)
-}
-
-fn sig_alg(liboqs: &str) -> Option<sig::Algorithm> {
-    use sig::Algorithm as A;
-    let a = match liboqs {
-        "Falcon-512" => A::Falcon512,
-        "Falcon-1024" => A::Falcon1024,
-        _ => return None,
-    };
-    a.is_enabled().then_some(a)
 }
 
 /// A generated key pair.
@@ -170,7 +132,7 @@ pub fn keypair(scheme: &Scheme, drbg: Drbg) -> GenResult<(KeyPair, Drbg)> {
             ))
         }
         (Backend::Liboqs, Kind::Kem) => {
-            let alg = set.liboqs.and_then(kem_alg).ok_or("no liboqs KEM")?;
+            let alg = set.liboqs.and_then(kem_algorithm).ok_or("no liboqs KEM")?;
             let mut drbg = drbg;
             let k = kem::Kem::new(alg).map_err(|e| e.to_string())?;
             if k.length_keypair_seed() > 0 {
@@ -200,7 +162,10 @@ pub fn keypair(scheme: &Scheme, drbg: Drbg) -> GenResult<(KeyPair, Drbg)> {
             ))
         }
         (Backend::Liboqs, Kind::Signature) => {
-            let alg = set.liboqs.and_then(sig_alg).ok_or("no liboqs signature")?;
+            let alg = set
+                .liboqs
+                .and_then(sig_algorithm)
+                .ok_or("no liboqs signature")?;
             let s = sig::Sig::new(alg).map_err(|e| e.to_string())?;
             let (r, drbg) = with_stream(drbg, || s.keypair())?;
             let (pk, sk) = r.map_err(|e| e.to_string())?;
@@ -231,7 +196,10 @@ pub fn sign(scheme: &Scheme, kp: &KeyPair, message: &[u8], drbg: Drbg) -> GenRes
             slhdsa::sign(set, &kp.secret, message, &mut drbg)
         }
         Backend::Liboqs => {
-            let alg = set.liboqs.and_then(sig_alg).ok_or("no liboqs signature")?;
+            let alg = set
+                .liboqs
+                .and_then(sig_algorithm)
+                .ok_or("no liboqs signature")?;
             let s = sig::Sig::new(alg).map_err(|e| e.to_string())?;
             let sk = s
                 .secret_key_from_bytes(&kp.secret)
@@ -244,7 +212,11 @@ pub fn sign(scheme: &Scheme, kp: &KeyPair, message: &[u8], drbg: Drbg) -> GenRes
 
 /// Encapsulates to `public`: (ciphertext, shared secret).
 pub fn encapsulate(scheme: &Scheme, public: &[u8], drbg: Drbg) -> GenResult<(Vec<u8>, Vec<u8>)> {
-    let alg = scheme.set.liboqs.and_then(kem_alg).ok_or("no liboqs KEM")?;
+    let alg = scheme
+        .set
+        .liboqs
+        .and_then(kem_algorithm)
+        .ok_or("no liboqs KEM")?;
     let k = kem::Kem::new(alg).map_err(|e| e.to_string())?;
     let pk = k.public_key_from_bytes(public).ok_or("public key length")?;
     let (r, _) = with_stream(drbg, || k.encapsulate(pk))?;
