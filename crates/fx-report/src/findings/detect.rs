@@ -161,9 +161,28 @@ fn cross_check(facts: &JobFacts, job: &Job, index: usize) -> Option<bool> {
 }
 
 #[derive(Default)]
-pub(crate) struct Hits(Vec<Hit>);
+pub(crate) struct Hits(Vec<Hit>, RankedModuli);
+
+/// The RSA modulus sizes (bits) that a `deprecated_algorithm.modulus_*` hit
+/// of the job already ranks: the weak-key audit's `too_small` on a key of
+/// that size is the same fact about the same key, so it is not raised again
+/// (one key's small modulus is one finding).
+#[derive(Default)]
+pub(crate) struct RankedModuli(Vec<u64>);
+
+impl RankedModuli {
+    /// True when an RSA modulus of `bits` already has its size finding.
+    pub(crate) fn ranks(&self, bits: u64) -> bool {
+        self.0.contains(&bits)
+    }
+}
 
 impl Hits {
+    /// The RSA modulus sizes this job's `deprecated_algorithm.modulus_*` hits rank.
+    pub(crate) fn ranked_moduli(&self) -> &RankedModuli {
+        &self.1
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn push(
         &mut self,
@@ -287,6 +306,12 @@ fn key(ctx: &Context, out: &mut Hits, src: &Provenance, k: &KeyAlgorithm, at: &s
                 _ => None,
             };
             if let Some((rule, title)) = deprecated {
+                if let Some(b) = k.key_bits
+                    && matches!(alg, "RSA" | "RSA-PSS")
+                    && rule.starts_with("deprecated_algorithm.modulus_")
+                {
+                    out.1.0.push(b);
+                }
                 out.push(rule, src, label.clone(), title, None, at, Vec::new(), None);
             }
             // An unknown size is judged as the weakest modern one (112 bits):

@@ -473,7 +473,7 @@ pub const RULES: &[Rule] = &[
         "weak_key.too_small",
         Wk,
         High,
-        "an RSA modulus under 2048 bits (the audit's count; deprecated_algorithm ranks the size)",
+        "an RSA modulus under 2048 bits that no `deprecated_algorithm.modulus_*` finding of the same artifact ranks (a key the audit read and fx-inspect did not; otherwise that finding is the one)",
         "under 112-bit strength: disallowed by NIST SP 800-131A Rev. 2",
     ),
     r(

@@ -3,6 +3,11 @@
 //! [`WeakKeyAudit`]), under the rule `weak_key.<id>` of DESIGN §9's
 //! `key_weaknesses` ids. The key is named by the SHA-256 of its public
 //! value, as the audit names it; no factor was ever written to read.
+//!
+//! `too_small` is raised only for a key whose modulus size no
+//! `deprecated_algorithm.modulus_*` hit of the same job ranks (a key
+//! fx-inspect did not read): for the others that rule already is the
+//! finding about the size, at the severity its table gives.
 
 use fx_core::job::Job;
 use fx_facts::reader::Provenance;
@@ -30,6 +35,9 @@ pub(crate) fn hits(out: &mut Hits, job: &Job) {
         };
         for k in &audit.keys {
             for w in &k.weaknesses {
+                if w == "too_small" && k.algorithm == "rsa" && out.ranked_moduli().ranks(k.bits) {
+                    continue;
+                }
                 let Some((subject, title)) = wording(w) else {
                     continue;
                 };
@@ -116,4 +124,132 @@ fn wording(weakness: &str) -> Option<(&'static str, &'static str)> {
         ),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use fx_core::event::Event;
+    use fx_core::job::{Artifact, Intake, Job};
+    use fx_core::text::Text;
+    use fx_facts::common::KeyAlgorithm;
+    use fx_facts::key::KeyContainerData;
+    use fx_facts::weakkey::{AUDIT_MODULE, AUDIT_STEP, AuditedKey, WeakKeyAudit};
+
+    use super::super::detect::{Context, job_hits};
+    use super::super::quantum::BASELINES;
+
+    fn job(events: Vec<Event>) -> Job {
+        Job {
+            fx: fx_core::JOB_FORMAT.into(),
+            run_id: "run".into(),
+            artifact: Artifact {
+                artifact_id: "a".into(),
+                artifact_hash: None,
+                artifact_ref: None,
+                artifact_seq: 0,
+                size: None,
+                intake: Intake {
+                    case: "test".into(),
+                    source: "test".into(),
+                    tenant: "t".into(),
+                    path: Text::from("rsa1024-e3.pub.pem"),
+                    collected_at: None,
+                    hints: Default::default(),
+                    bundle: None,
+                },
+                custody: Vec::new(),
+                members: Vec::new(),
+            },
+            events,
+        }
+    }
+
+    /// fx-inspect's read of an RSA SPKI of `bits`.
+    fn inspected(bits: u64) -> Event {
+        Event::ok("inspect", "spki").with_data(KeyContainerData {
+            container: fx_core::vocab::Container::SpkiPublicKey,
+            block: Some(0),
+            key: Some(KeyAlgorithm {
+                oid: "1.2.840.113549.1.1.1".into(),
+                algorithm: Some("RSA".into()),
+                key_bits: Some(bits),
+                curve: None,
+                key_len: bits / 8 + 14,
+                expected_len: None,
+                form: None,
+                prehash: None,
+                components: Vec::new(),
+            }),
+            version: None,
+            has_public_key: false,
+            encryption: None,
+            encrypted_len: None,
+            findings: Vec::new(),
+        })
+    }
+
+    /// The audit's event on one RSA key of `bits` with `too_small` and `small_exponent`.
+    fn audited(bits: u64) -> Event {
+        Event::ok(AUDIT_MODULE, AUDIT_STEP).with_data(WeakKeyAudit {
+            keys_read: 1,
+            keys: vec![AuditedKey {
+                key: "sha256:00".into(),
+                algorithm: "rsa".into(),
+                bits,
+                curve: None,
+                weaknesses: vec!["small_exponent".into(), "too_small".into()],
+                shared_with: 0,
+                failure: None,
+            }],
+            ..Default::default()
+        })
+    }
+
+    fn rules(job: &Job) -> Vec<&'static str> {
+        let ctx = Context {
+            quantum: &BASELINES[0],
+        };
+        let mut ids: Vec<&str> = job_hits(&ctx, job).iter().map(|h| h.rule.id).collect();
+        ids.retain(|id| !id.starts_with("quantum_vulnerable."));
+        ids.sort_unstable();
+        ids
+    }
+
+    /// One key's small modulus is one finding: fx-inspect's size rule, not
+    /// the audit's `too_small` beside it.
+    #[test]
+    fn a_small_modulus_inspect_read_is_one_finding() {
+        let both = job(vec![inspected(1024), audited(1024)]);
+        assert_eq!(
+            rules(&both),
+            [
+                "deprecated_algorithm.modulus_under_2048",
+                "weak_key.small_exponent"
+            ]
+        );
+        let tiny = job(vec![inspected(768), audited(768)]);
+        assert_eq!(
+            rules(&tiny),
+            [
+                "deprecated_algorithm.modulus_under_1024",
+                "weak_key.small_exponent"
+            ]
+        );
+    }
+
+    /// A key only the audit read keeps its `too_small`, and so does a key
+    /// whose size no inspected key of the artifact has.
+    #[test]
+    fn a_small_modulus_only_the_audit_read_is_its_finding() {
+        let alone = job(vec![audited(1024)]);
+        assert_eq!(
+            rules(&alone),
+            ["weak_key.small_exponent", "weak_key.too_small"]
+        );
+        let other = job(vec![inspected(4096), audited(1024)]);
+        assert_eq!(
+            rules(&other),
+            ["weak_key.small_exponent", "weak_key.too_small"]
+        );
+    }
 }
