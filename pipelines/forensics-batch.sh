@@ -4,10 +4,13 @@
 # The weak-key audit (fx-weakkeys --stream) runs only when the run's policy
 # sets safety.heavy_work (--heavy-work, or --policy FILE); otherwise it passes the jobs on.
 #
-#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--heavy-work] [--case C] [--tenant T] [--cache DIR] INPUT... RUN
+#   pipelines/forensics-batch.sh [-j N] [-L] [--policy FILE] [--heavy-work] [--blocklist FILE] [--case C] [--tenant T] [--cache DIR] INPUT... RUN
 #
 # --heavy-work is passed to fx-ingest (the policy's safety.heavy_work, as in
 # a --policy file): the run's keys go through the weak-key audit.
+# --blocklist FILE is passed to that audit (fx-weakkeys --stream): a key
+# whose SHA-256 (of its SPKI, RSA modulus or EC point) is listed is
+# `blocklisted` (docs/weakkeys.md); the file is read even without heavy work.
 # -L/--follow is passed to fx-ingest: symlinks inside the INPUT directories
 # are followed (without it they are recorded as skipped jobs). --cache DIR is
 # passed to the per-job stages: their events are replayed from the module
@@ -18,13 +21,14 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--heavy-work] [--case C] [--source S] [--tenant T] [--cache DIR] INPUT... RUN" >&2
+  echo "usage: forensics-batch.sh [-j N] [-L|--follow] [--policy FILE] [--heavy-work] [--blocklist FILE] [--case C] [--source S] [--tenant T] [--cache DIR] INPUT... RUN" >&2
   exit 2
 }
 
 jobs_flag=()
 ingest_flags=()
 cache_flags=()
+weakkeys_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -j) [ $# -ge 2 ] || usage; jobs_flag=(-j "$2"); shift 2 ;;
@@ -33,7 +37,8 @@ while [ $# -gt 0 ]; do
     --heavy-work) ingest_flags+=(--heavy-work); shift ;;
     --policy|--case|--source|--tenant|--intake) [ $# -ge 2 ] || usage; ingest_flags+=("$1" "$2"); shift 2 ;;
     --cache) [ $# -ge 2 ] || usage; cache_flags=(--cache "$2"); shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --blocklist) [ $# -ge 2 ] || usage; weakkeys_flags=(--blocklist "$2"); shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; break ;;
     -*) echo "forensics-batch.sh: unknown option $1" >&2; usage ;;
     *) break ;;
@@ -75,7 +80,7 @@ set +e
   | "${bin}fx-inspect" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/2" \
   | "${bin}fx-probe" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/3" \
   | "${bin}fx-fingerprint" --run "$run" "${jobs_flag[@]}" "${cache_flags[@]}" 2> "$errs/4" \
-  | "${bin}fx-weakkeys" --run "$run" --stream "${jobs_flag[@]}" 2> "$errs/5" \
+  | "${bin}fx-weakkeys" --run "$run" --stream "${weakkeys_flags[@]}" "${jobs_flag[@]}" 2> "$errs/5" \
   | "${bin}fx-seq" --run "$run" "${progress[@]}" 3>&2 2> "$errs/6"
 status=("${PIPESTATUS[@]}")
 set -e

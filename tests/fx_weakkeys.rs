@@ -488,6 +488,158 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
     assert!(!gated.join("weakkeys/findings.jsonl").exists());
 }
 
+/// `openssl` with `args`, its stdout (the test fails when it does).
+fn openssl(args: &[&str]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// `openssl dgst -sha256` of a file, in hex.
+fn openssl_sha256(path: &std::path::Path) -> String {
+    let out = openssl(&["dgst", "-sha256", "-r", path.to_str().unwrap()]);
+    String::from_utf8(out).unwrap()[..64].to_owned()
+}
+
+/// `forensics-batch.sh --blocklist FILE` hands the list to the batch's
+/// audit: of three RSA-2048 keys openssl made, the one whose DER SPKI's
+/// SHA-256 is listed and the one whose modulus's SHA-256 is listed (as a
+/// 30-digit prefix, the form of badkeys' lists) are `blocklisted`, a
+/// `weak_key.blocklisted` critical finding; the third is fine. The digests
+/// come from openssl, not from fx. A blocklist that cannot be read stops
+/// the batch at the audit with its path named.
+#[test]
+fn the_batch_passes_its_blocklist_to_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for name in ["listed-spki", "listed-modulus", "fine"] {
+        let key = dir.path().join(format!("{name}.key.pem"));
+        let key = key.to_str().unwrap();
+        let public = input.join(format!("{name}.pub.pem"));
+        openssl(&[
+            "genpkey",
+            "-quiet",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            key,
+        ]);
+        openssl(&[
+            "pkey",
+            "-pubout",
+            "-in",
+            key,
+            "-out",
+            public.to_str().unwrap(),
+        ]);
+    }
+    let spki = dir.path().join("listed-spki.spki.der");
+    openssl(&[
+        "pkey",
+        "-pubin",
+        "-in",
+        input.join("listed-spki.pub.pem").to_str().unwrap(),
+        "-outform",
+        "DER",
+        "-out",
+        spki.to_str().unwrap(),
+    ]);
+    // The modulus as unsigned big-endian bytes (a 2048-bit modulus has its
+    // top bit set: 512 hex digits, no leading zero byte).
+    let printed = openssl(&[
+        "rsa",
+        "-pubin",
+        "-in",
+        input.join("listed-modulus.pub.pem").to_str().unwrap(),
+        "-modulus",
+        "-noout",
+    ]);
+    let hex = String::from_utf8(printed).unwrap();
+    let hex = hex.trim().strip_prefix("Modulus=").unwrap().to_owned();
+    assert_eq!(hex.len(), 512);
+    let modulus: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let modulus_file = dir.path().join("listed-modulus.n.bin");
+    std::fs::write(&modulus_file, modulus).unwrap();
+    let blocklist = dir.path().join("blocklist.txt");
+    std::fs::write(
+        &blocklist,
+        format!(
+            "# keys known to be compromised\n{}\n\n{}\n",
+            openssl_sha256(&spki),
+            &openssl_sha256(&modulus_file)[..30]
+        ),
+    )
+    .unwrap();
+
+    let run = dir.path().join("run");
+    let list = blocklist.to_str().unwrap();
+    batch(
+        &input,
+        &run,
+        &["--heavy-work", "--blocklist", list, "-j", "2"],
+    );
+    let mut seen = std::collections::BTreeMap::new();
+    for job in jobs(&run) {
+        let path = job["artifact"]["intake"]["path"].as_str().unwrap();
+        let name = path.rsplit('/').next().unwrap().to_owned();
+        let summary = &job["events"].as_array().unwrap().last().unwrap()["data"];
+        seen.insert(name, summary.get("key_weaknesses").cloned());
+    }
+    let listed = Some(serde_json::json!(["blocklisted"]));
+    assert_eq!(
+        seen,
+        [
+            ("fine.pub.pem".to_owned(), None),
+            ("listed-modulus.pub.pem".to_owned(), listed.clone()),
+            ("listed-spki.pub.pem".to_owned(), listed),
+        ]
+        .into_iter()
+        .collect()
+    );
+    let findings: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(run.join("reports/findings.json")).unwrap()).unwrap();
+    let blocklisted: Vec<_> = findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "weak_key.blocklisted")
+        .collect();
+    assert_eq!(blocklisted.len(), 1, "{findings}");
+    assert_eq!(blocklisted[0]["severity"], "critical");
+    let mut paths: Vec<&str> = blocklisted[0]["artifacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["path"].as_str().unwrap().rsplit('/').next().unwrap())
+        .collect();
+    paths.sort_unstable();
+    assert_eq!(paths, ["listed-modulus.pub.pem", "listed-spki.pub.pem"]);
+
+    // an unreadable list stops the batch at the audit, naming the file
+    let missing = dir.path().join("no-such-list.txt");
+    let out = Command::new(common::repo().join("pipelines/forensics-batch.sh"))
+        .env("FX_BIN_DIR", common::bin("fx-ingest").parent().unwrap())
+        .args(["--heavy-work", "--blocklist", missing.to_str().unwrap()])
+        .arg(&input)
+        .arg(dir.path().join("refused"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no-such-list.txt"), "{err}");
+    assert!(err.contains("fx-weakkeys failed"), "{err}");
+}
+
 /// Lowercase hex of a decimal number (schoolbook: the test has no bignum crate).
 fn decimal_to_hex(decimal: &str) -> String {
     let mut digits: Vec<u32> = decimal.bytes().map(|b| u32::from(b - b'0')).collect();
