@@ -55,13 +55,13 @@ struct DsaPrivateKey<'a> {
 /// SEC 1 `ECPrivateKey` with any `ECParameters` (the `sec1` crate reads
 /// named curves only; explicit parameters are read here).
 #[derive(Sequence)]
-struct EcPrivateKeyAnyParams<'a> {
-    version: UintRef<'a>,
-    private_key: &'a OctetStringRef,
+pub(crate) struct EcPrivateKeyAnyParams<'a> {
+    pub(crate) version: UintRef<'a>,
+    pub(crate) private_key: &'a OctetStringRef,
     #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    parameters: Option<AnyRef<'a>>,
+    pub(crate) parameters: Option<AnyRef<'a>>,
     #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    public_key: Option<BitStringRef<'a>>,
+    pub(crate) public_key: Option<BitStringRef<'a>>,
 }
 
 fn region(

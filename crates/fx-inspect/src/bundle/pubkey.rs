@@ -3,8 +3,9 @@
 //! PKCS#1, SEC1) — the private key is only read to compute its public key,
 //! and nothing of it leaves this module.
 
-use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, OctetStringRef, UintRef};
-use der::{Decode, Sequence};
+use crate::keys::EcPrivateKeyAnyParams;
+use der::Decode;
+use der::asn1::{ObjectIdentifier, OctetStringRef, UintRef};
 use spki::SubjectPublicKeyInfoRef;
 
 /// The three NIST curves fx verifies ECDSA on.
@@ -189,22 +190,11 @@ pub(crate) fn from_pkcs1_private(der: &[u8]) -> Result<PublicKey, String> {
     })
 }
 
-/// SEC 1 ECPrivateKey, any parameters (as [`crate::keys`] reads it).
-#[derive(Sequence)]
-struct EcPrivateKey<'a> {
-    version: UintRef<'a>,
-    private_key: &'a OctetStringRef,
-    #[asn1(context_specific = "0", tag_mode = "EXPLICIT", optional = "true")]
-    parameters: Option<AnyRef<'a>>,
-    #[asn1(context_specific = "1", tag_mode = "EXPLICIT", optional = "true")]
-    public_key: Option<BitStringRef<'a>>,
-}
-
 /// The public key of a SEC1 ECPrivateKey: its scalar's point on the curve
 /// its parameters (or, in PKCS#8, the algorithm's) name. A public key
 /// written beside the scalar is not trusted: the scalar decides.
 pub(crate) fn from_sec1(der: &[u8], outer_curve: Option<&str>) -> Result<PublicKey, String> {
-    let k = EcPrivateKey::from_der(der).map_err(|e| format!("EC private key: {e}"))?;
+    let k = EcPrivateKeyAnyParams::from_der(der).map_err(|e| format!("EC private key: {e}"))?;
     let _ = (&k.version, &k.public_key);
     let inner = k
         .parameters
