@@ -56,7 +56,7 @@ corpus="$repo/fuzz/corpus"
 regressions="$repo/fuzz/regressions"
 bin="$repo/fuzz/target/release"
 export AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1 AFL_QUIET=1
-export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_BIN_CHECK=0
+export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 
 if ! cargo afl --version >/dev/null 2>&1; then
   if [ "$install" = 1 ]; then
