@@ -21,21 +21,6 @@ fn one_line(stderr: &[u8]) -> String {
     err
 }
 
-fn validator(file: &str) -> jsonschema::Validator {
-    let committed: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(common::repo().join("schemas/facts.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let schema = serde_json::json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": committed["files"]
-            .get(file)
-            .unwrap_or(&committed["steps"][file])["$ref"],
-        "$defs": committed["$defs"],
-    });
-    jsonschema::validator_for(&schema).unwrap()
-}
-
 #[test]
 fn bad_usage_and_missing_run_are_one_line() {
     let out = common::run_cmd(
@@ -147,11 +132,11 @@ fn gated_run_refused_and_an_openssl_key_found_weak() {
         lines[0]["weaknesses"],
         serde_json::json!(["small_exponent", "too_small"])
     );
-    let v = validator("weakkeys/findings.jsonl");
+    let v = common::facts_validator("weakkeys/findings.jsonl");
     assert!(v.is_valid(&lines[0]));
     let metrics: serde_json::Value =
         serde_json::from_slice(&std::fs::read(run.join("metrics/weakkeys.json")).unwrap()).unwrap();
-    assert!(validator("metrics/weakkeys.json").is_valid(&metrics));
+    assert!(common::facts_validator("metrics/weakkeys.json").is_valid(&metrics));
     assert_eq!(metrics["rsa_keys"], 1);
     assert_eq!(metrics["ec_keys"], 1);
     // no private value in the command's output or any file of the run
@@ -394,8 +379,8 @@ fn the_batch_lists_key_weaknesses_on_exactly_the_weak_artifacts() {
 
     // every job line, the summary and the step data validate against schemas/
     let job_schema = common::schema_validator("job.schema.json");
-    let audit_schema = validator("weakkeys/audit");
-    let heavy_schema = common::schema_validator("heavy_decision.schema.json");
+    let audit_schema = common::facts_validator("weakkeys/audit");
+    let heavy_schema = common::facts_validator("weakkeys/heavy");
     for job in jobs(&run1) {
         common::assert_schema_valid(&job_schema, "job", &job);
         for e in job["events"].as_array().unwrap() {

@@ -403,7 +403,10 @@ fn the_heavy_pool_lines_and_decisions_validate() {
     );
     held.finish(Decision::Admitted);
     assert_eq!(every_metrics_file_validates(dir.path()), ["heavy.jsonl"]);
-    let schema = schema_validator("heavy_decision.schema.json");
+    let schemas: Vec<_> = fx_facts::heavy::HEAVY_STEPS
+        .iter()
+        .map(|(m, st)| (*m, common::facts_validator(&format!("{m}/{st}"))))
+        .collect();
     let hit = |limit, needed| {
         Decision::LimitHit(LimitHit {
             limit,
@@ -419,8 +422,10 @@ fn the_heavy_pool_lines_and_decisions_validate() {
         hit(Limit::Output, Some(9)),
     ] {
         for m in HeavyModule::ALL {
-            let event = serde_json::to_value(d.event("probe", m, &policy)).unwrap();
-            assert_schema_valid(&schema, "heavy decision", &event["data"]);
+            for (stage, schema) in &schemas {
+                let event = serde_json::to_value(d.event(stage, m, &policy)).unwrap();
+                assert_schema_valid(schema, "heavy decision", &event["data"]);
+            }
         }
     }
 }

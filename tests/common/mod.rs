@@ -204,6 +204,21 @@ pub fn schema_validator(name: &str) -> jsonschema::Validator {
         .expect("schema compiles")
 }
 
+/// A validator of one record of `schemas/facts.schema.json`: a file
+/// (`weakkeys/findings.jsonl`) or a step's data (`weakkeys/audit`,
+/// `probe/heavy`).
+pub fn facts_validator(key: &str) -> jsonschema::Validator {
+    let committed = schema("facts.schema.json");
+    let schema = serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": committed["files"]
+            .get(key)
+            .unwrap_or(&committed["steps"][key])["$ref"],
+        "$defs": committed["$defs"],
+    });
+    jsonschema::validator_for(&schema).expect("facts schema compiles")
+}
+
 /// Asserts `instance` validates, listing every error and where it is.
 pub fn assert_schema_valid(v: &jsonschema::Validator, what: &str, instance: &serde_json::Value) {
     let errors: Vec<String> = v

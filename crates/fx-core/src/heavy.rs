@@ -21,7 +21,7 @@
 //!   fires. A task past a limit keeps no result.
 //! * **Decisions.** Every admission and every limit hit is an event of the
 //!   job ([`Decision::event`], `step: "heavy"`, data per
-//!   `schemas/heavy_decision.schema.json`); how long a task waited and ran
+//!   `schemas/facts.schema.json`, steps `<module>/heavy`; fx-facts `HeavyDecision`); how long a task waited and ran
 //!   goes to `RUN/metrics/heavy.jsonl` only (`schemas/metrics_heavy.schema.json`).
 
 use std::fs::{File, OpenOptions};
@@ -110,7 +110,7 @@ pub enum Decision {
     QueueTimeout,
 }
 
-/// The data of a decision event (`schemas/heavy_decision.schema.json`).
+/// The data of a decision event (`schemas/facts.schema.json`, steps `<module>/heavy`; fx-facts `HeavyDecision`).
 #[derive(Serialize)]
 struct DecisionData<'a> {
     decision: &'static str,

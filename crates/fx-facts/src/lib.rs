@@ -65,6 +65,7 @@ pub mod crosscheck;
 pub mod der;
 pub mod error;
 pub mod hash;
+pub mod heavy;
 pub mod intake;
 pub mod key;
 pub mod library;

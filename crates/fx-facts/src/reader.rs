@@ -337,7 +337,8 @@ impl JobFacts {
             | StepData::Openpgp(_)
             | StepData::Verify(_)
             | StepData::Decapsulate(_)
-            | StepData::Deep(_) => {}
+            | StepData::Deep(_)
+            | StepData::Heavy(_) => {}
             StepData::Cms(c) => self.cms.push(Fact {
                 source: src.clone(),
                 fact: c,

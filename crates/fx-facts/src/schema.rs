@@ -19,6 +19,7 @@ use crate::common::Region;
 use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
 use crate::der::DerData;
 use crate::hash::{HashAuditData, HashConclusion};
+use crate::heavy::{HEAVY_STEPS, HeavyDecision};
 use crate::intake::IntakeData;
 use crate::key::{
     JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
@@ -197,6 +198,9 @@ pub fn facts_schema() -> Value {
     add::<TsharkCrosscheck>(&mut g, &mut steps, "fingerprint/tshark_crosscheck");
     add::<DeepData>(&mut g, &mut steps, "fingerprint/deep");
     add::<WeakKeyAudit>(&mut g, &mut steps, "weakkeys/audit");
+    for (module, step) in HEAVY_STEPS {
+        add::<HeavyDecision>(&mut g, &mut steps, &format!("{module}/{step}"));
+    }
     let mut conclusion = Map::new();
     add::<HashConclusion>(&mut g, &mut conclusion, "hash");
     add::<CipherSignals>(&mut g, &mut conclusion, "cipher");

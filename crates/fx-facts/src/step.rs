@@ -12,6 +12,7 @@ use crate::crosscheck::{OpensslCrosscheck, TsharkCrosscheck};
 use crate::der::DerData;
 use crate::error::FactError;
 use crate::hash::HashAuditData;
+use crate::heavy::HeavyDecision;
 use crate::intake::IntakeData;
 use crate::key::{
     JoseData, KeyContainerData, OpensshKeyData, ParamsData, PemEncryptedData, PuttyKeyData,
@@ -118,6 +119,9 @@ pub enum StepData {
     TsharkCrosscheck(TsharkCrosscheck),
     /// `fingerprint/deep`.
     Deep(DeepData),
+    /// `fingerprint/heavy`, `probe/heavy`, `weakkeys/heavy`: the heavy
+    /// pool's decision about the task that follows.
+    Heavy(HeavyDecision),
 }
 
 /// Steps whose data has a record here, as `(module, step)`.
@@ -168,6 +172,9 @@ pub const TYPED_STEPS: &[(&str, &str)] = &[
     ("fingerprint", "constants"),
     ("fingerprint", "tshark_crosscheck"),
     ("fingerprint", "deep"),
+    ("fingerprint", "heavy"),
+    ("probe", "heavy"),
+    ("weakkeys", "heavy"),
 ];
 
 /// True when `module`/`step` has a record in [`StepData`].
@@ -249,6 +256,7 @@ impl StepData {
             ("fingerprint", "constants") => read(m, s, d, StepData::Constants),
             ("fingerprint", "tshark_crosscheck") => read(m, s, d, StepData::TsharkCrosscheck),
             ("fingerprint", "deep") => read(m, s, d, StepData::Deep),
+            ("fingerprint" | "probe" | "weakkeys", "heavy") => read(m, s, d, StepData::Heavy),
             _ => return None,
         })
     }
@@ -302,6 +310,7 @@ impl StepData {
             StepData::Verify(x) => v(x),
             StepData::Decapsulate(x) => v(x),
             StepData::Deep(x) => v(x),
+            StepData::Heavy(x) => v(x),
         }
     }
 }
