@@ -18,6 +18,10 @@
 //!
 //! Lookups: [`by_name`], [`by_oid`] and [`by_size`]. A size lookup returns
 //! every candidate: collisions are reported, never resolved here.
+//!
+//! NTRU (round 3), known by OID only, has its own table in [`ntru`].
+
+pub mod ntru;
 
 /// Algorithm family of a parameter set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -84,14 +84,14 @@ pub fn bits_of(be: &[u8]) -> u64 {
     }
 }
 
-fn curve_name(oid: &str) -> Option<&'static str> {
+pub(crate) fn curve_name(oid: &str) -> Option<&'static str> {
     oids::lookup(oid)
         .filter(|e| e.kind == OidKind::Curve)
         .map(|e| e.name)
 }
 
 /// Uncompressed point length of a named curve (0x04 ‖ X ‖ Y).
-fn point_len(curve: &str) -> Option<usize> {
+pub(crate) fn point_len(curve: &str) -> Option<usize> {
     Some(match curve {
         "P-192" | "brainpoolP192r1" => 49,
         "P-224" | "brainpoolP224r1" => 57,
@@ -104,7 +104,7 @@ fn point_len(curve: &str) -> Option<usize> {
     })
 }
 
-fn edwards_len(name: &str) -> Option<usize> {
+pub(crate) fn edwards_len(name: &str) -> Option<usize> {
     Some(match name {
         "Ed25519" | "X25519" => 32,
         "Ed448" => 57,
@@ -113,7 +113,7 @@ fn edwards_len(name: &str) -> Option<usize> {
     })
 }
 
-fn size_finding(what: &str, name: &str, expected: usize, actual: usize) -> Finding {
+pub(crate) fn size_finding(what: &str, name: &str, expected: usize, actual: usize) -> Finding {
     Finding::new(
         FailureKind::BadLength,
         format!("{what} of {name}: expected {expected} bytes, found {actual}"),
@@ -258,6 +258,17 @@ pub fn public_key(oid: &str, params: Option<&[u8]>, key: &[u8]) -> (KeyAlg, Vec<
             }
         }
         _ => {}
+    }
+    if let Some(set) = pqc_params::ntru::by_oid(oid) {
+        k.expected_len = Some(set.public_key);
+        if key.len() != set.public_key {
+            f.push(size_finding(
+                "public key",
+                set.name,
+                set.public_key,
+                key.len(),
+            ));
+        }
     }
     if let Some(m) = pqc_params::by_oid(oid) {
         let set = m.set;
@@ -414,8 +425,16 @@ pub fn private_key(
         }
         _ => {}
     }
+    if let Some(set) = pqc_params::ntru::by_oid(oid) {
+        ntru_private(&mut k, set, key, &mut f);
+    }
     if let Some(m) = pqc_params::by_oid(oid) {
-        pqc_private(&mut k, m.set, key, &mut f);
+        match m.set.family {
+            Family::CompositeSignature | Family::CompositeKem => {
+                crate::composite_key::private(&mut k, key, &mut f);
+            }
+            _ => pqc_private(&mut k, m.set, key, &mut f),
+        }
     }
     if let Some(pk) = public {
         let (pub_alg, pf) = public_key(oid, params, pk);
@@ -424,6 +443,38 @@ pub fn private_key(
         }
     }
     (k, f)
+}
+
+/// An NTRU secret key: the submission's packed secret key, raw or in an
+/// OCTET STRING (BouncyCastle wraps its keys so), of the set's exact size.
+fn ntru_private(k: &mut KeyAlg, set: &pqc_params::ntru::NtruSet, key: &[u8], f: &mut Vec<Finding>) {
+    k.expected_len = Some(set.secret_key);
+    if key.len() == set.secret_key {
+        k.form = Some("raw");
+        return;
+    }
+    match <&OctetStringRef>::from_der(key) {
+        Ok(inner) => {
+            k.form = Some("octet_string");
+            if inner.as_bytes().len() != set.secret_key {
+                f.push(size_finding(
+                    "private key",
+                    set.name,
+                    set.secret_key,
+                    inner.as_bytes().len(),
+                ));
+            }
+        }
+        Err(_) => {
+            k.form = Some("raw");
+            f.push(size_finding(
+                "private key",
+                set.name,
+                set.secret_key,
+                key.len(),
+            ));
+        }
+    }
 }
 
 fn pqc_private(k: &mut KeyAlg, set: &pqc_params::ParamSet, key: &[u8], f: &mut Vec<Finding>) {

@@ -33,6 +33,7 @@ mod ber;
 pub mod bundle;
 pub mod capture;
 pub mod cms;
+mod composite_key;
 mod containers;
 pub mod crosscheck;
 pub mod curves;
