@@ -301,13 +301,14 @@ fn ntru_keys_have_the_round_3_sizes() {
 /// Composite ML-DSA private keys (draft-ietf-lamps-pq-composite-sigs: the
 /// 32-byte ML-DSA seed, then the traditional private key): every composite
 /// `_priv.der` of BouncyCastle, the reference implementation and
-/// leancrypto reads clean, an RSA component's modulus has the size the
+/// leancrypto reads clean (and so does each of BC's composite ML-KEM keys:
+/// the 64-byte ML-KEM seed, then the traditional key), an RSA component's modulus has the size the
 /// composite names; the reference implementation's `.raw` keys, wrapped
 /// here in PKCS#8 (byte-identical to its `_priv.der`), then altered, give
 /// the shape the alteration makes.
 #[test]
 fn composite_private_keys_are_a_seed_and_a_traditional_key() {
-    let mut clean = 0;
+    let (mut clean, mut kem) = (0, 0);
     for zip_name in [
         "bc-artifacts_certs_r5.zip",
         "composite-sigs-ref-impl-artifacts_certs_r5.zip",
@@ -318,12 +319,10 @@ fn composite_private_keys_are_a_seed_and_a_traditional_key() {
         };
         for (name, bytes) in &files {
             let upper = name.to_ascii_uppercase();
-            if !(name.ends_with("_priv.der")
-                && upper.contains("DSA")
-                && name.contains("1.3.6.1.5.5.7.6."))
-            {
+            if !(name.ends_with("_priv.der") && name.contains("1.3.6.1.5.5.7.6.")) {
                 continue;
             }
+            kem += usize::from(upper.contains("MLKEM"));
             let (t, _) = inspected(bytes);
             assert!(failures(&t).is_empty(), "{zip_name} {name}: {t}");
             if let Some(bits) = upper.split("-RSA").nth(1).and_then(|r| r.get(..4)) {
@@ -333,9 +332,9 @@ fn composite_private_keys_are_a_seed_and_a_traditional_key() {
         }
     }
     assert_eq!(
-        clean,
-        18 + 18 + 3,
-        "composite ML-DSA private keys of the three providers"
+        (clean - kem, kem),
+        (18 + 18 + 3, 12),
+        "composite ML-DSA (and BC's ML-KEM) private keys of the three providers"
     );
 
     let Some(reference) = zip_files("composite-sigs-ref-impl-artifacts_certs_r5.zip") else {
