@@ -170,15 +170,21 @@ pub struct VerifyTry {
 }
 
 /// The data of fx-probe's `verify` step: a post-quantum signature checked
-/// against a public key of the same job.
+/// against a public key of the same job, or a self-signed certificate's
+/// signature checked against the key of its own SubjectPublicKeyInfo.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VerifyData {
-    /// Parameter sets both objects' sizes allow.
+    /// Parameter sets both objects' sizes allow (a certificate: the set its
+    /// signature algorithm OID names).
     pub candidates: Vec<String>,
     /// The sets tried, in order (bounded).
     pub tries: Vec<VerifyTry>,
     /// The backend and its version (`liboqs 0.13.0`).
     pub backend: String,
+    /// What was signed when it is no `message` member: `tbs_certificate`
+    /// (a self-signed certificate's TBSCertificate, as written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<String>,
 }
 
 /// One parameter set tried by `decapsulate`. Never the shared secret: its
@@ -196,9 +202,16 @@ pub struct DecapsulateTry {
     /// True when it equals the expected shared secret (when one was given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches_expected: Option<bool>,
-    /// Why it could not be tried (secret key length, backend error).
+    /// Why it could not be tried (secret key length, a set this backend
+    /// lacks), or the backend's refusal when `rejected`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// True when the backend ran this set and refused these bytes (HQC
+    /// reports an error for a ciphertext that fails its re-encryption
+    /// check, where ML-KEM rejects implicitly): a failed decapsulation,
+    /// not an unsupported set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<bool>,
 }
 
 /// The data of fx-probe's `decapsulate` step: a KEM ciphertext decapsulated

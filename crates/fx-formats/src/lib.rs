@@ -9,6 +9,8 @@
 //! * [`der`] — a bounded DER/BER walker (depth, node and length limits);
 //! * [`digest`] — whether a bare hex string can be a digest;
 //! * [`tls`] — TLS record and handshake message headers;
+//! * [`tls_groups`] — the TLS Supported Groups registry and bare
+//!   `KeyShareEntry` recognition;
 //! * [`capture`] — pcap/pcapng magic numbers and the walk over their blocks;
 //! * [`openpgp`] — OpenPGP armor (CRC-24, cleartext signatures), a bounded
 //!   packet walk and the key, signature and session-key fields.
@@ -21,4 +23,5 @@ pub mod openpgp;
 pub mod pem;
 pub mod pqc_params;
 pub mod tls;
+pub mod tls_groups;
 pub mod zlib;

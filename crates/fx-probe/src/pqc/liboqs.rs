@@ -128,20 +128,44 @@ pub fn expand_kem_seed(set: &ParamSet, seed: &[u8]) -> Result<Vec<u8>, String> {
     Ok(sk.into_vec())
 }
 
+/// Why [`decapsulate`] gave no shared secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecapsulateError {
+    /// liboqs cannot run this set on these inputs: the set is not in this
+    /// build, or a length it refuses.
+    Unavailable(String),
+    /// liboqs ran the set and refused these bytes (HQC reports an error for
+    /// a ciphertext that fails its re-encryption check): a failed
+    /// decapsulation.
+    Rejected(String),
+}
+
+impl std::fmt::Display for DecapsulateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DecapsulateError::Unavailable(why) | DecapsulateError::Rejected(why) => {
+                f.write_str(why)
+            }
+        }
+    }
+}
+
 /// Decapsulates `ciphertext` with `secret_key`; returns the shared secret
 /// (the caller hashes it and drops it).
 pub fn decapsulate(
     set: &ParamSet,
     secret_key: &[u8],
     ciphertext: &[u8],
-) -> Result<Vec<u8>, String> {
-    let k = kem_for(set)?;
+) -> Result<Vec<u8>, DecapsulateError> {
+    let k = kem_for(set).map_err(DecapsulateError::Unavailable)?;
     let sk = k
         .secret_key_from_bytes(secret_key)
-        .ok_or("secret key length")?;
+        .ok_or_else(|| DecapsulateError::Unavailable("secret key length".to_owned()))?;
     let ct = k
         .ciphertext_from_bytes(ciphertext)
-        .ok_or("ciphertext length")?;
-    let ss = k.decapsulate(sk, ct).map_err(|e| e.to_string())?;
+        .ok_or_else(|| DecapsulateError::Unavailable("ciphertext length".to_owned()))?;
+    let ss = k
+        .decapsulate(sk, ct)
+        .map_err(|e| DecapsulateError::Rejected(e.to_string()))?;
     Ok(ss.into_vec())
 }

@@ -29,6 +29,7 @@ pub mod fips205;
 pub mod keys;
 pub mod liboqs;
 pub mod seeds;
+pub mod self_signed;
 pub mod structure;
 
 use fx_core::event::{ErrorInfo, Event};
@@ -369,6 +370,17 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             targets.push((r, raw, Some(Object::SecretKey)));
         }
     }
+    // A bare TLS key_share entry of an ML-KEM or hybrid group: its group
+    // names the set, its length field delimits the ML-KEM object.
+    let mut share = None;
+    if targets.is_empty()
+        && let Some(ks) = fx_formats::tls_groups::key_share_entry(bytes)
+        && let Some(kem) = ks.group.kem
+        && let Some((r, raw, obj)) = key_share_target(bytes, &ks, kem)
+    {
+        targets.push((r, raw, obj));
+        share = Some(ks);
+    }
     if targets.is_empty() {
         let all = regions_of(job);
         let (kept, dropped) = top_k(&all, policy.top_k as usize, |r| {
@@ -461,6 +473,10 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
         }
         // A parsed classical or unknown key: its size proves nothing.
         Some(None) => Conclusion::default(),
+        None if share.is_some() => {
+            data.conclusion = Some("tls_key_share".to_owned());
+            share.map_or_else(Conclusion::default, |ks| key_share_conclusion(&ks, &best))
+        }
         None => {
             let (verdict, c) = judge_targets(job, der_framed(der_bytes), &targets, &per_target);
             data.conclusion = Some(verdict.to_owned());
@@ -473,11 +489,160 @@ fn run_single(job: &Job, bytes: &[u8], ctx: &StageCtx<'_>) -> Vec<Event> {
             conclusion.failures.push(f);
         }
     }
-    vec![
+    // A self-signed post-quantum certificate: its own signature checked.
+    let mut after = Vec::new();
+    if der_named.is_none()
+        && let Some(cert) = self_signed::read(der_bytes)
+    {
+        let (outcome, evs) = self_signature_step(ctx, &cert);
+        if let Some(v) = outcome.verdict {
+            set_verified(&mut conclusion, v);
+        }
+        after = evs;
+    }
+    let mut out = vec![
         Event::ok(MODULE, "pqc")
             .with_data(data)
             .with_conclusion(conclusion),
-    ]
+    ];
+    out.extend(after);
+    out
+}
+
+/// The ML-KEM object of a key_share entry as a probe target: a region the
+/// entry's length field delimits (source `tls_key_share`), named by the
+/// group; a client share is an encapsulation key, a server share a
+/// ciphertext, a share of either size both (ML-KEM-1024).
+fn key_share_target(
+    bytes: &[u8],
+    ks: &fx_formats::tls_groups::KeyShareEntry,
+    kem: fx_formats::tls_groups::KemPart,
+) -> Option<(Region, Vec<u8>, Option<Object>)> {
+    use fx_formats::tls_groups::{KEY_SHARE_HEADER_LEN, ShareSide};
+    let set = pqc_params::by_name(kem.set)?;
+    let (kind, obj, len) = match ks.side {
+        ShareSide::Client => ("public_key", Some(Object::PublicKey), set.public_key?),
+        ShareSide::Server => ("kem_ciphertext", Some(Object::Ciphertext), set.ciphertext?),
+        ShareSide::Either => ("kem_object", None, set.public_key?),
+    };
+    let offset = KEY_SHARE_HEADER_LEN + usize::from(kem.offset);
+    let raw = bytes.get(offset..offset + len)?.to_vec();
+    let r = Region {
+        offset: offset as u64,
+        length: len as u64,
+        kind: kind.into(),
+        algorithm: Some(set.name.to_owned()),
+        score: 0,
+        source: Some("tls_key_share".into()),
+        block: None,
+    };
+    Some((r, raw, obj))
+}
+
+/// What a key_share entry says, by its structure (basis `structural`): the
+/// group's algorithm (the ML-KEM set, or the hybrid's IANA name), the
+/// share's label (a client share is a public key, `key_material`; a server
+/// share, or one of either size, a message of the KEM, `kem_transcript`),
+/// the candidates of its ML-KEM object, and the failure shape of an
+/// encapsulation key whose coefficients are not reduced.
+fn key_share_conclusion(
+    ks: &fx_formats::tls_groups::KeyShareEntry,
+    cands: &[Candidate],
+) -> Conclusion {
+    use fx_formats::tls_groups::ShareSide;
+    let mut c = pqc_conclusion(cands, None, None);
+    c.algorithm = ks.group.algorithm().map(str::to_owned);
+    c.basis = Some(Basis::Structural);
+    c.confidence = None;
+    c.labels = match ks.side {
+        ShareSide::Client => vec![Label::KeyMaterial],
+        ShareSide::Server | ShareSide::Either => vec![Label::KemTranscript],
+    };
+    let kem = ks.group.kem.map(|k| k.set);
+    if let Some(bad) = cands
+        .iter()
+        .find(|x| Some(x.algorithm) == kem && x.structure == Some("invalid"))
+        && !cands
+            .iter()
+            .any(|x| Some(x.algorithm) == kem && x.structure == Some("valid"))
+        && let Some(f) = defect_of(bad)
+    {
+        c.failures.push(f);
+    }
+    c
+}
+
+/// Records a verify verdict in the `pqc` conclusion (creating it when the
+/// geometry concluded nothing).
+fn set_verified(c: &mut Conclusion, verified: bool) {
+    match c.pqc.as_mut().and_then(serde_json::Value::as_object_mut) {
+        Some(m) => {
+            m.insert("verified".to_owned(), serde_json::Value::Bool(verified));
+        }
+        None => {
+            c.pqc = Some(conclusion_value(&PqcConclusion {
+                candidates: Vec::new(),
+                valid_structure: None,
+                verified: Some(verified),
+                decapsulated: None,
+            }));
+        }
+    }
+}
+
+/// The `verify` step of a self-signed certificate whose SubjectPublicKeyInfo
+/// and signature algorithm name the same post-quantum set: the signature
+/// over the TBSCertificate as written, with the certificate's own key,
+/// under the set the signature algorithm OID names (`signed:
+/// tbs_certificate`). Gated by `safety.verification` (the route admits the
+/// certificate to `probe:pqc`; `probe:verify` is the bundle target), run as
+/// a task of the heavy pool like the bundle steps. Nothing when either OID
+/// names no post-quantum signature set or they differ (the key is not the
+/// signer's: no self-signature to check).
+fn self_signature_step(
+    ctx: &StageCtx<'_>,
+    cert: &self_signed::SelfSigned,
+) -> (Outcome, Vec<Event>) {
+    let Some(alg) = pqc_params::by_oid(&cert.signature_oid) else {
+        return (Outcome::default(), Vec::new());
+    };
+    let Some(key) = keys::public_key(&cert.spki) else {
+        return (Outcome::default(), Vec::new());
+    };
+    let same = key.set.is_some_and(|s| std::ptr::eq(s, alg.set)) && key.prehash == alg.prehash;
+    if !same || alg.set.signature.is_none() {
+        return (Outcome::default(), Vec::new());
+    }
+    if !ctx.run.policy().safety.verification {
+        return (
+            Outcome::default(),
+            vec![Event::skipped(
+                MODULE,
+                "verify",
+                reason::VERIFICATION_DISABLED,
+            )],
+        );
+    }
+    let pk = Unwrapped {
+        raw: key.key,
+        seed: None,
+        set: key.set,
+        oid: Some(key.oid),
+        prehash: key.prehash,
+        form: "spki",
+    };
+    let sig = Unwrapped {
+        raw: cert.signature.clone(),
+        seed: None,
+        set: None,
+        oid: None,
+        prehash: None,
+        form: "raw",
+    };
+    let held = (pk.raw.len() + sig.raw.len() + cert.tbs.len()) as u64;
+    pooled(ctx, held, || {
+        verify_tries(&pk, &sig, &cert.tbs, Some("tbs_certificate"))
+    })
 }
 
 /// A `both` private key whose expanded key is not the one its seed
@@ -1008,11 +1173,15 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
     };
 
     let mut verified = None;
+    // The one set a signature verified under, or a ciphertext decapsulated
+    // to the expected secret under: parsed-level evidence (DESIGN §9).
+    let mut proven: Option<&'static str> = None;
     if let (Some(pk), Some(sig), Some(msg)) =
         (get(&["public_key"]), get(&["signature"]), get(&["message"]))
     {
         let (v, evs) = verify_step(job, ctx, pk, sig, &msg.raw);
-        verified = v;
+        verified = v.verdict;
+        proven = proven.or(v.the_set());
         events.extend(evs);
     } else {
         events.push(Event::skipped(MODULE, "verify", reason::NOT_APPLICABLE));
@@ -1022,7 +1191,8 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
     if let (Some(sk), Some(ct)) = (get(&["secret_key", "private_key"]), get(&["ciphertext"])) {
         let expected = get(&["shared_secret"]).map(|u| u.raw.as_slice());
         let (d, evs) = decapsulate_step(job, ctx, sk, ct, expected);
-        decapsulated = d;
+        decapsulated = d.verdict;
+        proven = proven.or(d.the_set());
         events.extend(evs);
     } else {
         events.push(Event::skipped(
@@ -1043,10 +1213,17 @@ fn run_bundle(job: &Job, members: &[MemberBytes], ctx: &StageCtx<'_>) -> Vec<Eve
     };
     let mut conclusion = pqc_conclusion(&best, verified, decapsulated);
     let named = by_role.iter().find_map(|(_, u)| u.set);
-    if conclusion.algorithm.is_none()
-        && let Some(set) = named
-    {
-        conclusion.algorithm = Some(set.name.to_owned());
+    if let Some(set) = named {
+        if conclusion.algorithm.is_none() {
+            conclusion.algorithm = Some(set.name.to_owned());
+        }
+    } else if let Some(set) = proven {
+        // Same-size sets (SLH-DSA's SHA2/SHAKE twins, FrodoKEM's AES/SHAKE)
+        // that geometry cannot tell apart: the one that verified decides.
+        conclusion.algorithm = Some(set.to_owned());
+        if let Some(top) = best.iter().find(|c| c.algorithm == set) {
+            conclusion.labels = label_of(top.object).into_iter().collect();
+        }
     }
     // A verified signature, a decapsulation or an OID is a parsed fact; a
     // structure check that passed is structural; sizes of declared members
@@ -1078,10 +1255,10 @@ fn verify_step(
     pk: &Unwrapped,
     sig: &Unwrapped,
     msg: &[u8],
-) -> (Option<bool>, Vec<Event>) {
+) -> (Outcome, Vec<Event>) {
     if !ctx.run.policy().safety.verification {
         return (
-            None,
+            Outcome::default(),
             vec![Event::skipped(
                 MODULE,
                 "verify",
@@ -1090,10 +1267,36 @@ fn verify_step(
         );
     }
     if let Err(r) = gate(job, Target::ProbeVerify) {
-        return (None, vec![Event::skipped(MODULE, "verify", r)]);
+        return (
+            Outcome::default(),
+            vec![Event::skipped(MODULE, "verify", r)],
+        );
     }
     let held = (pk.raw.len() + sig.raw.len() + msg.len()) as u64;
-    pooled(ctx, held, || verify_tries(pk, sig, msg))
+    pooled(ctx, held, || verify_tries(pk, sig, msg, None))
+}
+
+/// What a `verify` or `decapsulate` step came to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Outcome {
+    /// `Some(true)`: verified / decapsulated (to the expected secret when
+    /// one was given); `Some(false)`: refused; `None`: no verdict.
+    verdict: Option<bool>,
+    /// The sets under which the signature verified, or the ciphertext
+    /// decapsulated to the expected secret: parsed-level evidence of the
+    /// set when there is exactly one.
+    sets: Vec<&'static str>,
+}
+
+impl Outcome {
+    /// The one set that verified (or decapsulated to the expected secret),
+    /// when exactly one did.
+    fn the_set(&self) -> Option<&'static str> {
+        match self.sets.as_slice() {
+            [one] if self.verdict == Some(true) => Some(one),
+            _ => None,
+        }
+    }
 }
 
 /// Runs a liboqs step (`verify`, `decapsulate`) as a task of the run's heavy
@@ -1102,8 +1305,8 @@ fn verify_step(
 fn pooled(
     ctx: &StageCtx<'_>,
     held_bytes: u64,
-    step: impl FnOnce() -> (Option<bool>, Event),
-) -> (Option<bool>, Vec<Event>) {
+    step: impl FnOnce() -> (Outcome, Event),
+) -> (Outcome, Vec<Event>) {
     let ran = fx_core::heavy::run_task(
         ctx.run,
         MODULE,
@@ -1115,9 +1318,9 @@ fn pooled(
     );
     match ran {
         Ok((decision, Some((verdict, ev)))) => (verdict, vec![decision, ev]),
-        Ok((decision, None)) => (None, vec![decision]),
+        Ok((decision, None)) => (Outcome::default(), vec![decision]),
         Err(e) => (
-            None,
+            Outcome::default(),
             vec![Event::error(
                 MODULE,
                 "heavy",
@@ -1128,11 +1331,17 @@ fn pooled(
 }
 
 /// The verification tries of [`verify_step`], once admitted.
-fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, Event) {
+fn verify_tries(
+    pk: &Unwrapped,
+    sig: &Unwrapped,
+    msg: &[u8],
+    signed: Option<&str>,
+) -> (Outcome, Event) {
     let sets = common_sets(&[(pk, Object::PublicKey), (sig, Object::Signature)]);
     let mut tries = Vec::new();
     let mut backends: Vec<&str> = Vec::new();
     let mut verdict = None;
+    let mut verified_sets = Vec::new();
     for set in sets
         .iter()
         .filter(|s| fips205::supports(s) || liboqs::supports(s))
@@ -1151,6 +1360,9 @@ fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, E
                     error: None,
                 });
                 verdict = Some(verdict.unwrap_or(false) || ok);
+                if ok {
+                    verified_sets.push(set.name);
+                }
             }
             Err(e) => tries.push(VerifyTry {
                 algorithm: set.name.to_owned(),
@@ -1168,6 +1380,7 @@ fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, E
         } else {
             backends.join(", ")
         },
+        signed: signed.map(str::to_owned),
     };
     if data.tries.is_empty() {
         let e = Event::error(
@@ -1176,7 +1389,7 @@ fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, E
             ErrorInfo::new(FailureKind::UnsupportedAlgorithm)
                 .detail("no candidate parameter set is verifiable with this liboqs build"),
         );
-        return (None, e.with_data(data));
+        return (Outcome::default(), e.with_data(data));
     }
     // A pre-hash OID whose backend has no pre-hash mode: no verdict either
     // way (a pure verification of a pre-hash signature would fail and read
@@ -1189,9 +1402,15 @@ fn verify_tries(pk: &Unwrapped, sig: &Unwrapped, msg: &[u8]) -> (Option<bool>, E
                 "pre-hash signature ({h}): no backend here verifies the pre-hash variant"
             )),
         );
-        return (None, e.with_data(data));
+        return (Outcome::default(), e.with_data(data));
     }
-    (verdict, Event::ok(MODULE, "verify").with_data(data))
+    (
+        Outcome {
+            verdict,
+            sets: verified_sets,
+        },
+        Event::ok(MODULE, "verify").with_data(data),
+    )
 }
 
 /// One verification try of `set`: the backend that ran it, its verdict (or
@@ -1234,10 +1453,10 @@ fn decapsulate_step(
     sk: &Unwrapped,
     ct: &Unwrapped,
     expected: Option<&[u8]>,
-) -> (Option<bool>, Vec<Event>) {
+) -> (Outcome, Vec<Event>) {
     if !ctx.run.policy().safety.decapsulation {
         return (
-            None,
+            Outcome::default(),
             vec![Event::skipped(
                 MODULE,
                 "decapsulate",
@@ -1246,22 +1465,25 @@ fn decapsulate_step(
         );
     }
     if let Err(r) = gate(job, Target::ProbeDecapsulate) {
-        return (None, vec![Event::skipped(MODULE, "decapsulate", r)]);
+        return (
+            Outcome::default(),
+            vec![Event::skipped(MODULE, "decapsulate", r)],
+        );
     }
     let held = (sk.raw.len() + ct.raw.len() + expected.map_or(0, <[u8]>::len)) as u64;
     pooled(ctx, held, || decapsulate_tries(sk, ct, expected))
 }
 
-/// The decapsulation tries of [`decapsulate_step`], once admitted.
-fn decapsulate_tries(
-    sk: &Unwrapped,
-    ct: &Unwrapped,
-    expected: Option<&[u8]>,
-) -> (Option<bool>, Event) {
+/// The decapsulation tries of [`decapsulate_step`], once admitted. A set
+/// whose backend ran and refused the ciphertext
+/// ([`liboqs::DecapsulateError::Rejected`]) is a failed decapsulation
+/// (`decapsulated: false`), not an unsupported set.
+fn decapsulate_tries(sk: &Unwrapped, ct: &Unwrapped, expected: Option<&[u8]>) -> (Outcome, Event) {
     let sets = common_sets(&[(sk, Object::SecretKey), (ct, Object::Ciphertext)]);
     let mut tries = Vec::new();
     let mut any_ok = false;
-    let mut any_match = false;
+    let mut any_rejected = false;
+    let mut matched: Vec<&'static str> = Vec::new();
     for set in sets
         .iter()
         .filter(|s| liboqs::supports(s))
@@ -1275,28 +1497,37 @@ fn decapsulate_tries(
             }
             _ => Err("secret key length".to_owned()),
         };
-        let result = key.and_then(|k| liboqs::decapsulate(set, &k, &ct.raw));
+        let result = key
+            .map_err(liboqs::DecapsulateError::Unavailable)
+            .and_then(|k| liboqs::decapsulate(set, &k, &ct.raw));
+        let mut tried = DecapsulateTry {
+            algorithm: set.name.to_owned(),
+            shared_secret_sha256: None,
+            shared_secret_length: None,
+            matches_expected: None,
+            error: None,
+            rejected: None,
+        };
         match result {
             Ok(ss) => {
                 any_ok = true;
                 let matches = expected.map(|exp| exp == ss.as_slice());
-                any_match |= matches == Some(true);
-                tries.push(DecapsulateTry {
-                    algorithm: set.name.to_owned(),
-                    shared_secret_sha256: Some(fx_core::hashing::sha256_tagged(&ss)),
-                    shared_secret_length: Some(ss.len() as u64),
-                    matches_expected: matches,
-                    error: None,
-                });
+                if matches == Some(true) {
+                    matched.push(set.name);
+                }
+                tried.shared_secret_sha256 = Some(fx_core::hashing::sha256_tagged(&ss));
+                tried.shared_secret_length = Some(ss.len() as u64);
+                tried.matches_expected = matches;
             }
-            Err(e) => tries.push(DecapsulateTry {
-                algorithm: set.name.to_owned(),
-                shared_secret_sha256: None,
-                shared_secret_length: None,
-                matches_expected: None,
-                error: Some(e),
-            }),
+            Err(e) => {
+                if matches!(e, liboqs::DecapsulateError::Rejected(_)) {
+                    any_rejected = true;
+                    tried.rejected = Some(true);
+                }
+                tried.error = Some(e.to_string());
+            }
         }
+        tries.push(tried);
     }
     let data = DecapsulateData {
         candidates: sets.iter().map(|s| s.name.to_owned()).collect(),
@@ -1304,18 +1535,27 @@ fn decapsulate_tries(
         expected_shared_secret: expected.is_some(),
         backend: LIBOQS_BACKEND.to_owned(),
     };
-    if !any_ok {
+    if !any_ok && !any_rejected {
         let e = Event::error(
             MODULE,
             "decapsulate",
             ErrorInfo::new(FailureKind::UnsupportedAlgorithm)
                 .detail("no candidate parameter set could be decapsulated with this liboqs build"),
         );
-        return (None, e.with_data(data));
+        return (Outcome::default(), e.with_data(data));
     }
-    let outcome = if expected.is_some() { any_match } else { true };
+    // Without an expected secret, a set that ran is all there is to say
+    // (ML-KEM's implicit rejection returns a secret for any ciphertext);
+    // with one, only a match is a decapsulation.
+    let ok = match expected {
+        Some(_) => !matched.is_empty(),
+        None => any_ok,
+    };
     (
-        Some(outcome),
+        Outcome {
+            verdict: Some(ok),
+            sets: matched,
+        },
         Event::ok(MODULE, "decapsulate").with_data(data),
     )
 }

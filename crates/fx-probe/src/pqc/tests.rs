@@ -1038,3 +1038,188 @@ fn wycheproof_mldsa_seeds_expand_to_their_public_keys() {
     println!("Wycheproof ML-DSA seeds expanded to their public keys: {n}");
     assert_eq!(n, 103);
 }
+
+/// The probe's events over one single artifact.
+fn single_events(bytes: &[u8]) -> Vec<Event> {
+    let (_d, run) = run_with(Policy::default());
+    let j = crate::test_support::job(&run, bytes, vec![allow_all()]);
+    run_single(&j, bytes, &StageCtx { run: &run })
+}
+
+/// The IETF hackathon trust anchors (self-signed) through the probe as
+/// whole certificates: each pure ML-DSA and fast SLH-DSA one's `verify`
+/// step checks its TBSCertificate with its own key and verifies; with one
+/// signature byte flipped it does not (`verified: false` in the `pqc`
+/// conclusion, never an unsupported set).
+#[test]
+fn ietf_self_signed_certificates_verify_through_the_probe() {
+    let Some((_tmp, files)) = ietf_files() else {
+        return;
+    };
+    let mut checked = 0;
+    for ta in files
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with("_ta.der"))
+    {
+        let der = std::fs::read(ta).unwrap();
+        let Some(cert) = self_signed::read(&der) else {
+            continue;
+        };
+        let Some(m) = pqc_params::by_oid(&cert.signature_oid) else {
+            continue;
+        };
+        let fast = m.set.family == Family::MlDsa
+            || (m.set.family == Family::SlhDsa && m.set.name.ends_with('f'));
+        if m.prehash.is_some() || !fast {
+            continue;
+        }
+        for flip in [false, true] {
+            let mut bytes = der.clone();
+            if flip {
+                let last = bytes.len() - 1;
+                bytes[last] ^= 0xff;
+            }
+            let ev = single_events(&bytes);
+            let v = ev.iter().find(|e| e.step == "verify").unwrap();
+            let data = v.data.as_ref().unwrap();
+            assert_eq!(data["signed"], "tbs_certificate", "{}", ta.display());
+            assert_eq!(data["candidates"], json!([m.set.name]));
+            let pqc = ev[0].conclusion.as_ref().unwrap().pqc.clone().unwrap();
+            assert_eq!(pqc["verified"], !flip, "{} flipped: {flip}", ta.display());
+        }
+        checked += 1;
+    }
+    println!("IETF self-signed certificates verified through the probe: {checked}");
+    assert!(checked >= 3, "{checked}");
+}
+
+/// Only a whole certificate is read for its self-signature.
+#[test]
+fn only_a_whole_certificate_is_read_for_its_self_signature() {
+    let Some((_tmp, files)) = ietf_files() else {
+        return;
+    };
+    let ta = files
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with("_ta.der"))
+        .unwrap();
+    let der = std::fs::read(ta).unwrap();
+    assert!(self_signed::read(&der).is_some());
+    // Not a certificate: a truncated one, a bare SPKI.
+    assert!(self_signed::read(&der[..der.len() - 1]).is_none());
+    assert!(self_signed::read(&[0x30, 0x03, 0x02, 0x01, 0x00]).is_none());
+}
+
+/// The `pqc` event among a job's probe events.
+fn pqc_event(ev: &[Event]) -> &Event {
+    ev.iter().find(|e| e.step == "pqc").unwrap()
+}
+
+/// HQC refuses a flipped ciphertext with an error where ML-KEM rejects
+/// implicitly: the probe records a failed decapsulation (`rejected`,
+/// `decapsulated: false`), not an unsupported set.
+#[test]
+fn an_hqc_ciphertext_the_backend_refuses_is_a_failed_decapsulation() {
+    oqs::init();
+    let k = kem::Kem::new(kem::Algorithm::Hqc128).unwrap();
+    let (pk, sk) = k.keypair().unwrap();
+    let (ct, ss) = k.encapsulate(&pk).unwrap();
+    let mut bad = ct.as_ref().to_vec();
+    bad[17] ^= 0xff;
+    let (_d, run) = run_with(decap_policy());
+    let members = [
+        ("secret_key", sk.as_ref()),
+        ("ciphertext", bad.as_slice()),
+        ("shared_secret", ss.as_ref()),
+    ];
+    let j = crate::test_support::bundle(&run, &members, vec![allow_all()]);
+    let ev = crate::probe_job(&j, &[], &StageCtx { run: &run });
+    let d = ev.iter().find(|e| e.step == "decapsulate").unwrap();
+    assert!(d.error.is_none(), "{d:?}");
+    let tries = &d.data.as_ref().unwrap()["tries"];
+    assert_eq!(tries[0]["algorithm"], "HQC-128");
+    assert_eq!(tries[0]["rejected"], true, "{tries}");
+    let pqc = pqc_event(&ev)
+        .conclusion
+        .as_ref()
+        .unwrap()
+        .pqc
+        .clone()
+        .unwrap();
+    assert_eq!(pqc["decapsulated"], false);
+}
+
+/// FrodoKEM's AES and SHAKE variants share every size: a ciphertext that
+/// decapsulates to the expected secret under exactly one of them names it,
+/// basis `parsed` (DESIGN §9: a checked fact beats the size).
+#[test]
+fn the_one_set_that_decapsulates_to_the_expected_secret_is_named() {
+    oqs::init();
+    let k = kem::Kem::new(kem::Algorithm::FrodoKem640Shake).unwrap();
+    let (pk, sk) = k.keypair().unwrap();
+    let (ct, ss) = k.encapsulate(&pk).unwrap();
+    let (_d, run) = run_with(decap_policy());
+    let members = [
+        ("secret_key", sk.as_ref()),
+        ("ciphertext", ct.as_ref()),
+        ("shared_secret", ss.as_ref()),
+    ];
+    let j = crate::test_support::bundle(&run, &members, vec![allow_all()]);
+    let ev = crate::probe_job(&j, &[], &StageCtx { run: &run });
+    let d = ev.iter().find(|e| e.step == "decapsulate").unwrap();
+    let cands = &d.data.as_ref().unwrap()["candidates"];
+    assert!(cands.as_array().unwrap().len() >= 2, "{cands}");
+    let c = pqc_event(&ev).conclusion.as_ref().unwrap();
+    assert_eq!(c.algorithm.as_deref(), Some("eFrodoKEM-640-SHAKE"));
+    assert_eq!(c.basis, Some(Basis::Parsed));
+}
+
+/// A bare TLS key_share entry is read by its structure: the group names the
+/// set (or the hybrid), the length field delimits the ML-KEM object, basis
+/// `structural`; a length that disagrees is no entry.
+#[test]
+fn a_bare_key_share_entry_names_its_group() {
+    oqs::init();
+    let k = kem::Kem::new(kem::Algorithm::MlKem768).unwrap();
+    let (pk, _) = k.keypair().unwrap();
+    let (ct, _) = k.encapsulate(&pk).unwrap();
+    let entry = |group: u16, parts: &[&[u8]]| {
+        let body: Vec<u8> = parts.concat();
+        let mut b = group.to_be_bytes().to_vec();
+        b.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        b.extend(body);
+        b
+    };
+    let x25519 = [0x42u8; 32];
+    for (bytes, alg, label, object) in [
+        (
+            entry(0x0201, &[pk.as_ref()]),
+            "ML-KEM-768",
+            Label::KeyMaterial,
+            "public_key",
+        ),
+        (
+            entry(0x11ec, &[ct.as_ref(), &x25519]),
+            "X25519MLKEM768",
+            Label::KemTranscript,
+            "ciphertext",
+        ),
+    ] {
+        let c = single_conclusion(&bytes);
+        assert_eq!(c.algorithm.as_deref(), Some(alg));
+        assert_eq!(c.basis, Some(Basis::Structural));
+        assert_eq!(c.labels, vec![label]);
+        let pqc = c.pqc.unwrap();
+        assert_eq!(pqc["candidates"][0]["algorithm"], "ML-KEM-768");
+        assert_eq!(pqc["candidates"][0]["object"], object);
+    }
+    let mut bad = entry(0x0201, &[pk.as_ref()]);
+    bad[3] ^= 1;
+    let ev = single_events(&bad);
+    assert_ne!(
+        ev[0].data.as_ref().unwrap()["conclusion"],
+        "tls_key_share",
+        "{:?}",
+        ev[0].data
+    );
+}
