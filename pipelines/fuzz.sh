@@ -5,9 +5,11 @@
 #   pipelines/fuzz.sh --smoke                    # build, ~10 s per target from fuzz/regressions
 #   pipelines/fuzz.sh --execs 1000000 [TARGET..] # the long pass: seeds, N executions per target
 #   pipelines/fuzz.sh --minimize [TARGET..]      # a long pass's queue -> fuzz/regressions/TARGET
+#                                                # (afl-cmin -e, then the smallest up to FX_FUZZ_KEEP_KB=384 KiB)
 #   pipelines/fuzz.sh --seeds [TARGET..]         # only collect the seeds (fuzz/corpus/TARGET/seeds)
 #   pipelines/fuzz.sh --list                     # the targets
 #   --no-build: use the targets already in fuzz/target/release
+#   --max-seconds S: with --execs, stop a target after S seconds of fuzzing all the same
 #
 # Needs cargo-afl (`cargo install cargo-afl && cargo afl config --build`;
 # --install does that). Every run uses AFL's memory limit (-m, MiB of
@@ -25,8 +27,10 @@ all_targets=(route inspect inspect_parsers probe probe_hash_lines probe_pqc_keys
 mode=""
 execs=1000000
 seconds=10
+max_seconds=0
 mem_mb="${FX_FUZZ_MEM_MB:-1024}"
 timeout_ms="${FX_FUZZ_TIMEOUT_MS:-5000}"
+keep_kb="${FX_FUZZ_KEEP_KB:-384}"
 install=0
 nobuild=0
 targets=()
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
     --smoke) mode=smoke ;;
     --execs) mode=long; execs="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
+    --max-seconds) max_seconds="$2"; shift ;;
     --minimize) mode=minimize ;;
     --seeds) mode=seeds ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
@@ -68,13 +73,13 @@ if ! cargo afl --version >/dev/null 2>&1; then
   fi
 fi
 
-# afl-cmin.bash beside cargo-afl's afl-fuzz (the Python afl-cmin of AFL++
-# 4.40c keeps no input of these persistent-mode targets)
-afl_bin="$(dirname "$(find "${XDG_DATA_HOME:-$HOME/.local/share}/afl.rs" -path '*/afl/bin/afl-cmin.bash' 2>/dev/null | sort | tail -n 1)")"
+# AFL++'s own tools beside cargo-afl's afl-fuzz
+afl_bin="$(dirname "$(find "${XDG_DATA_HOME:-$HOME/.local/share}/afl.rs" -path '*/afl/bin/afl-fuzz' 2>/dev/null | sort | tail -n 1)")"
 
-cmin() { # cmin TARGET IN OUT LOG: the inputs of IN that add coverage, into OUT
-  nice -n 19 "$afl_bin/afl-cmin.bash" -i "$2" -o "$3" -m "$mem_mb" -t "$timeout_ms" -- "$bin/$1" > "$4" 2>&1 \
+cmin() { # cmin TARGET IN OUT LOG [-e]: the inputs of IN that add coverage, into OUT (map_size first)
+  nice -n 19 "$afl_bin/afl-cmin" ${5:-} -i "$2" -o "$3" -m "$mem_mb" -t "$timeout_ms" -- "$bin/$1" > "$4" 2>&1 \
     || { tail -c 2000 "$4" >&2; return 1; }
+  [ -n "$(ls -A "$3")" ] || { echo "fuzz.sh: $1: afl-cmin kept no input (see $4)" >&2; return 1; }
 }
 
 map_size() { # the coverage map size afl-fuzz is told: what the target reports
@@ -239,18 +244,26 @@ case "$mode" in
         rm -rf "$corpus/$t/in"
         cmin "$t" "$corpus/$t/seeds" "$corpus/$t/in" "$corpus/$t/cmin.log" || { failed=1; continue; }
       fi
-      fuzz_one "$t" "$corpus/$t/in" -E "$execs" || failed=1
+      cap=(); [ "$max_seconds" = 0 ] || cap=(-V "$max_seconds")
+      fuzz_one "$t" "$corpus/$t/in" -E "$execs" "${cap[@]}" || failed=1
       stats_row "$t"; check "$t"
     done ;;
   minimize)
     for t in "${targets[@]}"; do
       rm -rf "$regressions/$t.new"
       map_size "$t"
-      cmin "$t" "$corpus/$t/out/default/queue" "$regressions/$t.new" "$corpus/$t/cmin-queue.log" || { failed=1; continue; }
+      # edges only (-e: hit counts ignored), then the smallest inputs up to
+      # keep_kb KiB: the corpus is committed and replayed by cargo test
+      cmin "$t" "$corpus/$t/out/default/queue" "$regressions/$t.new" "$corpus/$t/cmin-queue.log" -e || { failed=1; continue; }
+      total=0
+      while read -r size f; do
+        total=$((total + size))
+        [ "$total" -le $((keep_kb * 1024)) ] || rm -f "$f"
+      done < <(find "$regressions/$t.new" -type f -printf '%s %p\n' | sort -n)
       rm -rf "$regressions/$t"; mv "$regressions/$t.new" "$regressions/$t"
       # names by content, so a re-run changes only what changed
       for f in "$regressions/$t"/*; do mv "$f" "$regressions/$t/$(sha256sum "$f" | cut -c1-16)" 2>/dev/null || true; done
-      echo "fuzz.sh: $t: $(find "$regressions/$t" -type f | wc -l) inputs, $(du -sk "$regressions/$t" | cut -f1) KiB" >&2
+      echo "fuzz.sh: $t: $(find "$regressions/$t" -type f | wc -l) inputs, $(du -sk --apparent-size "$regressions/$t" | cut -f1) KiB" >&2
     done ;;
 esac
 exit "$failed"
