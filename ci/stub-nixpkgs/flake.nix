@@ -41,7 +41,7 @@
               );
             in
             drv // { bin = drv; out = drv; };
-          fxBins = [ "fx-ingest" "fx-route" "fx-inspect" "fx-probe" "fx-fingerprint" "fx-seq" "fx-features" "fx-report" ];
+          fxBins = [ "fx-ingest" "fx-route" "fx-inspect" "fx-probe" "fx-fingerprint" "fx-weakkeys" "fx-seq" "fx-features" "fx-report" "fx-diff" "fx-gen" ];
         in
         {
           inherit system;
