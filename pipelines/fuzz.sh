@@ -8,6 +8,7 @@
 #                                                # (afl-cmin -e, then the smallest up to FX_FUZZ_KEEP_KB=384 KiB)
 #   pipelines/fuzz.sh --seeds [TARGET..]         # only collect the seeds (fuzz/corpus/TARGET/seeds)
 #   pipelines/fuzz.sh --list                     # the targets
+#   pipelines/fuzz.sh --stats [TARGET..]         # the table of the last runs (fuzzer_stats)
 #   --no-build: use the targets already in fuzz/target/release
 #   --max-seconds S: with --execs, stop a target after S seconds of fuzzing all the same
 #
@@ -43,6 +44,7 @@ while [ $# -gt 0 ]; do
     --minimize) mode=minimize ;;
     --seeds) mode=seeds ;;
     --list) printf '%s\n' "${all_targets[@]}"; exit 0 ;;
+    --stats) mode=stats ;;
     --install) install=1 ;;
     --no-build) nobuild=1 ;;
     -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -51,7 +53,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -n "$mode" ] || { echo "fuzz.sh: give --smoke, --execs N, --minimize or --seeds" >&2; exit 2; }
+[ -n "$mode" ] || { echo "fuzz.sh: give --smoke, --execs N, --minimize, --seeds or --stats" >&2; exit 2; }
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
   [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "fuzz.sh: unknown target $t" >&2; exit 2; }
@@ -133,8 +135,9 @@ seeds() {
       add samples/crypto/mlkem768.* samples/crypto/mldsa44.*
       [ -d "$conf/pqc-certificates" ] && pqc_files "$conf" | while read -r f; do add "$f"; done ;;
     fingerprint_binary)
-      add samples/binaries/aes-consumer /bin/true /usr/bin/env
-      # a PE (libloading's test DLLs, when cargo has them) and a Mach-O header with one LC_UUID
+      # fx's own sample ELF, a PE (libloading's ISC-licensed 2.5-3 KiB test DLLs,
+      # when cargo has them) and a Mach-O header with one LC_UUID: no system binary
+      add samples/binaries/aes-consumer
       mapfile -t l < <(find "${CARGO_HOME:-$HOME/.cargo}"/registry/src -path '*libloading*/tests/*.dll' 2>/dev/null | sort)
       add "${l[@]}"
       printf '\xcf\xfa\xed\xfe\x07\x00\x00\x01\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x00\x00\x18\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x1b\x00\x00\x00\x18\x00\x00\x000123456789abcdef' > "$dir/macho-uuid"
@@ -191,13 +194,12 @@ job_lines() { # job lines of samples/ after each stage; seq's carry the scratch 
 
 stats_row() { # one markdown row from fuzzer_stats
   local t="$1" s="$corpus/$1/out/default/fuzzer_stats"
-  [ -f "$s" ] || { echo "| $t | no stats | | | | | |"; return; }
+  [ -f "$s" ] || { echo "| $t | no stats | | | | | | |"; return; }
   local v; v() { sed -n "s/^$1 *: *//p" "$s"; }
-  local execs secs crashes hangs
-  execs=$(v execs_done); secs=$(( $(v last_update) - $(v start_time) ))
-  crashes=$(v saved_crashes); hangs=$(v saved_hangs)
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$t" "$execs" "$((execs / (secs > 0 ? secs : 1)))" \
-    "$(v edges_found)" "$(v bitmap_cvg)" "$crashes" "$hangs"
+  local execs secs
+  execs=$(v execs_done); secs=$(v run_time); [ "${secs:-0}" -gt 0 ] || secs=1
+  printf '| %s | %s | %s | %s | %s / %s | %s | %s | %s |\n' "$t" "$execs" "$secs" "$((execs / secs))" \
+    "$(v edges_found)" "$(v total_edges)" "$(v bitmap_cvg)" "$(v saved_crashes)" "$(v saved_hangs)"
 }
 
 fuzz_one() { # fuzz_one TARGET INPUT-DIR AFL-STOP-FLAGS...
@@ -210,8 +212,8 @@ fuzz_one() { # fuzz_one TARGET INPUT-DIR AFL-STOP-FLAGS...
     -- "$bin/$t" > "$corpus/$t/afl.log" 2>&1 || { tail -n 30 "$corpus/$t/afl.log" >&2; return 1; }
 }
 
-header='| target | executions | exec/s | edges found | bitmap_cvg | crashes | hangs |
-|---|---:|---:|---:|---:|---:|---:|'
+header='| target | executions | seconds | exec/s | edges found / map | bitmap_cvg | crashes | hangs |
+|---|---:|---:|---:|---:|---:|---:|---:|'
 failed=0
 check() { # crashes or hangs in the target's output: report and fail
   local d="$corpus/$1/out/default"
@@ -222,6 +224,9 @@ check() { # crashes or hangs in the target's output: report and fail
 }
 
 case "$mode" in
+  stats)
+    echo "$header"
+    for t in "${targets[@]}"; do stats_row "$t"; done ;;
   seeds)
     for t in "${targets[@]}"; do seeds "$t"; done ;;
   smoke)
