@@ -205,7 +205,10 @@ fn chains_agree_with_openssl_verify() {
         "leafA",
         &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
     );
-    issue(d, "leafA", "intA", "intA", &["-sha384"]);
+    // 300 days against intA's 365: the leaf's validity lies inside its
+    // issuer's whatever second each was made in (made a second later with
+    // the same 365 days, it would end a second after intA).
+    issue(d, "leafA", "intA", "intA", &["-sha384", "-days", "300"]);
     key(
         d,
         "rootB",
