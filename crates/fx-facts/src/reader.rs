@@ -18,6 +18,7 @@ use crate::route::{RouteDecisionData, RouteLabelData};
 use crate::step::StepData;
 use crate::summary::SummaryFacts;
 use crate::tls::{TlsClient, TlsConclusion};
+use crate::weakkey::WeakKeyAudit;
 
 /// The event a fact was read from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,6 +147,8 @@ pub struct JobFacts {
     pub tls: Vec<Fact<TlsConclusion>>,
     /// Crypto libraries found in binaries.
     pub libraries: Vec<Fact<LibraryCandidate>>,
+    /// The weak-key audit of the job's keys (`weakkeys/audit`, fx-weakkeys).
+    pub weak_key_audits: Vec<Fact<WeakKeyAudit>>,
     /// Executable structure of binaries.
     pub objects: Vec<Fact<ObjectData>>,
     /// fx-inspect's parses checked against openssl.
@@ -339,6 +342,10 @@ impl JobFacts {
             | StepData::Decapsulate(_)
             | StepData::Deep(_)
             | StepData::Heavy(_) => {}
+            StepData::WeakKeyAudit(a) => self.weak_key_audits.push(Fact {
+                source: src.clone(),
+                fact: a,
+            }),
             StepData::Cms(c) => self.cms.push(Fact {
                 source: src.clone(),
                 fact: c,

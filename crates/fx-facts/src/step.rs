@@ -28,6 +28,7 @@ use crate::signature::SignatureValueData;
 use crate::smime::SmimeData;
 use crate::tls::CaptureData;
 use crate::triage::{RegionsData, TriageData};
+use crate::weakkey::WeakKeyAudit;
 
 /// The data of one event, as the record of its module and step.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +120,8 @@ pub enum StepData {
     TsharkCrosscheck(TsharkCrosscheck),
     /// `fingerprint/deep`.
     Deep(DeepData),
+    /// `weakkeys/audit`: the weak-key audit of the job's keys.
+    WeakKeyAudit(WeakKeyAudit),
     /// `fingerprint/heavy`, `probe/heavy`, `weakkeys/heavy`: the heavy
     /// pool's decision about the task that follows.
     Heavy(HeavyDecision),
@@ -172,6 +175,7 @@ pub const TYPED_STEPS: &[(&str, &str)] = &[
     ("fingerprint", "constants"),
     ("fingerprint", "tshark_crosscheck"),
     ("fingerprint", "deep"),
+    ("weakkeys", "audit"),
     ("fingerprint", "heavy"),
     ("probe", "heavy"),
     ("weakkeys", "heavy"),
@@ -256,6 +260,7 @@ impl StepData {
             ("fingerprint", "constants") => read(m, s, d, StepData::Constants),
             ("fingerprint", "tshark_crosscheck") => read(m, s, d, StepData::TsharkCrosscheck),
             ("fingerprint", "deep") => read(m, s, d, StepData::Deep),
+            ("weakkeys", "audit") => read(m, s, d, StepData::WeakKeyAudit),
             ("fingerprint" | "probe" | "weakkeys", "heavy") => read(m, s, d, StepData::Heavy),
             _ => return None,
         })
@@ -310,6 +315,7 @@ impl StepData {
             StepData::Verify(x) => v(x),
             StepData::Decapsulate(x) => v(x),
             StepData::Deep(x) => v(x),
+            StepData::WeakKeyAudit(x) => v(x),
             StepData::Heavy(x) => v(x),
         }
     }

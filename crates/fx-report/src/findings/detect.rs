@@ -131,7 +131,7 @@ pub(crate) fn job_hits(ctx: &Context, job: &Job) -> Vec<Hit> {
     for t in &facts.tls_clients {
         tls_client(&mut out, &t.source, &t.fact);
     }
-    super::weak_key::hits(&mut out, job);
+    super::weak_key::hits(&mut out, &facts);
     let mut hits = out.0;
     for h in &mut hits {
         h.agreed = cross_check(&facts, job, h.event_index);

@@ -9,31 +9,17 @@
 //! fx-inspect did not read): for the others that rule already is the
 //! finding about the size, at the severity its table gives.
 
-use fx_core::job::Job;
-use fx_facts::reader::Provenance;
-use fx_facts::weakkey::{AUDIT_MODULE, AUDIT_STEP, AuditedKey, WeakKeyAudit};
-use serde::Deserialize;
+use fx_facts::JobFacts;
+use fx_facts::weakkey::AuditedKey;
 
 use super::detect::Hits;
 
-/// The hits of the audit events of `job`.
-pub(crate) fn hits(out: &mut Hits, job: &Job) {
-    for (i, e) in job.events.iter().enumerate() {
-        if e.module != AUDIT_MODULE || e.step != AUDIT_STEP {
-            continue;
-        }
-        let Some(data) = &e.data else { continue };
-        let Ok(audit) = WeakKeyAudit::deserialize(data) else {
-            continue;
-        };
-        let src = Provenance {
-            event_index: i as u64,
-            event_seq: e.event_seq,
-            module: e.module.clone(),
-            step: e.step.clone(),
-            status: e.status,
-        };
-        for k in &audit.keys {
+/// The hits of the job's audit facts (`JobFacts::weak_key_audits`: an
+/// audit event whose data does not read is in `facts.unread`, not skipped
+/// here).
+pub(crate) fn hits(out: &mut Hits, facts: &JobFacts) {
+    for audit in &facts.weak_key_audits {
+        for k in &audit.fact.keys {
             for w in &k.weaknesses {
                 if w == "too_small" && k.algorithm == "rsa" && out.ranked_moduli().ranks(k.bits) {
                     continue;
@@ -43,7 +29,7 @@ pub(crate) fn hits(out: &mut Hits, job: &Job) {
                 };
                 out.push(
                     &format!("weak_key.{w}"),
-                    &src,
+                    &audit.source,
                     subject.to_owned(),
                     title.to_owned(),
                     None,
