@@ -613,15 +613,8 @@ fn self_signature_step(
     if !same || alg.set.signature.is_none() {
         return (Outcome::default(), Vec::new());
     }
-    if !ctx.run.policy().safety.verification {
-        return (
-            Outcome::default(),
-            vec![Event::skipped(
-                MODULE,
-                "verify",
-                reason::VERIFICATION_DISABLED,
-            )],
-        );
+    if let Some(skip) = verification_disabled(ctx) {
+        return (Outcome::default(), vec![skip]);
     }
     let pk = Unwrapped {
         raw: key.key,
@@ -1256,15 +1249,8 @@ fn verify_step(
     sig: &Unwrapped,
     msg: &[u8],
 ) -> (Outcome, Vec<Event>) {
-    if !ctx.run.policy().safety.verification {
-        return (
-            Outcome::default(),
-            vec![Event::skipped(
-                MODULE,
-                "verify",
-                reason::VERIFICATION_DISABLED,
-            )],
-        );
+    if let Some(skip) = verification_disabled(ctx) {
+        return (Outcome::default(), vec![skip]);
     }
     if let Err(r) = gate(job, Target::ProbeVerify) {
         return (
@@ -1297,6 +1283,13 @@ impl Outcome {
             _ => None,
         }
     }
+}
+
+/// The `verify` step's skip when the policy does not allow verification
+/// (`safety.verification`), for every form of the step.
+fn verification_disabled(ctx: &StageCtx<'_>) -> Option<Event> {
+    (!ctx.run.policy().safety.verification)
+        .then(|| Event::skipped(MODULE, "verify", reason::VERIFICATION_DISABLED))
 }
 
 /// Runs a liboqs step (`verify`, `decapsulate`) as a task of the run's heavy
